@@ -1,0 +1,94 @@
+// Flink-style flat configuration keys with defaults, validation and clear errors.
+
+/// A configuration key the engine knows, with its default and a validator.
+public struct ConfigOption: Sendable {
+    public let key: String
+    public let defaultValue: String
+    public let description: String
+    /// Returns an error message for a bad value, nil when the value is fine.
+    let validate: @Sendable (String) -> String?
+
+    init(_ key: String, _ defaultValue: String, _ description: String, validate: @escaping @Sendable (String) -> String?) {
+        self.key = key
+        self.defaultValue = defaultValue
+        self.description = description
+        self.validate = validate
+    }
+
+    static func positiveInt(_ key: String, _ def: String, _ desc: String, max: Int = Int.max) -> ConfigOption {
+        ConfigOption(key, def, desc) { v in
+            guard let n = Int(v), n >= 1, n <= max else { return "must be a whole number from 1 to \(max)" }
+            return nil
+        }
+    }
+
+    static func duration(_ key: String, _ def: String, _ desc: String) -> ConfigOption {
+        ConfigOption(key, def, desc) { v in
+            Configuration.parseDurationMillis(v) == nil ? "must be a duration such as 200 ms, 5 s or 1 min" : nil
+        }
+    }
+}
+
+/// A bad configuration key or value, named in the message.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The job's configuration: defaults overridden by `-D key=value`.
+public struct Configuration: Sendable {
+    /// Every key the engine knows.
+    public static let options: [ConfigOption] = [
+        .positiveInt("parallelism.default", "1", "Parallelism of operators that do not set their own.", max: 32768),
+        .positiveInt("pipeline.max-parallelism", "128", "Number of key groups: the upper bound for rescaling keyed state.", max: 32768),
+        .duration("pipeline.auto-watermark-interval", "200 ms", "How often periodic watermark generators emit."),
+        .duration("execution.buffer-timeout", "100 ms", "Longest time a record waits in a partly filled batch while the task is busy."),
+        .positiveInt("taskmanager.network.credits-per-channel", "8", "Batches a channel buffers before its producer is backpressured.", max: 1 << 20),
+        .positiveInt("taskmanager.network.batch-size", "1024", "Records per batch between tasks.", max: 1 << 20),
+    ]
+
+    public private(set) var values: [String: String]
+
+    /// Defaults plus `overrides`; unknown keys and bad values throw, naming the key.
+    public init(_ overrides: [String: String] = [:]) throws {
+        var values: [String: String] = [:]
+        for option in Self.options { values[option.key] = option.defaultValue }
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard let option = Self.options.first(where: { $0.key == key }) else {
+                throw ConfigurationError("unknown configuration key '\(key)'")
+            }
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            if let problem = option.validate(trimmed) {
+                throw ConfigurationError("bad value '\(value)' for configuration key '\(key)': \(problem)")
+            }
+            values[key] = trimmed
+        }
+        self.values = values
+    }
+
+    /// The value of a known key.
+    public func string(_ key: String) -> String { values[key] ?? "" }
+
+    /// An integer key (validated at construction).
+    public func int(_ key: String) -> Int { Int(string(key)) ?? 0 }
+
+    /// A duration key in milliseconds (validated at construction).
+    public func millis(_ key: String) -> Int64 { Self.parseDurationMillis(string(key)) ?? 0 }
+
+    /// Parses `200 ms`, `200ms`, `5 s`, `5s`, `1 min`, `2 h` or a bare number of milliseconds.
+    public static func parseDurationMillis(_ text: String) -> Int64? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = t.prefix { $0.isNumber }
+        guard !digits.isEmpty, let n = Int64(digits) else { return nil }
+        let unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        switch unit {
+        case "", "ms", "milli", "millis", "milliseconds": return n
+        case "s", "sec", "secs", "second", "seconds": return n * 1000
+        case "min", "mins", "minute", "minutes": return n * 60_000
+        case "h", "hour", "hours": return n * 3_600_000
+        default: return nil
+        }
+    }
+}
+
+import Foundation

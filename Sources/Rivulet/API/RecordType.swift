@@ -1,0 +1,95 @@
+// Type-erased operations on one record type, created where the type is concrete.
+
+import RivuletCore
+
+/// How the task wires an edge for a record type it cannot name: writers, outputs and side
+/// outputs. Every closure is created in `init(_:)`, which callers reach from generic API code
+/// specialised for `T`, so the closures it returns run specialised code.
+public struct RecordType: Sendable {
+    /// The Swift type name, for errors.
+    public let name: String
+    /// Builds a writer; returns its `(T, Int64) throws -> Void` entry and its control.
+    @usableFromInline let makeWriter: @Sendable (WriterSpec) throws -> (Any, RecordWriterControl)
+    /// Builds an `Output<T>` from the consumers of an operator's output.
+    @usableFromInline let makeOutput: @Sendable (OutputParts) throws -> Any
+    /// Turns typed side-output consumers into one erased entry.
+    @usableFromInline let makeSide: @Sendable ([Any]) throws -> (Any, Int64) throws -> Void
+
+    @inlinable
+    public init<T: Sendable>(_ type: T.Type) {
+        let name = "\(T.self)"
+        self.name = name
+        makeWriter = { spec in
+            var select: ((T) -> Int)?
+            if spec.partitioning == .hash {
+                guard let keyGroupOf = spec.keyGroupOf as? @Sendable (T) -> Int else {
+                    throw RuntimeInvariantError("hash edge without a key selector for \(name)")
+                }
+                let maxP = spec.maxParallelism, p = spec.targets.count
+                select = { KeyGroupRangeAssignment.operatorIndex(forKeyGroup: keyGroupOf($0), maxParallelism: maxP, parallelism: p) }
+            }
+            let writer = RecordWriter<T>(targets: spec.targets, partitioning: spec.partitioning, batchSize: spec.batchSize,
+                                         selectChannel: select, producerIndex: spec.producerIndex, metrics: spec.metrics)
+            let entry: (T, Int64) throws -> Void = { try writer.emit($0, timestamp: $1) }
+            return (entry, writer)
+        }
+        makeOutput = { parts in
+            let records: [(T, Int64) throws -> Void] = try parts.records.map {
+                guard let f = $0 as? (T, Int64) throws -> Void else {
+                    throw RuntimeInvariantError("chained operator input does not take \(name)")
+                }
+                return f
+            }
+            let record: (T, Int64) throws -> Void
+            switch records.count {
+            case 0: record = { _, _ in }
+            case 1: record = records[0]
+            case 2:
+                let a = records[0], b = records[1]
+                record = { try a($0, $1); try b($0, $1) }
+            default: record = { v, t in for f in records { try f(v, t) } }
+            }
+            let watermarks = parts.watermarks, statuses = parts.statuses, sides = parts.sides
+            let output = Output<T>(
+                record: record,
+                watermark: watermarks.count == 1 ? watermarks[0] : { w in for f in watermarks { try f(w) } },
+                status: { s in for f in statuses { try f(s) } },
+                side: { tag, value, t in if let f = sides[tag] { try f(value, t) } })
+            return output
+        }
+        makeSide = { entries in
+            let typed: [(T, Int64) throws -> Void] = try entries.map {
+                guard let f = $0 as? (T, Int64) throws -> Void else {
+                    throw RuntimeInvariantError("side output consumer does not take \(name)")
+                }
+                return f
+            }
+            return { value, t in
+                guard let v = value as? T else {
+                    throw RuntimeInvariantError("side output value is not of type \(name)")
+                }
+                for f in typed { try f(v, t) }
+            }
+        }
+    }
+}
+
+/// What a writer needs: where to send, how to partition, and the key-group function for hash.
+public struct WriterSpec {
+    public var targets: [ChannelTarget]
+    public var partitioning: Partitioning
+    public var batchSize: Int
+    /// `@Sendable (T) -> Int` key group of a record, for hash edges.
+    public var keyGroupOf: (any Sendable)?
+    public var maxParallelism: Int
+    public var producerIndex: Int
+    public var metrics: OutputMetrics
+}
+
+/// The consumers of one operator's output, gathered by the task before building it.
+public struct OutputParts {
+    public var records: [Any] = []
+    public var watermarks: [(Int64) throws -> Void] = []
+    public var statuses: [(WatermarkStatus) throws -> Void] = []
+    public var sides: [String: (Any, Int64) throws -> Void] = [:]
+}

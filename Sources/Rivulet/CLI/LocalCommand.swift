@@ -1,0 +1,89 @@
+// `rivulet local`: runs a job from the catalog in this process (the MiniCluster).
+
+import ArgumentParser
+import Foundation
+
+/// Runs a catalog job in a local MiniCluster.
+struct LocalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "local",
+        abstract: "Run a job in this process.",
+        discussion: "Job options (such as --input FILE) follow the job name. Use --list to see the jobs.")
+
+    @Flag(name: .long, help: "List the jobs of this binary and their options.")
+    var list = false
+
+    @Option(name: [.customShort("p"), .long], help: "Default parallelism of the job's operators.")
+    var parallelism: Int?
+
+    @Option(name: .customShort("D"), help: "Set a configuration key: -D key=value.")
+    var properties: [String] = []
+
+    @Argument(help: "The job to run.")
+    var job: String?
+
+    @Argument(parsing: .allUnrecognized, help: "Options of the job.")
+    var jobArguments: [String] = []
+
+    func run() throws {
+        let catalog = RivuletCommand.catalog.withLock { $0 }
+        if list {
+            printList(catalog)
+            return
+        }
+        do {
+            guard let name = job else {
+                throw JobArgumentError("no job given; run 'rivulet local --list' to see the jobs")
+            }
+            let definition = try catalog.job(named: name)
+            var overrides: [String: String] = [:]
+            for property in properties {
+                guard let eq = property.firstIndex(of: "="), eq != property.startIndex else {
+                    throw ConfigurationError("-D expects key=value, got '\(property)'")
+                }
+                overrides[String(property[..<eq])] = String(property[property.index(after: eq)...])
+            }
+            if let parallelism {
+                guard (1...32768).contains(parallelism) else {
+                    throw ConfigurationError("--parallelism must be from 1 to 32768, got \(parallelism)")
+                }
+                overrides["parallelism.default"] = String(parallelism)
+            }
+            let configuration = try Configuration(overrides)
+            let arguments = try JobArguments(jobName: name, arguments: jobArguments, parameters: definition.parameters)
+            let env = StreamExecutionEnvironment(configuration: configuration)
+            try definition.build(env, arguments)
+            let cluster = MiniCluster()
+            let interrupt = Self.cancelOnInterrupt(cluster)
+            defer { interrupt.cancel() }
+            try env.execute(name, on: cluster)
+        } catch let error as JobExecutionError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            if case .cancelled = error { throw ExitCode(130) }
+            throw ExitCode.failure
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    func printList(_ catalog: JobCatalog) {
+        var text = ""
+        for job in catalog.jobs {
+            text += "\(job.name)\t\(job.summary)\n"
+            for p in job.parameters {
+                text += "    --\(p.name)\t\(p.help)\(p.defaultValue.map { " (default: \($0))" } ?? "")\n"
+            }
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Ctrl-C and SIGTERM cancel the running job.
+    static func cancelOnInterrupt(_ cluster: MiniCluster) -> any DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { cluster.cancel() }
+        source.resume()
+        return source
+    }
+}

@@ -1,0 +1,34 @@
+// Maps job names to the Swift code that builds them (Flink's application mode).
+
+/// A job the binary can run: its name, options and builder. Builders must be deterministic.
+public struct JobDefinition: Sendable {
+    public let name: String
+    public let summary: String
+    public let parameters: [JobParameter]
+    public let build: @Sendable (StreamExecutionEnvironment, JobArguments) throws -> Void
+
+    public init(name: String, summary: String, parameters: [JobParameter] = [],
+                build: @escaping @Sendable (StreamExecutionEnvironment, JobArguments) throws -> Void) {
+        self.name = name
+        self.summary = summary
+        self.parameters = parameters
+        self.build = build
+    }
+}
+
+/// The jobs compiled into this binary.
+public struct JobCatalog: Sendable {
+    public let jobs: [JobDefinition]
+
+    public init(_ jobs: [JobDefinition]) {
+        self.jobs = jobs
+    }
+
+    /// The job called `name`, or an error listing the known names.
+    public func job(named name: String) throws -> JobDefinition {
+        guard let job = jobs.first(where: { $0.name == name }) else {
+            throw JobArgumentError("unknown job '\(name)'; known jobs: \(jobs.map(\.name).joined(separator: ", "))")
+        }
+        return job
+    }
+}

@@ -1,0 +1,128 @@
+// A bounded source of the lines of a text file, split by byte ranges across subtasks.
+
+import Foundation
+
+/// Emits each line of a file (`env.readTextFile`). Subtask i reads the lines that start in
+/// its byte range `[i*size/p, (i+1)*size/p)`, so parallel readers split the file.
+public struct TextFileSource: Source {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public func createReader(subtaskIndex: Int, parallelism: Int) throws -> Reader {
+        Reader(path: path, subtaskIndex: subtaskIndex, parallelism: parallelism)
+    }
+
+    /// Reads one byte range of the file in large chunks.
+    public struct Reader: SourceReader {
+        let path: String
+        let subtaskIndex: Int
+        let parallelism: Int
+        var fd: Int32 = -1
+        /// Offset of the next unread byte of the file (its position, for checkpoints).
+        public private(set) var offset: Int64 = 0
+        var end: Int64 = 0
+        var buffer: [UInt8] = []
+        var bufferStart = 0
+        var done = false
+        public var isBounded: Bool { true }
+
+        init(path: String, subtaskIndex: Int, parallelism: Int) {
+            self.path = path
+            self.subtaskIndex = subtaskIndex
+            self.parallelism = parallelism
+        }
+
+        public mutating func open(_ context: OperatorContext) throws {
+            fd = Glibc.open(path, O_RDONLY)
+            guard fd >= 0 else { throw ConnectorError("cannot read input file '\(path)': \(ConnectorError.errnoText())") }
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { throw ConnectorError("cannot stat '\(path)': \(ConnectorError.errnoText())") }
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw ConnectorError("input '\(path)' is a directory, not a file") }
+            let size = Int64(st.st_size)
+            let start = size * Int64(subtaskIndex) / Int64(parallelism)
+            end = size * Int64(subtaskIndex + 1) / Int64(parallelism)
+            offset = start
+            if start > 0 {
+                // The line that straddles `start` belongs to the previous range: skip to after its newline.
+                var previous: UInt8 = 0
+                guard pread(fd, &previous, 1, off_t(start - 1)) == 1 else {
+                    throw ConnectorError("cannot read input file '\(path)': \(ConnectorError.errnoText())")
+                }
+                if previous != UInt8(ascii: "\n") { try skipPartialLine() }
+            }
+            if offset >= end { done = true }
+        }
+
+        mutating func skipPartialLine() throws {
+            while true {
+                guard try fill() else { return }
+                if let nl = buffer[bufferStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                    offset += Int64(nl - bufferStart + 1)
+                    bufferStart = nl + 1
+                    return
+                }
+                offset += Int64(buffer.count - bufferStart)
+                bufferStart = buffer.count
+            }
+        }
+
+        /// Reads the next chunk into the buffer, keeping unconsumed bytes. False at end of file.
+        mutating func fill() throws -> Bool {
+            if bufferStart > 0 {
+                buffer.removeSubrange(0..<bufferStart)
+                bufferStart = 0
+            }
+            let chunk = 1 << 20
+            let old = buffer.count
+            buffer.reserveCapacity(old + chunk)
+            let fileOffset = offset + Int64(old)
+            var n = 0
+            buffer.append(contentsOf: repeatElement(0, count: chunk))
+            buffer.withUnsafeMutableBytes { raw in
+                n = pread(fd, raw.baseAddress! + old, chunk, off_t(fileOffset))
+            }
+            if n < 0 { throw ConnectorError("cannot read input file '\(path)': \(ConnectorError.errnoText())") }
+            buffer.removeLast(chunk - n)
+            return n > 0
+        }
+
+        public mutating func pollNext(_ emit: (String, Int64) throws -> Void) throws -> SourcePollResult {
+            if done { return .endOfInput }
+            var emitted = 0
+            while emitted < sourceRecordsPerPoll {
+                if offset >= end { done = true; return .endOfInput }
+                if let nl = buffer[bufferStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                    try emitLine(bufferStart..<nl, emit)
+                    offset += Int64(nl - bufferStart + 1)
+                    bufferStart = nl + 1
+                    emitted += 1
+                    continue
+                }
+                if try !fill() {
+                    if bufferStart < buffer.count {
+                        try emitLine(bufferStart..<buffer.count, emit)
+                        offset += Int64(buffer.count - bufferStart)
+                    }
+                    done = true
+                    return .endOfInput
+                }
+            }
+            return .moreAvailable
+        }
+
+        func emitLine(_ range: Range<Int>, _ emit: (String, Int64) throws -> Void) throws {
+            var r = range
+            if let last = r.last, buffer[last] == UInt8(ascii: "\r") { r = r.lowerBound..<last }
+            let line = buffer.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[r]), as: UTF8.self) }
+            try emit(line, Int64.min)
+        }
+
+        public mutating func close() throws {
+            if fd >= 0 { Glibc.close(fd) }
+            fd = -1
+        }
+    }
+}

@@ -1,0 +1,26 @@
+// What a finished job reports: its name, duration and per-task facts.
+
+/// The result of a job that ran to the end.
+public struct JobExecutionResult: Sendable {
+    public let jobName: String
+    public let durationMillis: Int64
+    /// Subtasks that ran.
+    public let taskCount: Int
+    /// Nanoseconds each vertex's subtasks spent blocked on output (backpressure), summed.
+    public let backPressuredNanosByVertex: [String: UInt64]
+}
+
+/// Why a job did not finish.
+public enum JobExecutionError: Error, CustomStringConvertible, Sendable {
+    /// A task failed; the message names the operator and subtask.
+    case taskFailed(task: String, message: String)
+    /// The job was cancelled (for example with Ctrl-C).
+    case cancelled(job: String)
+
+    public var description: String {
+        switch self {
+        case .taskFailed(let task, let message): return "job failed in task '\(task)': \(message)"
+        case .cancelled(let job): return "job '\(job)' was cancelled"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+// The operator contract (Flink's OneInputStreamOperator) and how an operator becomes a runtime.
+
+import RivuletCore
+
+/// An operator with one input. Every hook but `processElement` has a default.
+public protocol OneInputStreamOperator: AnyObject {
+    associatedtype In: Sendable
+    associatedtype Out
+    var output: Output<Out> { get }
+    func open() throws
+    func processElement(_ value: In, timestamp: Int64) throws
+    func processWatermark(_ watermark: Int64) throws
+    func processWatermarkStatus(_ status: WatermarkStatus) throws
+    func finish() throws
+    func flush() throws
+    func close() throws
+}
+
+extension OneInputStreamOperator {
+    @inlinable public func open() throws {}
+    @inlinable public func processWatermark(_ watermark: Int64) throws { try output.watermark(watermark) }
+    @inlinable public func processWatermarkStatus(_ status: WatermarkStatus) throws { try output.status(status) }
+    @inlinable public func finish() throws {}
+    @inlinable public func flush() throws {}
+    @inlinable public func close() throws {}
+
+    /// Wraps this operator into closures for its chain (specialised where `Self` is concrete).
+    @inlinable
+    public func makeRuntime(name: String) -> OperatorRuntime {
+        let record: (In, Int64) throws -> Void = { [self] value, timestamp in
+            try self.processElement(value, timestamp: timestamp)
+        }
+        let batch: (AnyObject) throws -> Void = { [self] object in
+            guard let batch = object as? RecordBatch<In> else {
+                throw RuntimeInvariantError("operator '\(name)' received a batch of the wrong record type")
+            }
+            for r in batch.records { try self.processElement(r.value, timestamp: r.timestamp) }
+        }
+        return OperatorRuntime(
+            name: name,
+            batchInputs: [batch],
+            recordInputs: [record],
+            watermarkInputs: [{ [self] in try self.processWatermark($0) }],
+            statusInputs: [{ [self] in try self.processWatermarkStatus($0) }],
+            open: { [self] in try self.open() },
+            finish: { [self] in try self.finish() },
+            flush: { [self] in try self.flush() },
+            close: { [self] in try self.close() })
+    }
+}

@@ -1,0 +1,239 @@
+// Keyed windows: assign, merge (sessions), trigger, fire, purge, clean up, route late data.
+
+import RivuletCore
+
+/// How a window operator keeps and emits the contents of a window: reduce keeps one value,
+/// aggregate an accumulator, process the list of elements.
+public struct WindowContents<K, In, Acc, Out, W: Window> {
+    /// Folds an element into the window's contents (nil when the window is empty).
+    public let add: (In, inout Acc?) throws -> Void
+    /// Combines the contents of two windows that merge (session windows).
+    public let merge: (Acc, Acc) throws -> Acc
+    /// Emits the result of a firing window.
+    public let emit: (K, WindowContext<W>, Acc, Collector<Out>) throws -> Void
+
+    @inlinable
+    public init(add: @escaping (In, inout Acc?) throws -> Void, merge: @escaping (Acc, Acc) throws -> Acc,
+                emit: @escaping (K, WindowContext<W>, Acc, Collector<Out>) throws -> Void) {
+        self.add = add
+        self.merge = merge
+        self.emit = emit
+    }
+}
+
+/// A record with no timestamp reached an event-time window.
+public struct MissingTimestampError: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String {
+        "a record has no timestamp but the window is in event time: call assignTimestampsAndWatermarks(...) before the window, or use a processing-time window"
+    }
+}
+
+/// Flink's WindowOperator for the heap backend.
+public final class WindowOperator<K: StreamKey, In: Sendable, Acc, Out: Sendable, A: WindowAssigner, Tr: Trigger>: OneInputStreamOperator
+where Tr.W == A.W {
+    public typealias W = A.W
+    public let output: Output<Out>
+    @usableFromInline let assigner: A
+    @usableFromInline let mergingAssigner: (any MergingWindowAssigner<W>)?
+    @usableFromInline let trigger: Tr
+    @usableFromInline let allowedLateness: Int64
+    @usableFromInline let lateDataTag: String?
+    @usableFromInline let keySelector: @Sendable (In) -> K
+    @usableFromInline let contents: WindowContents<K, In, Acc, Out, W>
+    @usableFromInline var windows: [HeapStateKey<K, W>: Acc] = [:]
+    @usableFromInline var mergingSets: [K: MergingWindowSet<W>] = [:]
+    @usableFromInline let timers: InternalTimerService<K, W>
+    @usableFromInline let triggerState = TriggerStateTable<K, W>()
+    @usableFromInline let collector: Collector<Out>
+    /// Late records dropped because no side output was configured.
+    public var numLateRecordsDropped: Int { lateRecordsDropped }
+    @usableFromInline var lateRecordsDropped = 0
+
+    @inlinable
+    public init(assigner: A, trigger: Tr, allowedLateness: Int64, lateDataTag: String?,
+                keySelector: @escaping @Sendable (In) -> K, contents: WindowContents<K, In, Acc, Out, W>,
+                context: OperatorContext, output: Output<Out>) {
+        self.assigner = assigner
+        self.mergingAssigner = assigner as? any MergingWindowAssigner<W>
+        self.trigger = trigger
+        self.allowedLateness = allowedLateness
+        self.lateDataTag = lateDataTag
+        self.keySelector = keySelector
+        self.contents = contents
+        self.output = output
+        self.collector = Collector(output)
+        self.timers = InternalTimerService(processingTimeService: context.processingTimeService)
+        timers.onEventTime = { [unowned self] timer in try self.onTimer(timer, eventTime: true) }
+        timers.onProcessingTime = { [unowned self] timer in try self.onTimer(timer, eventTime: false) }
+    }
+
+    // MARK: Elements
+
+    @inlinable
+    public func processElement(_ value: In, timestamp: Int64) throws {
+        if assigner.isEventTime && timestamp == StreamTime.noTimestamp { throw MissingTimestampError() }
+        let key = keySelector(value)
+        let now = assigner.isEventTime ? 0 : timers.currentProcessingTime()
+        var skipped = true
+        if let merging = mergingAssigner {
+            var set = mergingSets[key] ?? MergingWindowSet<W>()
+            try assigner.assignWindows(timestamp: timestamp, currentProcessingTime: now) { window in
+                let actual = try set.addWindow(window, assigner: merging) { result, merged, stateResult, mergedStates in
+                    try self.mergeWindows(key: key, result: result, merged: merged, stateResult: stateResult, mergedStates: mergedStates)
+                }
+                if isWindowLate(actual) {
+                    _ = set.retireWindow(actual)
+                    return
+                }
+                skipped = false
+                let stateWindow = set.getStateWindow(actual) ?? actual
+                try contents.add(value, &windows[HeapStateKey(key, stateWindow)])
+                try onElementTrigger(key: key, window: actual, stateWindow: stateWindow, timestamp: timestamp)
+            }
+            mergingSets[key] = set.mapping.isEmpty ? nil : set
+        } else {
+            try assigner.assignWindows(timestamp: timestamp, currentProcessingTime: now) { window in
+                if isWindowLate(window) { return }
+                skipped = false
+                try contents.add(value, &windows[HeapStateKey(key, window)])
+                try onElementTrigger(key: key, window: window, stateWindow: window, timestamp: timestamp)
+            }
+        }
+        if skipped && isElementLate(timestamp) {
+            if let lateDataTag {
+                try output.side(lateDataTag, value, timestamp)
+            } else {
+                lateRecordsDropped += 1
+            }
+        }
+    }
+
+    @inlinable
+    func onElementTrigger(key: K, window: W, stateWindow: W, timestamp: Int64) throws {
+        var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
+        let result = trigger.onElement(timestamp: timestamp, window: window, context: &context)
+        if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
+        if result.isPurge { windows[HeapStateKey(key, stateWindow)] = nil }
+        registerCleanupTimer(key: key, window: window)
+    }
+
+    @usableFromInline
+    func mergeWindows(key: K, result: W, merged: [W], stateResult: W, mergedStates: [W]) throws {
+        if assigner.isEventTime && cleanupTime(result) <= timers.currentWatermark {
+            throw StateAccessError("the end of an event-time window cannot become earlier than the current watermark by merging (window \(result))")
+        }
+        var states: [String: [Int64]] = [:]
+        for window in merged {
+            for (name, value) in triggerState.slots[HeapStateKey(key, window)] ?? [:] { states[name, default: []].append(value) }
+        }
+        for window in merged {
+            var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
+            trigger.clear(window: window, context: &context)
+            triggerState.slots[HeapStateKey(key, window)] = nil
+            deleteCleanupTimer(key: key, window: window)
+        }
+        var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: result)
+        trigger.onMerge(window: result, context: &context, mergedTriggerStates: states)
+        for stateWindow in mergedStates where stateWindow != stateResult {
+            guard let acc = windows.removeValue(forKey: HeapStateKey(key, stateWindow)) else { continue }
+            let target = HeapStateKey(key, stateResult)
+            windows[target] = try windows[target].map { try contents.merge($0, acc) } ?? acc
+        }
+    }
+
+    // MARK: Time
+
+    @inlinable
+    public func processWatermark(_ watermark: Int64) throws {
+        try timers.advanceWatermark(watermark)
+        try output.watermark(watermark)
+    }
+
+    /// End of input: processing-time windows fire now (event-time ones fired with the final watermark).
+    public func finish() throws {
+        try timers.fireAllProcessingTimers()
+    }
+
+    @inlinable
+    func onTimer(_ timer: TimerEntry<K, W>, eventTime: Bool) throws {
+        let key = timer.key, window = timer.namespace
+        var stateWindow = window
+        if mergingAssigner != nil {
+            guard let sw = mergingSets[key]?.getStateWindow(window) else { return }
+            stateWindow = sw
+        }
+        var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
+        let result = eventTime
+            ? trigger.onEventTime(timer.timestamp, window: window, context: &context)
+            : trigger.onProcessingTime(timer.timestamp, window: window, context: &context)
+        if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
+        if result.isPurge { windows[HeapStateKey(key, stateWindow)] = nil }
+        if eventTime == assigner.isEventTime && timer.timestamp == cleanupTime(window) {
+            clearAllState(key: key, window: window, stateWindow: stateWindow)
+        }
+    }
+
+    @inlinable
+    func fire(key: K, window: W, stateWindow: W) throws {
+        guard let acc = windows[HeapStateKey(key, stateWindow)] else { return }
+        collector.timestamp = window.maxTimestamp
+        let context = WindowContext(window: window, currentWatermark: timers.currentWatermark,
+                                    currentProcessingTime: assigner.isEventTime ? 0 : timers.currentProcessingTime())
+        try contents.emit(key, context, acc, collector)
+    }
+
+    @inlinable
+    func clearAllState(key: K, window: W, stateWindow: W) {
+        windows[HeapStateKey(key, stateWindow)] = nil
+        var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
+        trigger.clear(window: window, context: &context)
+        if mergingAssigner != nil {
+            _ = mergingSets[key]?.retireWindow(window)
+            if mergingSets[key]?.mapping.isEmpty == true { mergingSets[key] = nil }
+        }
+    }
+
+    // MARK: Lateness
+
+    @inlinable
+    func cleanupTime(_ window: W) -> Int64 {
+        guard assigner.isEventTime else { return window.maxTimestamp }
+        let (sum, overflow) = window.maxTimestamp.addingReportingOverflow(allowedLateness)
+        return overflow ? Int64.max : sum
+    }
+
+    @inlinable
+    func registerCleanupTimer(key: K, window: W) {
+        let time = cleanupTime(window)
+        if time == Int64.max { return }
+        if assigner.isEventTime {
+            timers.registerEventTimeTimer(key: key, namespace: window, time: time)
+        } else {
+            timers.registerProcessingTimeTimer(key: key, namespace: window, time: time)
+        }
+    }
+
+    @usableFromInline
+    func deleteCleanupTimer(key: K, window: W) {
+        let time = cleanupTime(window)
+        if time == Int64.max { return }
+        if assigner.isEventTime {
+            timers.deleteEventTimeTimer(key: key, namespace: window, time: time)
+        } else {
+            timers.deleteProcessingTimeTimer(key: key, namespace: window, time: time)
+        }
+    }
+
+    @inlinable
+    func isWindowLate(_ window: W) -> Bool {
+        assigner.isEventTime && cleanupTime(window) <= timers.currentWatermark
+    }
+
+    @inlinable
+    func isElementLate(_ timestamp: Int64) -> Bool {
+        guard assigner.isEventTime else { return false }
+        let (sum, overflow) = timestamp.addingReportingOverflow(allowedLateness)
+        return !overflow && sum <= timers.currentWatermark
+    }
+}

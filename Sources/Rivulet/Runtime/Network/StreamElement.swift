@@ -1,0 +1,32 @@
+// What flows through a channel: record batches and the in-band events.
+
+import RivuletCore
+
+/// A checkpoint barrier (used by the checkpointing layer).
+public struct CheckpointBarrier: Sendable, Hashable {
+    public var checkpointID: Int64
+    public var timestamp: Int64
+
+    public init(checkpointID: Int64, timestamp: Int64) {
+        self.checkpointID = checkpointID
+        self.timestamp = timestamp
+    }
+}
+
+/// One element of a channel: records or an event, in order.
+public enum StreamElement: Sendable {
+    /// A `RecordBatch<T>` of the channel's record type.
+    case records(any Sendable & AnyObject)
+    case watermark(Int64)
+    case watermarkStatus(WatermarkStatus)
+    case barrier(CheckpointBarrier)
+    /// The producer subtask finished: nothing more will come on this channel.
+    case endOfPartition
+
+    /// True for record batches, which use credit; events always get through.
+    @inlinable
+    public var isRecords: Bool {
+        if case .records = self { return true }
+        return false
+    }
+}

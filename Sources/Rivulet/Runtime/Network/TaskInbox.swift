@@ -1,0 +1,159 @@
+// A task's input gate and mailbox: bounded (credit-based) channels plus control mail, one lock.
+
+import Foundation
+import DequeModule
+
+/// Why a blocked producer or consumer stopped waiting.
+public struct TaskCancelledError: Error, CustomStringConvertible, Sendable {
+    public var description: String { "task was cancelled" }
+}
+
+/// What a task gets when it asks its inbox for work.
+public enum InboxEvent: Sendable {
+    case mail(@Sendable () -> Void)
+    case element(channel: Int, StreamElement)
+    /// The deadline passed (a processing-time timer is due) with nothing to do.
+    case timeout
+}
+
+/// The receiving side of a task. Producers push record batches into per-channel queues that
+/// hold at most `creditsPerChannel` batches: a producer without credit blocks (backpressure)
+/// until the consumer takes a batch. Events (watermarks, barriers, end of partition) are never
+/// held back. Mail (control actions from other threads) is served before data.
+///
+/// Safe to share across threads: every mutable field is read and written only while holding
+/// `condition`, the one lock of this inbox.
+public final class TaskInbox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queues: [Deque<StreamElement>]
+    private var recordBatches: [Int]
+    private var mails = Deque<@Sendable () -> Void>()
+    private var cancelled = false
+    private var nextChannel = 0
+    private var waitingForData = false
+    private var blockedProducers = 0
+    /// Batches a channel may hold before its producer blocks.
+    public let creditsPerChannel: Int
+    /// Nanoseconds producers spent blocked on this inbox (backpressure they suffered).
+    private var blockedNanos: UInt64 = 0
+
+    public init(channelCount: Int, creditsPerChannel: Int = 8) {
+        queues = Array(repeating: Deque(), count: channelCount)
+        recordBatches = Array(repeating: 0, count: channelCount)
+        self.creditsPerChannel = max(1, creditsPerChannel)
+    }
+
+    /// Number of input channels.
+    public var channelCount: Int { queues.count }
+
+    /// Pushes an element into `channel`, blocking while the channel has no credit.
+    /// Returns the nanoseconds spent blocked. Throws when the inbox was cancelled.
+    @discardableResult
+    public func push(_ element: StreamElement, channel: Int) throws -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        var waited: UInt64 = 0
+        if element.isRecords {
+            if recordBatches[channel] >= creditsPerChannel && !cancelled {
+                let start = DispatchTime.now().uptimeNanoseconds
+                blockedProducers += 1
+                while recordBatches[channel] >= creditsPerChannel && !cancelled { condition.wait() }
+                blockedProducers -= 1
+                waited = DispatchTime.now().uptimeNanoseconds - start
+                blockedNanos += waited
+            }
+            recordBatches[channel] += 1
+        }
+        if cancelled { throw TaskCancelledError() }
+        queues[channel].append(element)
+        if waitingForData { condition.broadcast() }
+        return waited
+    }
+
+    /// Enqueues a control action to run on the task's thread.
+    public func sendMail(_ action: @escaping @Sendable () -> Void) {
+        condition.lock()
+        mails.append(action)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Cancels the inbox: wakes every waiter; later pushes and waits throw or return at once.
+    public func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    public var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    /// Total time producers were blocked pushing into this inbox, in nanoseconds.
+    public var producerBlockedNanos: UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return blockedNanos
+    }
+
+    /// Takes the next mail or element (channels served round-robin), waiting until `deadline`
+    /// (nil: forever). `readData: false` waits for mail only. Throws when cancelled.
+    public func next(deadline: Date?, readData: Bool = true) throws -> InboxEvent {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if cancelled { throw TaskCancelledError() }
+            if let mail = mails.popFirst() { return .mail(mail) }
+            if readData, let event = popElement() { return event }
+            waitingForData = true
+            if let deadline {
+                if !condition.wait(until: deadline) {
+                    waitingForData = false
+                    if cancelled { throw TaskCancelledError() }
+                    if let mail = mails.popFirst() { return .mail(mail) }
+                    if readData, let event = popElement() { return event }
+                    return .timeout
+                }
+            } else {
+                condition.wait()
+            }
+            waitingForData = false
+        }
+    }
+
+    /// Takes an element without waiting, or nil.
+    public func poll() throws -> InboxEvent? {
+        condition.lock()
+        defer { condition.unlock() }
+        if cancelled { throw TaskCancelledError() }
+        if let mail = mails.popFirst() { return .mail(mail) }
+        return popElement()
+    }
+
+    /// True when mail is waiting (cheap check for sources between polls).
+    public var hasMail: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !mails.isEmpty || cancelled
+    }
+
+    private func popElement() -> InboxEvent? {
+        let n = queues.count
+        guard n > 0 else { return nil }
+        for step in 0..<n {
+            let ch = (nextChannel + step) % n
+            if let element = queues[ch].popFirst() {
+                if element.isRecords {
+                    recordBatches[ch] -= 1
+                    if blockedProducers > 0 { condition.broadcast() }
+                }
+                nextChannel = (ch + 1) % n
+                return .element(channel: ch, element)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,175 @@
+// The heap keyed state backend of one operator instance: current key, state tables, TTL clock.
+
+import RivuletCore
+
+/// Holds the keyed state of one operator subtask for its key-group range, in hash maps.
+/// The operator sets `currentKey` before each record or timer; state handles read it.
+/// Confined to the task's thread.
+public final class KeyedStateBackend<K: StreamKey> {
+    public let operatorName: String
+    public let keyGroupRange: KeyGroupRange
+    public let maxParallelism: Int
+    /// Processing-time clock for TTL, in milliseconds.
+    public let clock: () -> Int64
+    @usableFromInline var _currentKey: K?
+    /// Registered states by name: kind and type, to refuse a second registration of another type.
+    @usableFromInline var registered: [String: (signature: String, table: AnyObject)] = [:]
+
+    public init(operatorName: String, keyGroupRange: KeyGroupRange, maxParallelism: Int,
+                clock: @escaping () -> Int64) {
+        self.operatorName = operatorName
+        self.keyGroupRange = keyGroupRange
+        self.maxParallelism = maxParallelism
+        self.clock = clock
+    }
+
+    /// Sets the key that state handles address.
+    @inlinable
+    public func setCurrentKey(_ key: K) { _currentKey = key }
+
+    /// The current key; throws outside a keyed context.
+    @inlinable
+    public func currentKey(for state: String) throws -> K {
+        guard let key = _currentKey else {
+            throw StateAccessError("state '\(state)' of operator '\(operatorName)' was used with no current key (only inside processing of an element or a timer)")
+        }
+        return key
+    }
+
+    /// Returns the table registered under `name`, creating it; a second registration with a
+    /// different kind or type is an error naming both.
+    @inlinable
+    public func table<N: Hashable, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type) throws -> HeapStateTable<K, N, V> {
+        let signature = "\(kind)<\(V.self)>"
+        if let existing = registered[name] {
+            guard existing.signature == signature, let table = existing.table as? HeapStateTable<K, N, V> else {
+                throw StateAccessError("state '\(name)' of operator '\(operatorName)' is registered as \(existing.signature) and cannot be used as \(signature)")
+            }
+            return table
+        }
+        let table = HeapStateTable<K, N, V>(name: name)
+        registered[name] = (signature, table)
+        return table
+    }
+
+    /// Names of all registered states.
+    public var stateNames: [String] { registered.keys.sorted() }
+
+    // MARK: State handles
+
+    /// A `ValueState` for the current key.
+    @inlinable
+    public func valueState<V>(_ descriptor: ValueStateDescriptor<V>) throws -> ValueState<V> {
+        let table = try self.table(descriptor.name, kind: "ValueState", namespace: VoidNamespace.self, value: V.self)
+        let ttl = descriptor.ttl
+        let name = descriptor.name
+        return ValueState(
+            get: { [unowned self] in
+                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                guard let entry = table.map[k] else { return nil }
+                if ttl != nil {
+                    let now = self.clock()
+                    if entry.isExpired(ttl, now: now) { table.map[k] = nil; return nil }
+                    if ttl?.updateType == .onReadAndWrite { table.map[k]?.lastAccess = now }
+                }
+                return entry.value
+            },
+            set: { [unowned self] value in
+                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                if let value {
+                    table.map[k] = TtlValue(value, lastAccess: ttl == nil ? 0 : self.clock())
+                } else {
+                    table.map[k] = nil
+                }
+            })
+    }
+
+    /// A `ListState` for the current key.
+    @inlinable
+    public func listState<T>(_ descriptor: ListStateDescriptor<T>) throws -> ListState<T> {
+        let table = try self.table(descriptor.name, kind: "ListState", namespace: VoidNamespace.self, value: [TtlValue<T>].self)
+        let ttl = descriptor.ttl
+        let name = descriptor.name
+        return ListState(
+            get: { [unowned self] in
+                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                guard let entry = table.map[k] else { return [] }
+                guard ttl != nil else { return entry.value.map(\.value) }
+                let now = self.clock()
+                let live = entry.value.filter { !$0.isExpired(ttl, now: now) }
+                if live.isEmpty { table.map[k] = nil; return [] }
+                let refreshed = ttl?.updateType == .onReadAndWrite
+                    ? live.map { TtlValue($0.value, lastAccess: now) } : live
+                table.map[k] = TtlValue(refreshed, lastAccess: now)
+                return live.map(\.value)
+            },
+            add: { [unowned self] values in
+                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                let now = ttl == nil ? 0 : self.clock()
+                table.map[k, default: TtlValue([], lastAccess: now)].value
+                    .append(contentsOf: values.lazy.map { TtlValue($0, lastAccess: now) })
+            },
+            set: { [unowned self] values in
+                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                let now = ttl == nil ? 0 : self.clock()
+                table.map[k] = values.isEmpty ? nil : TtlValue(values.map { TtlValue($0, lastAccess: now) }, lastAccess: now)
+            })
+    }
+
+    /// A `MapState` for the current key.
+    @inlinable
+    public func mapState<UK, UV>(_ descriptor: MapStateDescriptor<UK, UV>) throws -> MapState<UK, UV> {
+        let table = try self.table(descriptor.name, kind: "MapState", namespace: VoidNamespace.self, value: [UK: TtlValue<UV>].self)
+        let ttl = descriptor.ttl
+        let name = descriptor.name
+        let readAll: () throws -> [UK: UV] = { [unowned self] in
+            let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+            guard let entry = table.map[k] else { return [:] }
+            guard ttl != nil else { return entry.value.mapValues(\.value) }
+            let now = self.clock()
+            let live = entry.value.filter { !$0.value.isExpired(ttl, now: now) }
+            table.map[k] = live.isEmpty ? nil : TtlValue(live, lastAccess: now)
+            return live.mapValues(\.value)
+        }
+        return MapState(
+            get: { [unowned self] userKey in
+                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                guard let entry = table.map[k]?.value[userKey] else { return nil }
+                if ttl != nil {
+                    let now = self.clock()
+                    if entry.isExpired(ttl, now: now) { table.map[k]?.value[userKey] = nil; return nil }
+                    if ttl?.updateType == .onReadAndWrite { table.map[k]?.value[userKey]?.lastAccess = now }
+                }
+                return entry.value
+            },
+            put: { [unowned self] userKey, value in
+                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                let now = ttl == nil ? 0 : self.clock()
+                if let value {
+                    table.map[k, default: TtlValue([:], lastAccess: now)].value[userKey] = TtlValue(value, lastAccess: now)
+                } else {
+                    table.map[k]?.value[userKey] = nil
+                    if table.map[k]?.value.isEmpty == true { table.map[k] = nil }
+                }
+            },
+            all: readAll,
+            clear: { [unowned self] in
+                table.map[HeapStateKey(try self.currentKey(for: name), VoidNamespace())] = nil
+            })
+    }
+
+    /// A `ReducingState` for the current key.
+    @inlinable
+    public func reducingState<T>(_ descriptor: ReducingStateDescriptor<T>) throws -> ReducingState<T> {
+        let value = try valueState(ValueStateDescriptor<T>(descriptor.name, ttl: descriptor.ttl))
+        let reduce = descriptor.reduce
+        return ReducingState(value: value, reduce: reduce)
+    }
+
+    /// An `AggregatingState` for the current key.
+    @inlinable
+    public func aggregatingState<F: AggregateFunction>(_ descriptor: AggregatingStateDescriptor<F>) throws -> AggregatingState<F> {
+        let value = try valueState(ValueStateDescriptor<F.Accumulator>(descriptor.name, ttl: descriptor.ttl))
+        return AggregatingState(value: value, function: descriptor.function)
+    }
+}

@@ -1,0 +1,41 @@
+// Flink's EventTimeSessionWindows: merging event time session windows separated by gaps of inactivity.
+
+/// Assigns each element to the window `[t, t + gap)` of its event time `t` and merges windows that intersect,
+/// so a session closes after `gap` without elements (Flink's `EventTimeSessionWindows`).
+public struct EventTimeSessionWindows: MergingWindowAssigner {
+    /// The session gap (timeout) in milliseconds (> 0).
+    public let gap: Int64
+
+    /// Creates the assigner; throws ``WindowConfigurationError`` unless `gap > 0`.
+    public init(gapMillis: Int64) throws {
+        try WindowConfigurationError.checkPositive(gapMillis, "gap", in: "EventTimeSessionWindows")
+        self.gap = gapMillis
+    }
+
+    /// Session windows closing after `gap` of inactivity; throws if `gap` is not positive.
+    public static func withGap(_ gap: Duration) throws -> EventTimeSessionWindows {
+        try EventTimeSessionWindows(gapMillis: gap.milliseconds)
+    }
+
+    /// Calls `body` with the window `[t, t + gap)` for the element's event time `t`.
+    @inlinable
+    public func assignWindows(timestamp: Int64, currentProcessingTime: Int64, _ body: (TimeWindow) throws -> Void) rethrows {
+        let time = timestamp
+        let (end, overflow) = time.addingReportingOverflow(gap)
+        try body(TimeWindow(start: time, end: overflow ? Int64.max : end))
+    }
+
+    /// Merges intersecting windows with `TimeWindow.mergeWindows`.
+    @inlinable
+    public func mergeWindows(_ windows: [TimeWindow], _ merge: ([TimeWindow], TimeWindow) throws -> Void) rethrows {
+        try TimeWindow.mergeWindows(windows, merge)
+    }
+
+    /// Always `true`: windows follow event time.
+    @inlinable
+    public var isEventTime: Bool { true }
+
+    /// `EventTimeTrigger()`, Flink's default.
+    @inlinable
+    public var defaultTrigger: EventTimeTrigger { EventTimeTrigger() }
+}

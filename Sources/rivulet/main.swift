@@ -1,0 +1,6 @@
+// The `rivulet` binary: the command line with the example jobs.
+
+import Rivulet
+import RivuletExamples
+
+RivuletCommand.main(jobs: ExampleJobs.catalog)
