@@ -126,7 +126,7 @@ public final class StreamExecutionEnvironment {
     /// fails or is cancelled; throws the first failure, naming the operator.
     @discardableResult
     public func execute(_ jobName: String = "Rivulet Job", on cluster: MiniCluster = MiniCluster()) throws -> JobExecutionResult {
-        let graph = streamGraph(jobName: jobName)
+        let graph = try streamGraph(jobName: jobName).normalized()
         let jobGraph = try JobGraphGenerator.createJobGraph(graph.topology)
         return try cluster.execute(graph, jobGraph: jobGraph)
     }

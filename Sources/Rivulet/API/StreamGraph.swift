@@ -35,6 +35,15 @@ public struct StreamGraph: Sendable {
         StreamGraphTopology(jobName: jobName, nodes: nodes.map(\.shape), edges: edges.map(\.shape))
     }
 
+    /// The graph validated, with implicit forward edges between operators of different
+    /// parallelism turned into rebalance (what the JobGraph and the tasks use).
+    public func normalized() throws -> StreamGraph {
+        let topology = try JobGraphGenerator.normalize(self.topology)
+        var result = self
+        for i in result.edges.indices { result.edges[i].shape = topology.edges[i] }
+        return result
+    }
+
     /// The node with this id.
     public func node(_ id: Int) -> StreamNode? {
         nodes.indices.contains(id) && nodes[id].shape.id == id ? nodes[id] : nodes.first { $0.shape.id == id }

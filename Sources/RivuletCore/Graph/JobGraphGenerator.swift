@@ -66,7 +66,8 @@ public enum JobGraphGenerator {
     }
 
     /// Checks the rules and turns implicit forward edges with unequal parallelism into rebalance.
-    static func normalize(_ graph: StreamGraphTopology) throws -> StreamGraphTopology {
+    /// Edges keep their order, so callers can map the result back onto their own graph.
+    public static func normalize(_ graph: StreamGraphTopology) throws -> StreamGraphTopology {
         guard !graph.nodes.isEmpty else { throw JobGraphError.emptyJob(job: graph.jobName) }
         var byUID: [String: [String]] = [:]
         for node in graph.nodes {
