@@ -140,8 +140,13 @@ public struct DataStream<T: Sendable> {
     }
 
     /// This stream and `others` as one stream (same type).
+    @inlinable
     public func union(_ others: DataStream<T>...) -> DataStream<T> {
-        UnionStream.make(self, others)
+        let id = environment.addNode(name: "Union", outputType: RecordType(T.self)) { ctx, out in
+            PassThroughOperator<T>(output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
+        }
+        for input in [self] + others { environment.addEdge(from: input, to: id) }
+        return DataStream(environment: environment, nodeID: id)
     }
 
     /// Two streams of possibly different types, processed together.
@@ -169,24 +174,28 @@ public struct DataStream<T: Sendable> {
     }
 
     /// Prints each record on standard output.
+    @inlinable
     @discardableResult
     public func print(prefix: String? = nil) -> DataStream<Never> {
         sinkTo(PrintSink<T>(prefix: prefix), name: "Print Sink")
     }
 
     /// Writes each record as a line into `directory/part-<subtask>`.
+    @inlinable
     @discardableResult
     public func writeAsText(_ directory: String) -> DataStream<Never> {
         sinkTo(TextFileSink<T>(directory: directory), name: "Text File Sink")
     }
 
     /// Collects every record into `target` (for tests and small results).
+    @inlinable
     @discardableResult
     public func collect(into target: CollectedValues<T>) -> DataStream<Never> {
         sinkTo(CollectSink(into: target), name: "Collect Sink")
     }
 
     /// Drops every record, counting them into `counter`.
+    @inlinable
     @discardableResult
     public func discard(counter: DiscardCounter = DiscardCounter()) -> DataStream<Never> {
         sinkTo(DiscardSink<T>(counter: counter), name: "Discard Sink")

@@ -8,12 +8,12 @@ import RivuletCore
 public struct RecordType: Sendable {
     /// The Swift type name, for errors.
     public let name: String
-    /// Builds a writer; returns its `(T, Int64) throws -> Void` entry and its control.
-    @usableFromInline let makeWriter: @Sendable (WriterSpec) throws -> (Any, RecordWriterControl)
+    /// Builds a writer; returns its record entry and its control.
+    @usableFromInline let makeWriter: @Sendable (WriterSpec) throws -> (RecordEntry, RecordWriterControl)
     /// Builds an `Output<T>` from the consumers of an operator's output.
     @usableFromInline let makeOutput: @Sendable (OutputParts) throws -> Any
     /// Turns typed side-output consumers into one erased entry.
-    @usableFromInline let makeSide: @Sendable ([Any]) throws -> (Any, Int64) throws -> Void
+    @usableFromInline let makeSide: @Sendable ([RecordEntry]) throws -> (Any, Int64) throws -> Void
 
     @inlinable
     public init<T: Sendable>(_ type: T.Type) {
@@ -30,17 +30,11 @@ public struct RecordType: Sendable {
             }
             let writer = RecordWriter<T>(targets: spec.targets, partitioning: spec.partitioning, batchSize: spec.batchSize,
                                          selectChannel: select, producerIndex: spec.producerIndex, metrics: spec.metrics)
-            let entry: (T, Int64) throws -> Void = { try writer.emit($0, timestamp: $1) }
-            return (entry, writer)
+            return (recordEntry(T.self) { try writer.emit($0, timestamp: $1) }, writer)
         }
         makeOutput = { parts in
-            let records: [(T, Int64) throws -> Void] = try parts.records.map {
-                guard let f = $0 as? (T, Int64) throws -> Void else {
-                    throw RuntimeInvariantError("chained operator input does not take \(name)")
-                }
-                return f
-            }
-            let record: (T, Int64) throws -> Void
+            let records = parts.records
+            let record: RecordEntry
             switch records.count {
             case 0: record = { _, _ in }
             case 1: record = records[0]
@@ -51,24 +45,18 @@ public struct RecordType: Sendable {
             }
             let watermarks = parts.watermarks, statuses = parts.statuses, sides = parts.sides
             let output = Output<T>(
-                record: record,
+                recordEntry: record,
                 watermark: watermarks.count == 1 ? watermarks[0] : { w in for f in watermarks { try f(w) } },
                 status: { s in for f in statuses { try f(s) } },
                 side: { tag, value, t in if let f = sides[tag] { try f(value, t) } })
             return output
         }
         makeSide = { entries in
-            let typed: [(T, Int64) throws -> Void] = try entries.map {
-                guard let f = $0 as? (T, Int64) throws -> Void else {
-                    throw RuntimeInvariantError("side output consumer does not take \(name)")
-                }
-                return f
-            }
-            return { value, t in
+            { value, t in
                 guard let v = value as? T else {
                     throw RuntimeInvariantError("side output value is not of type \(name)")
                 }
-                for f in typed { try f(v, t) }
+                try withUnsafePointer(to: v) { p in for f in entries { try f(UnsafeRawPointer(p), t) } }
             }
         }
     }
@@ -88,7 +76,7 @@ public struct WriterSpec {
 
 /// The consumers of one operator's output, gathered by the task before building it.
 public struct OutputParts {
-    public var records: [Any] = []
+    public var records: [RecordEntry] = []
     public var watermarks: [(Int64) throws -> Void] = []
     public var statuses: [(WatermarkStatus) throws -> Void] = []
     public var sides: [String: (Any, Int64) throws -> Void] = [:]

@@ -16,17 +16,19 @@ public final class SourceOperator<R: SourceReader> {
     /// The operator as its task sees it (specialised where `R` is concrete).
     @inlinable
     public func makeRuntime(name: String) -> OperatorRuntime {
-        let record = output.record
+        let output = self.output
         return OperatorRuntime(
             name: name,
             batchInputs: [],
             recordInputs: [],
+            inputTypeNames: [],
             watermarkInputs: [output.watermark],
             statusInputs: [output.status],
             open: { [self] in try self.reader.open(self.context) },
             finish: {},
             flush: {},
             close: { [self] in try self.reader.close() },
-            source: SourceDriver(poll: { [self] in try self.reader.pollNext(record) }, isBounded: reader.isBounded))
+            source: SourceDriver(poll: { [self] in try self.reader.pollNext { try output.record($0, $1) } },
+                                 isBounded: reader.isBounded))
     }
 }

@@ -8,8 +8,10 @@ public final class OperatorRuntime {
     public let name: String
     /// Per input: processes a `RecordBatch<In>` (used when the operator is a chain head).
     public let batchInputs: [(AnyObject) throws -> Void]
-    /// Per input: the typed `(In, Int64) throws -> Void` record entry, for chaining.
-    public let recordInputs: [Any]
+    /// Per input: the record entry (a pointer to an `In`), for chaining.
+    public let recordInputs: [RecordEntry]
+    /// Per input: the name of the record type the input takes (checked when chaining).
+    public let inputTypeNames: [String]
     /// Per input: a watermark arrives.
     public let watermarkInputs: [(Int64) throws -> Void]
     /// Per input: the watermark status changes.
@@ -25,7 +27,8 @@ public final class OperatorRuntime {
 
     public init(name: String,
                 batchInputs: [(AnyObject) throws -> Void],
-                recordInputs: [Any],
+                recordInputs: [RecordEntry],
+                inputTypeNames: [String],
                 watermarkInputs: [(Int64) throws -> Void],
                 statusInputs: [(WatermarkStatus) throws -> Void],
                 open: @escaping () throws -> Void,
@@ -36,6 +39,7 @@ public final class OperatorRuntime {
         self.name = name
         self.batchInputs = batchInputs
         self.recordInputs = recordInputs
+        self.inputTypeNames = inputTypeNames
         self.watermarkInputs = watermarkInputs
         self.statusInputs = statusInputs
         self.open = open

@@ -2,25 +2,43 @@
 
 import RivuletCore
 
+/// The entry of a record into an operator or writer: a pointer to a value of the record type
+/// and its timestamp. It is not generic on purpose: a closure of a generic function type
+/// stored in a generic struct is called through reabstraction thunks on both sides, which
+/// cost more than the operators themselves. The chain builder checks that record types match.
+public typealias RecordEntry = (UnsafeRawPointer, Int64) throws -> Void
+
+/// Wraps a typed record handler as a `RecordEntry` (call where `T` is concrete).
+@inlinable
+public func recordEntry<T>(_ type: T.Type, _ handler: @escaping (T, Int64) throws -> Void) -> RecordEntry {
+    { pointer, timestamp in try handler(pointer.assumingMemoryBound(to: T.self).pointee, timestamp) }
+}
+
 /// The typed output of an operator: records, watermarks, watermark status and side outputs.
-/// Built once per task from the chain; each closure is specialised for its record type.
+/// Built once per task from the chain.
 public struct Output<T> {
-    /// Emits a record with its timestamp (`StreamTime.noTimestamp` for none).
-    public let record: (T, Int64) throws -> Void
+    /// The next operator's (or writer's) record entry.
+    public let recordEntry: RecordEntry
     public let watermark: (Int64) throws -> Void
     public let status: (WatermarkStatus) throws -> Void
     /// Emits to the side output with this tag id; the value must be of the tag's type.
     public let side: (String, Any, Int64) throws -> Void
 
     @inlinable
-    public init(record: @escaping (T, Int64) throws -> Void,
+    public init(recordEntry: @escaping RecordEntry,
                 watermark: @escaping (Int64) throws -> Void,
                 status: @escaping (WatermarkStatus) throws -> Void,
                 side: @escaping (String, Any, Int64) throws -> Void) {
-        self.record = record
+        self.recordEntry = recordEntry
         self.watermark = watermark
         self.status = status
         self.side = side
+    }
+
+    /// Emits a record with its timestamp (`StreamTime.noTimestamp` for none).
+    @inlinable
+    public func record(_ value: T, _ timestamp: Int64) throws {
+        try withUnsafePointer(to: value) { try recordEntry(UnsafeRawPointer($0), timestamp) }
     }
 }
 

@@ -27,20 +27,31 @@ extension OneInputStreamOperator {
     /// Wraps this operator into closures for its chain (specialised where `Self` is concrete).
     @inlinable
     public func makeRuntime(name: String) -> OperatorRuntime {
-        let record: (In, Int64) throws -> Void = { [self] value, timestamp in
-            try self.processElement(value, timestamp: timestamp)
+        let record: RecordEntry = { [self] pointer, timestamp in
+            do {
+                try self.processElement(pointer.assumingMemoryBound(to: In.self).pointee, timestamp: timestamp)
+            } catch {
+                throw attributed(name, error)
+            }
         }
         let batch: (AnyObject) throws -> Void = { [self] object in
             guard let batch = object as? RecordBatch<In> else {
                 throw RuntimeInvariantError("operator '\(name)' received a batch of the wrong record type")
             }
-            for r in batch.records { try self.processElement(r.value, timestamp: r.timestamp) }
+            do {
+                for r in batch.records { try self.processElement(r.value, timestamp: r.timestamp) }
+            } catch {
+                throw attributed(name, error)
+            }
         }
         return OperatorRuntime(
             name: name,
             batchInputs: [batch],
             recordInputs: [record],
-            watermarkInputs: [{ [self] in try self.processWatermark($0) }],
+            inputTypeNames: ["\(In.self)"],
+            watermarkInputs: [{ [self] in
+                do { try self.processWatermark($0) } catch { throw attributed(name, error) }
+            }],
             statusInputs: [{ [self] in try self.processWatermarkStatus($0) }],
             open: { [self] in try self.open() },
             finish: { [self] in try self.finish() },

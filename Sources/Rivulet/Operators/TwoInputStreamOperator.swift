@@ -44,22 +44,35 @@ extension TwoInputStreamOperator {
             guard let batch = object as? RecordBatch<In1> else {
                 throw RuntimeInvariantError("operator '\(name)' received a batch of the wrong type on input 1")
             }
-            for r in batch.records { try self.processElement1(r.value, timestamp: r.timestamp) }
+            do {
+                for r in batch.records { try self.processElement1(r.value, timestamp: r.timestamp) }
+            } catch { throw attributed(name, error) }
         }
         let batch2: (AnyObject) throws -> Void = { [self] object in
             guard let batch = object as? RecordBatch<In2> else {
                 throw RuntimeInvariantError("operator '\(name)' received a batch of the wrong type on input 2")
             }
-            for r in batch.records { try self.processElement2(r.value, timestamp: r.timestamp) }
+            do {
+                for r in batch.records { try self.processElement2(r.value, timestamp: r.timestamp) }
+            } catch { throw attributed(name, error) }
         }
-        let record1: (In1, Int64) throws -> Void = { [self] v, t in try self.processElement1(v, timestamp: t) }
-        let record2: (In2, Int64) throws -> Void = { [self] v, t in try self.processElement2(v, timestamp: t) }
+        let record1: RecordEntry = { [self] p, t in
+            do { try self.processElement1(p.assumingMemoryBound(to: In1.self).pointee, timestamp: t) } catch { throw attributed(name, error) }
+        }
+        let record2: RecordEntry = { [self] p, t in
+            do { try self.processElement2(p.assumingMemoryBound(to: In2.self).pointee, timestamp: t) } catch { throw attributed(name, error) }
+        }
         return OperatorRuntime(
             name: name,
             batchInputs: [batch1, batch2],
             recordInputs: [record1, record2],
-            watermarkInputs: [{ [self] in try self.inputWatermark($0, input: 0) },
-                              { [self] in try self.inputWatermark($0, input: 1) }],
+            inputTypeNames: ["\(In1.self)", "\(In2.self)"],
+            watermarkInputs: [{ [self] in
+                                do { try self.inputWatermark($0, input: 0) } catch { throw attributed(name, error) }
+                              },
+                              { [self] in
+                                do { try self.inputWatermark($0, input: 1) } catch { throw attributed(name, error) }
+                              }],
             statusInputs: [{ [self] in try self.inputStatus($0, input: 0) },
                            { [self] in try self.inputStatus($0, input: 1) }],
             open: { [self] in try self.open() },

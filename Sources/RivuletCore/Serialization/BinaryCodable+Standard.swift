@@ -1,5 +1,4 @@
-// BinaryCodable conformances of the standard library types (fixed-width big-endian numbers,
-// length-prefixed strings and collections).
+// BinaryCodable conformances of standard library types: big-endian numbers, strings, collections.
 
 /// `Int` as 8 big-endian byte(s).
 extension Int: BinaryCodable {

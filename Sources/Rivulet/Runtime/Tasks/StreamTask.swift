@@ -49,7 +49,7 @@ public final class StreamTask {
         for nodeID in vertex.operatorIDs.reversed() {
             guard let node = graph.node(nodeID) else { throw RuntimeInvariantError("vertex names unknown operator \(nodeID)") }
             var parts = OutputParts()
-            var sideEntries: [String: [Any]] = [:]
+            var sideEntries: [String: [RecordEntry]] = [:]
             for edge in graph.outEdges(of: nodeID) {
                 let type: RecordType
                 if let tag = edge.shape.sideOutputTag {
@@ -58,9 +58,12 @@ public final class StreamTask {
                 } else {
                     type = node.outputType
                 }
-                let entry: Any
+                let entry: RecordEntry
                 if chained.contains(edge.shape) {
                     guard let target = built[edge.shape.target] else { throw RuntimeInvariantError("chain order broken") }
+                    guard target.inputTypeNames[edge.shape.inputIndex] == type.name else {
+                        throw RuntimeInvariantError("'\(target.name)' takes \(target.inputTypeNames[edge.shape.inputIndex]) but '\(node.shape.name)' emits \(type.name)")
+                    }
                     entry = target.recordInputs[edge.shape.inputIndex]
                     parts.watermarks.append(target.watermarkInputs[edge.shape.inputIndex])
                     parts.statuses.append(target.statusInputs[edge.shape.inputIndex])
