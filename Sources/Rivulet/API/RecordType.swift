@@ -9,11 +9,11 @@ public struct RecordType: Sendable {
     /// The Swift type name, for errors.
     public let name: String
     /// Builds a writer; returns its record entry and its control.
-    @usableFromInline let makeWriter: @Sendable (WriterSpec) throws -> (RecordEntry, RecordWriterControl)
+    @usableFromInline let makeWriter: @Sendable (WriterSpec) throws -> (RecordInput, RecordWriterControl)
     /// Builds an `Output<T>` from the consumers of an operator's output.
     @usableFromInline let makeOutput: @Sendable (OutputParts) throws -> Any
     /// Turns typed side-output consumers into one erased entry.
-    @usableFromInline let makeSide: @Sendable ([RecordEntry]) throws -> (Any, Int64) throws -> Void
+    @usableFromInline let makeSide: @Sendable ([RecordInput]) throws -> (Any, Int64) throws -> Void
 
     @inlinable
     public init<T: Sendable>(_ type: T.Type) {
@@ -30,18 +30,18 @@ public struct RecordType: Sendable {
             }
             let writer = RecordWriter<T>(targets: spec.targets, partitioning: spec.partitioning, batchSize: spec.batchSize,
                                          selectChannel: select, producerIndex: spec.producerIndex, metrics: spec.metrics)
-            return (recordEntry(T.self) { try writer.emit($0, timestamp: $1) }, writer)
+            return (RecordInput(recordEntry(T.self) { try writer.emit($0, timestamp: $1) }), writer)
         }
         makeOutput = { parts in
             let records = parts.records
             let record: RecordEntry
             switch records.count {
             case 0: record = { _, _ in }
-            case 1: record = records[0]
+            case 1: record = records[0].call
             case 2:
-                let a = records[0], b = records[1]
+                let a = records[0].call, b = records[1].call
                 record = { try a($0, $1); try b($0, $1) }
-            default: record = { v, t in for f in records { try f(v, t) } }
+            default: record = { v, t in for f in records { try f.call(v, t) } }
             }
             let watermarks = parts.watermarks, statuses = parts.statuses, sides = parts.sides
             let output = Output<T>(
@@ -56,7 +56,7 @@ public struct RecordType: Sendable {
                 guard let v = value as? T else {
                     throw RuntimeInvariantError("side output value is not of type \(name)")
                 }
-                try withUnsafePointer(to: v) { p in for f in entries { try f(UnsafeRawPointer(p), t) } }
+                try withUnsafePointer(to: v) { p in for f in entries { try f.call(UnsafeRawPointer(p), t) } }
             }
         }
     }
@@ -76,7 +76,7 @@ public struct WriterSpec {
 
 /// The consumers of one operator's output, gathered by the task before building it.
 public struct OutputParts {
-    public var records: [RecordEntry] = []
+    public var records: [RecordInput] = []
     public var watermarks: [(Int64) throws -> Void] = []
     public var statuses: [(WatermarkStatus) throws -> Void] = []
     public var sides: [String: (Any, Int64) throws -> Void] = [:]

@@ -6,35 +6,35 @@ public final class CoProcessOperator<F: CoProcessFunction>: TwoInputStreamOperat
     public typealias In2 = F.Input2
     public let output: Output<F.Output>
     public var watermarks = TwoInputWatermarks()
-    @usableFromInline var function: F
+    @usableFromInline let function: TaskConfined<F>
     @usableFromInline let collector: Collector<F.Output>
     @usableFromInline let context: ProcessContext
     @usableFromInline let runtime: RuntimeContext
 
     @inlinable
     public init(_ function: F, operatorContext: OperatorContext, output: Output<F.Output>) {
-        self.function = function
+        self.function = TaskConfined(function)
         self.output = output
         self.collector = Collector(output)
         self.context = ProcessContext(side: output.side, processingTime: operatorContext.processingTimeService)
         self.runtime = RuntimeContext(operatorContext)
     }
 
-    @inlinable public func open() throws { try function.open(runtime) }
-    @inlinable public func close() throws { try function.close() }
+    @inlinable public func open() throws { try function.value.open(runtime) }
+    @inlinable public func close() throws { try function.value.close() }
 
     @inlinable
     public func processElement1(_ value: F.Input1, timestamp: Int64) throws {
         collector.timestamp = timestamp
         context._timestamp = timestamp == Int64.min ? nil : timestamp
-        try function.processElement1(value, context, collector)
+        try function.value.processElement1(value, context, collector)
     }
 
     @inlinable
     public func processElement2(_ value: F.Input2, timestamp: Int64) throws {
         collector.timestamp = timestamp
         context._timestamp = timestamp == Int64.min ? nil : timestamp
-        try function.processElement2(value, context, collector)
+        try function.value.processElement2(value, context, collector)
     }
 
     @inlinable

@@ -8,7 +8,7 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
     public typealias In2 = F.Input2
     public let output: Output<F.Output>
     public var watermarks = TwoInputWatermarks()
-    @usableFromInline var function: F
+    @usableFromInline let function: TaskConfined<F>
     @usableFromInline let key1: @Sendable (F.Input1) -> F.Key
     @usableFromInline let key2: @Sendable (F.Input2) -> F.Key
     @usableFromInline let backend: KeyedStateBackend<F.Key>
@@ -20,7 +20,7 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
     @inlinable
     public init(_ function: F, key1: @escaping @Sendable (F.Input1) -> F.Key, key2: @escaping @Sendable (F.Input2) -> F.Key,
                 operatorContext: OperatorContext, output: Output<F.Output>) {
-        self.function = function
+        self.function = TaskConfined(function)
         self.key1 = key1
         self.key2 = key2
         self.output = output
@@ -37,8 +37,8 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
         timers.onProcessingTime = { [unowned self] timer in try self.fire(timer, domain: .processingTime) }
     }
 
-    @inlinable public func open() throws { try function.open(runtime) }
-    @inlinable public func close() throws { try function.close() }
+    @inlinable public func open() throws { try function.value.open(runtime) }
+    @inlinable public func close() throws { try function.value.close() }
 
     @inlinable
     func setContext(key: F.Key, timestamp: Int64) {
@@ -51,13 +51,13 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
     @inlinable
     public func processElement1(_ value: F.Input1, timestamp: Int64) throws {
         setContext(key: key1(value), timestamp: timestamp)
-        try function.processElement1(value, context, collector)
+        try function.value.processElement1(value, context, collector)
     }
 
     @inlinable
     public func processElement2(_ value: F.Input2, timestamp: Int64) throws {
         setContext(key: key2(value), timestamp: timestamp)
-        try function.processElement2(value, context, collector)
+        try function.value.processElement2(value, context, collector)
     }
 
     @inlinable
@@ -70,7 +70,7 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
     func fire(_ timer: TimerEntry<F.Key, VoidNamespace>, domain: TimeDomain) throws {
         setContext(key: timer.key, timestamp: domain == .eventTime ? timer.timestamp : Int64.min)
         context._timeDomain = domain
-        try function.onTimer(timer.timestamp, context, collector)
+        try function.value.onTimer(timer.timestamp, context, collector)
         context._timeDomain = .eventTime
     }
 }

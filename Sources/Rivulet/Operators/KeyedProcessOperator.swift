@@ -6,7 +6,7 @@ import RivuletCore
 public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStreamOperator {
     public typealias In = F.Input
     public let output: Output<F.Output>
-    @usableFromInline var function: F
+    @usableFromInline let function: TaskConfined<F>
     @usableFromInline let keySelector: @Sendable (F.Input) -> F.Key
     @usableFromInline let backend: KeyedStateBackend<F.Key>
     @usableFromInline let timers: InternalTimerService<F.Key, VoidNamespace>
@@ -17,7 +17,7 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
     @inlinable
     public init(_ function: F, keySelector: @escaping @Sendable (F.Input) -> F.Key,
                 operatorContext: OperatorContext, output: Output<F.Output>) {
-        self.function = function
+        self.function = TaskConfined(function)
         self.keySelector = keySelector
         self.output = output
         let backend = KeyedStateBackend<F.Key>(operatorName: operatorContext.operatorName,
@@ -33,8 +33,8 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
         timers.onProcessingTime = { [unowned self] timer in try self.fire(timer, domain: .processingTime) }
     }
 
-    @inlinable public func open() throws { try function.open(runtime) }
-    @inlinable public func close() throws { try function.close() }
+    @inlinable public func open() throws { try function.value.open(runtime) }
+    @inlinable public func close() throws { try function.value.close() }
 
     @inlinable
     public func processElement(_ value: F.Input, timestamp: Int64) throws {
@@ -43,7 +43,7 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
         context.key = key
         context._timestamp = timestamp == Int64.min ? nil : timestamp
         collector.timestamp = timestamp
-        try function.processElement(value, context, collector)
+        try function.value.processElement(value, context, collector)
     }
 
     @inlinable
@@ -59,7 +59,7 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
         context._timeDomain = domain
         context._timestamp = domain == .eventTime ? timer.timestamp : nil
         collector.timestamp = domain == .eventTime ? timer.timestamp : Int64.min
-        try function.onTimer(timer.timestamp, context, collector)
+        try function.value.onTimer(timer.timestamp, context, collector)
         context._timeDomain = .eventTime
     }
 }

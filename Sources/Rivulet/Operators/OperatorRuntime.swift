@@ -9,7 +9,7 @@ public final class OperatorRuntime {
     /// Per input: processes a `RecordBatch<In>` (used when the operator is a chain head).
     public let batchInputs: [(AnyObject) throws -> Void]
     /// Per input: the record entry (a pointer to an `In`), for chaining.
-    public let recordInputs: [RecordEntry]
+    public let recordInputs: [RecordInput]
     /// Per input: the name of the record type the input takes (checked when chaining).
     public let inputTypeNames: [String]
     /// Per input: a watermark arrives.
@@ -27,7 +27,7 @@ public final class OperatorRuntime {
 
     public init(name: String,
                 batchInputs: [(AnyObject) throws -> Void],
-                recordInputs: [RecordEntry],
+                recordInputs: [RecordInput],
                 inputTypeNames: [String],
                 watermarkInputs: [(Int64) throws -> Void],
                 statusInputs: [(WatermarkStatus) throws -> Void],

@@ -8,6 +8,17 @@ import RivuletCore
 /// cost more than the operators themselves. The chain builder checks that record types match.
 public typealias RecordEntry = (UnsafeRawPointer, Int64) throws -> Void
 
+/// A record entry in a box. Arrays (and `Any`) hold closures at maximal abstraction and add
+/// conversion thunks on the way in and out; a final class field holds the closure as it is.
+public final class RecordInput {
+    public let call: RecordEntry
+
+    @inlinable
+    public init(_ call: @escaping RecordEntry) {
+        self.call = call
+    }
+}
+
 /// Wraps a typed record handler as a `RecordEntry` (call where `T` is concrete).
 @inlinable
 public func recordEntry<T>(_ type: T.Type, _ handler: @escaping (T, Int64) throws -> Void) -> RecordEntry {

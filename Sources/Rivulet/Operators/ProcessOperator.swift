@@ -4,28 +4,28 @@
 public final class ProcessOperator<F: ProcessFunction>: OneInputStreamOperator {
     public typealias In = F.Input
     public let output: Output<F.Output>
-    @usableFromInline var function: F
+    @usableFromInline let function: TaskConfined<F>
     @usableFromInline let collector: Collector<F.Output>
     @usableFromInline let context: ProcessContext
     @usableFromInline let runtime: RuntimeContext
 
     @inlinable
     public init(_ function: F, operatorContext: OperatorContext, output: Output<F.Output>) {
-        self.function = function
+        self.function = TaskConfined(function)
         self.output = output
         self.collector = Collector(output)
         self.context = ProcessContext(side: output.side, processingTime: operatorContext.processingTimeService)
         self.runtime = RuntimeContext(operatorContext)
     }
 
-    @inlinable public func open() throws { try function.open(runtime) }
-    @inlinable public func close() throws { try function.close() }
+    @inlinable public func open() throws { try function.value.open(runtime) }
+    @inlinable public func close() throws { try function.value.close() }
 
     @inlinable
     public func processElement(_ value: F.Input, timestamp: Int64) throws {
         collector.timestamp = timestamp
         context._timestamp = timestamp == Int64.min ? nil : timestamp
-        try function.processElement(value, context, collector)
+        try function.value.processElement(value, context, collector)
     }
 
     @inlinable

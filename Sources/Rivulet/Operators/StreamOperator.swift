@@ -47,7 +47,7 @@ extension OneInputStreamOperator {
         return OperatorRuntime(
             name: name,
             batchInputs: [batch],
-            recordInputs: [record],
+            recordInputs: [RecordInput(record)],
             inputTypeNames: ["\(In.self)"],
             watermarkInputs: [{ [self] in
                 do { try self.processWatermark($0) } catch { throw attributed(name, error) }

@@ -65,7 +65,7 @@ extension TwoInputStreamOperator {
         return OperatorRuntime(
             name: name,
             batchInputs: [batch1, batch2],
-            recordInputs: [record1, record2],
+            recordInputs: [RecordInput(record1), RecordInput(record2)],
             inputTypeNames: ["\(In1.self)", "\(In2.self)"],
             watermarkInputs: [{ [self] in
                                 do { try self.inputWatermark($0, input: 0) } catch { throw attributed(name, error) }

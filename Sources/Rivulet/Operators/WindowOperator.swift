@@ -41,8 +41,18 @@ where Tr.W == A.W {
     @usableFromInline let lateDataTag: String?
     @usableFromInline let keySelector: @Sendable (In) -> K
     @usableFromInline let contents: WindowContents<K, In, Acc, Out, W>
-    @usableFromInline var windows: [HeapStateKey<K, W>: Acc] = [:]
-    @usableFromInline var mergingSets: [K: MergingWindowSet<W>] = [:]
+    @usableFromInline let windowStore = TaskConfined<[HeapStateKey<K, W>: Acc]>([:])
+    @usableFromInline let mergingStore = TaskConfined<[K: MergingWindowSet<W>]>([:])
+    /// Window contents by (key, state window).
+    @inlinable var windows: [HeapStateKey<K, W>: Acc] {
+        unsafeAddress { UnsafePointer(windowStore.pointer) }
+        unsafeMutableAddress { windowStore.pointer }
+    }
+    /// Merging window sets by key (merging assigners only).
+    @inlinable var mergingSets: [K: MergingWindowSet<W>] {
+        unsafeAddress { UnsafePointer(mergingStore.pointer) }
+        unsafeMutableAddress { mergingStore.pointer }
+    }
     @usableFromInline let timers: InternalTimerService<K, W>
     @usableFromInline let triggerState = TriggerStateTable<K, W>()
     @usableFromInline let collector: Collector<Out>

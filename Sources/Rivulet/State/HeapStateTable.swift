@@ -3,11 +3,18 @@
 /// One keyed state of the heap backend. Entries carry their last-access time for TTL.
 /// Confined to the owning task's thread.
 public final class HeapStateTable<K: Hashable, N: Hashable, V> {
-    public var map: [HeapStateKey<K, N>: TtlValue<V>] = [:]
+    @usableFromInline let storage = TaskConfined<[HeapStateKey<K, N>: TtlValue<V>]>([:])
     public let name: String
 
     public init(name: String) {
         self.name = name
+    }
+
+    /// The entries (confined to the task thread; see `TaskConfined`).
+    @inlinable
+    public var map: [HeapStateKey<K, N>: TtlValue<V>] {
+        unsafeAddress { UnsafePointer(storage.pointer) }
+        unsafeMutableAddress { storage.pointer }
     }
 
     /// Number of entries (for tests and metrics).

@@ -49,7 +49,7 @@ public final class StreamTask {
         for nodeID in vertex.operatorIDs.reversed() {
             guard let node = graph.node(nodeID) else { throw RuntimeInvariantError("vertex names unknown operator \(nodeID)") }
             var parts = OutputParts()
-            var sideEntries: [String: [RecordEntry]] = [:]
+            var sideEntries: [String: [RecordInput]] = [:]
             for edge in graph.outEdges(of: nodeID) {
                 let type: RecordType
                 if let tag = edge.shape.sideOutputTag {
@@ -58,7 +58,7 @@ public final class StreamTask {
                 } else {
                     type = node.outputType
                 }
-                let entry: RecordEntry
+                let entry: RecordInput
                 if chained.contains(edge.shape) {
                     guard let target = built[edge.shape.target] else { throw RuntimeInvariantError("chain order broken") }
                     guard target.inputTypeNames[edge.shape.inputIndex] == type.name else {

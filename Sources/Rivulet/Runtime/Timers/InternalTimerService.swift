@@ -6,8 +6,16 @@ import RivuletCore
 /// order; event-time timers fire when the watermark passes them, processing-time timers
 /// through the task's `ProcessingTimeService`. Confined to the task's thread.
 public final class InternalTimerService<K: Hashable, N: Hashable> {
-    @usableFromInline var eventTimers = TimerQueue<K, N>()
-    @usableFromInline var processingTimers = TimerQueue<K, N>()
+    @usableFromInline let eventStore = TaskConfined(TimerQueue<K, N>())
+    @usableFromInline let processingStore = TaskConfined(TimerQueue<K, N>())
+    @inlinable var eventTimers: TimerQueue<K, N> {
+        unsafeAddress { UnsafePointer(eventStore.pointer) }
+        unsafeMutableAddress { eventStore.pointer }
+    }
+    @inlinable var processingTimers: TimerQueue<K, N> {
+        unsafeAddress { UnsafePointer(processingStore.pointer) }
+        unsafeMutableAddress { processingStore.pointer }
+    }
     /// The last watermark this operator saw.
     public var currentWatermark: Int64 { watermark }
     @usableFromInline var watermark: Int64 = StreamTime.minWatermark
