@@ -106,8 +106,13 @@ where Tr.W == A.W {
             try assigner.assignWindows(timestamp: timestamp, currentProcessingTime: now) { window in
                 if isWindowLate(window) { return }
                 skipped = false
-                try contents.add(value, &windows[HeapStateKey(key, window)])
-                try onElementTrigger(key: key, window: window, stateWindow: window, timestamp: timestamp)
+                let created = try Self.add(value, to: &windows[HeapStateKey(key, window)], contents.add)
+                // The cleanup timer lives as long as the window's state: registered when the
+                // state is created, so while it exists the same timer need not be looked up again.
+                if created { registerCleanupTimer(key: key, window: window) }
+                let cleanup = cleanupTime(window)
+                try onElementTrigger(key: key, window: window, stateWindow: window, timestamp: timestamp,
+                                     registeredTime: cleanup == Int64.max ? nil : cleanup)
             }
         }
         if skipped && isElementLate(timestamp) {
@@ -119,13 +124,22 @@ where Tr.W == A.W {
         }
     }
 
+    /// Adds `value` to a window's contents; true when this created the contents.
     @inlinable
-    func onElementTrigger(key: K, window: W, stateWindow: W, timestamp: Int64) throws {
-        var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
+    static func add(_ value: In, to acc: inout Acc?, _ add: (In, inout Acc?) throws -> Void) throws -> Bool {
+        let created = acc == nil
+        try add(value, &acc)
+        return created
+    }
+
+    @inlinable
+    func onElementTrigger(key: K, window: W, stateWindow: W, timestamp: Int64, registeredTime: Int64? = nil) throws {
+        var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window,
+                                           registeredTime: registeredTime, eventTimeDomain: assigner.isEventTime)
         let result = trigger.onElement(timestamp: timestamp, window: window, context: &context)
         if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
         if result.isPurge { windows[HeapStateKey(key, stateWindow)] = nil }
-        registerCleanupTimer(key: key, window: window)
+        if registeredTime == nil { registerCleanupTimer(key: key, window: window) }
     }
 
     @usableFromInline

@@ -14,24 +14,33 @@ public struct WindowTriggerContext<K: StreamKey, W: Window>: TriggerContext {
     @usableFromInline let state: TriggerStateTable<K, W>
     @usableFromInline let key: K
     @usableFromInline let window: W
+    /// A timer time known to be registered already for (key, window) in the operator's time
+    /// domain (the window's cleanup timer): registering it again is a no-op, skipped cheaply.
+    @usableFromInline let registeredTime: Int64?
+    @usableFromInline let eventTimeDomain: Bool
 
     @inlinable
-    public init(timers: InternalTimerService<K, W>, state: TriggerStateTable<K, W>, key: K, window: W) {
+    public init(timers: InternalTimerService<K, W>, state: TriggerStateTable<K, W>, key: K, window: W,
+                registeredTime: Int64? = nil, eventTimeDomain: Bool = true) {
         self.timers = timers
         self.state = state
         self.key = key
         self.window = window
+        self.registeredTime = registeredTime
+        self.eventTimeDomain = eventTimeDomain
     }
 
     @inlinable public var currentWatermark: Int64 { timers.currentWatermark }
     @inlinable public var currentProcessingTime: Int64 { timers.currentProcessingTime() }
     @inlinable public mutating func registerEventTimeTimer(_ time: Int64) {
+        if eventTimeDomain && time == registeredTime { return }
         timers.registerEventTimeTimer(key: key, namespace: window, time: time)
     }
     @inlinable public mutating func deleteEventTimeTimer(_ time: Int64) {
         timers.deleteEventTimeTimer(key: key, namespace: window, time: time)
     }
     @inlinable public mutating func registerProcessingTimeTimer(_ time: Int64) {
+        if !eventTimeDomain && time == registeredTime { return }
         timers.registerProcessingTimeTimer(key: key, namespace: window, time: time)
     }
     @inlinable public mutating func deleteProcessingTimeTimer(_ time: Int64) {

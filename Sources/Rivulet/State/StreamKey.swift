@@ -16,4 +16,16 @@ public struct HeapStateKey<K: Hashable, N: Hashable>: Hashable {
         self.key = key
         self.namespace = namespace
     }
+
+    @inlinable
+    public static func == (a: HeapStateKey, b: HeapStateKey) -> Bool {
+        a.key == b.key && a.namespace == b.namespace
+    }
+
+    // Written out so it inlines into the specialised state and window code.
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        key.hash(into: &hasher)
+        namespace.hash(into: &hasher)
+    }
 }

@@ -14,6 +14,11 @@ public struct VoidNamespace: Hashable, Sendable, BinaryCodable, CustomStringConv
     /// The hash of zero bytes.
     @inlinable public func keyHash() -> UInt32 { 0 }
 
+    @inlinable public static func == (a: VoidNamespace, b: VoidNamespace) -> Bool { true }
+
+    /// Hashes nothing (inlined, so keyed state pays nothing for its namespace).
+    @inlinable public func hash(into hasher: inout Hasher) {}
+
     /// `VoidNamespace`.
     public var description: String { "VoidNamespace" }
 }

@@ -20,6 +20,16 @@ public struct TimeWindow: Window, Comparable, Codable, CustomStringConvertible {
     @inlinable
     public var maxTimestamp: Int64 { end &- 1 }
 
+    @inlinable
+    public static func == (a: TimeWindow, b: TimeWindow) -> Bool { a.start == b.start && a.end == b.end }
+
+    // Written out so hashing inlines into specialised window code in other modules.
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(start)
+        hasher.combine(end)
+    }
+
     /// True if the two windows overlap or are adjacent (Flink: `start <= other.end && end >= other.start`).
     @inlinable
     public func intersects(_ other: TimeWindow) -> Bool {

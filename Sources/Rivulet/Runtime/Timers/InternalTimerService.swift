@@ -34,13 +34,20 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func currentProcessingTime() -> Int64 { processingTimeService.currentTime() }
 
+    /// The event-time timer registered last: windows register the same timer for every
+    /// element (trigger and cleanup), so a repeat skips the hash lookup.
+    @usableFromInline var lastEventTimer: TimerEntry<K, N>?
+
     @inlinable
     public func registerEventTimeTimer(key: K, namespace: N, time: Int64) {
+        if let last = lastEventTimer, last.timestamp == time, last.key == key, last.namespace == namespace { return }
         eventTimers.register(timestamp: time, key: key, namespace: namespace)
+        lastEventTimer = TimerEntry(timestamp: time, key: key, namespace: namespace)
     }
 
     @inlinable
     public func deleteEventTimeTimer(key: K, namespace: N, time: Int64) {
+        lastEventTimer = nil
         eventTimers.delete(timestamp: time, key: key, namespace: namespace)
     }
 
@@ -65,6 +72,7 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func advanceWatermark(_ watermark: Int64) throws {
         self.watermark = watermark
+        lastEventTimer = nil
         while let timer = eventTimers.popIfDue(upTo: watermark) {
             try onEventTime(timer)
         }
