@@ -10,40 +10,39 @@ public struct CarEvent: Sendable, Hashable, Codable, BinaryCodable {
     public var timestamp: Int64
 }
 
-/// Keeps the top speed of the current period per car and reports it when the period's
-/// event-time timer fires.
+/// Keeps each car's top speed per period (by the period's last millisecond) and reports a
+/// period when its event-time timer fires, however far the watermark jumps at once.
 public struct TopSpeedPerPeriod: KeyedProcessFunction {
     public typealias Key = Int
     public typealias Input = CarEvent
     public typealias Output = String
 
     let periodMillis: Int64
-    var topSpeed: ValueState<Double>?
+    var topSpeeds: MapState<Int64, Double>?
 
     public init(periodMillis: Int64) {
         self.periodMillis = periodMillis
     }
 
     public mutating func open(_ context: KeyedRuntimeContext<Int>) throws {
-        topSpeed = try context.valueState(ValueStateDescriptor<Double>("top-speed"))
+        topSpeeds = try context.mapState(MapStateDescriptor<Int64, Double>("top-speed-per-period"))
     }
 
     public mutating func processElement(_ event: CarEvent, _ context: KeyedContext<Int>, _ out: Collector<String>) throws {
-        guard let topSpeed else { return }
-        if event.timestamp < context.currentWatermark { return }
-        let best = try topSpeed.value()
-        if best.map({ event.speed > $0 }) ?? true {
-            try topSpeed.update(event.speed)
-        }
+        guard let topSpeeds else { return }
         let periodEnd = (event.timestamp / periodMillis + 1) * periodMillis - 1
+        if periodEnd <= context.currentWatermark { return }   // its period was reported already
+        if try topSpeeds.get(periodEnd).map({ event.speed > $0 }) ?? true {
+            try topSpeeds.put(periodEnd, event.speed)
+        }
         try context.registerEventTimeTimer(periodEnd)
     }
 
     public mutating func onTimer(_ timestamp: Int64, _ context: KeyedContext<Int>, _ out: Collector<String>) throws {
-        guard let topSpeed, let best = try topSpeed.value() else { return }
+        guard let topSpeeds, let best = try topSpeeds.get(timestamp) else { return }
         let start = timestamp + 1 - periodMillis
         try out.collect("car \(try context.currentKey)\t[\(start), \(timestamp + 1))\ttop speed \(Int(best.rounded())) km/h")
-        try topSpeed.clear()
+        try topSpeeds.remove(timestamp)
     }
 }
 

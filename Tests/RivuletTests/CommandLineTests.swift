@@ -1,0 +1,93 @@
+// The `rivulet local` command as a user runs it: real processes, exit codes, one-line errors.
+
+import XCTest
+import Foundation
+
+final class CommandLineTests: XCTestCase {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `rivulet` binary built next to the test bundle.
+    var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rivulet").path
+    }
+
+    func rivulet(_ arguments: String...) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func assertOneLineError(_ run: Run, contains text: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(run.status, 0, "should fail: \(run.stderr)", file: file, line: line)
+        let lines = run.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "one line expected: \(run.stderr)", file: file, line: line)
+        XCTAssertTrue(run.stderr.contains(text), "'\(run.stderr)' should contain '\(text)'", file: file, line: line)
+    }
+
+    func testListShowsTheExampleJobs() throws {
+        let run = try rivulet("local", "--list")
+        XCTAssertEqual(run.status, 0)
+        for job in ["wordcount", "window-wordcount", "top-speed", "--input"] {
+            XCTAssertTrue(run.stdout.contains(job), run.stdout)
+        }
+    }
+
+    func testWordCountOfAFileToStdoutAndToPartFiles() throws {
+        let dir = NSTemporaryDirectory() + "rivulet-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = dir + "/in.txt"
+        try "Hello, hello WORLD!\nworld... hello\r\n42 ünï 42\n".write(toFile: input, atomically: true, encoding: .utf8)
+        let printed = try rivulet("local", "wordcount", "--input", input)
+        XCTAssertEqual(printed.status, 0, printed.stderr)
+        XCTAssertEqual(printed.stdout.split(separator: "\n").sorted(), ["42\t2", "hello\t3", "world\t2", "ünï\t1"])
+        let written = try rivulet("local", "wordcount", "--input", input, "--output", dir + "/out", "--parallelism", "3")
+        XCTAssertEqual(written.status, 0, written.stderr)
+        XCTAssertEqual(written.stdout, "")
+        XCTAssertEqual(try readPartFiles(dir + "/out").sorted(), ["42\t2", "hello\t3", "world\t2", "ünï\t1"])
+    }
+
+    func testOtherExampleJobsRun() throws {
+        let top = try rivulet("local", "top-speed", "--cars", "2", "--records", "400")
+        XCTAssertEqual(top.status, 0, top.stderr)
+        // 400 events of 2 cars, 100 ms apart per car: 20 s of event time = 2 periods per car.
+        XCTAssertEqual(top.stdout.split(separator: "\n").count, 4, top.stdout)
+        let windows = try rivulet("local", "window-wordcount", "--records", "500", "-p", "2")
+        XCTAssertEqual(windows.status, 0, windows.stderr)
+        let total = windows.stdout.split(separator: "\n").compactMap { Int($0.split(separator: "\t").last ?? "") }.reduce(0, +)
+        XCTAssertEqual(total, 2500)
+    }
+
+    func testBadInputGivesOneLineErrorAndNonZeroExit() throws {
+        assertOneLineError(try rivulet("local", "no-such-job"), contains: "unknown job 'no-such-job'")
+        assertOneLineError(try rivulet("local", "wordcount", "--input", "/no/such/file.txt"), contains: "'/no/such/file.txt' does not exist")
+        assertOneLineError(try rivulet("local", "wordcount", "--input", NSTemporaryDirectory()), contains: "is a directory")
+        assertOneLineError(try rivulet("local", "wordcount", "--colour", "red"), contains: "unknown option --colour")
+        assertOneLineError(try rivulet("local", "wordcount", "--input"), contains: "--input of job 'wordcount' needs a value")
+        assertOneLineError(try rivulet("local", "window-wordcount", "--records", "many"), contains: "--records")
+        assertOneLineError(try rivulet("local", "window-wordcount", "--socket", "nohost"), contains: "host:port")
+        assertOneLineError(try rivulet("local", "wordcount", "-D", "no.such.key=1"), contains: "unknown configuration key 'no.such.key'")
+        assertOneLineError(try rivulet("local", "wordcount", "-D", "execution.buffer-timeout=soon"), contains: "execution.buffer-timeout")
+        assertOneLineError(try rivulet("local", "wordcount", "--parallelism", "0"), contains: "--parallelism")
+        assertOneLineError(try rivulet("local", "wordcount", "--parallelism", "500"), contains: "parallelism 500")
+        assertOneLineError(try rivulet("local"), contains: "no job given")
+    }
+
+    func testUnwritableOutputFailsNamingThePath() throws {
+        let run = try rivulet("local", "wordcount", "--output", "/proc/rivulet-cannot-write-here")
+        assertOneLineError(run, contains: "/proc/rivulet-cannot-write-here")
+    }
+}
