@@ -218,7 +218,9 @@ func wordFile(megabytes: Int) throws -> String {
             out.append(j == 11 ? 10 : 32)
         }
     }
-    FileManager.default.createFile(atPath: path + ".tmp", contents: Data(out))
+    guard FileManager.default.createFile(atPath: path + ".tmp", contents: Data(out)) else {
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path + ".tmp"])
+    }
     try FileManager.default.moveItem(atPath: path + ".tmp", toPath: path)
     return path
 }

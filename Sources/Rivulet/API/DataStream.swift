@@ -110,7 +110,7 @@ public struct DataStream<T: Sendable> {
 
     /// The elements of a sequence returned per element.
     @inlinable
-    public func flatMap<S: Sequence>(_ function: @escaping @Sendable (T) throws -> S) -> DataStream<S.Element> where S.Element: Sendable {
+    public func flatMap<S: Sequence & SendableMetatype>(_ function: @escaping @Sendable (T) throws -> S) -> DataStream<S.Element> where S.Element: Sendable, S.Iterator: SendableMetatype {
         flatMap { (value: T, out: Collector<S.Element>) in
             for element in try function(value) { try out.collect(element) }
         }

@@ -58,7 +58,7 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
 
     /// A running sum of `field` per key; the other fields keep the first element's values.
     @inlinable
-    public func sum<N: AdditiveArithmetic>(_ field: WritableKeyPath<T, N> & Sendable) -> DataStream<T> {
+    public func sum<N: AdditiveArithmetic & SendableMetatype>(_ field: WritableKeyPath<T, N> & Sendable) -> DataStream<T> {
         reduce(name: "Keyed Sum") { a, b in
             var r = a
             r[keyPath: field] += b[keyPath: field]
@@ -68,7 +68,7 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
 
     /// A running minimum of `field` per key; the other fields keep the first element's values.
     @inlinable
-    public func min<N: Comparable>(_ field: WritableKeyPath<T, N> & Sendable) -> DataStream<T> {
+    public func min<N: Comparable & SendableMetatype>(_ field: WritableKeyPath<T, N> & Sendable) -> DataStream<T> {
         reduce(name: "Keyed Min") { a, b in
             var r = a
             if b[keyPath: field] < a[keyPath: field] { r[keyPath: field] = b[keyPath: field] }
@@ -78,7 +78,7 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
 
     /// A running maximum of `field` per key; the other fields keep the first element's values.
     @inlinable
-    public func max<N: Comparable>(_ field: WritableKeyPath<T, N> & Sendable) -> DataStream<T> {
+    public func max<N: Comparable & SendableMetatype>(_ field: WritableKeyPath<T, N> & Sendable) -> DataStream<T> {
         reduce(name: "Keyed Max") { a, b in
             var r = a
             if b[keyPath: field] > a[keyPath: field] { r[keyPath: field] = b[keyPath: field] }
@@ -88,13 +88,13 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
 
     /// The element with the smallest `field` so far per key (the first one on ties).
     @inlinable
-    public func minBy<N: Comparable>(_ field: KeyPath<T, N> & Sendable) -> DataStream<T> {
+    public func minBy<N: Comparable & SendableMetatype>(_ field: KeyPath<T, N> & Sendable) -> DataStream<T> {
         reduce(name: "Keyed MinBy") { a, b in b[keyPath: field] < a[keyPath: field] ? b : a }
     }
 
     /// The element with the largest `field` so far per key (the first one on ties).
     @inlinable
-    public func maxBy<N: Comparable>(_ field: KeyPath<T, N> & Sendable) -> DataStream<T> {
+    public func maxBy<N: Comparable & SendableMetatype>(_ field: KeyPath<T, N> & Sendable) -> DataStream<T> {
         reduce(name: "Keyed MaxBy") { a, b in b[keyPath: field] > a[keyPath: field] ? b : a }
     }
 

@@ -1,7 +1,7 @@
 // Functions over two connected streams (Flink's CoProcessFunction and KeyedCoProcessFunction).
 
 /// Processes the elements of two connected (non-keyed) streams.
-public protocol CoProcessFunction {
+public protocol CoProcessFunction: SendableMetatype {
     associatedtype Input1: Sendable
     associatedtype Input2: Sendable
     associatedtype Output: Sendable
@@ -17,7 +17,7 @@ extension CoProcessFunction {
 }
 
 /// Processes the elements of two streams keyed by the same key type, sharing keyed state and timers.
-public protocol KeyedCoProcessFunction {
+public protocol KeyedCoProcessFunction: SendableMetatype {
     associatedtype Key: StreamKey
     associatedtype Input1: Sendable
     associatedtype Input2: Sendable

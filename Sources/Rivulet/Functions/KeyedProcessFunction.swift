@@ -9,7 +9,7 @@ public enum TimeDomain: Sendable {
 }
 
 /// Processes each element of a keyed stream; may use keyed state and timers.
-public protocol KeyedProcessFunction {
+public protocol KeyedProcessFunction: SendableMetatype {
     associatedtype Key: StreamKey
     associatedtype Input: Sendable
     associatedtype Output: Sendable

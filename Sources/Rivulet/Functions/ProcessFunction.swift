@@ -1,7 +1,7 @@
 // A function over each element of a non-keyed stream, with side outputs (Flink's ProcessFunction).
 
 /// Processes each element of a (non-keyed) stream; may emit any number of results.
-public protocol ProcessFunction {
+public protocol ProcessFunction: SendableMetatype {
     associatedtype Input: Sendable
     associatedtype Output: Sendable
     mutating func open(_ context: RuntimeContext) throws
