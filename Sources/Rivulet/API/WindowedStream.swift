@@ -86,12 +86,7 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
     public func aggregate<F: AggregateFunction>(_ function: F) -> DataStream<F.Result> where F.Input == T, F.Result: Sendable {
         apply("Window Aggregate") {
             WindowContents<K, T, F.Accumulator, F.Result, W>(
-                add: { value, acc in
-                    var a = acc ?? function.createAccumulator()
-                    acc = nil
-                    try function.add(value, to: &a)
-                    acc = a
-                },
+                add: Self.accumulate(function),
                 merge: function.merge,
                 emit: { _, _, acc, out in try out.collect(try function.result(acc)) })
         }
@@ -103,16 +98,22 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
     where F.Input == T, P.Input == F.Result, P.Key == K, P.W == W {
         apply("Window Aggregate") {
             WindowContents<K, T, F.Accumulator, P.Output, W>(
-                add: { value, acc in
-                    var a = acc ?? function.createAccumulator()
-                    acc = nil
-                    try function.add(value, to: &a)
-                    acc = a
-                },
+                add: Self.accumulate(function),
                 merge: function.merge,
                 emit: { key, context, acc, out in
                     try windowFunction.process(key: key, context: context, elements: [try function.result(acc)], out: out)
                 })
+        }
+    }
+
+    /// Folds an element into an AggregateFunction's accumulator, in place.
+    @inlinable
+    static func accumulate<F: AggregateFunction>(_ function: F) -> (T, inout F.Accumulator?) throws -> Void where F.Input == T {
+        { value, acc in
+            var a = acc ?? function.createAccumulator()
+            acc = nil   // leave `a` uniquely referenced, so adding does not copy it
+            try function.add(value, to: &a)
+            acc = a
         }
     }
 

@@ -18,13 +18,7 @@ public struct PrintSink<T: Sendable>: Sink {
         var buffer: [UInt8] = []
 
         public mutating func write(_ value: T, timestamp: Int64) throws {
-            buffer.append(contentsOf: prefix)
-            if let s = value as? String {
-                buffer.append(contentsOf: s.utf8)
-            } else {
-                buffer.append(contentsOf: String(describing: value).utf8)
-            }
-            buffer.append(UInt8(ascii: "\n"))
+            LineOutput.append(value, prefix: prefix, to: &buffer)
             if buffer.count >= 1 << 16 { try flush() }
         }
 

@@ -10,17 +10,7 @@ public enum StandardOutput {
     /// Writes `bytes` completely to file descriptor 1.
     public static func write(_ bytes: [UInt8]) throws {
         try lock.withLock { _ in
-            try bytes.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let n = Glibc.write(1, raw.baseAddress.map { $0 + done }, raw.count - done)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw ConnectorError("cannot write to standard output: \(ConnectorError.errnoText())")
-                    }
-                    done += n
-                }
-            }
+            try LineOutput.writeAll(bytes, to: 1, what: "to standard output")
         }
     }
 }

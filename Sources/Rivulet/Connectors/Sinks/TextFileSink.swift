@@ -32,30 +32,13 @@ public struct TextFileSink<T: Sendable>: Sink {
         }
 
         public mutating func write(_ value: T, timestamp: Int64) throws {
-            if let s = value as? String {
-                buffer.append(contentsOf: s.utf8)
-            } else {
-                buffer.append(contentsOf: String(describing: value).utf8)
-            }
-            buffer.append(UInt8(ascii: "\n"))
+            LineOutput.append(value, to: &buffer)
             if buffer.count >= 1 << 18 { try flush() }
         }
 
         public mutating func flush() throws {
             guard !buffer.isEmpty, fd >= 0 else { return }
-            let path = self.path
-            let fd = self.fd
-            try buffer.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress.map { $0 + done }, raw.count - done)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw ConnectorError("cannot write output file '\(path)': \(ConnectorError.errnoText())")
-                    }
-                    done += n
-                }
-            }
+            try LineOutput.writeAll(buffer, to: fd, what: "output file '\(path)'")
             buffer.removeAll(keepingCapacity: true)
         }
 
