@@ -98,6 +98,22 @@ final class WindowJobTests: XCTestCase {
         XCTAssertEqual(out.values.sorted(), [4, 6, 12, 14])
     }
 
+    func testSlidingCountWindowFiresEverySlideOverLastSizeElements() throws {
+        let env = try environment(parallelism: 2)
+        let out = CollectedValues<Int>()
+        try env.fromCollection(Array(1...7))
+            .keyBy { _ in "k" }
+            .countWindow(3, slide: 2)
+            .reduce { $0 + $1 }
+            .collect(into: out)
+        try env.execute("sliding count windows")
+        // Fires after 2, 4 and 6 elements over the last (up to) 3: [1,2], [2,3,4], [4,5,6].
+        XCTAssertEqual(out.values, [3, 9, 15])
+        XCTAssertThrowsError(try env.fromSequence(1, 2).keyBy { $0 }.countWindow(0, slide: 1)) {
+            XCTAssertTrue("\($0)".contains("size"), "\($0)")
+        }
+    }
+
     func testProcessingTimeWindowsFireAtEndOfBoundedInput() throws {
         let env = try environment()
         let out = CollectedValues<Int>()
