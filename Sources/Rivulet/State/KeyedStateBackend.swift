@@ -64,7 +64,7 @@ public final class KeyedStateBackend<K: StreamKey> {
         let ttl = descriptor.ttl
         let name = descriptor.name
         return ValueState(
-            get: { [unowned self] in
+            get: { [self] in
                 let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
                 guard let entry = table.map[k] else { return nil }
                 if ttl != nil {
@@ -74,7 +74,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                 }
                 return entry.value
             },
-            set: { [unowned self] value in
+            set: { [self] value in
                 let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
                 if let value {
                     table.map[k] = TtlValue(value, lastAccess: ttl == nil ? 0 : self.clock())
@@ -91,7 +91,7 @@ public final class KeyedStateBackend<K: StreamKey> {
         let ttl = descriptor.ttl
         let name = descriptor.name
         return ListState(
-            get: { [unowned self] in
+            get: { [self] in
                 let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
                 guard let entry = table.map[k] else { return [] }
                 guard ttl != nil else { return entry.value.map(\.value) }
@@ -103,13 +103,13 @@ public final class KeyedStateBackend<K: StreamKey> {
                 table.map[k] = TtlValue(refreshed, lastAccess: now)
                 return live.map(\.value)
             },
-            add: { [unowned self] values in
+            add: { [self] values in
                 let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
                 let now = ttl == nil ? 0 : self.clock()
                 table.map[k, default: TtlValue([], lastAccess: now)].value
                     .append(contentsOf: values.lazy.map { TtlValue($0, lastAccess: now) })
             },
-            set: { [unowned self] values in
+            set: { [self] values in
                 let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
                 let now = ttl == nil ? 0 : self.clock()
                 table.map[k] = values.isEmpty ? nil : TtlValue(values.map { TtlValue($0, lastAccess: now) }, lastAccess: now)
@@ -122,7 +122,7 @@ public final class KeyedStateBackend<K: StreamKey> {
         let table = try self.table(descriptor.name, kind: "MapState", namespace: VoidNamespace.self, value: [UK: TtlValue<UV>].self)
         let ttl = descriptor.ttl
         let name = descriptor.name
-        let readAll: () throws -> [UK: UV] = { [unowned self] in
+        let readAll: () throws -> [UK: UV] = { [self] in
             let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
             guard let entry = table.map[k] else { return [:] }
             guard ttl != nil else { return entry.value.mapValues(\.value) }
@@ -132,7 +132,7 @@ public final class KeyedStateBackend<K: StreamKey> {
             return live.mapValues(\.value)
         }
         return MapState(
-            get: { [unowned self] userKey in
+            get: { [self] userKey in
                 let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
                 guard let entry = table.map[k]?.value[userKey] else { return nil }
                 if ttl != nil {
@@ -142,7 +142,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                 }
                 return entry.value
             },
-            put: { [unowned self] userKey, value in
+            put: { [self] userKey, value in
                 let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
                 let now = ttl == nil ? 0 : self.clock()
                 if let value {
@@ -153,7 +153,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                 }
             },
             all: readAll,
-            clear: { [unowned self] in
+            clear: { [self] in
                 table.map[HeapStateKey(try self.currentKey(for: name), VoidNamespace())] = nil
             })
     }

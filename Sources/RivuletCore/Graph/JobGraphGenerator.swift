@@ -29,7 +29,7 @@ public enum JobGraphGenerator {
             let id = vertices.count
             for m in members { vertexOf[m] = id }
             let memberSet = Set(members)
-            let headNode = nodesByID[head]!  // every head is a node of the topology
+            guard let headNode = nodesByID[head] else { continue }   // every head is a node of the topology
             vertices.append(JobVertex(
                 id: id,
                 name: members.compactMap { nodesByID[$0]?.name }.joined(separator: " -> "),

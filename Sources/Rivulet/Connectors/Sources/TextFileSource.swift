@@ -82,7 +82,8 @@ public struct TextFileSource: Source {
             var n = 0
             buffer.append(contentsOf: repeatElement(0, count: chunk))
             buffer.withUnsafeMutableBytes { raw in
-                n = pread(fd, raw.baseAddress! + old, chunk, off_t(fileOffset))
+                guard let base = raw.baseAddress else { return }
+                n = pread(fd, base + old, chunk, off_t(fileOffset))
             }
             if n < 0 { throw ConnectorError("cannot read input file '\(path)': \(ConnectorError.errnoText())") }
             buffer.removeLast(chunk - n)
