@@ -25,6 +25,15 @@ struct Measurement {
     var perCPUSecond: Double { Double(records) / cpu }
 }
 
+/// Prints, per vertex, the share of the run its subtasks spent blocked on full output channels
+/// (a blocked producer means the consumer is the bottleneck).
+func printBackpressure(_ result: JobExecutionResult) {
+    let seconds = Double(result.durationMillis) / 1000
+    for (vertex, nanos) in result.backPressuredNanosByVertex.sorted(by: { $0.key < $1.key }) where nanos > 0 {
+        print("  backpressure: '\(vertex)' blocked \(String(format: "%.0f", Double(nanos) / 1e9 / seconds * 100))% of the time")
+    }
+}
+
 func measure(records: Int, _ body: () throws -> Void) rethrows -> Measurement {
     let cpu0 = cpuSeconds()
     let t0 = DispatchTime.now().uptimeNanoseconds
@@ -97,7 +106,7 @@ func benchKeyed() throws {
             .keyBy { $0.key }
             .reduce { a, b in KeyedCount(key: a.key, count: a.count + b.count, sum: a.sum + b.sum) }
             .discard(counter: counter)
-        try env.execute("keyed")
+        printBackpressure(try env.execute("keyed"))
         precondition(counter.count == n, "keyed: wrong count")
     }
     let loop = measure(records: n) {
@@ -164,7 +173,7 @@ func benchWindow() throws {
             .window(try TumblingEventTimeWindows.of(size: .seconds(1)))
             .aggregate(CountSumAggregate())
             .discard(counter: counter)
-        try env.execute("window")
+        printBackpressure(try env.execute("window"))
         engineWindows = counter.count
     }
     var loopWindows = 0
@@ -246,7 +255,7 @@ func benchWordCount() throws {
             .keyBy { $0 }
             .process { CountUntilEnd() }
             .collect(into: sink)
-        try env.execute("wordcount")
+        printBackpressure(try env.execute("wordcount"))
         let total = sink.values.reduce(0) { $0 + $1.count }
         precondition(total == words, "wordcount: engine counted \(total) words, loop \(words)")
     }
