@@ -7,39 +7,33 @@ public final class CoProcessOperator<F: CoProcessFunction>: TwoInputStreamOperat
     public let output: Output<F.Output>
     public var watermarks = TwoInputWatermarks()
     @usableFromInline let function: TaskConfined<F>
-    @usableFromInline let collector: Collector<F.Output>
-    @usableFromInline let context: ProcessContext
-    @usableFromInline let runtime: RuntimeContext
+    @usableFromInline let services: ProcessOperatorServices<F.Output>
 
     @inlinable
     public init(_ function: F, operatorContext: OperatorContext, output: Output<F.Output>) {
         self.function = TaskConfined(function)
         self.output = output
-        self.collector = Collector(output)
-        self.context = ProcessContext(side: output.side, processingTime: operatorContext.processingTimeService)
-        self.runtime = RuntimeContext(operatorContext)
+        self.services = ProcessOperatorServices(operatorContext: operatorContext, output: output)
     }
 
-    @inlinable public func open() throws { try function.value.open(runtime) }
+    @inlinable public func open() throws { try function.value.open(services.runtime) }
     @inlinable public func close() throws { try function.value.close() }
 
     @inlinable
     public func processElement1(_ value: F.Input1, timestamp: Int64) throws {
-        collector.timestamp = timestamp
-        context._timestamp = timestamp == Int64.min ? nil : timestamp
-        try function.value.processElement1(value, context, collector)
+        services.setCurrent(timestamp: timestamp)
+        try function.value.processElement1(value, services.context, services.collector)
     }
 
     @inlinable
     public func processElement2(_ value: F.Input2, timestamp: Int64) throws {
-        collector.timestamp = timestamp
-        context._timestamp = timestamp == Int64.min ? nil : timestamp
-        try function.value.processElement2(value, context, collector)
+        services.setCurrent(timestamp: timestamp)
+        try function.value.processElement2(value, services.context, services.collector)
     }
 
     @inlinable
     public func advanceWatermark(_ watermark: Int64) throws {
-        context._currentWatermark = watermark
+        services.context._currentWatermark = watermark
         try output.watermark(watermark)
     }
 }
