@@ -9,9 +9,11 @@ public final class TriggerStateTable<K: Hashable, W: Hashable> {
 }
 
 /// Routes a trigger's timer and state calls to the operator's timer service and tables.
+/// Made per element and dropped before the operator call that made it returns, while the
+/// operator holds both objects: the references need no reference counting.
 public struct WindowTriggerContext<K: StreamKey, W: Window>: TriggerContext {
-    @usableFromInline let timers: InternalTimerService<K, W>
-    @usableFromInline let state: TriggerStateTable<K, W>
+    @usableFromInline unowned(unsafe) let timers: InternalTimerService<K, W>
+    @usableFromInline unowned(unsafe) let state: TriggerStateTable<K, W>
     @usableFromInline let key: K
     @usableFromInline let window: W
     /// A timer time known to be registered already for (key, window) in the operator's time
