@@ -58,11 +58,13 @@ public struct SocketTextSource: Source {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, 20)
             if ready < 0 && errno != EINTR { throw ConnectorError("socket source \(host):\(port): \(ConnectorError.errnoText())") }
-            if ready <= 0 { return .moreAvailable }
+            // Nothing arrived within the poll: let the task flush what it buffered and look at
+            // its mail before polling again.
+            if ready <= 0 { return .nothingAvailable(retryAt: SystemClock.nowMillis()) }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n < 0 {
-                if errno == EINTR || errno == EAGAIN { return .moreAvailable }
+                if errno == EINTR || errno == EAGAIN { return .nothingAvailable(retryAt: SystemClock.nowMillis()) }
                 throw ConnectorError("socket source \(host):\(port): \(ConnectorError.errnoText())")
             }
             if n == 0 {
