@@ -35,12 +35,17 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // RocksDB's C API from the system library (Debian's librocksdb-dev, installed by bin/setup).
+        .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", providers: [.apt(["librocksdb-dev"])]),
+        // A Swift client of RocksDB: column families, batches, iterators, range deletes, native checkpoints.
+        .target(name: "RivuletRocksDB", dependencies: ["CRocksDB"]),
         // Example jobs shipped in the `rivulet` binary.
         .target(name: "RivuletExamples", dependencies: ["Rivulet"]),
         .executableTarget(name: "rivulet", dependencies: ["Rivulet", "RivuletExamples"]),
         .executableTarget(name: "RivuletBench", dependencies: ["Rivulet", "RivuletExamples"]),
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples"]),
+        .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
     ],
     swiftLanguageModes: [.v6]
 )

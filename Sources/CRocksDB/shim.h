@@ -1,0 +1,2 @@
+// The RocksDB C API (Debian's librocksdb-dev) as a Swift module.
+#include <rocksdb/c.h>
