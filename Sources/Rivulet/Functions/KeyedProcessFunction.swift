@@ -29,13 +29,13 @@ extension KeyedProcessFunction {
 
 /// The context of one element or timer in a keyed function: key, time, timers, side outputs.
 public final class KeyedContext<K: StreamKey> {
-    @usableFromInline var _timestamp: Int64?
-    @usableFromInline var _timeDomain: TimeDomain = .eventTime
+    @exclusivity(unchecked) @usableFromInline var _timestamp: Int64?
+    @exclusivity(unchecked) @usableFromInline var _timeDomain: TimeDomain = .eventTime
     /// The element's (or event-time timer's) timestamp, or nil.
     public var timestamp: Int64? { _timestamp }
     /// Which clock fired the timer being handled (`.eventTime` while processing elements).
     public var timeDomain: TimeDomain { _timeDomain }
-    @usableFromInline var key: K?
+    @exclusivity(unchecked) @usableFromInline var key: K?
     @usableFromInline let timers: InternalTimerService<K, VoidNamespace>
     @usableFromInline let side: (String, Any, Int64) throws -> Void
 

@@ -16,8 +16,8 @@ extension ProcessFunction {
 
 /// The context of one element in a `ProcessFunction`.
 public final class ProcessContext {
-    @usableFromInline var _timestamp: Int64?
-    @usableFromInline var _currentWatermark: Int64
+    @exclusivity(unchecked) @usableFromInline var _timestamp: Int64?
+    @exclusivity(unchecked) @usableFromInline var _currentWatermark: Int64
     @usableFromInline let side: (String, Any, Int64) throws -> Void
     @usableFromInline let processingTime: ProcessingTimeService
 

@@ -9,7 +9,7 @@ public final class KeyedReduceOperator<K: StreamKey, T: Sendable>: OneInputStrea
     public let output: Output<T>
     @usableFromInline let keySelector: @Sendable (T) -> K
     @usableFromInline let reduce: @Sendable (T, T) throws -> T
-    @usableFromInline let table: HeapStateTable<K, VoidNamespace, T>
+    @usableFromInline let table: StateHashMap<K, VoidNamespace, T>
     /// The keyed state of this operator (the reduce table lives in it).
     public let backend: KeyedStateBackend<K>
 
@@ -23,24 +23,16 @@ public final class KeyedReduceOperator<K: StreamKey, T: Sendable>: OneInputStrea
                                            keyGroupRange: operatorContext.keyGroupRange,
                                            maxParallelism: operatorContext.maxParallelism,
                                            clock: operatorContext.processingTimeService.clock)
-        self.table = try backend.table("_reduce", kind: "ValueState", namespace: VoidNamespace.self, value: T.self)
+        self.table = try backend.stateMap("_reduce", kind: "ValueState", namespace: VoidNamespace.self, value: T.self)
     }
 
     @inlinable
     public func processElement(_ value: T, timestamp: Int64) throws {
-        let result = try Self.combine(&table.map[HeapStateKey(keySelector(value), VoidNamespace())], value, reduce)
-        try output.record(result, timestamp)
-    }
-
-    /// Folds `value` into the entry in place (one hash lookup) and returns the new aggregate.
-    @inlinable
-    static func combine(_ entry: inout TtlValue<T>?, _ value: T, _ reduce: (T, T) throws -> T) throws -> T {
-        if let current = entry?.value {
-            let next = try reduce(current, value)
-            entry?.value = next
-            return next
+        var result = value
+        try table.upsert(keySelector(value), VoidNamespace()) { entry in
+            if let current = entry { result = try reduce(current, value) }
+            entry = result
         }
-        entry = TtlValue(value, lastAccess: 0)
-        return value
+        try output.record(result, timestamp)
     }
 }

@@ -56,7 +56,7 @@ public struct Output<T> {
 /// The collector handed to user functions: emits with the timestamp of the current input.
 public final class Collector<T> {
     @usableFromInline let output: Output<T>
-    @usableFromInline var timestamp: Int64 = StreamTime.noTimestamp
+    @exclusivity(unchecked) @usableFromInline var timestamp: Int64 = StreamTime.noTimestamp
 
     @inlinable
     public init(_ output: Output<T>) {

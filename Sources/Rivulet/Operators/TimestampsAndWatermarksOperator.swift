@@ -20,7 +20,7 @@ public final class TimestampsAndWatermarksOperator<T: Sendable>: OneInputStreamO
     }
     @usableFromInline let assigner: (@Sendable (T, Int64) -> Int64)?
     @usableFromInline let interval: Int64
-    @usableFromInline var idle = false
+    @exclusivity(unchecked) @usableFromInline var idle = false
     @usableFromInline let processingTime: ProcessingTimeService
 
     @inlinable

@@ -41,13 +41,9 @@ where Tr.W == A.W {
     @usableFromInline let lateDataTag: String?
     @usableFromInline let keySelector: @Sendable (In) -> K
     @usableFromInline let contents: WindowContents<K, In, Acc, Out, W>
-    @usableFromInline let windowStore = TaskConfined<[HeapStateKey<K, W>: Acc]>([:])
-    @usableFromInline let mergingStore = TaskConfined<[K: MergingWindowSet<W>]>([:])
     /// Window contents by (key, state window).
-    @inlinable var windows: [HeapStateKey<K, W>: Acc] {
-        unsafeAddress { UnsafePointer(windowStore.pointer) }
-        unsafeMutableAddress { windowStore.pointer }
-    }
+    @usableFromInline let windows = StateHashMap<K, W, Acc>()
+    @usableFromInline let mergingStore = TaskConfined<[K: MergingWindowSet<W>]>([:])
     /// Merging window sets by key (merging assigners only).
     @inlinable var mergingSets: [K: MergingWindowSet<W>] {
         unsafeAddress { UnsafePointer(mergingStore.pointer) }
@@ -58,7 +54,7 @@ where Tr.W == A.W {
     @usableFromInline let collector: Collector<Out>
     /// Late records dropped because no side output was configured.
     public var numLateRecordsDropped: Int { lateRecordsDropped }
-    @usableFromInline var lateRecordsDropped = 0
+    @exclusivity(unchecked) @usableFromInline var lateRecordsDropped = 0
 
     @inlinable
     public init(assigner: A, trigger: Tr, allowedLateness: Int64, lateDataTag: String?,
@@ -98,7 +94,7 @@ where Tr.W == A.W {
                 }
                 skipped = false
                 let stateWindow = set.getStateWindow(actual) ?? actual
-                try contents.add(value, &windows[HeapStateKey(key, stateWindow)])
+                try windows.upsert(key, stateWindow) { try contents.add(value, &$0) }
                 try onElementTrigger(key: key, window: actual, stateWindow: stateWindow, timestamp: timestamp)
             }
             mergingSets[key] = set.mapping.isEmpty ? nil : set
@@ -106,7 +102,7 @@ where Tr.W == A.W {
             try assigner.assignWindows(timestamp: timestamp, currentProcessingTime: now) { window in
                 if isWindowLate(window) { return }
                 skipped = false
-                let created = try Self.add(value, to: &windows[HeapStateKey(key, window)], contents.add)
+                let created = try windows.upsert(key, window) { try contents.add(value, &$0) }
                 // The cleanup timer lives as long as the window's state: registered when the
                 // state is created, so while it exists the same timer need not be looked up again.
                 if created { registerCleanupTimer(key: key, window: window) }
@@ -124,21 +120,13 @@ where Tr.W == A.W {
         }
     }
 
-    /// Adds `value` to a window's contents; true when this created the contents.
-    @inlinable
-    static func add(_ value: In, to acc: inout Acc?, _ add: (In, inout Acc?) throws -> Void) throws -> Bool {
-        let created = acc == nil
-        try add(value, &acc)
-        return created
-    }
-
     @inlinable
     func onElementTrigger(key: K, window: W, stateWindow: W, timestamp: Int64, registeredTime: Int64? = nil) throws {
         var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window,
                                            registeredTime: registeredTime, eventTimeDomain: assigner.isEventTime)
         let result = trigger.onElement(timestamp: timestamp, window: window, context: &context)
         if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
-        if result.isPurge { windows[HeapStateKey(key, stateWindow)] = nil }
+        if result.isPurge { windows.removeValue(key, stateWindow) }
         if registeredTime == nil { registerCleanupTimer(key: key, window: window) }
     }
 
@@ -160,9 +148,8 @@ where Tr.W == A.W {
         var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: result)
         trigger.onMerge(window: result, context: &context, mergedTriggerStates: states)
         for stateWindow in mergedStates where stateWindow != stateResult {
-            guard let acc = windows.removeValue(forKey: HeapStateKey(key, stateWindow)) else { continue }
-            let target = HeapStateKey(key, stateResult)
-            windows[target] = try windows[target].map { try contents.merge($0, acc) } ?? acc
+            guard let acc = windows.removeValue(key, stateWindow) else { continue }
+            try windows.upsert(key, stateResult) { target in target = try target.map { try contents.merge($0, acc) } ?? acc }
         }
     }
 
@@ -192,7 +179,7 @@ where Tr.W == A.W {
             ? trigger.onEventTime(timer.timestamp, window: window, context: &context)
             : trigger.onProcessingTime(timer.timestamp, window: window, context: &context)
         if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
-        if result.isPurge { windows[HeapStateKey(key, stateWindow)] = nil }
+        if result.isPurge { windows.removeValue(key, stateWindow) }
         if eventTime == assigner.isEventTime && timer.timestamp == cleanupTime(window) {
             clearAllState(key: key, window: window, stateWindow: stateWindow)
         }
@@ -200,7 +187,7 @@ where Tr.W == A.W {
 
     @inlinable
     func fire(key: K, window: W, stateWindow: W) throws {
-        guard let acc = windows[HeapStateKey(key, stateWindow)] else { return }
+        guard let acc = windows.value(key, stateWindow) else { return }
         collector.timestamp = window.maxTimestamp
         let context = WindowContext(window: window, currentWatermark: timers.currentWatermark,
                                     currentProcessingTime: assigner.isEventTime ? 0 : timers.currentProcessingTime())
@@ -209,7 +196,7 @@ where Tr.W == A.W {
 
     @inlinable
     func clearAllState(key: K, window: W, stateWindow: W) {
-        windows[HeapStateKey(key, stateWindow)] = nil
+        windows.removeValue(key, stateWindow)
         var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
         trigger.clear(window: window, context: &context)
         if mergingAssigner != nil {

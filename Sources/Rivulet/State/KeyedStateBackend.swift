@@ -11,7 +11,7 @@ public final class KeyedStateBackend<K: StreamKey> {
     public let maxParallelism: Int
     /// Processing-time clock for TTL, in milliseconds.
     public let clock: () -> Int64
-    @usableFromInline var _currentKey: K?
+    @exclusivity(unchecked) @usableFromInline var _currentKey: K?
     /// Registered states by name: kind and type, to refuse a second registration of another type.
     @usableFromInline var registered: [String: (signature: String, table: AnyObject)] = [:]
 
@@ -50,6 +50,22 @@ public final class KeyedStateBackend<K: StreamKey> {
         let table = HeapStateTable<K, N, V>(name: name)
         registered[name] = (signature, table)
         return table
+    }
+
+    /// Returns the `StateHashMap` registered under `name`, creating it (for operators whose
+    /// own state is on the hot path: keyed reduce).
+    @inlinable
+    public func stateMap<N: StateNamespace, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type) throws -> StateHashMap<K, N, V> {
+        let signature = "\(kind)<\(V.self)>"
+        if let existing = registered[name] {
+            guard existing.signature == signature, let map = existing.table as? StateHashMap<K, N, V> else {
+                throw StateAccessError("state '\(name)' of operator '\(operatorName)' is registered as \(existing.signature) and cannot be used as \(signature)")
+            }
+            return map
+        }
+        let map = StateHashMap<K, N, V>()
+        registered[name] = (signature, map)
+        return map
     }
 
     /// Names of all registered states.

@@ -15,8 +15,8 @@ public struct ChannelTarget: Sendable {
 
 /// Counts what a task's writers suffered from backpressure (task-thread confined).
 public final class OutputMetrics {
-    public var backPressuredNanos: UInt64 = 0
-    public var recordsOut: Int = 0
+    @exclusivity(unchecked) public var backPressuredNanos: UInt64 = 0
+    @exclusivity(unchecked) public var recordsOut: Int = 0
     public init() {}
 }
 
@@ -42,7 +42,7 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
     @usableFromInline let partitioning: Partitioning
     /// Consumer subtask index of a record (hash partitioning only).
     @usableFromInline let selectChannel: ((T) -> Int)?
-    @usableFromInline var nextRoundRobin: Int
+    @exclusivity(unchecked) @usableFromInline var nextRoundRobin: Int
     @usableFromInline let metrics: OutputMetrics
 
     /// `targets` are indexed by consumer subtask (one target for forward).

@@ -15,7 +15,7 @@ public final class StreamTask {
     var writers: [RecordWriterControl] = []
     var head: OperatorRuntime { operators[0] }
     let bufferTimeoutMillis: Int64
-    var lastFlush: Int64 = 0
+    @exclusivity(unchecked) var lastFlush: Int64 = 0
 
     public init(deployment: TaskDeployment, graph: StreamGraph, clock: @escaping () -> Int64 = SystemClock.nowMillis) {
         self.deployment = deployment
@@ -211,7 +211,7 @@ public final class StreamTask {
         lastFlush = processingTime.currentTime()
     }
 
-    var flushCheck = 0
+    @exclusivity(unchecked) var flushCheck = 0
     func maybeFlushOnTimeout() throws {
         flushCheck &+= 1
         guard flushCheck & 63 == 0 else { return }

@@ -18,7 +18,7 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     }
     /// The last watermark this operator saw.
     public var currentWatermark: Int64 { watermark }
-    @usableFromInline var watermark: Int64 = StreamTime.minWatermark
+    @exclusivity(unchecked) @usableFromInline var watermark: Int64 = StreamTime.minWatermark
     @usableFromInline let processingTimeService: ProcessingTimeService
     @usableFromInline var scheduled: (time: Int64, id: Int)?
     /// Called for each due event-time timer (set by the owning operator).
@@ -36,7 +36,7 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
 
     /// The event-time timer registered last: windows register the same timer for every
     /// element (trigger and cleanup), so a repeat skips the hash lookup.
-    @usableFromInline var lastEventTimer: TimerEntry<K, N>?
+    @exclusivity(unchecked) @usableFromInline var lastEventTimer: TimerEntry<K, N>?
 
     @inlinable
     public func registerEventTimeTimer(key: K, namespace: N, time: Int64) {

@@ -1,0 +1,78 @@
+// The state hash map against Dictionary under random inserts, updates and removals.
+
+import XCTest
+import Rivulet
+import RivuletCore
+
+final class StateHashMapTests: XCTestCase {
+    /// A key whose hash collides on purpose (long probe runs, wrap-around, backward shifts).
+    struct CollidingKey: Hashable, Sendable, BinaryCodable {
+        var id: Int
+        func encode(to writer: inout BinaryWriter) { writer.writeInt(id) }
+        init(id: Int) { self.id = id }
+        init(from reader: inout BinaryReader) throws { id = try reader.readInt() }
+        func keyHash() -> UInt32 { UInt32(id % 7) }
+    }
+
+    func testMatchesDictionaryUnderRandomOperations() {
+        var rng = SplitMix64(seed: 99)
+        let map = StateHashMap<String, TimeWindow, Int>(capacity: 4)
+        var reference: [HeapStateKey<String, TimeWindow>: Int] = [:]
+        for step in 0..<100_000 {
+            let key = "k\(rng.next() % 500)"
+            let window = TimeWindow(start: Int64(rng.next() % 8) * 10, end: Int64(rng.next() % 8) * 10 + 10)
+            let r = HeapStateKey(key, window)
+            switch rng.next() % 4 {
+            case 0, 1:
+                let created = map.upsert(key, window) { v in v = (v ?? 0) + step }
+                XCTAssertEqual(created, reference[r] == nil)
+                reference[r, default: 0] += step
+            case 2:
+                XCTAssertEqual(map.removeValue(key, window), reference.removeValue(forKey: r))
+            default:
+                map.upsert(key, window) { v in if step % 3 == 0 { v = nil } }
+                if step % 3 == 0 { reference[r] = nil }
+            }
+            if step % 997 == 0 {
+                XCTAssertEqual(map.count, reference.count)
+                for (k, v) in reference { XCTAssertEqual(map.value(k.key, k.namespace), v) }
+            }
+        }
+        var seen = 0
+        map.forEach { k, n, v in
+            seen += 1
+            XCTAssertEqual(reference[HeapStateKey(k, n)], v)
+        }
+        XCTAssertEqual(seen, reference.count)
+    }
+
+    func testCollidingHashesKeepEveryEntryReachableAfterRemovals() {
+        let map = StateHashMap<CollidingKey, VoidNamespace, Int>()
+        for i in 0..<300 { map.set(CollidingKey(id: i), VoidNamespace(), i) }
+        for i in stride(from: 0, to: 300, by: 3) { XCTAssertEqual(map.removeValue(CollidingKey(id: i), VoidNamespace()), i) }
+        for i in 0..<300 {
+            XCTAssertEqual(map.value(CollidingKey(id: i), VoidNamespace()), i % 3 == 0 ? nil : i, "key \(i)")
+        }
+        XCTAssertEqual(map.count, 200)
+    }
+
+    func testValuesAreReleasedAndBodyErrorsKeepTheEntry() {
+        struct Oops: Error {}
+        final class Counter { var alive = 0 }
+        final class Tracked {
+            let counter: Counter
+            init(_ counter: Counter) { self.counter = counter; counter.alive += 1 }
+            deinit { counter.alive -= 1 }
+        }
+        let counter = Counter()
+        do {
+            let map = StateHashMap<Int, VoidNamespace, Tracked>()
+            for i in 0..<100 { map.set(i, VoidNamespace(), Tracked(counter)) }
+            XCTAssertThrowsError(try map.upsert(5, VoidNamespace()) { _ in throw Oops() })
+            XCTAssertNotNil(map.value(5, VoidNamespace()))
+            map.set(6, VoidNamespace(), nil)
+            XCTAssertEqual(counter.alive, 99)
+        }
+        XCTAssertEqual(counter.alive, 0)
+    }
+}
