@@ -8,14 +8,15 @@ import RivuletCore
 /// Linear probing, backward-shift deletion, load factor at most 1/2.
 /// Confined to one task's thread (not Sendable).
 public final class StateHashMap<K: StreamKey, N: StateNamespace, V> {
-    @usableFromInline var hashes: UnsafeMutablePointer<UInt32>   // 0 = empty slot
-    @usableFromInline var keys: UnsafeMutablePointer<K>
-    @usableFromInline var namespaces: UnsafeMutablePointer<N>
-    @usableFromInline var values: UnsafeMutablePointer<V>
-    @usableFromInline var capacity: Int
-    @usableFromInline var mask: Int
+    // Task-confined and never accessed re-entrantly: no run-time exclusivity checks.
+    @exclusivity(unchecked) @usableFromInline var hashes: UnsafeMutablePointer<UInt32>   // 0 = empty slot
+    @exclusivity(unchecked) @usableFromInline var keys: UnsafeMutablePointer<K>
+    @exclusivity(unchecked) @usableFromInline var namespaces: UnsafeMutablePointer<N>
+    @exclusivity(unchecked) @usableFromInline var values: UnsafeMutablePointer<V>
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
+    @exclusivity(unchecked) @usableFromInline var mask: Int
     /// Number of entries.
-    public private(set) var count = 0
+    @exclusivity(unchecked) public private(set) var count = 0
 
     public init(capacity requested: Int = 16) {
         var c = 16

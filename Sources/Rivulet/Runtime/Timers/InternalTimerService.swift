@@ -45,8 +45,13 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
         lastEventTimer = TimerEntry(timestamp: time, key: key, namespace: namespace)
     }
 
+    /// The event-time timer being fired: it left the queue already, so deleting it (as a
+    /// trigger's clear does) needs no lookup.
+    @exclusivity(unchecked) @usableFromInline var firingEventTimer: TimerEntry<K, N>?
+
     @inlinable
     public func deleteEventTimeTimer(key: K, namespace: N, time: Int64) {
+        if let firing = firingEventTimer, firing.timestamp == time, firing.key == key, firing.namespace == namespace { return }
         lastEventTimer = nil
         eventTimers.delete(timestamp: time, key: key, namespace: namespace)
     }
@@ -73,7 +78,9 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     public func advanceWatermark(_ watermark: Int64) throws {
         self.watermark = watermark
         lastEventTimer = nil
+        defer { firingEventTimer = nil }
         while let timer = eventTimers.popIfDue(upTo: watermark) {
+            firingEventTimer = timer
             try onEventTime(timer)
         }
     }
