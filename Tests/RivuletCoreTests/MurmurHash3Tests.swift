@@ -111,3 +111,19 @@ final class MurmurHash3Tests: XCTestCase {
         }
     }
 }
+
+final class MurmurHash3LengthPrefixedTests: XCTestCase {
+    func testLengthPrefixedHashEqualsHashOfVarintLengthThenBytes() {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0...300 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            var prefixed: [UInt8] = []
+            var n = UInt64(length)
+            while n >= 0x80 { prefixed.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+            prefixed.append(UInt8(n))
+            prefixed += bytes
+            let direct = bytes.withUnsafeBytes { MurmurHash3.hash32(lengthPrefixed: $0) }
+            XCTAssertEqual(direct, MurmurHash3.hash32(prefixed), "length \(length)")
+        }
+    }
+}

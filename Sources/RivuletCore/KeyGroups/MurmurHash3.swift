@@ -81,15 +81,40 @@ public enum MurmurHash3 {
     /// string as `BinaryWriter.writeString` writes it, without building the prefixed buffer.
     @inlinable
     public static func hash32(lengthPrefixed bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
-        var state = Incremental(seed: seed)
-        var n = UInt64(bytes.count)
-        while n >= 0x80 {
-            state.combine(byte: UInt8(truncatingIfNeeded: n) | 0x80)
-            n >>= 7
+        let n = bytes.count
+        if n >= 0x80 {
+            var state = Incremental(seed: seed)
+            var length = UInt64(n)
+            while length >= 0x80 {
+                state.combine(byte: UInt8(truncatingIfNeeded: length) | 0x80)
+                length >>= 7
+            }
+            state.combine(byte: UInt8(truncatingIfNeeded: length))
+            state.combine(bytes)
+            return state.finish()
         }
-        state.combine(byte: UInt8(truncatingIfNeeded: n))
-        state.combine(bytes)
-        return state.finish()
+        // Short input (the common key): the one-byte length and the bytes as one block stream,
+        // read in whole blocks without the incremental state.
+        var h = seed
+        var word = UInt32(n)   // the length byte is the block's first (lowest) byte
+        var filled = 1
+        var i = 0
+        while i < n {
+            word |= UInt32(bytes[i]) << (UInt32(filled) &* 8)
+            filled &+= 1
+            i &+= 1
+            if filled == 4 {
+                h = mix(h, word)
+                word = 0
+                filled = 0
+                while n &- i >= 4 {
+                    h = mix(h, UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+                    i &+= 4
+                }
+            }
+        }
+        if filled > 0 { h ^= scramble(word) }
+        return finalize(h, length: n &+ 1)
     }
 
     /// Streaming MurmurHash3_x86_32: feeding bytes in any split gives the one-shot hash.
