@@ -21,7 +21,8 @@ public struct RecordType: Sendable {
         self.name = name
         makeWriter = { spec in
             var select: ((T) -> Int)?
-            if spec.partitioning == .hash {
+            // With one consumer channel every record goes to it: no key group to compute.
+            if spec.partitioning == .hash && spec.targets.count > 1 {
                 guard let keyGroupOf = spec.keyGroupOf as? @Sendable (T) -> Int else {
                     throw RuntimeInvariantError("hash edge without a key selector for \(name)")
                 }

@@ -39,7 +39,7 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// Returns the table registered under `name`, creating it; a second registration with a
     /// different kind or type is an error naming both.
     @inlinable
-    public func table<N: Hashable, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type) throws -> HeapStateTable<K, N, V> {
+    public func table<N: StateNamespace, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type) throws -> HeapStateTable<K, N, V> {
         let signature = "\(kind)<\(V.self)>"
         if let existing = registered[name] {
             guard existing.signature == signature, let table = existing.table as? HeapStateTable<K, N, V> else {
@@ -81,22 +81,21 @@ public final class KeyedStateBackend<K: StreamKey> {
         let name = descriptor.name
         return ValueState(
             get: { [self] in
-                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
-                guard let entry = table.map[k] else { return nil }
-                if ttl != nil {
-                    let now = self.clock()
-                    if entry.isExpired(ttl, now: now) { table.map[k] = nil; return nil }
-                    if ttl?.updateType == .onReadAndWrite { table.map[k]?.lastAccess = now }
+                let key = try self.currentKey(for: name)
+                guard ttl != nil else { return table.map.value(key, VoidNamespace())?.value }
+                let now = self.clock()
+                var result: V?
+                table.map.upsert(key, VoidNamespace()) { entry in
+                    guard let e = entry else { return }
+                    if e.isExpired(ttl, now: now) { entry = nil; return }
+                    if ttl?.updateType == .onReadAndWrite { entry?.lastAccess = now }
+                    result = e.value
                 }
-                return entry.value
+                return result
             },
             set: { [self] value in
-                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
-                if let value {
-                    table.map[k] = TtlValue(value, lastAccess: ttl == nil ? 0 : self.clock())
-                } else {
-                    table.map[k] = nil
-                }
+                let key = try self.currentKey(for: name)
+                table.map.set(key, VoidNamespace(), value.map { TtlValue($0, lastAccess: ttl == nil ? 0 : self.clock()) })
             })
     }
 
@@ -108,27 +107,34 @@ public final class KeyedStateBackend<K: StreamKey> {
         let name = descriptor.name
         return ListState(
             get: { [self] in
-                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
-                guard let entry = table.map[k] else { return [] }
-                guard ttl != nil else { return entry.value.map(\.value) }
+                let key = try self.currentKey(for: name)
+                guard ttl != nil else { return table.map.value(key, VoidNamespace())?.value.map(\.value) ?? [] }
                 let now = self.clock()
-                let live = entry.value.filter { !$0.isExpired(ttl, now: now) }
-                if live.isEmpty { table.map[k] = nil; return [] }
-                let refreshed = ttl?.updateType == .onReadAndWrite
-                    ? live.map { TtlValue($0.value, lastAccess: now) } : live
-                table.map[k] = TtlValue(refreshed, lastAccess: now)
+                var live: [TtlValue<T>] = []
+                table.map.upsert(key, VoidNamespace()) { entry in
+                    guard let e = entry else { return }
+                    live = e.value.filter { !$0.isExpired(ttl, now: now) }
+                    if live.isEmpty { entry = nil; return }
+                    let refreshed = ttl?.updateType == .onReadAndWrite ? live.map { TtlValue($0.value, lastAccess: now) } : live
+                    entry = TtlValue(refreshed, lastAccess: now)
+                }
                 return live.map(\.value)
             },
             add: { [self] values in
-                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                let key = try self.currentKey(for: name)
                 let now = ttl == nil ? 0 : self.clock()
-                table.map[k, default: TtlValue([], lastAccess: now)].value
-                    .append(contentsOf: values.lazy.map { TtlValue($0, lastAccess: now) })
+                table.map.upsert(key, VoidNamespace()) { entry in
+                    var list = entry?.value ?? []
+                    entry = nil   // leave `list` uniquely referenced
+                    list.append(contentsOf: values.lazy.map { TtlValue($0, lastAccess: now) })
+                    entry = TtlValue(list, lastAccess: now)
+                }
             },
             set: { [self] values in
-                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                let key = try self.currentKey(for: name)
                 let now = ttl == nil ? 0 : self.clock()
-                table.map[k] = values.isEmpty ? nil : TtlValue(values.map { TtlValue($0, lastAccess: now) }, lastAccess: now)
+                table.map.set(key, VoidNamespace(),
+                              values.isEmpty ? nil : TtlValue(values.map { TtlValue($0, lastAccess: now) }, lastAccess: now))
             })
     }
 
@@ -139,38 +145,53 @@ public final class KeyedStateBackend<K: StreamKey> {
         let ttl = descriptor.ttl
         let name = descriptor.name
         let readAll: () throws -> [UK: UV] = { [self] in
-            let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
-            guard let entry = table.map[k] else { return [:] }
-            guard ttl != nil else { return entry.value.mapValues(\.value) }
+            let key = try self.currentKey(for: name)
+            guard ttl != nil else { return table.map.value(key, VoidNamespace())?.value.mapValues(\.value) ?? [:] }
             let now = self.clock()
-            let live = entry.value.filter { !$0.value.isExpired(ttl, now: now) }
-            table.map[k] = live.isEmpty ? nil : TtlValue(live, lastAccess: now)
+            var live: [UK: TtlValue<UV>] = [:]
+            table.map.upsert(key, VoidNamespace()) { entry in
+                guard let e = entry else { return }
+                live = e.value.filter { !$0.value.isExpired(ttl, now: now) }
+                entry = live.isEmpty ? nil : TtlValue(live, lastAccess: now)
+            }
             return live.mapValues(\.value)
         }
         return MapState(
             get: { [self] userKey in
-                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
-                guard let entry = table.map[k]?.value[userKey] else { return nil }
-                if ttl != nil {
-                    let now = self.clock()
-                    if entry.isExpired(ttl, now: now) { table.map[k]?.value[userKey] = nil; return nil }
-                    if ttl?.updateType == .onReadAndWrite { table.map[k]?.value[userKey]?.lastAccess = now }
+                let key = try self.currentKey(for: name)
+                guard ttl != nil else { return table.map.value(key, VoidNamespace())?.value[userKey]?.value }
+                let now = self.clock()
+                var result: UV?
+                table.map.upsert(key, VoidNamespace()) { entry in
+                    guard let e = entry?.value[userKey] else { return }
+                    if e.isExpired(ttl, now: now) {
+                        entry?.value[userKey] = nil
+                        if entry?.value.isEmpty == true { entry = nil }
+                        return
+                    }
+                    if ttl?.updateType == .onReadAndWrite { entry?.value[userKey]?.lastAccess = now }
+                    result = e.value
                 }
-                return entry.value
+                return result
             },
             put: { [self] userKey, value in
-                let k = HeapStateKey(try self.currentKey(for: name), VoidNamespace())
+                let key = try self.currentKey(for: name)
                 let now = ttl == nil ? 0 : self.clock()
-                if let value {
-                    table.map[k, default: TtlValue([:], lastAccess: now)].value[userKey] = TtlValue(value, lastAccess: now)
-                } else {
-                    table.map[k]?.value[userKey] = nil
-                    if table.map[k]?.value.isEmpty == true { table.map[k] = nil }
+                table.map.upsert(key, VoidNamespace()) { entry in
+                    if let value {
+                        var map = entry?.value ?? [:]
+                        entry = nil   // leave `map` uniquely referenced
+                        map[userKey] = TtlValue(value, lastAccess: now)
+                        entry = TtlValue(map, lastAccess: now)
+                    } else {
+                        entry?.value[userKey] = nil
+                        if entry?.value.isEmpty == true { entry = nil }
+                    }
                 }
             },
             all: readAll,
             clear: { [self] in
-                table.map[HeapStateKey(try self.currentKey(for: name), VoidNamespace())] = nil
+                table.map.set(try self.currentKey(for: name), VoidNamespace(), nil)
             })
     }
 

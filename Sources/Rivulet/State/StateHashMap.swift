@@ -17,6 +17,10 @@ public final class StateHashMap<K: StreamKey, N: StateNamespace, V> {
     @exclusivity(unchecked) @usableFromInline var mask: Int
     /// Number of entries.
     @exclusivity(unchecked) public private(set) var count = 0
+    /// The slot found by the last lookup: a read-modify-write of one key (value() then
+    /// update()) finds it again with a key comparison instead of hashing and probing.
+    /// Reset whenever entries move (removal's backward shift, growth).
+    @exclusivity(unchecked) @usableFromInline var lastSlot = -1
 
     public init(capacity requested: Int = 16) {
         var c = 16
@@ -59,14 +63,26 @@ public final class StateHashMap<K: StreamKey, N: StateNamespace, V> {
         while true {
             let stored = hashes[i]
             if stored == 0 { return (i, false) }
-            if stored == h && keys[i] == key && namespaces[i] == namespace { return (i, true) }
+            if stored == h && keys[i] == key && namespaces[i] == namespace {
+                lastSlot = i
+                return (i, true)
+            }
             i = (i + 1) & mask
         }
+    }
+
+    /// The slot of the last lookup if it holds (key, namespace).
+    @inlinable
+    func cachedSlot(_ key: K, _ namespace: N) -> Int? {
+        let s = lastSlot
+        if s >= 0 && hashes[s] != 0 && keys[s] == key && namespaces[s] == namespace { return s }
+        return nil
     }
 
     /// The value of (key, namespace), or nil.
     @inlinable
     public func value(_ key: K, _ namespace: N) -> V? {
+        if let s = cachedSlot(key, namespace) { return values[s] }
         let (slot, found) = probe(key, namespace, Self.hash(key, namespace))
         return found ? values[slot] : nil
     }
@@ -76,8 +92,14 @@ public final class StateHashMap<K: StreamKey, N: StateNamespace, V> {
     @inlinable
     @discardableResult
     public func upsert(_ key: K, _ namespace: N, _ body: (inout V?) throws -> Void) rethrows -> Bool {
-        let h = Self.hash(key, namespace)
-        let (slot, found) = probe(key, namespace, h)
+        var h: UInt32 = 0
+        let slot: Int, found: Bool
+        if let s = cachedSlot(key, namespace) {
+            (slot, found) = (s, true)
+        } else {
+            h = Self.hash(key, namespace)
+            (slot, found) = probe(key, namespace, h)
+        }
         if found {
             var v: V? = (values + slot).move()
             do {
@@ -105,7 +127,7 @@ public final class StateHashMap<K: StreamKey, N: StateNamespace, V> {
     @inlinable
     @discardableResult
     public func removeValue(_ key: K, _ namespace: N) -> V? {
-        let (slot, found) = probe(key, namespace, Self.hash(key, namespace))
+        let (slot, found) = cachedSlot(key, namespace).map { ($0, true) } ?? probe(key, namespace, Self.hash(key, namespace))
         guard found else { return nil }
         let v = (values + slot).move()
         removeSlot(slot)
@@ -141,6 +163,7 @@ public final class StateHashMap<K: StreamKey, N: StateNamespace, V> {
     /// run back so lookups never meet a hole.
     @usableFromInline
     func removeSlot(_ removed: Int) {
+        lastSlot = -1
         (keys + removed).deinitialize(count: 1)
         (namespaces + removed).deinitialize(count: 1)
         hashes[removed] = 0
@@ -165,6 +188,7 @@ public final class StateHashMap<K: StreamKey, N: StateNamespace, V> {
     }
 
     func grow() {
+        lastSlot = -1
         let oldHashes = hashes, oldKeys = keys, oldNamespaces = namespaces, oldValues = values, oldCapacity = capacity
         capacity *= 2
         mask = capacity - 1
