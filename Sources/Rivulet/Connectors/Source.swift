@@ -4,8 +4,6 @@
 /// (timers, control mail), so a reader never blocks for long.
 public protocol SourceReader {
     associatedtype Output: Sendable
-    /// True when the input ends by itself (a file, a collection, a finite generator).
-    var isBounded: Bool { get }
     mutating func open(_ context: OperatorContext) throws
     /// Emits at most a batch of records through `emit(value, timestamp)` and reports what is next.
     mutating func pollNext(_ emit: (Output, Int64) throws -> Void) throws -> SourcePollResult

@@ -28,7 +28,6 @@ public final class SourceOperator<R: SourceReader> {
             finish: {},
             flush: {},
             close: { [self] in try self.reader.value.close() },
-            source: SourceDriver(poll: { [self] in try self.reader.value.pollNext { try output.record($0, $1) } },
-                                 isBounded: reader.value.isBounded))
+            source: SourceDriver(poll: { [self] in try self.reader.value.pollNext { try output.record($0, $1) } }))
     }
 }

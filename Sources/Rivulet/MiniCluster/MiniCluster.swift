@@ -109,18 +109,16 @@ public final class MiniCluster: Sendable {
         for vertex in jobGraph.vertices {
             for subtask in 0..<vertex.parallelism {
                 var targets: [StreamEdgeShape: [ChannelTarget]] = [:]
-                var consumerParallelism: [StreamEdgeShape: Int] = [:]
                 for (edgeIndex, edge) in jobGraph.edges.enumerated() where edge.sourceVertex == vertex.id {
                     let consumer = jobGraph.vertices[edge.targetVertex]
                     let channels = channelOf[edgeIndex]?[subtask] ?? [:]
                     targets[edge.streamEdge] = channels.keys.sorted().compactMap { c in
                         channels[c].map { ChannelTarget(inbox: inboxes[consumer.id][c], channel: $0) }
                     }
-                    consumerParallelism[edge.streamEdge] = consumer.parallelism
                 }
                 deployments.append(TaskDeployment(vertex: vertex, subtaskIndex: subtask, inbox: inboxes[vertex.id][subtask],
                                                   channelInputs: channelInputs[vertex.id][subtask],
-                                                  outputTargets: targets, consumerParallelism: consumerParallelism))
+                                                  outputTargets: targets))
             }
         }
         return deployments

@@ -62,14 +62,12 @@ public enum SourcePollResult: Sendable, Equatable {
 
 /// Drives a source operator from its task loop.
 public struct SourceDriver {
-    /// Emits up to a batch of records and reports whether more are available.
+    /// Emits up to a batch of records and reports whether more are available. A source that
+    /// reports `.endOfInput` gets the final watermark, whether it is bounded or was closed.
     public let poll: () throws -> SourcePollResult
-    /// True for bounded sources (they emit the final watermark at their end).
-    public let isBounded: Bool
 
-    public init(poll: @escaping () throws -> SourcePollResult, isBounded: Bool) {
+    public init(poll: @escaping () throws -> SourcePollResult) {
         self.poll = poll
-        self.isBounded = isBounded
     }
 }
 

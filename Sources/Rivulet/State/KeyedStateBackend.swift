@@ -68,8 +68,6 @@ public final class KeyedStateBackend<K: StreamKey> {
         return map
     }
 
-    /// Names of all registered states.
-    public var stateNames: [String] { registered.keys.sorted() }
 
     // MARK: State handles
 

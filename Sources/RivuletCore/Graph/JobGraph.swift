@@ -38,14 +38,6 @@ public struct JobGraph: Sendable, Hashable, Codable {
     /// TaskManager that rebuilds the graph from the same builder must get the same value.
     public var fingerprint: String
 
-    /// Edges entering `vertex`.
-    public func inputs(of vertex: Int) -> [JobEdge] { edges.filter { $0.targetVertex == vertex } }
-    /// Edges leaving `vertex`.
-    public func outputs(of vertex: Int) -> [JobEdge] { edges.filter { $0.sourceVertex == vertex } }
-    /// The vertex that runs stream node `operatorID`.
-    public func vertex(containing operatorID: Int) -> JobVertex? {
-        vertices.first { $0.operatorIDs.contains(operatorID) }
-    }
     /// Total number of subtasks (tasks) of the job.
     public var taskCount: Int { vertices.reduce(0) { $0 + $1.parallelism } }
 }

@@ -18,7 +18,6 @@ public struct CollectionSource<T: Sendable>: Source {
         /// Index of the next element to emit (its position, for checkpoints).
         public private(set) var next: Int
         let step: Int
-        public var isBounded: Bool { true }
 
         public mutating func pollNext(_ emit: (T, Int64) throws -> Void) throws -> SourcePollResult {
             var emitted = 0

@@ -54,7 +54,6 @@ public struct DataGeneratorSource<T: Sendable>: Source {
         @usableFromInline let rate: Double?
         @usableFromInline var startedAt: Int64 = 0
         @usableFromInline var emitted: Int64 = 0
-        public var isBounded: Bool { source.count != nil }
 
         public mutating func open(_ context: OperatorContext) throws {
             startedAt = SystemClock.nowMillis()

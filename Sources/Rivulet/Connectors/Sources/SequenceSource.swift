@@ -22,7 +22,6 @@ public struct SequenceSource: Source {
         /// The next value to emit (its position, for checkpoints).
         public var next: Int
         @usableFromInline let end: Int
-        public var isBounded: Bool { true }
 
         @inlinable
         public mutating func pollNext(_ emit: (Int, Int64) throws -> Void) throws -> SourcePollResult {

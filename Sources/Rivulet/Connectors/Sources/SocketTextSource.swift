@@ -25,7 +25,6 @@ public struct SocketTextSource: Source {
         let port: Int
         var fd: Int32 = -1
         var buffer: [UInt8] = []
-        public var isBounded: Bool { false }
 
         public mutating func open(_ context: OperatorContext) throws {
             var hints = addrinfo()

@@ -27,7 +27,6 @@ public struct TextFileSource: Source {
         var buffer: [UInt8] = []
         var bufferStart = 0
         var done = false
-        public var isBounded: Bool { true }
 
         init(path: String, subtaskIndex: Int, parallelism: Int) {
             self.path = path

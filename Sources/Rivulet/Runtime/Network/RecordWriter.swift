@@ -16,7 +16,6 @@ public struct ChannelTarget: Sendable {
 /// Counts what a task's writers suffered from backpressure (task-thread confined).
 public final class OutputMetrics {
     @exclusivity(unchecked) public var backPressuredNanos: UInt64 = 0
-    @exclusivity(unchecked) public var recordsOut: Int = 0
     public init() {}
 }
 
@@ -87,7 +86,6 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
         if records.isEmpty { return }
         buffers[channel] = []
         buffers[channel].reserveCapacity(batchSize)
-        metrics.recordsOut &+= records.count
         let target = targets[channel]
         metrics.backPressuredNanos &+= try target.inbox.push(.records(RecordBatch(records)), channel: target.channel)
     }

@@ -133,13 +133,6 @@ public final class TaskInbox: @unchecked Sendable {
         return popElement()
     }
 
-    /// True when mail is waiting (cheap check for sources between polls).
-    public var hasMail: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return !mails.isEmpty || cancelled
-    }
-
     private func popElement() -> InboxEvent? {
         let n = queues.count
         guard n > 0 else { return nil }

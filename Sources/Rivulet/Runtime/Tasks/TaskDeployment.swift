@@ -13,17 +13,14 @@ public struct TaskDeployment: Sendable {
     /// For each outgoing stream edge of the chain: targets indexed by consumer subtask
     /// (one target for forward edges).
     public let outputTargets: [StreamEdgeShape: [ChannelTarget]]
-    /// Parallelism of each outgoing edge's consumer.
-    public let consumerParallelism: [StreamEdgeShape: Int]
 
     public init(vertex: JobVertex, subtaskIndex: Int, inbox: TaskInbox, channelInputs: [Int],
-                outputTargets: [StreamEdgeShape: [ChannelTarget]], consumerParallelism: [StreamEdgeShape: Int]) {
+                outputTargets: [StreamEdgeShape: [ChannelTarget]]) {
         self.vertex = vertex
         self.subtaskIndex = subtaskIndex
         self.inbox = inbox
         self.channelInputs = channelInputs
         self.outputTargets = outputTargets
-        self.consumerParallelism = consumerParallelism
     }
 
     /// `name (i/p)`.
