@@ -34,15 +34,9 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func currentProcessingTime() -> Int64 { processingTimeService.currentTime() }
 
-    /// The event-time timer registered last: windows register the same timer for every
-    /// element (trigger and cleanup), so a repeat skips the hash lookup.
-    @exclusivity(unchecked) @usableFromInline var lastEventTimer: TimerEntry<K, N>?
-
     @inlinable
     public func registerEventTimeTimer(key: K, namespace: N, time: Int64) {
-        if let last = lastEventTimer, last.timestamp == time, last.key == key, last.namespace == namespace { return }
         eventTimers.register(timestamp: time, key: key, namespace: namespace)
-        lastEventTimer = TimerEntry(timestamp: time, key: key, namespace: namespace)
     }
 
     /// The event-time timer being fired: it left the queue already, so deleting it (as a
@@ -52,7 +46,6 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func deleteEventTimeTimer(key: K, namespace: N, time: Int64) {
         if let firing = firingEventTimer, firing.timestamp == time, firing.key == key, firing.namespace == namespace { return }
-        lastEventTimer = nil
         eventTimers.delete(timestamp: time, key: key, namespace: namespace)
     }
 
@@ -77,7 +70,6 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func advanceWatermark(_ watermark: Int64) throws {
         self.watermark = watermark
-        lastEventTimer = nil
         defer { firingEventTimer = nil }
         while let timer = eventTimers.popIfDue(upTo: watermark) {
             firingEventTimer = timer
