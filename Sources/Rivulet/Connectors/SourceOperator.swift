@@ -2,13 +2,13 @@
 
 /// Drives a `SourceReader`: the task polls it, records go into the chain.
 public final class SourceOperator<R: SourceReader> {
-    @usableFromInline let reader: TaskConfined<R>
+    @exclusivity(unchecked) @usableFromInline var reader: R
     @usableFromInline let output: Output<R.Output>
     @usableFromInline let context: OperatorContext
 
     @inlinable
     public init(reader: R, context: OperatorContext, output: Output<R.Output>) {
-        self.reader = TaskConfined(reader)
+        self.reader = reader
         self.context = context
         self.output = output
     }
@@ -24,10 +24,10 @@ public final class SourceOperator<R: SourceReader> {
             inputTypeNames: [],
             watermarkInputs: [output.watermark],
             statusInputs: [output.status],
-            open: { [self] in try self.reader.value.open(self.context) },
+            open: { [self] in try self.reader.open(self.context) },
             finish: {},
             flush: {},
-            close: { [self] in try self.reader.value.close() },
-            source: SourceDriver(poll: { [self] in try self.reader.value.pollNext { try output.record($0, $1) } }))
+            close: { [self] in try self.reader.close() },
+            source: SourceDriver(poll: { [self] in try self.reader.pollNext { try output.record($0, $1) } }))
     }
 }

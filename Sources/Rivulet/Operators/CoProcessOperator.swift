@@ -6,29 +6,29 @@ public final class CoProcessOperator<F: CoProcessFunction>: TwoInputStreamOperat
     public typealias In2 = F.Input2
     public let output: Output<F.Output>
     public var watermarks = TwoInputWatermarks()
-    @usableFromInline let function: TaskConfined<F>
+    @exclusivity(unchecked) @usableFromInline var function: F
     @usableFromInline let services: ProcessOperatorServices<F.Output>
 
     @inlinable
     public init(_ function: F, operatorContext: OperatorContext, output: Output<F.Output>) {
-        self.function = TaskConfined(function)
+        self.function = function
         self.output = output
         self.services = ProcessOperatorServices(operatorContext: operatorContext, output: output)
     }
 
-    @inlinable public func open() throws { try function.value.open(services.runtime) }
-    @inlinable public func close() throws { try function.value.close() }
+    @inlinable public func open() throws { try function.open(services.runtime) }
+    @inlinable public func close() throws { try function.close() }
 
     @inlinable
     public func processElement1(_ value: F.Input1, timestamp: Int64) throws {
         services.setCurrent(timestamp: timestamp)
-        try function.value.processElement1(value, services.context, services.collector)
+        try function.processElement1(value, services.context, services.collector)
     }
 
     @inlinable
     public func processElement2(_ value: F.Input2, timestamp: Int64) throws {
         services.setCurrent(timestamp: timestamp)
-        try function.value.processElement2(value, services.context, services.collector)
+        try function.processElement2(value, services.context, services.collector)
     }
 
     @inlinable

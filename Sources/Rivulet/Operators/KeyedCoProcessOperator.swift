@@ -8,7 +8,7 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
     public typealias In2 = F.Input2
     public let output: Output<F.Output>
     public var watermarks = TwoInputWatermarks()
-    @usableFromInline let function: TaskConfined<F>
+    @exclusivity(unchecked) @usableFromInline var function: F
     @usableFromInline let key1: @Sendable (F.Input1) -> F.Key
     @usableFromInline let key2: @Sendable (F.Input2) -> F.Key
     @usableFromInline let services: KeyedOperatorServices<F.Key, F.Output>
@@ -16,7 +16,7 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
     @inlinable
     public init(_ function: F, key1: @escaping @Sendable (F.Input1) -> F.Key, key2: @escaping @Sendable (F.Input2) -> F.Key,
                 operatorContext: OperatorContext, output: Output<F.Output>) {
-        self.function = TaskConfined(function)
+        self.function = function
         self.key1 = key1
         self.key2 = key2
         self.output = output
@@ -25,19 +25,19 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
         services.timers.onProcessingTime = { [unowned self] timer in try self.fire(timer, domain: .processingTime) }
     }
 
-    @inlinable public func open() throws { try function.value.open(services.runtime) }
-    @inlinable public func close() throws { try function.value.close() }
+    @inlinable public func open() throws { try function.open(services.runtime) }
+    @inlinable public func close() throws { try function.close() }
 
     @inlinable
     public func processElement1(_ value: F.Input1, timestamp: Int64) throws {
         services.setCurrent(key: key1(value), timestamp: timestamp)
-        try function.value.processElement1(value, services.context, services.collector)
+        try function.processElement1(value, services.context, services.collector)
     }
 
     @inlinable
     public func processElement2(_ value: F.Input2, timestamp: Int64) throws {
         services.setCurrent(key: key2(value), timestamp: timestamp)
-        try function.value.processElement2(value, services.context, services.collector)
+        try function.processElement2(value, services.context, services.collector)
     }
 
     @inlinable
@@ -49,7 +49,7 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
     @inlinable
     func fire(_ timer: TimerEntry<F.Key, VoidNamespace>, domain: TimeDomain) throws {
         try services.onTimer(timer, domain: domain) {
-            try function.value.onTimer(timer.timestamp, services.context, services.collector)
+            try function.onTimer(timer.timestamp, services.context, services.collector)
         }
     }
 }

@@ -6,14 +6,14 @@ import RivuletCore
 public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStreamOperator {
     public typealias In = F.Input
     public let output: Output<F.Output>
-    @usableFromInline let function: TaskConfined<F>
+    @exclusivity(unchecked) @usableFromInline var function: F
     @usableFromInline let keySelector: @Sendable (F.Input) -> F.Key
     @usableFromInline let services: KeyedOperatorServices<F.Key, F.Output>
 
     @inlinable
     public init(_ function: F, keySelector: @escaping @Sendable (F.Input) -> F.Key,
                 operatorContext: OperatorContext, output: Output<F.Output>) {
-        self.function = TaskConfined(function)
+        self.function = function
         self.keySelector = keySelector
         self.output = output
         self.services = KeyedOperatorServices(operatorContext: operatorContext, output: output)
@@ -21,13 +21,13 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
         services.timers.onProcessingTime = { [unowned self] timer in try self.fire(timer, domain: .processingTime) }
     }
 
-    @inlinable public func open() throws { try function.value.open(services.runtime) }
-    @inlinable public func close() throws { try function.value.close() }
+    @inlinable public func open() throws { try function.open(services.runtime) }
+    @inlinable public func close() throws { try function.close() }
 
     @inlinable
     public func processElement(_ value: F.Input, timestamp: Int64) throws {
         services.setCurrent(key: keySelector(value), timestamp: timestamp)
-        try function.value.processElement(value, services.context, services.collector)
+        try function.processElement(value, services.context, services.collector)
     }
 
     @inlinable
@@ -39,7 +39,7 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
     @inlinable
     func fire(_ timer: TimerEntry<F.Key, VoidNamespace>, domain: TimeDomain) throws {
         try services.onTimer(timer, domain: domain) {
-            try function.value.onTimer(timer.timestamp, services.context, services.collector)
+            try function.onTimer(timer.timestamp, services.context, services.collector)
         }
     }
 }

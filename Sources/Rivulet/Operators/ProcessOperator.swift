@@ -4,23 +4,23 @@
 public final class ProcessOperator<F: ProcessFunction>: OneInputStreamOperator {
     public typealias In = F.Input
     public let output: Output<F.Output>
-    @usableFromInline let function: TaskConfined<F>
+    @exclusivity(unchecked) @usableFromInline var function: F
     @usableFromInline let services: ProcessOperatorServices<F.Output>
 
     @inlinable
     public init(_ function: F, operatorContext: OperatorContext, output: Output<F.Output>) {
-        self.function = TaskConfined(function)
+        self.function = function
         self.output = output
         self.services = ProcessOperatorServices(operatorContext: operatorContext, output: output)
     }
 
-    @inlinable public func open() throws { try function.value.open(services.runtime) }
-    @inlinable public func close() throws { try function.value.close() }
+    @inlinable public func open() throws { try function.open(services.runtime) }
+    @inlinable public func close() throws { try function.close() }
 
     @inlinable
     public func processElement(_ value: F.Input, timestamp: Int64) throws {
         services.setCurrent(timestamp: timestamp)
-        try function.value.processElement(value, services.context, services.collector)
+        try function.processElement(value, services.context, services.collector)
     }
 
     @inlinable

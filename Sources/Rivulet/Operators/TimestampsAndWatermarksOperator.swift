@@ -8,16 +8,8 @@ import RivuletCore
 public final class TimestampsAndWatermarksOperator<T: Sendable>: OneInputStreamOperator {
     public typealias In = T
     public let output: Output<T>
-    @usableFromInline let generatorStore: TaskConfined<any WatermarkGenerator>
-    @usableFromInline let watermarkStore = TaskConfined(WatermarkOutput())
-    @inlinable var generator: any WatermarkGenerator {
-        unsafeAddress { UnsafePointer(generatorStore.pointer) }
-        unsafeMutableAddress { generatorStore.pointer }
-    }
-    @inlinable var watermarks: WatermarkOutput {
-        unsafeAddress { UnsafePointer(watermarkStore.pointer) }
-        unsafeMutableAddress { watermarkStore.pointer }
-    }
+    @exclusivity(unchecked) @usableFromInline var generator: any WatermarkGenerator
+    @exclusivity(unchecked) @usableFromInline var watermarks = WatermarkOutput()
     @usableFromInline let assigner: (@Sendable (T, Int64) -> Int64)?
     @usableFromInline let interval: Int64
     @exclusivity(unchecked) @usableFromInline var idle = false
@@ -26,7 +18,7 @@ public final class TimestampsAndWatermarksOperator<T: Sendable>: OneInputStreamO
     @inlinable
     public init(strategy: WatermarkStrategy<T>, context: OperatorContext, output: Output<T>) {
         self.output = output
-        self.generatorStore = TaskConfined(strategy.makeGenerator())
+        self.generator = strategy.makeGenerator()
         self.assigner = strategy.timestampAssigner
         self.interval = context.configuration.millis("pipeline.auto-watermark-interval")
         self.processingTime = context.processingTimeService

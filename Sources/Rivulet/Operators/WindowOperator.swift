@@ -43,12 +43,8 @@ where Tr.W == A.W {
     @usableFromInline let contents: WindowContents<K, In, Acc, Out, W>
     /// Window contents by (key, state window).
     @usableFromInline let windows = StateHashMap<K, W, Acc>()
-    @usableFromInline let mergingStore = TaskConfined<[K: MergingWindowSet<W>]>([:])
     /// Merging window sets by key (merging assigners only).
-    @inlinable var mergingSets: [K: MergingWindowSet<W>] {
-        unsafeAddress { UnsafePointer(mergingStore.pointer) }
-        unsafeMutableAddress { mergingStore.pointer }
-    }
+    @exclusivity(unchecked) @usableFromInline var mergingSets: [K: MergingWindowSet<W>] = [:]
     @usableFromInline let timers: InternalTimerService<K, W>
     @usableFromInline let triggerState = TriggerStateTable<K, W>()
     @usableFromInline let collector: Collector<Out>

@@ -31,12 +31,8 @@ public protocol RecordWriterControl: AnyObject {
 /// consumers' inboxes (blocking without credit). Confined to the producing task's thread.
 public final class RecordWriter<T: Sendable>: RecordWriterControl {
     @usableFromInline let targets: [ChannelTarget]
-    @usableFromInline let bufferStore: TaskConfined<[[StreamRecord<T>]]>
-    /// Pending records per channel (confined to the producing task; see `TaskConfined`).
-    @inlinable var buffers: [[StreamRecord<T>]] {
-        unsafeAddress { UnsafePointer(bufferStore.pointer) }
-        unsafeMutableAddress { bufferStore.pointer }
-    }
+    /// Pending records per channel.
+    @exclusivity(unchecked) @usableFromInline var buffers: [[StreamRecord<T>]]
     @usableFromInline let batchSize: Int
     @usableFromInline let partitioning: Partitioning
     /// Consumer subtask index of a record (hash partitioning only).
@@ -53,7 +49,7 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
         self.selectChannel = selectChannel
         self.nextRoundRobin = targets.isEmpty ? 0 : producerIndex % targets.count
         self.metrics = metrics
-        self.bufferStore = TaskConfined(Array(repeating: [], count: targets.count))
+        self.buffers = Array(repeating: [], count: targets.count)
         for i in buffers.indices { buffers[i].reserveCapacity(self.batchSize) }
     }
 

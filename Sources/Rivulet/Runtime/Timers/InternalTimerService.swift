@@ -6,16 +6,8 @@ import RivuletCore
 /// order; event-time timers fire when the watermark passes them, processing-time timers
 /// through the task's `ProcessingTimeService`. Confined to the task's thread.
 public final class InternalTimerService<K: Hashable, N: Hashable> {
-    @usableFromInline let eventStore = TaskConfined(TimerQueue<K, N>())
-    @usableFromInline let processingStore = TaskConfined(TimerQueue<K, N>())
-    @inlinable var eventTimers: TimerQueue<K, N> {
-        unsafeAddress { UnsafePointer(eventStore.pointer) }
-        unsafeMutableAddress { eventStore.pointer }
-    }
-    @inlinable var processingTimers: TimerQueue<K, N> {
-        unsafeAddress { UnsafePointer(processingStore.pointer) }
-        unsafeMutableAddress { processingStore.pointer }
-    }
+    @exclusivity(unchecked) @usableFromInline var eventTimers = TimerQueue<K, N>()
+    @exclusivity(unchecked) @usableFromInline var processingTimers = TimerQueue<K, N>()
     /// The last watermark this operator saw.
     public var currentWatermark: Int64 { watermark }
     @exclusivity(unchecked) @usableFromInline var watermark: Int64 = StreamTime.minWatermark
