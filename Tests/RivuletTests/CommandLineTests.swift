@@ -86,6 +86,28 @@ final class CommandLineTests: XCTestCase {
         assertOneLineError(try rivulet("local"), contains: "no job given")
     }
 
+    func testInterruptCancelsAnUnboundedJobWithExitCode130() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["local", "window-wordcount", "--records", "0", "--rate", "1000"]
+        let err = Pipe()
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = err
+        try process.run()
+        usleep(1_000_000)   // the job is unbounded: still running now
+        XCTAssertTrue(process.isRunning)
+        kill(process.processIdentifier, SIGINT)
+        let exited = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { process.waitUntilExit(); exited.signal() }
+        if exited.wait(timeout: .now() + 20) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            return XCTFail("Ctrl-C did not stop the job")
+        }
+        XCTAssertEqual(process.terminationStatus, 130)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(stderr, "error: job 'window-wordcount' was cancelled\n")
+    }
+
     func testUnwritableOutputFailsNamingThePath() throws {
         let run = try rivulet("local", "wordcount", "--output", "/proc/rivulet-cannot-write-here")
         assertOneLineError(run, contains: "/proc/rivulet-cannot-write-here")
