@@ -22,6 +22,29 @@ public struct ConfigOption: Sendable {
         }
     }
 
+    static func count(_ key: String, _ def: String, _ desc: String) -> ConfigOption {
+        ConfigOption(key, def, desc) { v in
+            guard let n = Int(v), n >= 0 else { return "must be a whole number, 0 or more" }
+            return nil
+        }
+    }
+
+    static func oneOf(_ key: String, _ def: String, _ allowed: [String], _ desc: String) -> ConfigOption {
+        ConfigOption(key, def, desc) { v in
+            allowed.contains(v.lowercased()) ? nil : "must be one of \(allowed.filter { !$0.isEmpty }.joined(separator: ", "))"
+        }
+    }
+
+    static func durationOrOff(_ key: String, _ def: String, _ desc: String) -> ConfigOption {
+        duration(key, def, desc)
+    }
+
+    static func bytes(_ key: String, _ def: String, _ desc: String) -> ConfigOption {
+        ConfigOption(key, def, desc) { v in
+            Configuration.parseBytes(v) == nil ? "must be a size such as 64 mb, 512 kb or 1 gb" : nil
+        }
+    }
+
     static func duration(_ key: String, _ def: String, _ desc: String) -> ConfigOption {
         ConfigOption(key, def, desc) { v in
             Configuration.parseDurationMillis(v) == nil ? "must be a duration such as 200 ms, 5 s or 1 min" : nil
@@ -45,6 +68,32 @@ public struct Configuration: Sendable {
         .duration("execution.buffer-timeout", "100 ms", "Longest time a record waits in a partly filled batch while the task is busy."),
         .positiveInt("taskmanager.network.credits-per-channel", "8", "Batches a channel buffers before its producer is backpressured.", max: 1 << 20),
         .positiveInt("taskmanager.network.batch-size", "1024", "Records per batch between tasks.", max: 1 << 20),
+        // Checkpointing
+        .durationOrOff("execution.checkpointing.interval", "0", "Time between checkpoints; 0 turns checkpointing off."),
+        .oneOf("execution.checkpointing.mode", "exactly-once", ["exactly-once", "at-least-once"], "Align barriers (exactly-once) or not (at-least-once)."),
+        .duration("execution.checkpointing.timeout", "10 min", "A checkpoint not complete after this long is aborted."),
+        .positiveInt("execution.checkpointing.max-concurrent-checkpoints", "1", "Checkpoints in flight at once.", max: 64),
+        .durationOrOff("execution.checkpointing.min-pause", "0", "Least time between the end of one checkpoint and the start of the next."),
+        .count("execution.checkpointing.tolerable-failed-checkpoints", "0", "Consecutive failed checkpoints the job tolerates before it fails."),
+        ConfigOption("state.checkpoints.dir", "", "Directory (a shared filesystem path) for checkpoints; required when checkpointing.") { _ in nil },
+        .positiveInt("state.checkpoints.num-retained", "3", "Completed checkpoints kept.", max: 1000),
+        // State backends
+        .oneOf("state.backend.type", "heap", ["heap", "hashmap", "rocksdb"], "Keyed state backend: heap (hash maps) or rocksdb."),
+        .oneOf("state.backend.incremental", "false", ["true", "false"], "RocksDB: upload only new SST files at each checkpoint."),
+        ConfigOption("state.backend.rocksdb.localdir", "", "RocksDB working directory (default: a directory under the system temp dir).") { _ in nil },
+        .bytes("state.backend.rocksdb.block-cache-size", "64 mb", "RocksDB block cache per operator subtask."),
+        .bytes("state.backend.rocksdb.write-buffer-size", "32 mb", "RocksDB memtable size per column family."),
+        // Restarts
+        .oneOf("restart-strategy.type", "", ["", "none", "fixed-delay", "exponential-delay"], "none, fixed-delay or exponential-delay (the default when checkpointing)."),
+        .count("restart-strategy.fixed-delay.attempts", "3", "Restarts before the job fails (fixed-delay)."),
+        .durationOrOff("restart-strategy.fixed-delay.delay", "1 s", "Wait before each restart (fixed-delay)."),
+        .durationOrOff("restart-strategy.exponential-delay.initial-backoff", "1 s", "First wait (exponential-delay)."),
+        .duration("restart-strategy.exponential-delay.max-backoff", "1 min", "Longest wait (exponential-delay)."),
+        ConfigOption("restart-strategy.exponential-delay.backoff-multiplier", "2.0", "Factor between waits (exponential-delay).") { v in
+            guard let d = Double(v), d >= 1 else { return "must be a number of at least 1.0" }
+            return nil
+        },
+        .count("restart-strategy.exponential-delay.attempts-before-reset-backoff", "2147483647", "Restarts before the job fails (exponential-delay)."),
     ]
 
     public private(set) var values: [String: String]
@@ -74,6 +123,29 @@ public struct Configuration: Sendable {
 
     /// A duration key in milliseconds (validated at construction).
     public func millis(_ key: String) -> Int64 { Self.parseDurationMillis(string(key)) ?? 0 }
+
+    /// A size key in bytes (validated at construction).
+    public func bytes(_ key: String) -> Int { Self.parseBytes(string(key)) ?? 0 }
+
+    /// True when `key` is `true`.
+    public func bool(_ key: String) -> Bool { string(key).lowercased() == "true" }
+
+    /// True when the job takes periodic checkpoints.
+    public var checkpointingEnabled: Bool { millis("execution.checkpointing.interval") > 0 }
+
+    /// Parses `64 mb`, `512kb`, `1 gb` or a bare number of bytes.
+    public static func parseBytes(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = t.prefix { $0.isNumber }
+        guard !digits.isEmpty, let n = Int(digits) else { return nil }
+        switch t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces) {
+        case "", "b", "bytes": return n
+        case "k", "kb", "kib": return n << 10
+        case "m", "mb", "mib": return n << 20
+        case "g", "gb", "gib": return n << 30
+        default: return nil
+        }
+    }
 
     /// Parses `200 ms`, `200ms`, `5 s`, `5s`, `1 min`, `2 h` or a bare number of milliseconds.
     public static func parseDurationMillis(_ text: String) -> Int64? {

@@ -31,7 +31,7 @@ public struct KeyedConnectedStreams<A: Sendable, B: Sendable, K: StreamKey> {
         let env = first.input.environment
         let key1 = first.key, key2 = second.key
         let id = env.addNode(name: "Keyed Co-Process", outputType: RecordType(F.Output.self), usesKeyedState: true) { ctx, out in
-            KeyedCoProcessOperator(makeFunction(), key1: key1, key2: key2, operatorContext: ctx, output: try castOutput(out, ctx))
+            try KeyedCoProcessOperator(makeFunction(), key1: key1, key2: key2, operatorContext: ctx, output: try castOutput(out, ctx))
                 .makeRuntime(name: ctx.operatorName)
         }
         env.addEdge(from: first.partitioned, to: id, inputIndex: 0)

@@ -173,6 +173,18 @@ public struct DataStream<T: Sendable> {
         }, outputType: RecordType(Never.self))
     }
 
+    /// Sends every record to a two-phase-commit sink: with checkpointing, its output becomes
+    /// visible exactly once, when the checkpoint that covers it completes.
+    @inlinable
+    @discardableResult
+    public func sinkTo<S: Sink>(_ sink: S, name: String = "Sink") -> DataStream<Never>
+    where S.Writer.Input == T, S.Writer: TwoPhaseCommittingSinkWriter {
+        transform(name, { ctx, out in
+            let writer = try sink.createWriter(subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism)
+            return TwoPhaseCommitSinkOperator(writer: writer, context: ctx, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
+        }, outputType: RecordType(Never.self))
+    }
+
     /// Prints each record on standard output.
     @inlinable
     @discardableResult

@@ -36,7 +36,7 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
     where F.Input == T, F.Key == K {
         let key = self.key
         return transform("Keyed Process", { ctx, out in
-            KeyedProcessOperator(makeFunction(), keySelector: key, operatorContext: ctx, output: try castOutput(out, ctx))
+            try KeyedProcessOperator(makeFunction(), keySelector: key, operatorContext: ctx, output: try castOutput(out, ctx))
                 .makeRuntime(name: ctx.operatorName)
         }, outputType: RecordType(F.Output.self))
     }

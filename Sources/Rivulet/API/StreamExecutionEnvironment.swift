@@ -125,11 +125,39 @@ public final class StreamExecutionEnvironment {
     /// Translates the job and runs it in this process until it finishes (bounded inputs) or
     /// fails or is cancelled; throws the first failure, naming the operator.
     @discardableResult
-    public func execute(_ jobName: String = "Rivulet Job", on cluster: MiniCluster = MiniCluster()) throws -> JobExecutionResult {
+    public func execute(_ jobName: String = "Rivulet Job", on cluster: MiniCluster = MiniCluster(),
+                        options: ExecutionOptions = ExecutionOptions()) throws -> JobExecutionResult {
         let graph = try streamGraph(jobName: jobName).normalized()
         let jobGraph = try JobGraphGenerator.createJobGraph(graph.topology)
-        return try cluster.execute(graph, jobGraph: jobGraph)
+        return try cluster.execute(graph, jobGraph: jobGraph, options: options)
     }
+
+    /// Takes a checkpoint every `interval` into `directory` (Flink's enableCheckpointing plus
+    /// `state.checkpoints.dir`): keyed state, source positions and pending sink output become
+    /// recoverable, and a failed task restarts the job from the latest checkpoint.
+    @discardableResult
+    public func enableCheckpointing(_ interval: Duration, directory: String,
+                                    mode: CheckpointingMode = .exactlyOnce) throws -> StreamExecutionEnvironment {
+        try set("execution.checkpointing.interval", "\(max(1, interval.milliseconds)) ms")
+        try set("state.checkpoints.dir", directory)
+        try set("execution.checkpointing.mode", mode.rawValue)
+        return self
+    }
+
+    /// Sets one configuration key (validated like `-D key=value`).
+    @discardableResult
+    public func set(_ key: String, _ value: String) throws -> StreamExecutionEnvironment {
+        var overrides = configuration.values
+        overrides[key] = value
+        configuration = try Configuration(overrides)
+        return self
+    }
+}
+
+/// Whether checkpoints align barriers.
+public enum CheckpointingMode: String, Sendable {
+    case exactlyOnce = "exactly-once"
+    case atLeastOnce = "at-least-once"
 }
 
 /// Casts the factory's `Output` argument to its concrete type.

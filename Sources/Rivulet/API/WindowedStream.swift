@@ -48,7 +48,7 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
         let assigner = self.assigner, trigger = self.trigger, lateness = allowedLatenessMillis
         let tag = lateDataTag, key = keyed.key
         return keyed.transform(name, { ctx, out in
-            WindowOperator(assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
+            try WindowOperator(assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
                            keySelector: key, contents: contents(), context: ctx, output: try castOutput(out, ctx))
                 .makeRuntime(name: ctx.operatorName)
         }, outputType: RecordType(Out.self))

@@ -8,6 +8,12 @@ public struct JobExecutionResult: Sendable {
     public let taskCount: Int
     /// Nanoseconds each vertex's subtasks spent blocked on output (backpressure), summed.
     public let backPressuredNanosByVertex: [String: UInt64]
+    /// The job's id (names its checkpoint directory).
+    public var jobID: String = ""
+    /// Why each restart happened, in order (empty when no task failed).
+    public var restarts: [String] = []
+    /// Ids of the retained completed checkpoints, oldest first.
+    public var completedCheckpoints: [Int64] = []
 }
 
 /// Why a job did not finish.

@@ -13,6 +13,7 @@ public final class MiniCluster: Sendable {
         var inboxes: [TaskInbox] = []
         var cancelled = false
         var backPressuredNanos: [String: UInt64] = [:]
+        var coordinator: CheckpointCoordinator?
     }
     private let state = Mutex(RunState())
     private let finished = NSCondition()
@@ -28,13 +29,113 @@ public final class MiniCluster: Sendable {
         for inbox in inboxes { inbox.cancel() }
     }
 
-    /// Deploys and runs the job; returns when every task has finished, or throws the first failure.
-    public func execute(_ graph: StreamGraph, jobGraph: JobGraph) throws -> JobExecutionResult {
+    /// Deploys and runs the job; returns when every task has finished, or throws the failure
+    /// that ended it. With checkpointing a failed run restarts from the latest completed
+    /// checkpoint, as the restart strategy allows.
+    public func execute(_ graph: StreamGraph, jobGraph: JobGraph, options: ExecutionOptions = ExecutionOptions()) throws -> JobExecutionResult {
         let started = SystemClock.nowMillis()
-        let deployments = try Self.deploy(jobGraph, configuration: graph.configuration)
-        state.withLock {
-            $0.inboxes = deployments.map(\.inbox)
-            $0.running = deployments.count
+        let configuration = graph.configuration
+        let checkpointConfig = try CheckpointConfig(configuration)
+        let restartStrategy = RestartStrategy(configuration)
+        let jobID = options.jobID ?? Self.newJobID()
+        var storage: FileSystemCheckpointStorage?
+        if configuration.checkpointingEnabled {
+            let s = FileSystemCheckpointStorage(baseDirectory: checkpointConfig.directory, jobID: jobID, writeFault: options.writeFault)
+            try s.initialize()
+            storage = s
+        }
+        let ids = CheckpointIDCounter()
+        let completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained)
+        let operators: [CheckpointedOperator] = jobGraph.vertices.flatMap { vertex in
+            vertex.operatorIDs.compactMap { id in
+                graph.node(id).map {
+                    CheckpointedOperator(uid: JobGraphGenerator.uid(of: $0.shape), name: $0.shape.name,
+                                         parallelism: vertex.parallelism, maxParallelism: $0.shape.maxParallelism)
+                }
+            }
+        }
+        var savepointState: [ExecutionID: [String: OperatorSnapshot]] = [:]
+        if let path = options.restoreFromSavepoint {
+            let metadata = try FileSystemCheckpointStorage.readMetadata(directory: path)
+            savepointState = try StateRestorer.load(metadata, origin: "savepoint \(path)", strict: true, graph: graph, jobGraph: jobGraph) {
+                try FileSystemCheckpointStorage.readFile($0, base: path)
+            }
+            ids.advance(past: metadata.checkpointID)
+        }
+        var attempt = 0
+        var restarts: [String] = []
+        while true {
+            var restore = savepointState
+            if attempt > 0, let storage {
+                if let latest = storage.latestValidCheckpoint(warn: options.log) {
+                    restore = try StateRestorer.load(latest.metadata, origin: "checkpoint \(storage.checkpointDirectory(latest.id))",
+                                                     strict: false, graph: graph, jobGraph: jobGraph) { try storage.readFile($0) }
+                    options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) from checkpoint \(latest.id)")
+                } else {
+                    options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) with no completed checkpoint: from the start")
+                }
+            }
+            var coordinator: CheckpointCoordinator?
+            if let storage {
+                coordinator = CheckpointCoordinator(
+                    storage: storage, config: checkpointConfig, jobName: jobGraph.jobName, operators: operators,
+                    ids: ids, store: completed,
+                    failJob: { [self] reason in self.failRun(task: "checkpoint coordinator", message: reason) },
+                    log: options.log)
+            }
+            state.withLock { $0.coordinator = coordinator }
+            do {
+                let result = try runOnce(graph, jobGraph: jobGraph, runPrefix: String(jobID.prefix(8)), attempt: attempt, restore: restore,
+                                         coordinator: coordinator, savepointOnFinish: options.savepointOnFinish)
+                coordinator?.stop()
+                return JobExecutionResult(jobName: jobGraph.jobName, durationMillis: SystemClock.nowMillis() - started,
+                                          taskCount: result.taskCount, backPressuredNanosByVertex: result.backPressure,
+                                          jobID: jobID, restarts: restarts, completedCheckpoints: completed.retained)
+            } catch let error as JobExecutionError {
+                coordinator?.stop()
+                if case .cancelled = error { throw error }
+                attempt += 1
+                guard let delay = restartStrategy.delayMillis(beforeRestart: attempt) else { throw error }
+                restarts.append(error.description)
+                options.log("warning: \(error.description)")
+                if delay > 0 { Thread.sleep(forTimeInterval: Double(delay) / 1000) }
+                if state.withLock({ $0.cancelled }) { throw JobExecutionError.cancelled(job: jobGraph.jobName) }
+            }
+        }
+    }
+
+    /// Takes a savepoint of the running job into `directory` (checkpointing must be on).
+    public func triggerSavepoint(into directory: String) throws -> String {
+        guard let coordinator = state.withLock({ $0.coordinator }) else {
+            throw CheckpointFailure("cannot take a savepoint: the job is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir)")
+        }
+        return try coordinator.triggerSavepoint(into: directory)
+    }
+
+    /// One run of the job's tasks.
+    func runOnce(_ graph: StreamGraph, jobGraph: JobGraph, runPrefix: String, attempt: Int, restore: [ExecutionID: [String: OperatorSnapshot]],
+                 coordinator: CheckpointCoordinator?, savepointOnFinish: String?) throws -> (taskCount: Int, backPressure: [String: UInt64]) {
+        var deployments = try Self.deploy(jobGraph, configuration: graph.configuration)
+        for i in deployments.indices {
+            deployments[i].attempt = attempt
+            deployments[i].runID = "\(runPrefix)a\(attempt)"
+            deployments[i].restore = restore[deployments[i].executionID] ?? [:]
+            deployments[i].checkpoints = coordinator
+        }
+        let cancelledAlready = state.withLock { s -> Bool in
+            s.inboxes = deployments.map(\.inbox)
+            s.running = deployments.count
+            s.failure = nil
+            s.backPressuredNanos = [:]
+            return s.cancelled
+        }
+        if cancelledAlready { throw JobExecutionError.cancelled(job: jobGraph.jobName) }
+        if let coordinator {
+            let sourceVertices = Set(jobGraph.vertices.filter { v in !jobGraph.edges.contains { $0.targetVertex == v.id } }.map(\.id))
+            coordinator.register(tasks: Dictionary(uniqueKeysWithValues: deployments.map { ($0.executionID, $0.inbox) }),
+                                 sources: Set(deployments.map(\.executionID).filter { sourceVertices.contains($0.vertex) }),
+                                 savepointOnFinish: savepointOnFinish)
+            coordinator.start()
         }
         let vertexNames = Dictionary(uniqueKeysWithValues: jobGraph.vertices.map { ($0.id, $0.name) })
         for deployment in deployments {
@@ -60,21 +161,29 @@ public final class MiniCluster: Sendable {
         let (failure, cancelled) = state.withLock { ($0.failure, $0.cancelled) }
         if let failure { throw failure }
         if cancelled { throw JobExecutionError.cancelled(job: jobGraph.jobName) }
-        return JobExecutionResult(jobName: jobGraph.jobName, durationMillis: SystemClock.nowMillis() - started,
-                                  taskCount: deployments.count,
-                                  backPressuredNanosByVertex: state.withLock { $0.backPressuredNanos })
+        return (deployments.count, state.withLock { $0.backPressuredNanos })
     }
 
-    private func taskFailed(_ deployment: TaskDeployment, _ error: any Error) {
-        if error is TaskCancelledError { return }
+    static func newJobID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+
+    /// Fails the current run with `message` (attributed to `task`) and cancels its tasks.
+    func failRun(task: String, message: String) {
         let first = state.withLock { s -> Bool in
             guard s.failure == nil else { return false }
-            s.failure = .taskFailed(task: deployment.displayName, message: "\(error)")
+            s.failure = .taskFailed(task: task, message: message)
             return true
         }
         if first {
             for inbox in state.withLock({ $0.inboxes }) { inbox.cancel() }
         }
+    }
+
+    private func taskFailed(_ deployment: TaskDeployment, _ error: any Error) {
+        if error is TaskCancelledError { return }
+        failRun(task: deployment.displayName, message: "\(error)")
     }
 
     private func taskEnded() {

@@ -15,12 +15,12 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
 
     @inlinable
     public init(_ function: F, key1: @escaping @Sendable (F.Input1) -> F.Key, key2: @escaping @Sendable (F.Input2) -> F.Key,
-                operatorContext: OperatorContext, output: Output<F.Output>) {
+                operatorContext: OperatorContext, output: Output<F.Output>) throws {
         self.function = function
         self.key1 = key1
         self.key2 = key2
         self.output = output
-        self.services = KeyedOperatorServices(operatorContext: operatorContext, output: output)
+        self.services = try KeyedOperatorServices(operatorContext: operatorContext, output: output)
         services.timers.onEventTime = { [unowned self] timer in try self.fire(timer, domain: .eventTime) }
         services.timers.onProcessingTime = { [unowned self] timer in try self.fire(timer, domain: .processingTime) }
     }

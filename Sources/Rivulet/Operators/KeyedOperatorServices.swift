@@ -12,15 +12,13 @@ public final class KeyedOperatorServices<K: StreamKey, Out> {
     public let runtime: KeyedRuntimeContext<K>
 
     @inlinable
-    public init(operatorContext: OperatorContext, output: Output<Out>) {
-        backend = KeyedStateBackend<K>(operatorName: operatorContext.operatorName,
-                                       keyGroupRange: operatorContext.keyGroupRange,
-                                       maxParallelism: operatorContext.maxParallelism,
-                                       clock: operatorContext.processingTimeService.clock)
+    public init(operatorContext: OperatorContext, output: Output<Out>) throws {
+        backend = KeyedStateBackend<K>(context: operatorContext)
         timers = InternalTimerService(processingTimeService: operatorContext.processingTimeService)
         context = KeyedContext(timers: timers, side: output.side)
         collector = Collector(output)
         runtime = KeyedRuntimeContext(operatorContext, backend: backend)
+        try backend.registerTimers("_timers", timers)
     }
 
     /// Makes `key` current for state, context and output timestamps.

@@ -12,11 +12,11 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
 
     @inlinable
     public init(_ function: F, keySelector: @escaping @Sendable (F.Input) -> F.Key,
-                operatorContext: OperatorContext, output: Output<F.Output>) {
+                operatorContext: OperatorContext, output: Output<F.Output>) throws {
         self.function = function
         self.keySelector = keySelector
         self.output = output
-        self.services = KeyedOperatorServices(operatorContext: operatorContext, output: output)
+        self.services = try KeyedOperatorServices(operatorContext: operatorContext, output: output)
         services.timers.onEventTime = { [unowned self] timer in try self.fire(timer, domain: .eventTime) }
         services.timers.onProcessingTime = { [unowned self] timer in try self.fire(timer, domain: .processingTime) }
     }

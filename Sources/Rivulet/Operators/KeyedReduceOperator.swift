@@ -19,10 +19,7 @@ public final class KeyedReduceOperator<K: StreamKey, T: Sendable>: OneInputStrea
         self.keySelector = keySelector
         self.reduce = reduce
         self.output = output
-        backend = KeyedStateBackend<K>(operatorName: operatorContext.operatorName,
-                                           keyGroupRange: operatorContext.keyGroupRange,
-                                           maxParallelism: operatorContext.maxParallelism,
-                                           clock: operatorContext.processingTimeService.clock)
+        backend = KeyedStateBackend<K>(context: operatorContext)
         self.table = try backend.stateMap("_reduce", kind: "ValueState", namespace: VoidNamespace.self, value: T.self)
     }
 

@@ -20,10 +20,28 @@ public final class OperatorContext {
     public let configuration: Configuration
     /// Operator (non-keyed) state of this operator instance.
     public let operatorState: OperatorStateStore
+    /// The state this subtask restores from (a checkpoint or savepoint, already redistributed
+    /// to this subtask), or nil for a fresh start.
+    public let restored: OperatorSnapshot?
+    /// True when the job takes checkpoints: state must be serializable.
+    public let checkpointingEnabled: Bool
+    /// How many times the job was restarted before this run (0 on the first run).
+    public let attempt: Int
+    /// Unique per run of the job (job id and attempt).
+    public let runID: String
+    /// Snapshots the operator's keyed state (set by the keyed backend it creates).
+    public var keyedSnapshot: (() throws -> KeyedStateSnapshot)?
+    /// Operator parts that act at checkpoints (sources, transactional sinks).
+    public private(set) var checkpointListeners: [any CheckpointListener] = []
 
     public init(operatorName: String, uid: String, subtaskIndex: Int, parallelism: Int, maxParallelism: Int,
                 processingTimeService: ProcessingTimeService, configuration: Configuration,
-                operatorState: OperatorStateStore) {
+                operatorState: OperatorStateStore, restored: OperatorSnapshot? = nil,
+                checkpointingEnabled: Bool = false, attempt: Int = 0, runID: String = "run0") {
+        self.runID = runID
+        self.restored = restored
+        self.checkpointingEnabled = checkpointingEnabled
+        self.attempt = attempt
         self.operatorName = operatorName
         self.uid = uid
         self.subtaskIndex = subtaskIndex
@@ -34,6 +52,18 @@ public final class OperatorContext {
         self.processingTimeService = processingTimeService
         self.configuration = configuration
         self.operatorState = operatorState
+    }
+
+    /// Adds a part that takes part in checkpoints.
+    public func addCheckpointListener(_ listener: any CheckpointListener) {
+        checkpointListeners.append(listener)
+    }
+
+    /// The synchronous part of a checkpoint: lets listeners record their positions or
+    /// pre-commit, then captures keyed and operator state.
+    public func snapshotState(checkpointID: Int64) throws -> OperatorSnapshot {
+        for listener in checkpointListeners { try listener.prepareSnapshot(checkpointID: checkpointID) }
+        return OperatorSnapshot(keyed: try keyedSnapshot?(), lists: operatorState.snapshot())
     }
 
     /// Display name `name (i/p)` as in Flink's task names.

@@ -48,6 +48,9 @@ where Tr.W == A.W {
     @usableFromInline let timers: InternalTimerService<K, W>
     @usableFromInline let triggerState = TriggerStateTable<K, W>()
     @usableFromInline let collector: Collector<Out>
+    /// The keyed state of this operator: contents, timers, merging sets and trigger state
+    /// are registered in it for checkpoints.
+    public let backend: KeyedStateBackend<K>
     /// Late records dropped because no side output was configured.
     public var numLateRecordsDropped: Int { lateRecordsDropped }
     @exclusivity(unchecked) @usableFromInline var lateRecordsDropped = 0
@@ -55,7 +58,7 @@ where Tr.W == A.W {
     @inlinable
     public init(assigner: A, trigger: Tr, allowedLateness: Int64, lateDataTag: String?,
                 keySelector: @escaping @Sendable (In) -> K, contents: WindowContents<K, In, Acc, Out, W>,
-                context: OperatorContext, output: Output<Out>) {
+                context: OperatorContext, output: Output<Out>) throws {
         self.assigner = assigner
         self.mergingAssigner = assigner as? any MergingWindowAssigner<W>
         self.trigger = trigger
@@ -66,8 +69,54 @@ where Tr.W == A.W {
         self.output = output
         self.collector = Collector(output)
         self.timers = InternalTimerService(processingTimeService: context.processingTimeService)
+        backend = KeyedStateBackend<K>(context: context)
         timers.onEventTime = { [unowned self] timer in try self.onTimer(timer, eventTime: true) }
         timers.onProcessingTime = { [unowned self] timer in try self.onTimer(timer, eventTime: false) }
+        try registerState()
+    }
+
+    /// Registers every part of the operator's state with the backend (restoring it).
+    @usableFromInline
+    func registerState() throws {
+        try backend.register("_window-contents", signature: "WindowContents<\(W.self), \(Acc.self)>", map: windows,
+                             entries: .plainValue(state: "window contents", operatorName: backend.operatorName))
+        try backend.registerTimers("_timers", timers)
+        let maxParallelism = backend.maxParallelism
+        try backend.register("_trigger-state", signature: "TriggerState<\(W.self)>", participant: KeyedStateParticipant(
+            snapshot: { [unowned self] in
+                var groups: [Int: BinaryWriter] = [:]
+                for (slot, values) in triggerState.slots {
+                    let group = KeyGroupRangeAssignment.keyGroup(for: slot.key, maxParallelism: maxParallelism)
+                    groups[group, default: BinaryWriter()].append { w in
+                        slot.key.encode(to: &w); slot.namespace.encode(to: &w); values.encode(to: &w)
+                    }
+                }
+                return groups.mapValues(\.bytes)
+            },
+            restoreEntry: { [unowned self] r in
+                let key = try K(from: &r), window = try W(from: &r)
+                triggerState.slots[HeapStateKey(key, window)] = try [String: Int64](from: &r)
+            }))
+        guard mergingAssigner != nil else { return }
+        try backend.register("_merging-windows", signature: "MergingWindowSet<\(W.self)>", participant: KeyedStateParticipant(
+            snapshot: { [unowned self] in
+                var groups: [Int: BinaryWriter] = [:]
+                for (key, set) in mergingSets {
+                    let group = KeyGroupRangeAssignment.keyGroup(for: key, maxParallelism: maxParallelism)
+                    groups[group, default: BinaryWriter()].append { w in
+                        key.encode(to: &w)
+                        w.writeVarUInt(UInt64(set.mapping.count))
+                        for (window, stateWindow) in set.mapping { window.encode(to: &w); stateWindow.encode(to: &w) }
+                    }
+                }
+                return groups.mapValues(\.bytes)
+            },
+            restoreEntry: { [unowned self] r in
+                let key = try K(from: &r)
+                var mapping: [W: W] = [:]
+                for _ in 0..<(try r.readCount("merging windows")) { mapping[try W(from: &r)] = try W(from: &r) }
+                mergingSets[key] = MergingWindowSet(mapping: mapping)
+            }))
     }
 
     // MARK: Elements

@@ -14,13 +14,32 @@ public final class KeyedStateBackend<K: StreamKey> {
     @exclusivity(unchecked) @usableFromInline var _currentKey: K?
     /// Registered states by name: kind and type, to refuse a second registration of another type.
     @usableFromInline var registered: [String: (signature: String, table: AnyObject)] = [:]
+    /// How each registered state writes itself into a snapshot.
+    @usableFromInline var participants: [String: (signature: String, participant: KeyedStateParticipant)] = [:]
+    /// Restored states not registered yet: applied on registration, carried into snapshots until then.
+    @usableFromInline var pendingRestore: [String: KeyedStateSnapshot.State] = [:]
+    /// True when every state must be serializable (checkpointing is on): registering a state
+    /// whose type is not BinaryCodable fails at once instead of at the first checkpoint.
+    public let requiresSerializableState: Bool
 
     public init(operatorName: String, keyGroupRange: KeyGroupRange, maxParallelism: Int,
-                clock: @escaping () -> Int64) {
+                clock: @escaping () -> Int64, restored: KeyedStateSnapshot? = nil,
+                requiresSerializableState: Bool = false) {
         self.operatorName = operatorName
         self.keyGroupRange = keyGroupRange
         self.maxParallelism = maxParallelism
         self.clock = clock
+        self.pendingRestore = restored?.restricted(to: keyGroupRange).states ?? [:]
+        self.requiresSerializableState = requiresSerializableState
+    }
+
+    /// The backend of an operator subtask: its key groups, clock and restored state come from
+    /// the context, which snapshots it at checkpoints.
+    public convenience init(context: OperatorContext) {
+        self.init(operatorName: context.operatorName, keyGroupRange: context.keyGroupRange,
+                  maxParallelism: context.maxParallelism, clock: context.processingTimeService.clock,
+                  restored: context.restored?.keyed, requiresSerializableState: context.checkpointingEnabled)
+        context.keyedSnapshot = { [unowned self] in try self.snapshot() }
     }
 
     /// Sets the key that state handles address.
@@ -39,7 +58,8 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// Returns the table registered under `name`, creating it; a second registration with a
     /// different kind or type is an error naming both.
     @inlinable
-    public func table<N: StateNamespace, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type) throws -> HeapStateTable<K, N, V> {
+    public func table<N: StateNamespace & BinaryCodable, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type,
+                                                          entries: KeyedEntryFormat<K, N, TtlValue<V>>) throws -> HeapStateTable<K, N, V> {
         let signature = "\(kind)<\(V.self)>"
         if let existing = registered[name] {
             guard existing.signature == signature, let table = existing.table as? HeapStateTable<K, N, V> else {
@@ -49,13 +69,14 @@ public final class KeyedStateBackend<K: StreamKey> {
         }
         let table = HeapStateTable<K, N, V>(name: name)
         registered[name] = (signature, table)
+        try register(name, signature: signature, map: table.map, entries: entries)
         return table
     }
 
     /// Returns the `StateHashMap` registered under `name`, creating it (for operators whose
     /// own state is on the hot path: keyed reduce).
     @inlinable
-    public func stateMap<N: StateNamespace, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type) throws -> StateHashMap<K, N, V> {
+    public func stateMap<N: StateNamespace & BinaryCodable, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type) throws -> StateHashMap<K, N, V> {
         let signature = "\(kind)<\(V.self)>"
         if let existing = registered[name] {
             guard existing.signature == signature, let map = existing.table as? StateHashMap<K, N, V> else {
@@ -65,16 +86,74 @@ public final class KeyedStateBackend<K: StreamKey> {
         }
         let map = StateHashMap<K, N, V>()
         registered[name] = (signature, map)
+        try register(name, signature: signature, map: map, entries: .plainValue(state: name, operatorName: operatorName))
         return map
     }
 
+
+    // MARK: Snapshots
+
+    /// Registers how the state `name` is written to and read from snapshots, and applies its
+    /// restored entries. A restored state of another kind or type is an error naming both.
+    public func register(_ name: String, signature: String, participant: KeyedStateParticipant) throws {
+        if let restored = pendingRestore.removeValue(forKey: name) {
+            guard restored.signature == signature else {
+                throw StateAccessError("restored state '\(name)' of operator '\(operatorName)' is \(restored.signature), but the job declares \(signature)")
+            }
+            for group in restored.keyGroups.keys.sorted() {
+                guard let bytes = restored.keyGroups[group] else { continue }
+                var reader = BinaryReader(bytes)
+                do {
+                    while !reader.isAtEnd { try participant.restoreEntry(&reader) }
+                } catch {
+                    throw StateAccessError("restored state '\(name)' of operator '\(operatorName)' is corrupt in key group \(group): \(error)")
+                }
+            }
+        }
+        participants[name] = (signature, participant)
+    }
+
+    /// Registers a state kept in a `StateHashMap`, written entry by entry in `entries`' format.
+    public func register<N, S>(_ name: String, signature: String, map: StateHashMap<K, N, S>,
+                               entries: KeyedEntryFormat<K, N, S>) throws {
+        if requiresSerializableState { _ = try entries.codecs() }
+        let maxParallelism = self.maxParallelism
+        var cached: KeyedEntryFormat<K, N, S>.Codecs?
+        func codecs() throws -> KeyedEntryFormat<K, N, S>.Codecs {
+            if let cached { return cached }
+            let c = try entries.codecs()
+            cached = c
+            return c
+        }
+        try register(name, signature: signature, participant: KeyedStateParticipant(
+            snapshot: {
+                let c = try codecs()
+                var groups: [Int: BinaryWriter] = [:]
+                map.forEach { key, namespace, value in
+                    let group = KeyGroupRangeAssignment.keyGroup(for: key, maxParallelism: maxParallelism)
+                    c.write(key, namespace, value, &groups[group, default: BinaryWriter()])
+                }
+                return groups.mapValues(\.bytes)
+            },
+            restoreEntry: { reader in try codecs().read(&reader, map) }))
+    }
+
+    /// The keyed state of this subtask in canonical form (registered and still-pending states).
+    public func snapshot() throws -> KeyedStateSnapshot {
+        var result = KeyedStateSnapshot(maxParallelism: maxParallelism, states: pendingRestore)
+        for (name, p) in participants {
+            result.states[name] = KeyedStateSnapshot.State(signature: p.signature, keyGroups: try p.participant.snapshot())
+        }
+        return result
+    }
 
     // MARK: State handles
 
     /// A `ValueState` for the current key.
     @inlinable
     public func valueState<V>(_ descriptor: ValueStateDescriptor<V>) throws -> ValueState<V> {
-        let table = try self.table(descriptor.name, kind: "ValueState", namespace: VoidNamespace.self, value: V.self)
+        let table = try self.table(descriptor.name, kind: "ValueState", namespace: VoidNamespace.self, value: V.self,
+                                   entries: .value(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl
         let name = descriptor.name
         return ValueState(
@@ -100,7 +179,8 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// A `ListState` for the current key.
     @inlinable
     public func listState<T>(_ descriptor: ListStateDescriptor<T>) throws -> ListState<T> {
-        let table = try self.table(descriptor.name, kind: "ListState", namespace: VoidNamespace.self, value: [TtlValue<T>].self)
+        let table = try self.table(descriptor.name, kind: "ListState", namespace: VoidNamespace.self, value: [TtlValue<T>].self,
+                                   entries: .list(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl
         let name = descriptor.name
         return ListState(
@@ -139,7 +219,8 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// A `MapState` for the current key.
     @inlinable
     public func mapState<UK, UV>(_ descriptor: MapStateDescriptor<UK, UV>) throws -> MapState<UK, UV> {
-        let table = try self.table(descriptor.name, kind: "MapState", namespace: VoidNamespace.self, value: [UK: TtlValue<UV>].self)
+        let table = try self.table(descriptor.name, kind: "MapState", namespace: VoidNamespace.self, value: [UK: TtlValue<UV>].self,
+                                   entries: .map(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl
         let name = descriptor.name
         let readAll: () throws -> [UK: UV] = { [self] in

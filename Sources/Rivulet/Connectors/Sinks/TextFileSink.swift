@@ -1,8 +1,15 @@
-// Writes each record as a line into part files under a directory, one per subtask.
+// Writes each record as a line into part files under a directory, committed in two phases.
 
 import Foundation
+import RivuletCore
 
-/// Writes `String(describing:)` of each record as a line to `<directory>/part-<subtask>`.
+/// Writes `String(describing:)` of each record as a line into part files under `directory`.
+///
+/// Records go to a hidden in-progress file. Without checkpointing it becomes
+/// `part-<subtask>` when the subtask ends. With checkpointing it is exactly-once: at each
+/// barrier the in-progress file becomes a hidden pending file, and when the checkpoint
+/// completes it is renamed to `part-<subtask>-<checkpoint>` (never overwriting a committed
+/// file). Readers see only committed files: names that do not start with a dot.
 public struct TextFileSink<T: Sendable>: Sink {
     public let directory: String
 
@@ -11,15 +18,52 @@ public struct TextFileSink<T: Sendable>: Sink {
     }
 
     public func createWriter(subtaskIndex: Int, parallelism: Int) throws -> Writer {
-        Writer(path: "\(directory)/part-\(subtaskIndex)", directory: directory)
+        Writer(directory: directory, subtask: subtaskIndex)
     }
 
-    /// Writes one part file.
-    public struct Writer: SinkWriter {
-        let path: String
+    /// A pre-committed part file: its hidden pending name and the name it is committed to.
+    public struct Committable: BinaryCodable, Sendable, Equatable {
+        public var pending: String
+        public var final: String
+        public var checkpointID: Int64
+
+        public func encode(to writer: inout BinaryWriter) {
+            pending.encode(to: &writer)
+            final.encode(to: &writer)
+            writer.writeInt64(checkpointID)
+        }
+
+        public init(pending: String, final: String, checkpointID: Int64) {
+            self.pending = pending
+            self.final = final
+            self.checkpointID = checkpointID
+        }
+
+        public init(from reader: inout BinaryReader) throws {
+            pending = try String(from: &reader)
+            final = try String(from: &reader)
+            checkpointID = try reader.readInt64()
+        }
+    }
+
+    /// Writes one subtask's part files.
+    public struct Writer: TwoPhaseCommittingSinkWriter {
         let directory: String
+        let subtask: Int
+        var runID = "run0"
+        var checkpointing = false
         var fd: Int32 = -1
+        var inProgress = ""
+        var fileCounter = 0
         var buffer: [UInt8] = []
+        var pending: [Committable] = []
+
+        init(directory: String, subtask: Int) {
+            self.directory = directory
+            self.subtask = subtask
+        }
+
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
         public mutating func open(_ context: OperatorContext) throws {
             do {
@@ -27,8 +71,16 @@ public struct TextFileSink<T: Sendable>: Sink {
             } catch {
                 throw ConnectorError("cannot create output directory '\(directory)': \(error.localizedDescription)")
             }
-            fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { throw ConnectorError("cannot write output file '\(path)': \(ConnectorError.errnoText())") }
+            runID = context.runID
+            checkpointing = context.checkpointingEnabled
+            try openFile()
+        }
+
+        mutating func openFile() throws {
+            inProgress = ".part-\(subtask)-\(runID)-\(fileCounter).inprogress"
+            fileCounter += 1
+            fd = Glibc.open(path(inProgress), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw ConnectorError("cannot write output file '\(path(inProgress))': \(ConnectorError.errnoText())") }
         }
 
         public mutating func write(_ value: T, timestamp: Int64) throws {
@@ -38,14 +90,81 @@ public struct TextFileSink<T: Sendable>: Sink {
 
         public mutating func flush() throws {
             guard !buffer.isEmpty, fd >= 0 else { return }
-            try LineOutput.writeAll(buffer, to: fd, what: "output file '\(path)'")
+            try LineOutput.writeAll(buffer, to: fd, what: "output file '\(path(inProgress))'")
             buffer.removeAll(keepingCapacity: true)
         }
 
-        public mutating func close() throws {
+        /// Flushes, syncs and closes the in-progress file; returns its name, or nil when empty.
+        mutating func closeFile() throws -> String? {
+            guard fd >= 0 else { return nil }
             try flush()
-            if fd >= 0 { Glibc.close(fd) }
+            let size = lseek(fd, 0, SEEK_END)
+            if size > 0 && fsync(fd) != 0 {
+                throw ConnectorError("cannot sync output file '\(path(inProgress))': \(ConnectorError.errnoText())")
+            }
+            Glibc.close(fd)
             fd = -1
+            if size <= 0 {
+                unlink(path(inProgress))
+                return nil
+            }
+            return inProgress
+        }
+
+        public mutating func preCommit(checkpointID: Int64) throws -> [Committable] {
+            if let file = try closeFile() {
+                let name = ".part-\(subtask)-\(runID)-c\(checkpointID).pending"
+                guard rename(path(file), path(name)) == 0 else {
+                    throw ConnectorError("cannot move '\(path(file))' to '\(path(name))': \(ConnectorError.errnoText())")
+                }
+                pending.append(Committable(pending: name, final: "part-\(subtask)-\(checkpointID)", checkpointID: checkpointID))
+            }
+            try openFile()
+            return pending
+        }
+
+        public mutating func commit(upTo checkpointID: Int64) throws {
+            for c in pending where c.checkpointID <= checkpointID { try commitFile(c) }
+            pending.removeAll { $0.checkpointID <= checkpointID }
+        }
+
+        /// Renames a pending file to its final name; a file committed before is left alone,
+        /// and a committed file is never overwritten.
+        func commitFile(_ c: Committable) throws {
+            let fm = FileManager.default
+            let from = path(c.pending), to = path(c.final)
+            if fm.fileExists(atPath: from) {
+                if fm.fileExists(atPath: to) {
+                    throw ConnectorError("cannot commit '\(from)': '\(to)' is already committed and is never overwritten")
+                }
+                guard rename(from, to) == 0 else {
+                    throw ConnectorError("cannot commit '\(from)' as '\(to)': \(ConnectorError.errnoText())")
+                }
+            } else if !fm.fileExists(atPath: to) {
+                throw ConnectorError("cannot commit '\(to)': its pending file '\(from)' is missing")
+            }
+        }
+
+        public mutating func recover(_ committables: [Committable]) throws {
+            for c in committables { try commitFile(c) }
+            // Uncommitted files of failed runs hold records the restored sources replay.
+            let keep = Set(committables.map(\.pending))
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            for name in names where name.hasPrefix(".part-") && !name.contains("-\(runID)-") && !keep.contains(name) {
+                unlink(path(name))
+            }
+        }
+
+        public mutating func close() throws {
+            guard let file = try closeFile() else { return }
+            if checkpointing {
+                // Records after the last checkpoint of a cancelled run: never committed.
+                return
+            }
+            let final = path("part-\(subtask)")
+            guard rename(path(file), final) == 0 else {
+                throw ConnectorError("cannot commit output file '\(final)': \(ConnectorError.errnoText())")
+            }
         }
     }
 }

@@ -9,24 +9,29 @@ public struct CollectionSource<T: Sendable>: Source {
     }
 
     public func createReader(subtaskIndex: Int, parallelism: Int) throws -> Reader {
-        Reader(elements: elements, next: subtaskIndex, step: parallelism)
+        Reader(elements: elements, splits: [StrideSplit(next: Int64(subtaskIndex), step: Int64(parallelism), end: Int64(elements.count))])
     }
 
     /// Reads every `step`-th element starting at the subtask index.
     public struct Reader: SourceReader {
         let elements: [T]
-        /// Index of the next element to emit (its position, for checkpoints).
-        public private(set) var next: Int
-        let step: Int
+        /// The element indices still to emit (their progress, for checkpoints).
+        var splits: [StrideSplit]
 
         public mutating func pollNext(_ emit: (T, Int64) throws -> Void) throws -> SourcePollResult {
             var emitted = 0
-            while next < elements.count && emitted < sourceRecordsPerPoll {
-                try emit(elements[next], Int64.min)
-                next += step
+            while emitted < sourceRecordsPerPoll, let split = splits.first {
+                guard !split.isFinished, split.next < Int64(elements.count) else { splits.removeFirst(); continue }
+                try emit(elements[Int(split.next)], Int64.min)
+                splits[0].next += split.step
                 emitted += 1
             }
-            return next < elements.count ? .moreAvailable : .endOfInput
+            splits.removeAll { $0.isFinished }
+            return splits.isEmpty ? .endOfInput : .moreAvailable
         }
+
+        public func currentSplits() -> [StrideSplit]? { splits.filter { !$0.isFinished } }
+
+        public mutating func restore(splits: [StrideSplit]) throws { self.splits = splits }
     }
 }

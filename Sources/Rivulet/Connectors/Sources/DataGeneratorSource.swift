@@ -1,5 +1,7 @@
 // A seeded, optionally rate-limited and optionally unbounded generator of records.
 
+import RivuletCore
+
 /// A small, fast, seedable random generator (SplitMix64).
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
@@ -50,8 +52,32 @@ public struct DataGeneratorSource<T: Sendable>: Source {
         @usableFromInline let source: DataGeneratorSource<T>
         /// The next index to generate (its position, for checkpoints).
         public var next: Int64
-        @usableFromInline let step: Int64
+        @usableFromInline var step: Int64
         @usableFromInline let rate: Double?
+        /// Strides to generate after the current one (given at a restore).
+        @usableFromInline var queued: [StrideSplit] = []
+
+        init(source: DataGeneratorSource<T>, next: Int64, step: Int64, rate: Double?) {
+            self.source = source
+            self.next = next
+            self.step = step
+            self.rate = rate
+        }
+
+        public func currentSplits() -> [StrideSplit]? {
+            ([StrideSplit(next: next, step: step, end: source.count)] + queued).filter { !$0.isFinished }
+        }
+
+        public mutating func restore(splits: [StrideSplit]) throws {
+            queued = splits
+            next = source.count ?? 0
+            step = 1
+            if source.count == nil, let first = queued.first {
+                queued.removeFirst()
+                next = first.next
+                step = first.step
+            }
+        }
         @usableFromInline var startedAt: Int64 = 0
         @usableFromInline var emitted: Int64 = 0
 
@@ -71,7 +97,13 @@ public struct DataGeneratorSource<T: Sendable>: Source {
                 }
                 budget = min(budget, allowed)
             }
-            let limit = source.count ?? Int64.max
+            var limit = source.count ?? Int64.max
+            while next >= limit, !queued.isEmpty {
+                let split = queued.removeFirst()
+                next = split.next
+                step = split.step
+                limit = min(split.end ?? Int64.max, limit)
+            }
             while budget > 0 && next < limit {
                 var rng = SplitMix64(seed: source.seed ^ (UInt64(bitPattern: next) &* 0x9E37_79B9_7F4A_7C15))
                 try emit(source.generate(next, &rng), Int64.min)
@@ -79,7 +111,7 @@ public struct DataGeneratorSource<T: Sendable>: Source {
                 emitted += 1
                 budget -= 1
             }
-            return next < limit ? .moreAvailable : .endOfInput
+            return next < limit || !queued.isEmpty ? .moreAvailable : .endOfInput
         }
     }
 }

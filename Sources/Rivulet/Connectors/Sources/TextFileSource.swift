@@ -1,6 +1,7 @@
 // A bounded source of the lines of a text file, split by byte ranges across subtasks.
 
 import Foundation
+import RivuletCore
 
 /// Emits each line of a file (`env.readTextFile`). Subtask i reads the lines that start in
 /// its byte range `[i*size/p, (i+1)*size/p)`, so parallel readers split the file.
@@ -89,11 +90,41 @@ public struct TextFileSource: Source {
             return n > 0
         }
 
+        /// Byte ranges to read after the current one (given at a restore).
+        var queued: [FileSplit] = []
+
+        public func currentSplits() -> [FileSplit]? {
+            (done ? [] : [FileSplit(path: path, offset: offset, end: end)]) + queued
+        }
+
+        public mutating func restore(splits: [FileSplit]) throws {
+            for split in splits where split.path != path {
+                throw ConnectorError("restored file source position is for '\(split.path)' but the source reads '\(path)'")
+            }
+            queued = splits.filter { $0.offset < $0.end }
+            done = true
+        }
+
+        /// Moves to the next queued range; false when there is none. Offsets of stored
+        /// splits are always at the start of a line.
+        mutating func nextSplit() -> Bool {
+            guard !queued.isEmpty else { return false }
+            let split = queued.removeFirst()
+            offset = split.offset
+            end = split.end
+            buffer = []
+            bufferStart = 0
+            done = false
+            return true
+        }
+
         public mutating func pollNext(_ emit: (String, Int64) throws -> Void) throws -> SourcePollResult {
-            if done { return .endOfInput }
+            while done {
+                if !nextSplit() { return .endOfInput }
+            }
             var emitted = 0
             while emitted < sourceRecordsPerPoll {
-                if offset >= end { done = true; return .endOfInput }
+                if offset >= end { done = true; return queued.isEmpty ? .endOfInput : .moreAvailable }
                 if let nl = buffer[bufferStart...].firstIndex(of: UInt8(ascii: "\n")) {
                     try emitLine(bufferStart..<nl, emit)
                     offset += Int64(nl - bufferStart + 1)
@@ -107,7 +138,7 @@ public struct TextFileSource: Source {
                         offset += Int64(buffer.count - bufferStart)
                     }
                     done = true
-                    return .endOfInput
+                    return queued.isEmpty ? .endOfInput : .moreAvailable
                 }
             }
             return .moreAvailable
@@ -124,5 +155,30 @@ public struct TextFileSource: Source {
             if fd >= 0 { Glibc.close(fd) }
             fd = -1
         }
+    }
+}
+
+/// The unread byte range `offset..<end` of a text file; `offset` is at the start of a line.
+public struct FileSplit: BinaryCodable, Sendable, Equatable {
+    public var path: String
+    public var offset: Int64
+    public var end: Int64
+
+    public init(path: String, offset: Int64, end: Int64) {
+        self.path = path
+        self.offset = offset
+        self.end = end
+    }
+
+    public func encode(to writer: inout BinaryWriter) {
+        path.encode(to: &writer)
+        writer.writeInt64(offset)
+        writer.writeInt64(end)
+    }
+
+    public init(from reader: inout BinaryReader) throws {
+        path = try String(from: &reader)
+        offset = try reader.readInt64()
+        end = try reader.readInt64()
     }
 }

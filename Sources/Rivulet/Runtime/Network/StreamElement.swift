@@ -2,17 +2,6 @@
 
 import RivuletCore
 
-/// A checkpoint barrier (used by the checkpointing layer).
-public struct CheckpointBarrier: Sendable, Hashable {
-    public var checkpointID: Int64
-    public var timestamp: Int64
-
-    public init(checkpointID: Int64, timestamp: Int64) {
-        self.checkpointID = checkpointID
-        self.timestamp = timestamp
-    }
-}
-
 /// One element of a channel: records or an event, in order.
 public enum StreamElement: Sendable {
     /// A `RecordBatch<T>` of the channel's record type.

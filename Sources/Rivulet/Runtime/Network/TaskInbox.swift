@@ -2,15 +2,25 @@
 
 import Foundation
 import DequeModule
+import RivuletCore
 
 /// Why a blocked producer or consumer stopped waiting.
 public struct TaskCancelledError: Error, CustomStringConvertible, Sendable {
     public var description: String { "task was cancelled" }
 }
 
+/// Checkpoint control sent to a task by the checkpoint coordinator.
+public enum TaskControl: Sendable {
+    /// Take checkpoint `barrier` now (sources, and tasks whose inputs have all ended).
+    case triggerCheckpoint(CheckpointBarrier)
+    case checkpointComplete(Int64)
+    case checkpointAborted(Int64)
+}
+
 /// What a task gets when it asks its inbox for work.
 public enum InboxEvent: Sendable {
     case mail(@Sendable () -> Void)
+    case control(TaskControl)
     case element(channel: Int, StreamElement)
     /// The deadline passed (a processing-time timer is due) with nothing to do.
     case timeout
@@ -27,7 +37,9 @@ public final class TaskInbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var queues: [Deque<StreamElement>]
     private var recordBatches: [Int]
-    private var mails = Deque<@Sendable () -> Void>()
+    private var mails = Deque<InboxEvent>()
+    /// Channels not read until the current checkpoint aligned (exactly-once barriers).
+    private var blocked: [Bool]
     private var cancelled = false
     private var nextChannel = 0
     private var waitingForData = false
@@ -40,6 +52,7 @@ public final class TaskInbox: @unchecked Sendable {
     public init(channelCount: Int, creditsPerChannel: Int = 8) {
         queues = Array(repeating: Deque(), count: channelCount)
         recordBatches = Array(repeating: 0, count: channelCount)
+        blocked = Array(repeating: false, count: channelCount)
         self.creditsPerChannel = max(1, creditsPerChannel)
     }
 
@@ -73,7 +86,30 @@ public final class TaskInbox: @unchecked Sendable {
     /// Enqueues a control action to run on the task's thread.
     public func sendMail(_ action: @escaping @Sendable () -> Void) {
         condition.lock()
-        mails.append(action)
+        mails.append(.mail(action))
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Enqueues a checkpoint control message for the task.
+    public func sendControl(_ control: TaskControl) {
+        condition.lock()
+        mails.append(.control(control))
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops handing out elements of `channel` (called by the task itself while aligning).
+    public func block(channel: Int) {
+        condition.lock()
+        blocked[channel] = true
+        condition.unlock()
+    }
+
+    /// Resumes every blocked channel.
+    public func unblockAll() {
+        condition.lock()
+        for i in blocked.indices { blocked[i] = false }
         condition.broadcast()
         condition.unlock()
     }
@@ -106,14 +142,14 @@ public final class TaskInbox: @unchecked Sendable {
         defer { condition.unlock() }
         while true {
             if cancelled { throw TaskCancelledError() }
-            if let mail = mails.popFirst() { return .mail(mail) }
+            if let mail = mails.popFirst() { return mail }
             if readData, let event = popElement() { return event }
             waitingForData = true
             if let deadline {
                 if !condition.wait(until: deadline) {
                     waitingForData = false
                     if cancelled { throw TaskCancelledError() }
-                    if let mail = mails.popFirst() { return .mail(mail) }
+                    if let mail = mails.popFirst() { return mail }
                     if readData, let event = popElement() { return event }
                     return .timeout
                 }
@@ -129,7 +165,7 @@ public final class TaskInbox: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if cancelled { throw TaskCancelledError() }
-        if let mail = mails.popFirst() { return .mail(mail) }
+        if let mail = mails.popFirst() { return mail }
         return popElement()
     }
 
@@ -138,6 +174,7 @@ public final class TaskInbox: @unchecked Sendable {
         guard n > 0 else { return nil }
         for step in 0..<n {
             let ch = (nextChannel + step) % n
+            if blocked[ch] { continue }
             if let element = queues[ch].popFirst() {
                 if element.isRecords {
                     recordBatches[ch] -= 1

@@ -12,7 +12,11 @@ public final class StreamTask {
     let processingTime: ProcessingTimeService
     let metrics = OutputMetrics()
     var operators: [OperatorRuntime] = []   // topological order, head first
+    /// The context of each operator, in the same order (they snapshot its state).
+    var contexts: [OperatorContext] = []
     var writers: [RecordWriterControl] = []
+    /// Checkpoint state of this task (nil when the job does not checkpoint).
+    var checkpointing: TaskCheckpointing?
     var head: OperatorRuntime { operators[0] }
     let bufferTimeoutMillis: Int64
     @exclusivity(unchecked) var lastFlush: Int64 = 0
@@ -22,6 +26,9 @@ public final class StreamTask {
         self.graph = graph
         self.processingTime = ProcessingTimeService(clock: clock)
         self.bufferTimeoutMillis = graph.configuration.millis("execution.buffer-timeout")
+        if let responder = deployment.checkpoints {
+            checkpointing = TaskCheckpointing(responder: responder, task: deployment.executionID)
+        }
     }
 
     /// Builds the chain and runs until the input ends; throws the first failure.
@@ -37,6 +44,8 @@ public final class StreamTask {
             try runInputs()
         }
         try finishChain()
+        try awaitFinalCheckpoint()
+        try closeChain()
     }
 
     // MARK: Chain assembly
@@ -45,6 +54,7 @@ public final class StreamTask {
         let vertex = deployment.vertex
         let chained = Set(vertex.chainedEdges)
         var built: [Int: OperatorRuntime] = [:]
+        var builtContexts: [Int: OperatorContext] = [:]
         let batchSize = graph.configuration.int("taskmanager.network.batch-size")
         for nodeID in vertex.operatorIDs.reversed() {
             guard let node = graph.node(nodeID) else { throw RuntimeInvariantError("vertex names unknown operator \(nodeID)") }
@@ -91,11 +101,16 @@ public final class StreamTask {
                 parts.sides[tag] = try type.makeSide(entries)
             }
             let output = try node.outputType.makeOutput(parts)
+            let uid = JobGraphGenerator.uid(of: node.shape)
+            let restored = deployment.restore[uid]
             let context = OperatorContext(
-                operatorName: node.shape.name, uid: JobGraphGenerator.uid(of: node.shape),
+                operatorName: node.shape.name, uid: uid,
                 subtaskIndex: deployment.subtaskIndex, parallelism: node.shape.parallelism,
                 maxParallelism: node.shape.maxParallelism, processingTimeService: processingTime,
-                configuration: graph.configuration, operatorState: OperatorStateStore())
+                configuration: graph.configuration,
+                operatorState: OperatorStateStore(operatorName: node.shape.name, restored: restored?.lists ?? [:]),
+                restored: restored, checkpointingEnabled: checkpointing != nil, attempt: deployment.attempt, runID: deployment.runID)
+            builtContexts[nodeID] = context
             do {
                 built[nodeID] = try node.factory(context, output)
             } catch {
@@ -103,6 +118,7 @@ public final class StreamTask {
             }
         }
         operators = vertex.operatorIDs.compactMap { built[$0] }
+        contexts = vertex.operatorIDs.compactMap { builtContexts[$0] }
     }
 
     // MARK: Loops
@@ -111,7 +127,7 @@ public final class StreamTask {
         let inbox = deployment.inbox
         while true {
             while let event = try inbox.poll() {
-                if case .mail(let action) = event { action() }
+                try handleMail(event)
             }
             try fireTimers()
             let result: SourcePollResult
@@ -122,7 +138,7 @@ public final class StreamTask {
             case .nothingAvailable(let retryAt):
                 try flushOutputs()
                 let wake = min(retryAt, processingTime.nextTime ?? Int64.max)
-                if case .mail(let action) = try inbox.next(deadline: date(wake), readData: false) { action() }
+                try handleMail(try inbox.next(deadline: date(wake), readData: false))
             case .endOfInput:
                 try head.watermarkInputs[0](StreamTime.maxWatermark)
                 return
@@ -141,6 +157,8 @@ public final class StreamTask {
         }
         var valves = channelsPerInput.map { StatusWatermarkValve(channelCount: $0) }
         var open = deployment.channelInputs.count
+        var aligner = CheckpointBarrierAligner(channelCount: deployment.channelInputs.count,
+                                               exactlyOnce: graph.configuration.string("execution.checkpointing.mode") != "at-least-once")
         let batchInputs = head.batchInputs, watermarkInputs = head.watermarkInputs, statusInputs = head.statusInputs
         func apply(_ outputs: [ValveOutput], input: Int) throws {
             for output in outputs {
@@ -158,8 +176,11 @@ public final class StreamTask {
             }
             guard let event else { continue }
             switch event {
-            case .mail(let action):
-                action()
+            case .mail, .control:
+                if case .control(.checkpointAborted(let id)) = event {
+                    try perform(aligner.abort(checkpointID: id))
+                }
+                try handleMail(event)
             case .timeout:
                 break
             case .element(let channel, let element):
@@ -171,11 +192,12 @@ public final class StreamTask {
                     if let w = valves[input].inputWatermark(w, channel: localIndex[channel]) { try apply([w], input: input) }
                 case .watermarkStatus(let s):
                     try apply(valves[input].inputWatermarkStatus(s, channel: localIndex[channel]), input: input)
-                case .barrier:
-                    break
+                case .barrier(let barrier):
+                    try perform(aligner.barrier(barrier, channel: channel))
                 case .endOfPartition:
                     try apply(valves[input].channelFinished(localIndex[channel]), input: input)
                     open -= 1
+                    try perform(aligner.endOfPartition(channel: channel))
                 }
                 try maybeFlushOnTimeout()
             }
@@ -189,6 +211,9 @@ public final class StreamTask {
         }
         try flushOutputs()
         for writer in writers { try writer.broadcastEvent(.endOfPartition) }
+    }
+
+    func closeChain() throws {
         for op in operators {
             do { try op.close() } catch { throw attributed(op.name, error) }
         }

@@ -13,6 +13,14 @@ public struct TaskDeployment: Sendable {
     /// For each outgoing stream edge of the chain: targets indexed by consumer subtask
     /// (one target for forward edges).
     public let outputTargets: [StreamEdgeShape: [ChannelTarget]]
+    /// State to restore, by operator uid (already redistributed to this subtask).
+    public var restore: [String: OperatorSnapshot] = [:]
+    /// Restarts of the job before this run.
+    public var attempt = 0
+    /// Unique per run of the job (job id and attempt): names files a failed run leaves behind.
+    public var runID = "run0"
+    /// Where checkpoint acknowledgements go, when the job checkpoints.
+    public var checkpoints: (any CheckpointResponder)?
 
     public init(vertex: JobVertex, subtaskIndex: Int, inbox: TaskInbox, channelInputs: [Int],
                 outputTargets: [StreamEdgeShape: [ChannelTarget]]) {
@@ -22,6 +30,9 @@ public struct TaskDeployment: Sendable {
         self.channelInputs = channelInputs
         self.outputTargets = outputTargets
     }
+
+    /// The subtask's identity for the checkpoint coordinator.
+    public var executionID: ExecutionID { ExecutionID(vertex: vertex.id, subtask: subtaskIndex) }
 
     /// `name (i/p)`.
     public var displayName: String { "\(vertex.name) (\(subtaskIndex + 1)/\(vertex.parallelism))" }

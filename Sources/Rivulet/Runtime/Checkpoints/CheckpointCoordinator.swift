@@ -1,0 +1,318 @@
+// Triggers checkpoints at the sources, collects acknowledgements, completes and retains them.
+
+import Foundation
+import Synchronization
+import RivuletCore
+
+/// Facts about one operator of the job, for checkpoint metadata.
+public struct CheckpointedOperator: Sendable {
+    public let uid: String
+    public let name: String
+    public let parallelism: Int
+    public let maxParallelism: Int
+
+    public init(uid: String, name: String, parallelism: Int, maxParallelism: Int) {
+        self.uid = uid
+        self.name = name
+        self.parallelism = parallelism
+        self.maxParallelism = maxParallelism
+    }
+}
+
+/// Flink's CheckpointCoordinator for one run (attempt) of a job: triggers checkpoint n by
+/// sending a control message to every source task (and to tasks that finished), completes it
+/// when every task acknowledged, writes `_metadata`, keeps `state.checkpoints.num-retained`
+/// checkpoints, notifies the tasks, and aborts checkpoints that are declined or time out.
+/// Thread-safe: all mutable state sits behind one mutex.
+public final class CheckpointCoordinator: CheckpointResponder {
+    public let storage: FileSystemCheckpointStorage
+    public let config: CheckpointConfig
+    let jobName: String
+    let operators: [CheckpointedOperator]
+    let ids: CheckpointIDCounter
+    let store: CompletedCheckpoints
+    /// Called once when failed checkpoints exceed the tolerable count.
+    let failJob: @Sendable (String) -> Void
+    let log: @Sendable (String) -> Void
+
+    struct Pending {
+        let barrier: CheckpointBarrier
+        let startedAt: Int64
+        let expected: Set<ExecutionID>
+        var acks: [ExecutionID: [String: SubtaskStateHandle]] = [:]
+        /// Every task had finished when it was triggered: the job's last checkpoint.
+        let isFinal: Bool
+        let savepointDirectory: String?
+    }
+
+    struct State {
+        var inboxes: [ExecutionID: TaskInbox] = [:]
+        var sources: Set<ExecutionID> = []
+        var finished: Set<ExecutionID> = []
+        var pending: [Int64: Pending] = [:]
+        var lastTriggerAt: Int64 = 0
+        var lastCompletedAt: Int64 = 0
+        var consecutiveFailures = 0
+        var stopped = false
+        var savepointRequests: [String] = []
+        var savepointResults: [String: Result<String, CheckpointFailure>] = [:]
+        var finalSavepointDirectory: String?
+    }
+    let state = Mutex(State())
+    let wakeup = NSCondition()
+
+    public init(storage: FileSystemCheckpointStorage, config: CheckpointConfig, jobName: String,
+                operators: [CheckpointedOperator], ids: CheckpointIDCounter, store: CompletedCheckpoints,
+                failJob: @escaping @Sendable (String) -> Void, log: @escaping @Sendable (String) -> Void) {
+        self.storage = storage
+        self.config = config
+        self.jobName = jobName
+        self.operators = operators
+        self.ids = ids
+        self.store = store
+        self.failJob = failJob
+        self.log = log
+    }
+
+    /// Registers the tasks of this run; `sources` are the ones barriers start from.
+    public func register(tasks: [ExecutionID: TaskInbox], sources: Set<ExecutionID>, savepointOnFinish: String?) {
+        state.withLock {
+            $0.inboxes = tasks
+            $0.sources = sources
+            $0.lastTriggerAt = SystemClock.nowMillis()
+            $0.finalSavepointDirectory = savepointOnFinish
+        }
+    }
+
+    /// Starts the timer thread that triggers checkpoints and times them out.
+    public func start() {
+        let thread = Thread { [self] in self.timerLoop() }
+        thread.name = "checkpoint-coordinator"
+        thread.start()
+    }
+
+    /// Stops triggering; pending checkpoints are abandoned and their files removed.
+    public func stop() {
+        let abandoned = state.withLock { s -> [Int64] in
+            s.stopped = true
+            let ids = Array(s.pending.keys)
+            s.pending = [:]
+            for dir in s.savepointRequests { s.savepointResults[dir] = .failure(CheckpointFailure("the job stopped before the savepoint completed")) }
+            s.savepointRequests = []
+            return ids
+        }
+        for id in abandoned { storage.discardCheckpoint(id) }
+        wake()
+    }
+
+    /// Asks for a savepoint into `directory` and waits until it is written (or fails).
+    public func triggerSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
+        state.withLock { $0.savepointRequests.append(directory) }
+        wake()
+        let deadline = SystemClock.nowMillis() + timeoutMillis
+        while SystemClock.nowMillis() < deadline {
+            if let result = state.withLock({ $0.savepointResults.removeValue(forKey: directory) }) {
+                return try result.get()
+            }
+            wakeup.lock()
+            _ = wakeup.wait(until: Date().addingTimeInterval(0.02))
+            wakeup.unlock()
+        }
+        throw CheckpointFailure("savepoint into '\(directory)' did not complete within \(timeoutMillis) ms")
+    }
+
+    func wake() {
+        wakeup.lock()
+        wakeup.broadcast()
+        wakeup.unlock()
+    }
+
+    // MARK: Timer
+
+    func timerLoop() {
+        while true {
+            let now = SystemClock.nowMillis()
+            var timedOut: [Int64] = []
+            var trigger: (savepoint: String?, isFinal: Bool)?
+            let stopped = state.withLock { s -> Bool in
+                if s.stopped { return true }
+                timedOut = s.pending.filter { now - $0.value.startedAt >= config.timeoutMillis }.map(\.key)
+                let allFinished = !s.inboxes.isEmpty && s.finished.count == s.inboxes.count
+                let canTrigger = s.pending.count < config.maxConcurrent && now - s.lastCompletedAt >= config.minPauseMillis
+                if !s.savepointRequests.isEmpty && s.pending.isEmpty {
+                    trigger = (s.savepointRequests.removeFirst(), false)
+                } else if allFinished && s.pending.isEmpty {
+                    trigger = (nil, true)
+                } else if canTrigger && now - s.lastTriggerAt >= config.intervalMillis {
+                    trigger = (nil, false)
+                }
+                return false
+            }
+            if stopped { return }
+            for id in timedOut { abort(id, reason: "it did not complete within \(config.timeoutMillis) ms (execution.checkpointing.timeout)") }
+            if let trigger { triggerCheckpoint(savepointDirectory: trigger.savepoint, isFinal: trigger.isFinal) }
+            wakeup.lock()
+            _ = wakeup.wait(until: Date().addingTimeInterval(Double(min(max(config.intervalMillis / 4, 5), 100)) / 1000))
+            wakeup.unlock()
+        }
+    }
+
+    func triggerCheckpoint(savepointDirectory: String?, isFinal: Bool) {
+        let id = ids.next()
+        let now = SystemClock.nowMillis()
+        let barrier = CheckpointBarrier(checkpointID: id, timestamp: now, isSavepoint: savepointDirectory != nil)
+        let targets = state.withLock { s -> [TaskInbox] in
+            guard !s.stopped else { return [] }
+            s.lastTriggerAt = now
+            s.pending[id] = Pending(barrier: barrier, startedAt: now, expected: Set(s.inboxes.keys),
+                                    isFinal: isFinal, savepointDirectory: savepointDirectory)
+            return s.sources.union(s.finished).sorted().compactMap { s.inboxes[$0] }
+        }
+        for inbox in targets { inbox.sendControl(.triggerCheckpoint(barrier)) }
+    }
+
+    // MARK: Responses
+
+    public func acknowledge(checkpointID: Int64, task: ExecutionID, states: [String: SubtaskStateHandle]) {
+        let complete = state.withLock { s -> Pending? in
+            guard !s.stopped, var p = s.pending[checkpointID] else { return nil }
+            p.acks[task] = states
+            if p.acks.count == p.expected.count {
+                s.pending[checkpointID] = nil
+                return p
+            }
+            s.pending[checkpointID] = p
+            return nil
+        }
+        if state.withLock({ $0.stopped }) {
+            // A late upload of an abandoned run: its files belong to no checkpoint.
+            storage.discardCheckpoint(checkpointID)
+            return
+        }
+        if let complete { finish(complete) }
+    }
+
+    public func decline(checkpointID: Int64, task: ExecutionID, reason: String) {
+        abort(checkpointID, reason: "task \(task) declined it: \(reason)")
+    }
+
+    public func taskFinished(_ task: ExecutionID) {
+        let retrigger = state.withLock { s -> [(TaskInbox, CheckpointBarrier)] in
+            s.finished.insert(task)
+            guard let inbox = s.inboxes[task] else { return [] }
+            return s.pending.values.filter { $0.acks[task] == nil }.sorted { $0.barrier.checkpointID < $1.barrier.checkpointID }
+                .map { (inbox, $0.barrier) }
+        }
+        for (inbox, barrier) in retrigger { inbox.sendControl(.triggerCheckpoint(barrier)) }
+        wake()
+    }
+
+    func abort(_ id: Int64, reason: String) {
+        let outcome = state.withLock { s -> (inboxes: [TaskInbox], failures: Int, savepoint: String?)? in
+            guard let p = s.pending.removeValue(forKey: id) else { return nil }
+            s.consecutiveFailures += 1
+            if let dir = p.savepointDirectory {
+                s.savepointResults[dir] = .failure(CheckpointFailure("savepoint \(id) failed: \(reason)"))
+            }
+            return (Array(s.inboxes.values), s.consecutiveFailures, p.savepointDirectory)
+        }
+        guard let outcome else { return }
+        storage.discardCheckpoint(id)
+        for inbox in outcome.inboxes { inbox.sendControl(.checkpointAborted(id)) }
+        log("warning: checkpoint \(id) of job '\(jobName)' failed: \(reason)")
+        if outcome.failures > config.tolerableFailures {
+            failJob("checkpoint \(id) failed and \(outcome.failures) checkpoints failed in a row, more than execution.checkpointing.tolerable-failed-checkpoints (\(config.tolerableFailures)): \(reason)")
+        }
+        wake()
+    }
+
+    /// Every task acknowledged: write the metadata, retain, notify.
+    func finish(_ p: Pending) {
+        let id = p.barrier.checkpointID
+        var byOperator: [String: [SubtaskStateHandle]] = [:]
+        for states in p.acks.values {
+            for (uid, handle) in states { byOperator[uid, default: []].append(handle) }
+        }
+        let metadata = CheckpointMetadata(
+            version: CheckpointMetadata.currentVersion, jobID: storage.jobID, jobName: jobName, checkpointID: id,
+            timestamp: p.barrier.timestamp, kind: .checkpoint,
+            operators: operators.map { op in
+                OperatorStateMetadata(uid: op.uid, name: op.name, parallelism: op.parallelism, maxParallelism: op.maxParallelism,
+                                      subtasks: (byOperator[op.uid] ?? []).sorted { $0.subtaskIndex < $1.subtaskIndex })
+            })
+        if let dir = p.savepointDirectory {
+            // An intermediate savepoint: exported, never committed by sinks, not used for failover.
+            let result: Result<String, CheckpointFailure>
+            do { result = .success(try SavepointWriter.export(metadata, from: storage, to: dir)) } catch {
+                result = .failure(CheckpointFailure("\(error)"))
+            }
+            storage.discardCheckpoint(id)
+            let inboxes = state.withLock { s -> [TaskInbox] in
+                s.savepointResults[dir] = result
+                s.lastCompletedAt = SystemClock.nowMillis()
+                return Array(s.inboxes.values)
+            }
+            for inbox in inboxes { inbox.sendControl(TaskControl.checkpointAborted(id)) }
+            if case .success(let path) = result { log("savepoint \(id) of job '\(jobName)' written to \(path)") }
+            wake()
+            return
+        }
+        do {
+            try storage.writeMetadata(metadata)
+        } catch {
+            state.withLock { $0.pending[id] = p }
+            abort(id, reason: "writing its metadata failed: \(error)")
+            return
+        }
+        for subsumed in store.add(id, metadata: metadata) { storage.discardCheckpoint(subsumed) }
+        let (inboxes, finalSavepoint) = state.withLock { s -> ([TaskInbox], String?) in
+            s.consecutiveFailures = 0
+            s.lastCompletedAt = SystemClock.nowMillis()
+            return (Array(s.inboxes.values), p.isFinal ? s.finalSavepointDirectory : nil)
+        }
+        if let finalSavepoint {
+            do {
+                let path = try SavepointWriter.export(metadata, from: storage, to: finalSavepoint)
+                log("savepoint of job '\(jobName)' written to \(path)")
+            } catch {
+                failJob("the savepoint on finish could not be written: \(error)")
+            }
+        }
+        for inbox in inboxes { inbox.sendControl(.checkpointComplete(id)) }
+        wake()
+    }
+}
+
+/// Why a checkpoint or savepoint failed.
+public struct CheckpointFailure: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Hands out checkpoint ids that never go backwards, across restarts of a job.
+public final class CheckpointIDCounter: Sendable {
+    let value: Mutex<Int64>
+    public init(start: Int64 = 1) { value = Mutex(start) }
+    public func next() -> Int64 { value.withLock { v in defer { v += 1 }; return v } }
+    /// Makes the next id larger than `id`.
+    public func advance(past id: Int64) { value.withLock { $0 = max($0, id + 1) } }
+}
+
+/// The retained completed checkpoints of a job, across its restarts.
+public final class CompletedCheckpoints: Sendable {
+    let state: Mutex<(retention: CompletedCheckpointRetention, metadata: [Int64: CheckpointMetadata])>
+    public init(numRetained: Int) { state = Mutex((CompletedCheckpointRetention(numRetained: numRetained), [:])) }
+
+    /// Adds a completed checkpoint; returns the ids it subsumes (to discard).
+    public func add(_ id: Int64, metadata: CheckpointMetadata) -> [Int64] {
+        state.withLock { s in
+            s.metadata[id] = metadata
+            let subsumed = s.retention.add(id)
+            for old in subsumed { s.metadata[old] = nil }
+            return subsumed
+        }
+    }
+
+    /// Ids of the retained checkpoints, oldest first.
+    public var retained: [Int64] { state.withLock { $0.retention.retained } }
+}

@@ -1,0 +1,39 @@
+// Timers are keyed state: they are snapshotted by key group with the other states.
+
+import RivuletCore
+
+extension KeyedStateBackend {
+    /// Registers a timer service's event- and processing-time timers as the state `name`
+    /// (entries: key, namespace, domain byte 0 event / 1 processing, timestamp).
+    public func registerTimers<N: StateNamespace & BinaryCodable>(_ name: String, _ service: InternalTimerService<K, N>) throws {
+        let maxParallelism = self.maxParallelism
+        try register(name, signature: "Timers<\(N.self)>", participant: KeyedStateParticipant(
+            snapshot: {
+                var groups: [Int: BinaryWriter] = [:]
+                for (domain, timers) in [(UInt8(0), service.eventTimers.allTimers()), (1, service.processingTimers.allTimers())] {
+                    for t in timers {
+                        let group = KeyGroupRangeAssignment.keyGroup(for: t.key, maxParallelism: maxParallelism)
+                        groups[group, default: BinaryWriter()].append { w in
+                            t.key.encode(to: &w); t.namespace.encode(to: &w); w.writeUInt8(domain); w.writeInt64(t.timestamp)
+                        }
+                    }
+                }
+                return groups.mapValues(\.bytes)
+            },
+            restoreEntry: { r in
+                let key = try K(from: &r), namespace = try N(from: &r)
+                let domain = try r.readUInt8(), time = try r.readInt64()
+                switch domain {
+                case 0: service.registerEventTimeTimer(key: key, namespace: namespace, time: time)
+                case 1: service.registerProcessingTimeTimer(key: key, namespace: namespace, time: time)
+                default: throw SerializationError.invalidValue("timer domain \(domain)")
+                }
+            }))
+    }
+}
+
+extension BinaryWriter {
+    /// Runs `body` on this writer (lets a dictionary's default-valued writer be appended to in place).
+    @inlinable
+    public mutating func append(_ body: (inout BinaryWriter) -> Void) { body(&self) }
+}

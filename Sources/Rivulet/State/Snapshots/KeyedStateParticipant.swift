@@ -1,0 +1,17 @@
+// How one registered keyed state takes part in snapshots.
+
+import RivuletCore
+
+/// Writes one state's entries by key group and reads entries back (one at a time, from a key
+/// group's bytes). Built by the backend when the state is registered.
+public struct KeyedStateParticipant {
+    /// Entries per key group, in the canonical format.
+    public let snapshot: () throws -> [Int: [UInt8]]
+    /// Reads one entry and stores it.
+    public let restoreEntry: (inout BinaryReader) throws -> Void
+
+    public init(snapshot: @escaping () throws -> [Int: [UInt8]], restoreEntry: @escaping (inout BinaryReader) throws -> Void) {
+        self.snapshot = snapshot
+        self.restoreEntry = restoreEntry
+    }
+}
