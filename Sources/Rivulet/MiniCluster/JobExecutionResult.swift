@@ -14,6 +14,8 @@ public struct JobExecutionResult: Sendable {
     public var restarts: [String] = []
     /// Ids of the retained completed checkpoints, oldest first.
     public var completedCheckpoints: [Int64] = []
+    /// Duration and size of every completed checkpoint, in order.
+    public var checkpointStats: [CheckpointStats] = []
 }
 
 /// Why a job did not finish.

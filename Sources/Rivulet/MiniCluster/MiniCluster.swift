@@ -90,7 +90,8 @@ public final class MiniCluster: Sendable {
                 coordinator?.stop()
                 return JobExecutionResult(jobName: jobGraph.jobName, durationMillis: SystemClock.nowMillis() - started,
                                           taskCount: result.taskCount, backPressuredNanosByVertex: result.backPressure,
-                                          jobID: jobID, restarts: restarts, completedCheckpoints: completed.retained)
+                                          jobID: jobID, restarts: restarts, completedCheckpoints: completed.retained,
+                                          checkpointStats: completed.stats)
             } catch let error as JobExecutionError {
                 coordinator?.stop()
                 if case .cancelled = error { throw error }

@@ -184,9 +184,12 @@ public final class CheckpointCoordinator: CheckpointResponder {
             s.pending[checkpointID] = p
             return nil
         }
-        if state.withLock({ $0.stopped }) {
-            // A late upload of an abandoned run: its files belong to no checkpoint.
+        let abandoned = state.withLock { $0.stopped || ($0.pending[checkpointID] == nil && complete == nil) }
+        if abandoned {
+            // A late upload of an aborted checkpoint or an abandoned run: its files belong to
+            // no checkpoint.
             storage.discardCheckpoint(checkpointID)
+            deleteUnreferencedShared(states.values.flatMap(\.sharedFiles))
             return
         }
         if let complete { finish(complete) }
@@ -208,22 +211,29 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     func abort(_ id: Int64, reason: String) {
-        let outcome = state.withLock { s -> (inboxes: [TaskInbox], failures: Int, savepoint: String?)? in
+        let outcome = state.withLock { s -> (inboxes: [TaskInbox], failures: Int, shared: [StateFileHandle])? in
             guard let p = s.pending.removeValue(forKey: id) else { return nil }
             s.consecutiveFailures += 1
             if let dir = p.savepointDirectory {
                 s.savepointResults[dir] = .failure(CheckpointFailure("savepoint \(id) failed: \(reason)"))
             }
-            return (Array(s.inboxes.values), s.consecutiveFailures, p.savepointDirectory)
+            return (Array(s.inboxes.values), s.consecutiveFailures, p.acks.values.flatMap { $0.values.flatMap(\.sharedFiles) })
         }
         guard let outcome else { return }
         storage.discardCheckpoint(id)
+        deleteUnreferencedShared(outcome.shared)
         for inbox in outcome.inboxes { inbox.sendControl(.checkpointAborted(id)) }
         log("warning: checkpoint \(id) of job '\(jobName)' failed: \(reason)")
         if outcome.failures > config.tolerableFailures {
             failJob("checkpoint \(id) failed and \(outcome.failures) checkpoints failed in a row, more than execution.checkpointing.tolerable-failed-checkpoints (\(config.tolerableFailures)): \(reason)")
         }
         wake()
+    }
+
+    /// Deletes shared files uploaded for a checkpoint that will not complete, unless a
+    /// retained checkpoint references them.
+    func deleteUnreferencedShared(_ files: [StateFileHandle]) {
+        storage.deleteShared(files.map(\.path).filter { !store.isShared($0) })
     }
 
     /// Every task acknowledged: write the metadata, retain, notify.
@@ -264,7 +274,9 @@ public final class CheckpointCoordinator: CheckpointResponder {
             abort(id, reason: "writing its metadata failed: \(error)")
             return
         }
-        for subsumed in store.add(id, metadata: metadata) { storage.discardCheckpoint(subsumed) }
+        let (subsumed, unusedShared) = store.add(id, metadata: metadata, startedAt: p.startedAt)
+        for old in subsumed { storage.discardCheckpoint(old) }
+        storage.deleteShared(unusedShared)
         let (inboxes, finalSavepoint) = state.withLock { s -> ([TaskInbox], String?) in
             s.consecutiveFailures = 0
             s.lastCompletedAt = SystemClock.nowMillis()
@@ -298,21 +310,57 @@ public final class CheckpointIDCounter: Sendable {
     public func advance(past id: Int64) { value.withLock { $0 = max($0, id + 1) } }
 }
 
-/// The retained completed checkpoints of a job, across its restarts.
-public final class CompletedCheckpoints: Sendable {
-    let state: Mutex<(retention: CompletedCheckpointRetention, metadata: [Int64: CheckpointMetadata])>
-    public init(numRetained: Int) { state = Mutex((CompletedCheckpointRetention(numRetained: numRetained), [:])) }
+/// What one completed checkpoint cost (Flink's checkpoint statistics).
+public struct CheckpointStats: Sendable, Equatable {
+    public let checkpointID: Int64
+    /// From trigger to completion, in milliseconds.
+    public let durationMillis: Int64
+    /// Bytes of every file the checkpoint references (its full size).
+    public let stateBytes: Int64
+    /// Bytes written for this checkpoint (less than `stateBytes` when incremental).
+    public let uploadedBytes: Int64
+}
 
-    /// Adds a completed checkpoint; returns the ids it subsumes (to discard).
-    public func add(_ id: Int64, metadata: CheckpointMetadata) -> [Int64] {
+/// The retained completed checkpoints of a job, across its restarts, with the shared files
+/// they reference and the statistics of every completed checkpoint.
+public final class CompletedCheckpoints: Sendable {
+    struct State {
+        var retention: CompletedCheckpointRetention
+        var metadata: [Int64: CheckpointMetadata] = [:]
+        var registry = SharedStateRegistry()
+        var stats: [CheckpointStats] = []
+    }
+    let state: Mutex<State>
+    public init(numRetained: Int) { state = Mutex(State(retention: CompletedCheckpointRetention(numRetained: numRetained))) }
+
+    /// Adds a completed checkpoint; returns the ids it subsumes (to discard) and the shared
+    /// files no retained checkpoint references any more (to delete).
+    public func add(_ id: Int64, metadata: CheckpointMetadata, startedAt: Int64) -> (subsumed: [Int64], unusedShared: [String]) {
         state.withLock { s in
+            let shared = metadata.operators.flatMap { $0.subtasks.flatMap { $0.sharedFiles.map(\.path) } }
+            let newShared = Set(shared.filter { !s.registry.isRegistered($0) })
+            let uploaded = metadata.allFiles.filter { !$0.path.hasPrefix("shared/") || newShared.contains($0.path) }
+                .reduce(Int64(0)) { $0 + $1.size }
+            s.stats.append(CheckpointStats(checkpointID: id, durationMillis: SystemClock.nowMillis() - startedAt,
+                                           stateBytes: metadata.allFiles.reduce(0) { $0 + $1.size }, uploadedBytes: uploaded))
+            s.registry.register(checkpointID: id, files: shared)
             s.metadata[id] = metadata
             let subsumed = s.retention.add(id)
-            for old in subsumed { s.metadata[old] = nil }
-            return subsumed
+            var unused: [String] = []
+            for old in subsumed {
+                s.metadata[old] = nil
+                unused += s.registry.unregister(checkpointID: old)
+            }
+            return (subsumed, unused)
         }
     }
 
+    /// True when a retained checkpoint references the shared file.
+    public func isShared(_ path: String) -> Bool { state.withLock { $0.registry.isRegistered(path) } }
+
     /// Ids of the retained checkpoints, oldest first.
     public var retained: [Int64] { state.withLock { $0.retention.retained } }
+
+    /// Statistics of every checkpoint completed so far, in order.
+    public var stats: [CheckpointStats] { state.withLock { $0.stats } }
 }
