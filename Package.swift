@@ -30,6 +30,7 @@ let package = Package(
             name: "Rivulet",
             dependencies: [
                 "RivuletCore",
+                "RivuletRocksDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),

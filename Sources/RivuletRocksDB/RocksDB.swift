@@ -19,7 +19,7 @@ public final class RocksDB {
 
     /// The directory of the database.
     public let path: String
-    let handle: OpaquePointer
+    @usableFromInline let handle: OpaquePointer
     let options: OpaquePointer
     let tableOptions: OpaquePointer
     let cache: OpaquePointer?
@@ -139,6 +139,7 @@ public final class RocksDB {
     }
 
     /// Runs a C call that reports failure through `char** errptr`.
+    @usableFromInline
     func call<R>(_ operation: String, _ body: (inout UnsafeMutablePointer<CChar>?) -> R) throws -> R {
         var error: UnsafeMutablePointer<CChar>?
         let result = body(&error)
@@ -199,6 +200,41 @@ public final class RocksDB {
         guard let value else { return nil }
         defer { rocksdb_free(value) }
         return value.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+    }
+
+    /// Stores `value` at `key`, both given as raw bytes (no copies: the state backend's path).
+    @inlinable
+    public func put(_ family: ColumnFamily, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
+        try rawPut(family, key, value)
+    }
+
+    @usableFromInline
+    func rawPut(_ family: ColumnFamily, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws {
+        try call("put") {
+            rocksdb_put_cf(handle, writeOptions, family.handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
+                           value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count, &$0)
+        }
+    }
+
+    /// Calls `body` with the value at `key` (nil when absent) without copying it out of
+    /// RocksDB (a pinned slice, valid only during `body`).
+    public func withValue<R>(_ family: ColumnFamily, key: UnsafeRawBufferPointer,
+                             _ body: (UnsafeRawBufferPointer?) throws -> R) throws -> R {
+        let pinned = try call("get") {
+            rocksdb_get_pinned_cf(handle, readOptions, family.handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count, &$0)
+        }
+        guard let pinned else { return try body(nil) }
+        defer { rocksdb_pinnableslice_destroy(pinned) }
+        var length = 0
+        guard let value = rocksdb_pinnableslice_value(pinned, &length) else { return try body(nil) }
+        return try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(value), count: length))
+    }
+
+    /// Removes `key`, given as raw bytes.
+    public func delete(_ family: ColumnFamily, key: UnsafeRawBufferPointer) throws {
+        try call("delete") {
+            rocksdb_delete_cf(handle, writeOptions, family.handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count, &$0)
+        }
     }
 
     /// Removes `key`.

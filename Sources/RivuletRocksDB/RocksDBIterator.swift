@@ -36,6 +36,19 @@ public final class RocksDBIterator {
     /// Moves to the next key.
     public func next() { rocksdb_iter_next(handle) }
 
+    /// Calls `body` with the current key and value in place (call only while `isValid`).
+    public func withEntry<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var keyLength = 0, valueLength = 0
+        let k = rocksdb_iter_key(handle, &keyLength), v = rocksdb_iter_value(handle, &valueLength)
+        return try body(UnsafeRawBufferPointer(start: k.map { UnsafeRawPointer($0) }, count: k == nil ? 0 : keyLength),
+                        UnsafeRawBufferPointer(start: v.map { UnsafeRawPointer($0) }, count: v == nil ? 0 : valueLength))
+    }
+
+    /// Moves to the first key at or after the raw `key`.
+    public func seek(raw key: UnsafeRawBufferPointer) {
+        rocksdb_iter_seek(handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count)
+    }
+
     /// The current key (call only while `isValid`).
     public var key: [UInt8] {
         var length = 0

@@ -7,18 +7,14 @@ import XCTest
 import Rivulet
 import RivuletCore
 
-/// Failure points shared by every run of a job: the failing operator throws when a subtask's
-/// record count (since its run started) reaches the first remaining point, consuming it.
+/// Failure points shared by every run of a job: the failing operator throws when it meets one
+/// of the chosen records, once per record (the replay after the restart passes it).
 final class FailureSchedule: Sendable {
-    let points: Mutex<[Int]>
-    init(_ points: [Int]) { self.points = Mutex(points) }
-    /// True (once) when `count` reached the next failure point.
-    func shouldFail(at count: Int) -> Bool {
-        points.withLock { p in
-            guard let first = p.first, count >= first else { return false }
-            p.removeFirst()
-            return true
-        }
+    let points: Mutex<Set<Int>>
+    init(_ points: [Int]) { self.points = Mutex(Set(points)) }
+    /// True (once) when `value` is a failure point.
+    func shouldFail(at value: Int) -> Bool {
+        points.withLock { $0.remove(value) != nil }
     }
     var remaining: Int { points.withLock { $0.count } }
 }
@@ -27,6 +23,7 @@ struct InjectedFailure: Error, CustomStringConvertible {
     let count: Int
     var description: String { "injected failure at record \(count)" }
 }
+
 
 /// Counts records per key and emits `key<TAB>count` for each: for every key the committed
 /// output must be exactly the lines 1...n, whatever the order records arrived in.
@@ -84,7 +81,7 @@ final class CheckpointRecoveryTests: XCTestCase {
     func checkExactlyOnce(parallelism: Int, backend: String) throws {
         let output = try temporaryDirectory(), checkpoints = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: checkpoints) }
-        let failures = FailureSchedule([3_000, 5_000, 2_000])
+        let failures = FailureSchedule([9_000, 27_000, 45_000])
         let result = try runJob(parallelism: parallelism, backend: backend, failures: failures, output: output, checkpoints: checkpoints)
         XCTAssertEqual(failures.remaining, 0, "every injected failure happened")
         XCTAssertEqual(result.restarts.count, 3, "the job restarted once per failure: \(result.restarts)")
@@ -99,6 +96,8 @@ final class CheckpointRecoveryTests: XCTestCase {
 
     func testExactlyOnceHeapParallelism1() throws { try checkExactlyOnce(parallelism: 1, backend: "heap") }
     func testExactlyOnceHeapParallelism4() throws { try checkExactlyOnce(parallelism: 4, backend: "heap") }
+    func testExactlyOnceRocksDBParallelism1() throws { try checkExactlyOnce(parallelism: 1, backend: "rocksdb") }
+    func testExactlyOnceRocksDBParallelism4() throws { try checkExactlyOnce(parallelism: 4, backend: "rocksdb") }
 
     func testWithoutFailuresOutputIsCommittedOnce() throws {
         let output = try temporaryDirectory(), checkpoints = try temporaryDirectory()
@@ -114,13 +113,11 @@ final class CheckpointRecoveryTests: XCTestCase {
     }
 }
 
-/// Passes records through and throws at the scheduled record counts.
+/// Passes records through and throws at the scheduled records.
 struct FailingCounter: ProcessFunction {
     let schedule: FailureSchedule
-    var seen = 0
     mutating func processElement(_ value: Int, _ ctx: ProcessContext, _ out: Collector<Int>) throws {
-        seen += 1
-        if schedule.shouldFail(at: seen) { throw InjectedFailure(count: seen) }
+        if schedule.shouldFail(at: value) { throw InjectedFailure(count: value) }
         try out.collect(value)
     }
 }

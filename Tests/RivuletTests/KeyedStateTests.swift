@@ -1,18 +1,71 @@
-// The keyed state kinds of the heap backend, with and without TTL.
+// The keyed state kinds, with and without TTL: one suite that both backends pass.
 
+import Foundation
 import XCTest
 import Rivulet
 import RivuletCore
 
+/// The heap backend runs the state suite.
 final class KeyedStateTests: XCTestCase {
+    func suite() -> KeyedStateSuite { KeyedStateSuite(rocksdb: false) }
+    func testValueStateIsScopedToTheCurrentKey() throws { try suite().testValueStateIsScopedToTheCurrentKey() }
+    func testListMapReducingAggregatingState() throws { try suite().testListMapReducingAggregatingState() }
+    func testTTLExpiresEntriesAndReadRefreshes() throws { try suite().testTTLExpiresEntriesAndReadRefreshes() }
+    func testTTLMapStateExpiresPerEntry() throws { try suite().testTTLMapStateExpiresPerEntry() }
+    func testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() throws { try suite().testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() }
+    func testSnapshotRestoresIntoEitherBackend() throws { try suite().testSnapshotRestores(intoRocksDB: false) }
+    func testSnapshotRestoresIntoRocksDB() throws { try suite().testSnapshotRestores(intoRocksDB: true) }
+
+    func testOperatorListState() throws {
+        let store = OperatorStateStore()
+        let offsets = try store.listState("offsets", of: Int.self)
+        offsets.add(3)
+        offsets.add(4)
+        XCTAssertEqual(offsets.get(), [3, 4])
+        XCTAssertEqual(try store.listState("offsets", of: Int.self).get(), [3, 4])
+        XCTAssertThrowsError(try store.listState("offsets", of: String.self))
+    }
+}
+
+/// The RocksDB backend runs the same suite.
+final class RocksDBKeyedStateTests: XCTestCase {
+    func suite() -> KeyedStateSuite { KeyedStateSuite(rocksdb: true) }
+    func testValueStateIsScopedToTheCurrentKey() throws { try suite().testValueStateIsScopedToTheCurrentKey() }
+    func testListMapReducingAggregatingState() throws { try suite().testListMapReducingAggregatingState() }
+    func testTTLExpiresEntriesAndReadRefreshes() throws { try suite().testTTLExpiresEntriesAndReadRefreshes() }
+    func testTTLMapStateExpiresPerEntry() throws { try suite().testTTLMapStateExpiresPerEntry() }
+    func testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() throws { try suite().testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() }
+    func testSnapshotRestoresIntoHeap() throws { try suite().testSnapshotRestores(intoRocksDB: false) }
+    func testSnapshotRestoresIntoRocksDB() throws { try suite().testSnapshotRestores(intoRocksDB: true) }
+
+    func testDisposeDeletesTheWorkingDirectory() throws {
+        let store = try KeyedStateSuite.store()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: store.path))
+        store.dispose()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: store.path))
+    }
+}
+
+/// The state tests, run against one backend kind.
+struct KeyedStateSuite {
+    let rocksdb: Bool
+
     final class Clock: @unchecked Sendable {
         // Test-only: read and written on the test's thread alone.
         var now: Int64 = 1000
     }
 
-    func backend(_ clock: Clock = Clock()) -> KeyedStateBackend<String> {
-        KeyedStateBackend<String>(operatorName: "op", keyGroupRange: KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128),
-                                  maxParallelism: 128, clock: { clock.now })
+    static func store(maxParallelism: Int = 128) throws -> RocksDBKeyedStore {
+        let config = try Configuration(["state.backend.rocksdb.localdir": NSTemporaryDirectory() + "rivulet-test-rocksdb"])
+        return try RocksDBKeyedStore(settings: RocksDBBackendSettings(config), operatorUID: "op", subtask: 0, runID: "test",
+                                     maxParallelism: maxParallelism)
+    }
+
+    func backend(_ clock: Clock = Clock(), rocksdb: Bool? = nil, range: KeyGroupRange = KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128),
+                 restored: KeyedStateSnapshot? = nil) -> KeyedStateBackend<String> {
+        let useRocks = rocksdb ?? self.rocksdb
+        return KeyedStateBackend<String>(operatorName: "op", keyGroupRange: range, maxParallelism: 128, clock: { clock.now },
+                                         restored: restored, rocks: useRocks ? try? Self.store() : nil)
     }
 
     func testValueStateIsScopedToTheCurrentKey() throws {
@@ -115,13 +168,43 @@ final class KeyedStateTests: XCTestCase {
         XCTAssertThrowsError(try v.value()) { XCTAssertTrue("\($0)".contains("no current key"), "\($0)") }
     }
 
-    func testOperatorListState() throws {
-        let store = OperatorStateStore()
-        let offsets = try store.listState("offsets", of: Int.self)
-        offsets.add(3)
-        offsets.add(4)
-        XCTAssertEqual(offsets.get(), [3, 4])
-        XCTAssertEqual(try store.listState("offsets", of: Int.self).get(), [3, 4])
-        XCTAssertThrowsError(try store.listState("offsets", of: String.self))
+    /// Writes every kind of state, snapshots, restores into a backend of the other (or same)
+    /// kind, at full range and at half the key groups, and reads everything back.
+    func testSnapshotRestores(intoRocksDB: Bool) throws {
+        let b = backend()
+        XCTAssertEqual(b.rocks != nil, rocksdb)
+        let v = try b.valueState(ValueStateDescriptor<Int>("v"))
+        let l = try b.listState(ListStateDescriptor<String>("l"))
+        let m = try b.mapState(MapStateDescriptor<String, Double>("m"))
+        let keys = (0..<200).map { "key-\($0)" }
+        for (i, k) in keys.enumerated() {
+            b.setCurrentKey(k)
+            try v.update(i)
+            try l.addAll(["a\(i)", "b\(i)"])
+            try m.put("x", Double(i))
+            try m.put("y", -Double(i))
+        }
+        let snapshot = try b.snapshot()
+        var reader = BinaryReader(snapshot.binaryEncoded())
+        XCTAssertEqual(try KeyedStateSnapshot(from: &reader), snapshot, "the snapshot encoding round-trips")
+        for range in [KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128), KeyGroupRange(startKeyGroup: 64, endKeyGroup: 128)] {
+            let r = backend(rocksdb: intoRocksDB, range: range, restored: snapshot)
+            let v2 = try r.valueState(ValueStateDescriptor<Int>("v"))
+            let l2 = try r.listState(ListStateDescriptor<String>("l"))
+            let m2 = try r.mapState(MapStateDescriptor<String, Double>("m"))
+            var restored = 0
+            for (i, k) in keys.enumerated() {
+                r.setCurrentKey(k)
+                let owned = range.contains(KeyGroupRangeAssignment.keyGroup(for: k, maxParallelism: 128))
+                XCTAssertEqual(try v2.value(), owned ? i : nil, k)
+                XCTAssertEqual(try l2.get(), owned ? ["a\(i)", "b\(i)"] : [], k)
+                XCTAssertEqual(try m2.entries(), owned ? ["x": Double(i), "y": -Double(i)] : [:], k)
+                if owned { restored += 1 }
+            }
+            XCTAssertGreaterThan(restored, 0)
+            XCTAssertThrowsError(try backend(rocksdb: intoRocksDB, restored: snapshot).valueState(ValueStateDescriptor<String>("v"))) {
+                XCTAssertTrue("\($0)".contains("ValueState<Int>") && "\($0)".contains("ValueState<String>"), "\($0)")
+            }
+        }
     }
 }

@@ -51,8 +51,13 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
     func reduce(name: String, _ function: @escaping @Sendable (T, T) throws -> T) -> DataStream<T> {
         let key = self.key
         return transform(name, { ctx, out in
-            try KeyedReduceOperator(keySelector: key, reduce: function, operatorContext: ctx, output: try castOutput(out, ctx))
-                .makeRuntime(name: ctx.operatorName)
+            let output: Output<T> = try castOutput(out, ctx)
+            if ctx.configuration.usesRocksDB {
+                return try KeyedReduceOperator(keySelector: key, reduce: function, operatorContext: ctx, output: output,
+                                               map: RocksDBStateMap<K, VoidNamespace, T>.self).makeRuntime(name: ctx.operatorName)
+            }
+            return try KeyedReduceOperator(keySelector: key, reduce: function, operatorContext: ctx, output: output,
+                                           map: StateHashMap<K, VoidNamespace, T>.self).makeRuntime(name: ctx.operatorName)
         }, outputType: RecordType(T.self))
     }
 

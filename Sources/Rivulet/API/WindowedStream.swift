@@ -48,9 +48,15 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
         let assigner = self.assigner, trigger = self.trigger, lateness = allowedLatenessMillis
         let tag = lateDataTag, key = keyed.key
         return keyed.transform(name, { ctx, out in
-            try WindowOperator(assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
-                           keySelector: key, contents: contents(), context: ctx, output: try castOutput(out, ctx))
-                .makeRuntime(name: ctx.operatorName)
+            let output: Output<Out> = try castOutput(out, ctx)
+            if ctx.configuration.usesRocksDB {
+                return try WindowOperator(assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
+                                          keySelector: key, contents: contents(), context: ctx, output: output,
+                                          map: RocksDBStateMap<K, W, Acc>.self).makeRuntime(name: ctx.operatorName)
+            }
+            return try WindowOperator(assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
+                                      keySelector: key, contents: contents(), context: ctx, output: output,
+                                      map: StateHashMap<K, W, Acc>.self).makeRuntime(name: ctx.operatorName)
         }, outputType: RecordType(Out.self))
     }
 

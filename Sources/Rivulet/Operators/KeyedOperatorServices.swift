@@ -13,7 +13,7 @@ public final class KeyedOperatorServices<K: StreamKey, Out> {
 
     @inlinable
     public init(operatorContext: OperatorContext, output: Output<Out>) throws {
-        backend = KeyedStateBackend<K>(context: operatorContext)
+        backend = try KeyedStateBackend<K>(context: operatorContext)
         timers = InternalTimerService(processingTimeService: operatorContext.processingTimeService)
         context = KeyedContext(timers: timers, side: output.side)
         collector = Collector(output)

@@ -4,23 +4,24 @@ import RivuletCore
 
 /// Keeps one value per key, combines each new element into it and emits the result
 /// (Flink's StreamGroupedReduceOperator; also behind sum/min/max).
-public final class KeyedReduceOperator<K: StreamKey, T: Sendable>: OneInputStreamOperator {
+public final class KeyedReduceOperator<K: StreamKey, T: Sendable, M: KeyedStateMap>: OneInputStreamOperator
+where M.Key == K, M.Namespace == VoidNamespace, M.Value == T {
     public typealias In = T
     public let output: Output<T>
     @usableFromInline let keySelector: @Sendable (T) -> K
     @usableFromInline let reduce: @Sendable (T, T) throws -> T
-    @usableFromInline let table: StateHashMap<K, VoidNamespace, T>
+    @usableFromInline let table: M
     /// The keyed state of this operator (the reduce table lives in it).
     public let backend: KeyedStateBackend<K>
 
     @inlinable
     public init(keySelector: @escaping @Sendable (T) -> K, reduce: @escaping @Sendable (T, T) throws -> T,
-                operatorContext: OperatorContext, output: Output<T>) throws {
+                operatorContext: OperatorContext, output: Output<T>, map: M.Type = M.self) throws {
         self.keySelector = keySelector
         self.reduce = reduce
         self.output = output
-        backend = KeyedStateBackend<K>(context: operatorContext)
-        self.table = try backend.stateMap("_reduce", kind: "ValueState", namespace: VoidNamespace.self, value: T.self)
+        backend = try KeyedStateBackend<K>(context: operatorContext)
+        self.table = try M.register("_reduce", signature: "ValueState<\(T.self)>", in: backend)
     }
 
     @inlinable

@@ -54,6 +54,21 @@ public final class OperatorContext {
         self.operatorState = operatorState
     }
 
+    /// Resources to release when the task ends, however it ends (RocksDB directories).
+    public private(set) var disposers: [() -> Void] = []
+
+    /// Registers `dispose` to run when the task ends.
+    public func addDisposer(_ dispose: @escaping () -> Void) {
+        disposers.append(dispose)
+    }
+
+    /// Releases every registered resource (idempotent).
+    public func dispose() {
+        let pending = disposers
+        disposers = []
+        for d in pending.reversed() { d() }
+    }
+
     /// Adds a part that takes part in checkpoints.
     public func addCheckpointListener(_ listener: any CheckpointListener) {
         checkpointListeners.append(listener)

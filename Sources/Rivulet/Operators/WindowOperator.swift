@@ -30,8 +30,8 @@ public struct MissingTimestampError: Error, CustomStringConvertible {
 }
 
 /// Flink's WindowOperator for the heap backend.
-public final class WindowOperator<K: StreamKey, In: Sendable, Acc, Out: Sendable, A: WindowAssigner, Tr: Trigger>: OneInputStreamOperator
-where Tr.W == A.W {
+public final class WindowOperator<K: StreamKey, In: Sendable, Acc, Out: Sendable, A: WindowAssigner, Tr: Trigger, M: KeyedStateMap>: OneInputStreamOperator
+where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     public typealias W = A.W
     public let output: Output<Out>
     @usableFromInline let assigner: A
@@ -42,7 +42,7 @@ where Tr.W == A.W {
     @usableFromInline let keySelector: @Sendable (In) -> K
     @usableFromInline let contents: WindowContents<K, In, Acc, Out, W>
     /// Window contents by (key, state window).
-    @usableFromInline let windows = StateHashMap<K, W, Acc>()
+    @usableFromInline let windows: M
     /// Merging window sets by key (merging assigners only).
     @exclusivity(unchecked) @usableFromInline var mergingSets: [K: MergingWindowSet<W>] = [:]
     @usableFromInline let timers: InternalTimerService<K, W>
@@ -58,7 +58,7 @@ where Tr.W == A.W {
     @inlinable
     public init(assigner: A, trigger: Tr, allowedLateness: Int64, lateDataTag: String?,
                 keySelector: @escaping @Sendable (In) -> K, contents: WindowContents<K, In, Acc, Out, W>,
-                context: OperatorContext, output: Output<Out>) throws {
+                context: OperatorContext, output: Output<Out>, map: M.Type = M.self) throws {
         self.assigner = assigner
         self.mergingAssigner = assigner as? any MergingWindowAssigner<W>
         self.trigger = trigger
@@ -69,7 +69,8 @@ where Tr.W == A.W {
         self.output = output
         self.collector = Collector(output)
         self.timers = InternalTimerService(processingTimeService: context.processingTimeService)
-        backend = KeyedStateBackend<K>(context: context)
+        backend = try KeyedStateBackend<K>(context: context)
+        windows = try M.register("_window-contents", signature: "WindowContents<\(W.self), \(Acc.self)>", in: backend)
         timers.onEventTime = { [unowned self] timer in try self.onTimer(timer, eventTime: true) }
         timers.onProcessingTime = { [unowned self] timer in try self.onTimer(timer, eventTime: false) }
         try registerState()
@@ -78,8 +79,6 @@ where Tr.W == A.W {
     /// Registers every part of the operator's state with the backend (restoring it).
     @usableFromInline
     func registerState() throws {
-        try backend.register("_window-contents", signature: "WindowContents<\(W.self), \(Acc.self)>", map: windows,
-                             entries: .plainValue(state: "window contents", operatorName: backend.operatorName))
         try backend.registerTimers("_timers", timers)
         let maxParallelism = backend.maxParallelism
         try backend.register("_trigger-state", signature: "TriggerState<\(W.self)>", participant: KeyedStateParticipant(
@@ -93,7 +92,7 @@ where Tr.W == A.W {
                 }
                 return groups.mapValues(\.bytes)
             },
-            restoreEntry: { [unowned self] r in
+            restoreEntry: { [unowned self] _, r in
                 let key = try K(from: &r), window = try W(from: &r)
                 triggerState.slots[HeapStateKey(key, window)] = try [String: Int64](from: &r)
             }))
@@ -111,7 +110,7 @@ where Tr.W == A.W {
                 }
                 return groups.mapValues(\.bytes)
             },
-            restoreEntry: { [unowned self] r in
+            restoreEntry: { [unowned self] _, r in
                 let key = try K(from: &r)
                 var mapping: [W: W] = [:]
                 for _ in 0..<(try r.readCount("merging windows")) { mapping[try W(from: &r)] = try W(from: &r) }
@@ -171,7 +170,7 @@ where Tr.W == A.W {
                                            registeredTime: registeredTime, eventTimeDomain: assigner.isEventTime)
         let result = trigger.onElement(timestamp: timestamp, window: window, context: &context)
         if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
-        if result.isPurge { windows.removeValue(key, stateWindow) }
+        if result.isPurge { try windows.removeValue(key, stateWindow) }
         if registeredTime == nil { registerCleanupTimer(key: key, window: window) }
     }
 
@@ -193,7 +192,7 @@ where Tr.W == A.W {
         var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: result)
         trigger.onMerge(window: result, context: &context, mergedTriggerStates: states)
         for stateWindow in mergedStates where stateWindow != stateResult {
-            guard let acc = windows.removeValue(key, stateWindow) else { continue }
+            guard let acc = try windows.removeValue(key, stateWindow) else { continue }
             try windows.upsert(key, stateResult) { target in target = try target.map { try contents.merge($0, acc) } ?? acc }
         }
     }
@@ -224,15 +223,15 @@ where Tr.W == A.W {
             ? trigger.onEventTime(timer.timestamp, window: window, context: &context)
             : trigger.onProcessingTime(timer.timestamp, window: window, context: &context)
         if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
-        if result.isPurge { windows.removeValue(key, stateWindow) }
+        if result.isPurge { try windows.removeValue(key, stateWindow) }
         if eventTime == assigner.isEventTime && timer.timestamp == cleanupTime(window) {
-            clearAllState(key: key, window: window, stateWindow: stateWindow)
+            try clearAllState(key: key, window: window, stateWindow: stateWindow)
         }
     }
 
     @inlinable
     func fire(key: K, window: W, stateWindow: W) throws {
-        guard let acc = windows.value(key, stateWindow) else { return }
+        guard let acc = try windows.value(key, stateWindow) else { return }
         collector.timestamp = window.maxTimestamp
         let context = WindowContext(window: window, currentWatermark: timers.currentWatermark,
                                     currentProcessingTime: assigner.isEventTime ? 0 : timers.currentProcessingTime())
@@ -240,8 +239,8 @@ where Tr.W == A.W {
     }
 
     @inlinable
-    func clearAllState(key: K, window: W, stateWindow: W) {
-        windows.removeValue(key, stateWindow)
+    func clearAllState(key: K, window: W, stateWindow: W) throws {
+        try windows.removeValue(key, stateWindow)
         var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
         trigger.clear(window: window, context: &context)
         if mergingAssigner != nil {

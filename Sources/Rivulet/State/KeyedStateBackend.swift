@@ -21,10 +21,13 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// True when every state must be serializable (checkpointing is on): registering a state
     /// whose type is not BinaryCodable fails at once instead of at the first checkpoint.
     public let requiresSerializableState: Bool
+    /// The RocksDB database, when `state.backend.type` is rocksdb (nil: the heap backend).
+    public let rocks: RocksDBKeyedStore?
 
     public init(operatorName: String, keyGroupRange: KeyGroupRange, maxParallelism: Int,
                 clock: @escaping () -> Int64, restored: KeyedStateSnapshot? = nil,
-                requiresSerializableState: Bool = false) {
+                requiresSerializableState: Bool = false, rocks: RocksDBKeyedStore? = nil) {
+        self.rocks = rocks
         self.operatorName = operatorName
         self.keyGroupRange = keyGroupRange
         self.maxParallelism = maxParallelism
@@ -35,10 +38,19 @@ public final class KeyedStateBackend<K: StreamKey> {
 
     /// The backend of an operator subtask: its key groups, clock and restored state come from
     /// the context, which snapshots it at checkpoints.
-    public convenience init(context: OperatorContext) {
+    public convenience init(context: OperatorContext) throws {
+        var store: RocksDBKeyedStore?
+        if context.configuration.usesRocksDB {
+            let opened = try RocksDBKeyedStore(settings: RocksDBBackendSettings(context.configuration), operatorUID: context.uid,
+                                               subtask: context.subtaskIndex, runID: context.runID,
+                                               maxParallelism: context.maxParallelism)
+            context.addDisposer { opened.dispose() }
+            store = opened
+        }
         self.init(operatorName: context.operatorName, keyGroupRange: context.keyGroupRange,
                   maxParallelism: context.maxParallelism, clock: context.processingTimeService.clock,
-                  restored: context.restored?.keyed, requiresSerializableState: context.checkpointingEnabled)
+                  restored: context.restored?.keyed,
+                  requiresSerializableState: context.checkpointingEnabled || store != nil, rocks: store)
         context.keyedSnapshot = { [unowned self] in try self.snapshot() }
     }
 
@@ -69,27 +81,9 @@ public final class KeyedStateBackend<K: StreamKey> {
         }
         let table = HeapStateTable<K, N, V>(name: name)
         registered[name] = (signature, table)
-        try register(name, signature: signature, map: table.map, entries: entries)
+        try registerMap(name, signature: signature, map: table.map, entries: entries)
         return table
     }
-
-    /// Returns the `StateHashMap` registered under `name`, creating it (for operators whose
-    /// own state is on the hot path: keyed reduce).
-    @inlinable
-    public func stateMap<N: StateNamespace & BinaryCodable, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type) throws -> StateHashMap<K, N, V> {
-        let signature = "\(kind)<\(V.self)>"
-        if let existing = registered[name] {
-            guard existing.signature == signature, let map = existing.table as? StateHashMap<K, N, V> else {
-                throw StateAccessError("state '\(name)' of operator '\(operatorName)' is registered as \(existing.signature) and cannot be used as \(signature)")
-            }
-            return map
-        }
-        let map = StateHashMap<K, N, V>()
-        registered[name] = (signature, map)
-        try register(name, signature: signature, map: map, entries: .plainValue(state: name, operatorName: operatorName))
-        return map
-    }
-
 
     // MARK: Snapshots
 
@@ -104,7 +98,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                 guard let bytes = restored.keyGroups[group] else { continue }
                 var reader = BinaryReader(bytes)
                 do {
-                    while !reader.isAtEnd { try participant.restoreEntry(&reader) }
+                    while !reader.isAtEnd { try participant.restoreEntry(group, &reader) }
                 } catch {
                     throw StateAccessError("restored state '\(name)' of operator '\(operatorName)' is corrupt in key group \(group): \(error)")
                 }
@@ -114,7 +108,7 @@ public final class KeyedStateBackend<K: StreamKey> {
     }
 
     /// Registers a state kept in a `StateHashMap`, written entry by entry in `entries`' format.
-    public func register<N, S>(_ name: String, signature: String, map: StateHashMap<K, N, S>,
+    public func registerMap<N, S>(_ name: String, signature: String, map: StateHashMap<K, N, S>,
                                entries: KeyedEntryFormat<K, N, S>) throws {
         if requiresSerializableState { _ = try entries.codecs() }
         let maxParallelism = self.maxParallelism
@@ -129,13 +123,14 @@ public final class KeyedStateBackend<K: StreamKey> {
             snapshot: {
                 let c = try codecs()
                 var groups: [Int: BinaryWriter] = [:]
+                var scratch = BinaryWriter()
                 map.forEach { key, namespace, value in
                     let group = KeyGroupRangeAssignment.keyGroup(for: key, maxParallelism: maxParallelism)
-                    c.write(key, namespace, value, &groups[group, default: BinaryWriter()])
+                    c.write(key, namespace, value, &groups[group, default: BinaryWriter()], &scratch)
                 }
                 return groups.mapValues(\.bytes)
             },
-            restoreEntry: { reader in try codecs().read(&reader, map) }))
+            restoreEntry: { _, reader in try codecs().read(&reader, map) }))
     }
 
     /// The keyed state of this subtask in canonical form (registered and still-pending states).
@@ -152,6 +147,7 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// A `ValueState` for the current key.
     @inlinable
     public func valueState<V>(_ descriptor: ValueStateDescriptor<V>) throws -> ValueState<V> {
+        if let rocks { return try rocksValueState(descriptor, rocks) }
         let table = try self.table(descriptor.name, kind: "ValueState", namespace: VoidNamespace.self, value: V.self,
                                    entries: .value(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl
@@ -179,6 +175,7 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// A `ListState` for the current key.
     @inlinable
     public func listState<T>(_ descriptor: ListStateDescriptor<T>) throws -> ListState<T> {
+        if let rocks { return try rocksListState(descriptor, rocks) }
         let table = try self.table(descriptor.name, kind: "ListState", namespace: VoidNamespace.self, value: [TtlValue<T>].self,
                                    entries: .list(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl
@@ -219,6 +216,7 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// A `MapState` for the current key.
     @inlinable
     public func mapState<UK, UV>(_ descriptor: MapStateDescriptor<UK, UV>) throws -> MapState<UK, UV> {
+        if let rocks { return try rocksMapState(descriptor, rocks) }
         let table = try self.table(descriptor.name, kind: "MapState", namespace: VoidNamespace.self, value: [UK: TtlValue<UV>].self,
                                    entries: .map(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl

@@ -14,6 +14,8 @@ public final class StreamTask {
     var operators: [OperatorRuntime] = []   // topological order, head first
     /// The context of each operator, in the same order (they snapshot its state).
     var contexts: [OperatorContext] = []
+    /// Every context created so far, for releasing resources even when the chain failed to build.
+    var createdContexts: [OperatorContext] = []
     var writers: [RecordWriterControl] = []
     /// Checkpoint state of this task (nil when the job does not checkpoint).
     var checkpointing: TaskCheckpointing?
@@ -33,6 +35,7 @@ public final class StreamTask {
 
     /// Builds the chain and runs until the input ends; throws the first failure.
     public func run() throws {
+        defer { for context in createdContexts { context.dispose() } }
         try buildChain()
         for op in operators.reversed() {
             do { try op.open() } catch { throw attributed(op.name, error) }
@@ -111,6 +114,7 @@ public final class StreamTask {
                 operatorState: OperatorStateStore(operatorName: node.shape.name, restored: restored?.lists ?? [:]),
                 restored: restored, checkpointingEnabled: checkpointing != nil, attempt: deployment.attempt, runID: deployment.runID)
             builtContexts[nodeID] = context
+            createdContexts.append(context)
             do {
                 built[nodeID] = try node.factory(context, output)
             } catch {

@@ -20,7 +20,7 @@ extension KeyedStateBackend {
                 }
                 return groups.mapValues(\.bytes)
             },
-            restoreEntry: { r in
+            restoreEntry: { _, r in
                 let key = try K(from: &r), namespace = try N(from: &r)
                 let domain = try r.readUInt8(), time = try r.readInt64()
                 switch domain {

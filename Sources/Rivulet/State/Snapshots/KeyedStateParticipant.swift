@@ -7,10 +7,10 @@ import RivuletCore
 public struct KeyedStateParticipant {
     /// Entries per key group, in the canonical format.
     public let snapshot: () throws -> [Int: [UInt8]]
-    /// Reads one entry and stores it.
-    public let restoreEntry: (inout BinaryReader) throws -> Void
+    /// Reads one entry of the given key group and stores it.
+    public let restoreEntry: (_ keyGroup: Int, inout BinaryReader) throws -> Void
 
-    public init(snapshot: @escaping () throws -> [Int: [UInt8]], restoreEntry: @escaping (inout BinaryReader) throws -> Void) {
+    public init(snapshot: @escaping () throws -> [Int: [UInt8]], restoreEntry: @escaping (_ keyGroup: Int, inout BinaryReader) throws -> Void) {
         self.snapshot = snapshot
         self.restoreEntry = restoreEntry
     }

@@ -1,0 +1,36 @@
+// The RocksDB backend's settings, from the job configuration.
+
+import Foundation
+import RivuletRocksDB
+
+/// `state.backend.rocksdb.*` and `state.backend.incremental`.
+public struct RocksDBBackendSettings: Sendable {
+    /// Where each operator subtask keeps its working database.
+    public var localDirectory: String
+    public var blockCacheBytes: Int
+    public var writeBufferBytes: Int
+    /// Checkpoints upload only SST files no earlier checkpoint uploaded.
+    public var incremental: Bool
+
+    public init(_ configuration: Configuration) {
+        let configured = configuration.string("state.backend.rocksdb.localdir")
+        localDirectory = configured.isEmpty ? NSTemporaryDirectory() + "rivulet-rocksdb" : configured
+        blockCacheBytes = configuration.bytes("state.backend.rocksdb.block-cache-size")
+        writeBufferBytes = configuration.bytes("state.backend.rocksdb.write-buffer-size")
+        incremental = configuration.bool("state.backend.incremental")
+    }
+
+    /// The options every state database opens with.
+    var options: RocksDBOptions {
+        var o = RocksDBOptions()
+        o.blockCacheBytes = blockCacheBytes
+        o.writeBufferBytes = writeBufferBytes
+        o.disableWAL = true
+        return o
+    }
+}
+
+extension Configuration {
+    /// True when `state.backend.type` selects RocksDB.
+    public var usesRocksDB: Bool { string("state.backend.type").lowercased() == "rocksdb" }
+}

@@ -1,0 +1,163 @@
+// The RocksDB database that holds one operator subtask's keyed state.
+
+import Foundation
+import RivuletCore
+import RivuletRocksDB
+
+/// One RocksDB instance per keyed operator subtask, one column family per state. Keys are
+/// `key group (2 bytes, big-endian) ‖ key ‖ namespace [‖ user key]`, so a key-group range is a
+/// contiguous key range; values carry the TTL stamp. Confined to the task's thread.
+public final class RocksDBKeyedStore {
+    public let db: RocksDB
+    /// The working directory, deleted by `dispose()`.
+    public let path: String
+    public let maxParallelism: Int
+    let settings: RocksDBBackendSettings
+    var families: [String: RocksDB.ColumnFamily] = [:]
+    /// Scratch buffers for keys and values (reused: no allocation per access).
+    @exclusivity(unchecked) @usableFromInline var keyBuffer = BinaryWriter(capacity: 128)
+    @exclusivity(unchecked) @usableFromInline var valueBuffer = BinaryWriter(capacity: 128)
+    var disposed = false
+
+    /// Opens a fresh database for `uid`'s subtask under the configured local directory.
+    public init(settings: RocksDBBackendSettings, operatorUID: String, subtask: Int, runID: String, maxParallelism: Int) throws {
+        self.settings = settings
+        self.maxParallelism = maxParallelism
+        let safe = String(operatorUID.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.prefix(40))
+        path = (settings.localDirectory as NSString).appendingPathComponent("\(runID)-\(safe)-\(subtask)-\(UUID().uuidString.prefix(8))")
+        do {
+            db = try RocksDB(path: path, options: settings.options)
+        } catch {
+            throw StateAccessError("cannot open the RocksDB state of operator '\(operatorUID)' in state.backend.rocksdb.localdir: \(error)")
+        }
+    }
+
+    deinit { dispose() }
+
+    /// Closes the database and deletes its directory (idempotent).
+    public func dispose() {
+        guard !disposed else { return }
+        disposed = true
+        families = [:]
+        db.close()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// The column family of state `name`.
+    public func family(_ name: String) throws -> RocksDB.ColumnFamily {
+        if let f = families[name] { return f }
+        let f = try db.columnFamily(name)
+        families[name] = f
+        return f
+    }
+
+    // MARK: Keys
+
+    /// Writes `key group ‖ key ‖ namespace` into the key buffer; the key group comes from the
+    /// murmur hash of the key's encoding, exactly as `KeyGroupRangeAssignment` computes it.
+    @inlinable
+    public func buildKey<K: BinaryCodable, N: BinaryCodable>(_ key: K, _ namespace: N) {
+        keyBuffer.reset()
+        keyBuffer.writeUInt16(0)
+        key.encode(to: &keyBuffer)
+        let hash = keyBuffer.bytes.withUnsafeBytes { MurmurHash3.hash32(UnsafeRawBufferPointer(rebasing: $0[2...])) }
+        let group = KeyGroupRangeAssignment.keyGroup(forHash: hash, maxParallelism: maxParallelism)
+        keyBuffer.bytes[0] = UInt8(truncatingIfNeeded: group >> 8)
+        keyBuffer.bytes[1] = UInt8(truncatingIfNeeded: group)
+        namespace.encode(to: &keyBuffer)
+    }
+
+    // MARK: Access with the key in the key buffer
+
+    /// Decodes the value stored at the key buffer's key, or nil.
+    @inlinable
+    public func read<V>(_ family: RocksDB.ColumnFamily, _ decode: (inout BinaryReader) throws -> V) throws -> V? {
+        try keyBuffer.bytes.withUnsafeBytes { key in
+            try db.withValue(family, key: key) { value -> V? in
+                guard let value else { return nil }
+                var reader = BinaryReader(Array(value))
+                return try decode(&reader)
+            }
+        }
+    }
+
+    /// Stores the value `encode` writes at the key buffer's key.
+    @inlinable
+    public func write(_ family: RocksDB.ColumnFamily, _ encode: (inout BinaryWriter) -> Void) throws {
+        valueBuffer.reset()
+        encode(&valueBuffer)
+        try keyBuffer.bytes.withUnsafeBytes { key in
+            try valueBuffer.bytes.withUnsafeBytes { value in try db.put(family, key: key, value: value) }
+        }
+    }
+
+    /// Deletes the key buffer's key.
+    @inlinable
+    public func remove(_ family: RocksDB.ColumnFamily) throws {
+        try keyBuffer.bytes.withUnsafeBytes { try db.delete(family, key: $0) }
+    }
+
+    /// Visits every entry whose key starts with the key buffer's bytes (map state of one key):
+    /// `body` gets the rest of the key (the user key) and the value.
+    public func forEachWithPrefix(_ family: RocksDB.ColumnFamily,
+                                  _ body: (inout BinaryReader, inout BinaryReader) throws -> Void) throws {
+        let prefix = keyBuffer.bytes
+        let iterator = db.iterator(family)
+        prefix.withUnsafeBytes { iterator.seek(raw: $0) }
+        while iterator.isValid {
+            let more = try iterator.withEntry { key, value -> Bool in
+                guard key.count >= prefix.count, key.prefix(prefix.count).elementsEqual(prefix) else { return false }
+                var k = BinaryReader(Array(key[prefix.count...]))
+                var v = BinaryReader(Array(value))
+                try body(&k, &v)
+                return true
+            }
+            if !more { break }
+            iterator.next()
+        }
+        try iterator.checkStatus()
+    }
+
+    /// Deletes every entry whose key starts with the key buffer's bytes.
+    public func removePrefix(_ family: RocksDB.ColumnFamily) throws {
+        let start = keyBuffer.bytes
+        var end = start
+        while let last = end.last, last == 0xFF { end.removeLast() }
+        guard !end.isEmpty else { return }
+        end[end.count - 1] += 1
+        try db.deleteRange(family, from: start, to: end)
+    }
+
+    // MARK: Snapshots
+
+    /// The entries of state `name` in the canonical snapshot form, by key group.
+    public func snapshot(_ name: String) throws -> [Int: [UInt8]] {
+        let family = try self.family(name)
+        var groups: [Int: BinaryWriter] = [:]
+        let iterator = db.iterator(family)
+        iterator.seekToFirst()
+        while iterator.isValid {
+            iterator.withEntry { key, value in
+                guard key.count >= 2 else { return }
+                let group = Int(key[0]) << 8 | Int(key[1])
+                StateEntryFormat.append(to: &groups[group, default: BinaryWriter()],
+                                        keyPart: UnsafeRawBufferPointer(rebasing: key[2...]), value: value)
+            }
+            iterator.next()
+        }
+        try iterator.checkStatus()
+        return groups.mapValues(\.bytes)
+    }
+
+    /// Stores one framed canonical entry of key group `group` in state `name`'s family.
+    public func restoreEntry(_ family: RocksDB.ColumnFamily, group: Int, _ reader: inout BinaryReader) throws {
+        let (keyPart, value) = try StateEntryFormat.read(&reader)
+        keyBuffer.reset()
+        keyBuffer.writeUInt16(UInt16(group))
+        keyBuffer.bytes.append(contentsOf: keyPart.remainingBytes)
+        let valueBytes = value.remainingBytes
+        try keyBuffer.bytes.withUnsafeBytes { key in
+            try valueBytes.withUnsafeBytes { v in try db.put(family, key: key, value: v) }
+        }
+    }
+}
