@@ -51,10 +51,11 @@ final class CheckpointRecoveryTests: XCTestCase {
 
     /// Builds the job: generator (rate-limited so checkpoints happen between failures) ->
     /// failing map -> keyed count -> exactly-once file sink.
-    func runJob(parallelism: Int, backend: String, failures: FailureSchedule, output: String,
+    func runJob(parallelism: Int, backend: String, incremental: Bool = false, failures: FailureSchedule, output: String,
                 checkpoints: String) throws -> JobExecutionResult {
         let env = try environment(parallelism: parallelism, [
             "state.backend.type": backend,
+            "state.backend.incremental": incremental ? "true" : "false",
             "restart-strategy.type": "fixed-delay",
             "restart-strategy.fixed-delay.attempts": "10",
             "restart-strategy.fixed-delay.delay": "10 ms",
@@ -78,11 +79,13 @@ final class CheckpointRecoveryTests: XCTestCase {
         return lines.sorted()
     }
 
-    func checkExactlyOnce(parallelism: Int, backend: String) throws {
+    @discardableResult
+    func checkExactlyOnce(parallelism: Int, backend: String, incremental: Bool = false) throws -> (JobExecutionResult, String) {
         let output = try temporaryDirectory(), checkpoints = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: checkpoints) }
+        defer { try? FileManager.default.removeItem(atPath: output) }
         let failures = FailureSchedule([9_000, 27_000, 45_000])
-        let result = try runJob(parallelism: parallelism, backend: backend, failures: failures, output: output, checkpoints: checkpoints)
+        let result = try runJob(parallelism: parallelism, backend: backend, incremental: incremental, failures: failures,
+                                output: output, checkpoints: checkpoints)
         XCTAssertEqual(failures.remaining, 0, "every injected failure happened")
         XCTAssertEqual(result.restarts.count, 3, "the job restarted once per failure: \(result.restarts)")
         XCTAssertFalse(result.completedCheckpoints.isEmpty, "checkpoints completed")
@@ -92,12 +95,34 @@ final class CheckpointRecoveryTests: XCTestCase {
         XCTAssertEqual(lines, expected)
         let hidden = try FileManager.default.contentsOfDirectory(atPath: output).filter { $0.hasPrefix(".") && $0.hasSuffix(".pending") }
         XCTAssertEqual(hidden, [], "every pending file was committed")
+        return (result, checkpoints)
     }
 
     func testExactlyOnceHeapParallelism1() throws { try checkExactlyOnce(parallelism: 1, backend: "heap") }
     func testExactlyOnceHeapParallelism4() throws { try checkExactlyOnce(parallelism: 4, backend: "heap") }
     func testExactlyOnceRocksDBParallelism1() throws { try checkExactlyOnce(parallelism: 1, backend: "rocksdb") }
     func testExactlyOnceRocksDBParallelism4() throws { try checkExactlyOnce(parallelism: 4, backend: "rocksdb") }
+
+    /// Incremental RocksDB checkpoints: exactly-once, later checkpoints upload less than they
+    /// reference, and no shared file is left that no retained checkpoint references.
+    func testExactlyOnceRocksDBIncrementalLeavesNoUnreferencedFiles() throws {
+        let (result, checkpoints) = try checkExactlyOnce(parallelism: 2, backend: "rocksdb", incremental: true)
+        defer { try? FileManager.default.removeItem(atPath: checkpoints) }
+        XCTAssertTrue(result.checkpointStats.contains { $0.uploadedBytes < $0.stateBytes }, "some checkpoint reused uploaded SST files")
+        let jobDir = checkpoints + "/" + result.jobID
+        let fm = FileManager.default
+        var referenced = Set<String>()
+        for dir in try fm.contentsOfDirectory(atPath: jobDir) where dir.hasPrefix("chk-") {
+            let metadata = try FileSystemCheckpointStorage.readMetadata(directory: jobDir + "/" + dir)
+            for file in metadata.allFiles { referenced.insert(file.path) }
+            for file in try fm.contentsOfDirectory(atPath: jobDir + "/" + dir) where file != "_metadata" {
+                XCTAssertTrue(referenced.contains("\(dir)/\(file)"), "\(dir)/\(file) is referenced by its checkpoint")
+            }
+        }
+        let shared = try fm.contentsOfDirectory(atPath: jobDir + "/shared").map { "shared/" + $0 }
+        XCTAssertFalse(shared.isEmpty)
+        XCTAssertEqual(Set(shared), referenced.filter { $0.hasPrefix("shared/") }, "shared files = files the retained checkpoints use")
+    }
 
     func testWithoutFailuresOutputIsCommittedOnce() throws {
         let output = try temporaryDirectory(), checkpoints = try temporaryDirectory()

@@ -30,7 +30,7 @@ public final class OperatorContext {
     /// Unique per run of the job (job id and attempt).
     public let runID: String
     /// Snapshots the operator's keyed state (set by the keyed backend it creates).
-    public var keyedSnapshot: (() throws -> KeyedStateSnapshot)?
+    public var keyedSnapshot: ((_ savepoint: Bool) throws -> KeyedSnapshotResult)?
     /// Operator parts that act at checkpoints (sources, transactional sinks).
     public private(set) var checkpointListeners: [any CheckpointListener] = []
 
@@ -76,9 +76,15 @@ public final class OperatorContext {
 
     /// The synchronous part of a checkpoint: lets listeners record their positions or
     /// pre-commit, then captures keyed and operator state.
-    public func snapshotState(checkpointID: Int64) throws -> OperatorSnapshot {
+    public func snapshotState(checkpointID: Int64, savepoint: Bool = false) throws -> (snapshot: OperatorSnapshot, pending: PendingIncrementalSnapshot?) {
         for listener in checkpointListeners { try listener.prepareSnapshot(checkpointID: checkpointID) }
-        return OperatorSnapshot(keyed: try keyedSnapshot?(), lists: operatorState.snapshot())
+        var snapshot = OperatorSnapshot(lists: operatorState.snapshot())
+        switch try keyedSnapshot?(savepoint) {
+        case .canonical(let keyed)?: snapshot.keyed = keyed
+        case .incremental(let pending)?: return (snapshot, pending)
+        case nil: break
+        }
+        return (snapshot, nil)
     }
 
     /// Display name `name (i/p)` as in Flink's task names.

@@ -23,6 +23,8 @@ public final class KeyedStateBackend<K: StreamKey> {
     public let requiresSerializableState: Bool
     /// The RocksDB database, when `state.backend.type` is rocksdb (nil: the heap backend).
     public let rocks: RocksDBKeyedStore?
+    /// Names of the states kept in RocksDB column families.
+    @usableFromInline var rocksStates: Set<String> = []
 
     public init(operatorName: String, keyGroupRange: KeyGroupRange, maxParallelism: Int,
                 clock: @escaping () -> Int64, restored: KeyedStateSnapshot? = nil,
@@ -51,7 +53,11 @@ public final class KeyedStateBackend<K: StreamKey> {
                   maxParallelism: context.maxParallelism, clock: context.processingTimeService.clock,
                   restored: context.restored?.keyed,
                   requiresSerializableState: context.checkpointingEnabled || store != nil, rocks: store)
-        context.keyedSnapshot = { [unowned self] in try self.snapshot() }
+        context.keyedSnapshot = { [unowned self] savepoint in try self.snapshot(savepoint: savepoint) }
+        if let store, store.settings.incremental {
+            let tracker = store.tracker
+            context.addCheckpointListener(SSTConfirmation(tracker: tracker))
+        }
     }
 
     /// Sets the key that state handles address.
@@ -131,6 +137,26 @@ public final class KeyedStateBackend<K: StreamKey> {
                 return groups.mapValues(\.bytes)
             },
             restoreEntry: { _, reader in try codecs().read(&reader, map) }))
+    }
+
+    /// The synchronous part of a checkpoint: canonical state, or with incremental RocksDB
+    /// checkpoints (not for savepoints, which must be self-contained and portable) a native
+    /// RocksDB checkpoint to upload in the background.
+    public func snapshot(savepoint: Bool) throws -> KeyedSnapshotResult {
+        guard let rocks, rocks.settings.incremental, !savepoint else { return .canonical(try snapshot()) }
+        var heap = KeyedStateSnapshot(maxParallelism: maxParallelism, states: pendingRestore)
+        var families: [String: String] = [:]
+        for (name, p) in participants {
+            if rocksStates.contains(name) {
+                families[name] = p.signature
+            } else {
+                heap.states[name] = KeyedStateSnapshot.State(signature: p.signature, keyGroups: try p.participant.snapshot())
+            }
+        }
+        let directory = try rocks.nativeCheckpoint()
+        return .incremental(PendingIncrementalSnapshot(
+            localDirectory: directory, maxParallelism: maxParallelism, keyGroupRange: keyGroupRange,
+            columnFamilies: families, heap: heap, tracker: rocks.tracker, instanceID: rocks.instanceID))
     }
 
     /// The keyed state of this subtask in canonical form (registered and still-pending states).

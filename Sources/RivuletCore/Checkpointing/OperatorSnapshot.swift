@@ -24,16 +24,23 @@ public struct OperatorSnapshot: Sendable, Equatable {
         }
     }
 
+    /// Keyed state in canonical form (heap backend, full RocksDB snapshots, savepoints).
     public var keyed: KeyedStateSnapshot?
+    /// Keyed state as the files of a native RocksDB checkpoint (incremental checkpoints);
+    /// a restore turns it into canonical form.
+    public var incremental: IncrementalKeyedState?
     public var lists: [String: ListState]
 
-    public init(keyed: KeyedStateSnapshot? = nil, lists: [String: ListState] = [:]) {
+    public init(keyed: KeyedStateSnapshot? = nil, incremental: IncrementalKeyedState? = nil, lists: [String: ListState] = [:]) {
         self.keyed = keyed
+        self.incremental = incremental
         self.lists = lists
     }
 
     /// True when there is nothing to write.
-    public var isEmpty: Bool { (keyed?.isEmpty ?? true) && lists.values.allSatisfy { $0.elements.isEmpty } }
+    public var isEmpty: Bool {
+        (keyed?.isEmpty ?? true) && incremental == nil && lists.values.allSatisfy { $0.elements.isEmpty }
+    }
 
     /// File format: magic "RVST", version, then the body.
     public static let magic: [UInt8] = Array("RVST".utf8)
@@ -68,6 +75,9 @@ public struct OperatorSnapshot: Sendable, Equatable {
     public static func redistribute(_ old: [OperatorSnapshot], to index: Int, of parallelism: Int,
                                     range: KeyGroupRange, maxParallelism: Int) throws -> OperatorSnapshot {
         var result = OperatorSnapshot()
+        guard old.allSatisfy({ $0.incremental == nil }) else {
+            throw SerializationError.invalidValue("incremental RocksDB state must be turned into canonical form before it is redistributed")
+        }
         let keyedParts = old.compactMap(\.keyed)
         if !keyedParts.isEmpty {
             result.keyed = try KeyedStateSnapshot.merging(keyedParts, maxParallelism: maxParallelism).restricted(to: range)
@@ -102,6 +112,8 @@ extension OperatorSnapshot: BinaryCodable {
     public func encode(to writer: inout BinaryWriter) {
         writer.writeBool(keyed != nil)
         keyed?.encode(to: &writer)
+        writer.writeBool(incremental != nil)
+        incremental?.encode(to: &writer)
         writer.writeVarUInt(UInt64(lists.count))
         for name in lists.keys.sorted() {
             guard let list = lists[name] else { continue }
@@ -119,6 +131,7 @@ extension OperatorSnapshot: BinaryCodable {
     public init(from reader: inout BinaryReader) throws {
         self.init()
         if try reader.readBool() { keyed = try KeyedStateSnapshot(from: &reader) }
+        if try reader.readBool() { incremental = try IncrementalKeyedState(from: &reader) }
         let count = try reader.readCount("operator states")
         for _ in 0..<count {
             let name = try String(from: &reader)

@@ -160,15 +160,18 @@ public final class CheckpointCoordinator: CheckpointResponder {
     func triggerCheckpoint(savepointDirectory: String?, isFinal: Bool) {
         let id = ids.next()
         let now = SystemClock.nowMillis()
-        let barrier = CheckpointBarrier(checkpointID: id, timestamp: now, isSavepoint: savepointDirectory != nil)
-        let targets = state.withLock { s -> [TaskInbox] in
-            guard !s.stopped else { return [] }
+        let targets = state.withLock { s -> (CheckpointBarrier, [TaskInbox]) in
+            // A savepoint, or the last checkpoint when it becomes a savepoint, must be
+            // self-contained: tasks write canonical state instead of incremental files.
+            let barrier = CheckpointBarrier(checkpointID: id, timestamp: now,
+                                            isSavepoint: savepointDirectory != nil || (isFinal && s.finalSavepointDirectory != nil))
+            guard !s.stopped else { return (barrier, []) }
             s.lastTriggerAt = now
             s.pending[id] = Pending(barrier: barrier, startedAt: now, expected: Set(s.inboxes.keys),
                                     isFinal: isFinal, savepointDirectory: savepointDirectory)
-            return s.sources.union(s.finished).sorted().compactMap { s.inboxes[$0] }
+            return (barrier, s.sources.union(s.finished).sorted().compactMap { s.inboxes[$0] })
         }
-        for inbox in targets { inbox.sendControl(.triggerCheckpoint(barrier)) }
+        for inbox in targets.1 { inbox.sendControl(.triggerCheckpoint(targets.0)) }
     }
 
     // MARK: Responses

@@ -28,7 +28,13 @@ public enum StateRestorer {
                 for subtask in op.subtasks {
                     guard let file = subtask.stateFile else { continue }
                     do {
-                        old.append(try OperatorSnapshot(fileBytes: try readFile(file)))
+                        var snapshot = try OperatorSnapshot(fileBytes: try readFile(file))
+                        if let incremental = snapshot.incremental {
+                            snapshot.keyed = try IncrementalStateReader.canonical(
+                                incremental, scratchDirectory: RocksDBBackendSettings(graph.configuration).localDirectory, readFile: readFile)
+                            snapshot.incremental = nil
+                        }
+                        old.append(snapshot)
                     } catch let error as CheckpointStorageError {
                         throw error
                     } catch {

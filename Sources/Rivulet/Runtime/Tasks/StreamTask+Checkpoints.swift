@@ -61,10 +61,13 @@ extension StreamTask {
         guard let checkpointing, barrier.checkpointID > checkpointing.lastSnapshot else { return }
         let id = barrier.checkpointID
         checkpointing.lastSnapshot = id
-        var snapshots: [(uid: String, snapshot: OperatorSnapshot)] = []
+        var snapshots: [(uid: String, snapshot: OperatorSnapshot, pending: PendingIncrementalSnapshot?)] = []
         do {
             for (op, context) in zip(operators, contexts) {
-                do { snapshots.append((context.uid, try context.snapshotState(checkpointID: id))) } catch {
+                do {
+                    let (snapshot, pending) = try context.snapshotState(checkpointID: id, savepoint: barrier.isSavepoint)
+                    snapshots.append((context.uid, snapshot, pending))
+                } catch {
                     throw attributed(op.name, error)
                 }
             }
@@ -85,11 +88,20 @@ extension StreamTask {
         checkpointing.uploads.async {
             do {
                 var handles: [String: SubtaskStateHandle] = [:]
-                for (uid, snapshot) in captured {
-                    var handle = SubtaskStateHandle(subtaskIndex: subtask, keyGroupRange: snapshot.keyed == nil ? nil : ranges[uid],
+                for (uid, prepared, pending) in captured {
+                    var snapshot = prepared
+                    let fileName = StateFileNames.fileName(uid: uid, subtask: subtask)
+                    var handle = SubtaskStateHandle(subtaskIndex: subtask,
+                                                    keyGroupRange: snapshot.keyed == nil && pending == nil ? nil : ranges[uid],
                                                     stateFile: nil, sharedFiles: [], localFiles: [:])
+                    if let pending {
+                        let incremental = try pending.upload(to: responder.storage, checkpointID: id, filePrefix: fileName)
+                        snapshot.incremental = incremental
+                        handle.sharedFiles = incremental.sharedFiles
+                        handle.localFiles = incremental.files.filter { !$0.value.path.hasPrefix("shared/") }
+                    }
                     if !snapshot.isEmpty {
-                        let path = "chk-\(id)/\(StateFileNames.fileName(uid: uid, subtask: subtask))"
+                        let path = "chk-\(id)/\(fileName)"
                         handle.stateFile = try responder.storage.writeFile(snapshot.fileBytes(), relativePath: path)
                     }
                     handles[uid] = handle

@@ -16,6 +16,7 @@ extension KeyedStateBackend {
         }
         let family = try rocks.family(name)
         registered[name] = (signature, family)
+        rocksStates.insert(name)
         try register(name, signature: signature, participant: KeyedStateParticipant(
             snapshot: { try rocks.snapshot(name) },
             restoreEntry: { group, reader in try rocks.restoreEntry(family, group: group, &reader) }))

@@ -12,12 +12,17 @@ public final class RocksDBKeyedStore {
     /// The working directory, deleted by `dispose()`.
     public let path: String
     public let maxParallelism: Int
-    let settings: RocksDBBackendSettings
+    public let settings: RocksDBBackendSettings
     var families: [String: RocksDB.ColumnFamily] = [:]
     /// Scratch buffers for keys and values (reused: no allocation per access).
     @exclusivity(unchecked) @usableFromInline var keyBuffer = BinaryWriter(capacity: 128)
     @exclusivity(unchecked) @usableFromInline var valueBuffer = BinaryWriter(capacity: 128)
     var disposed = false
+    /// Unique per database instance (names its shared SST files).
+    public let instanceID = UUID().uuidString.prefix(12).lowercased()
+    /// Which SST files completed checkpoints uploaded (incremental checkpoints).
+    public let tracker = SharedSSTTracker()
+    var nativeCheckpoints = 0
 
     /// Opens a fresh database for `uid`'s subtask under the configured local directory.
     public init(settings: RocksDBBackendSettings, operatorUID: String, subtask: Int, runID: String, maxParallelism: Int) throws {
@@ -130,9 +135,22 @@ public final class RocksDBKeyedStore {
 
     // MARK: Snapshots
 
-    /// The entries of state `name` in the canonical snapshot form, by key group.
-    public func snapshot(_ name: String) throws -> [Int: [UInt8]] {
-        let family = try self.family(name)
+    /// Takes a native RocksDB checkpoint (flush, then hard links) next to the working
+    /// directory; returns its directory.
+    public func nativeCheckpoint() throws -> String {
+        nativeCheckpoints += 1
+        let directory = path + "-chk-\(nativeCheckpoints)"
+        try? FileManager.default.removeItem(atPath: directory)
+        do {
+            try db.createCheckpoint(at: directory)
+        } catch {
+            throw StateAccessError("cannot take a RocksDB checkpoint in \(directory): \(error)")
+        }
+        return directory
+    }
+
+    /// The entries of every key of `family` in canonical form, by key group.
+    public static func canonicalEntries(_ db: RocksDB, _ family: RocksDB.ColumnFamily) throws -> [Int: [UInt8]] {
         var groups: [Int: BinaryWriter] = [:]
         let iterator = db.iterator(family)
         iterator.seekToFirst()
@@ -147,6 +165,11 @@ public final class RocksDBKeyedStore {
         }
         try iterator.checkStatus()
         return groups.mapValues(\.bytes)
+    }
+
+    /// The entries of state `name` in the canonical snapshot form, by key group.
+    public func snapshot(_ name: String) throws -> [Int: [UInt8]] {
+        try Self.canonicalEntries(db, try family(name))
     }
 
     /// Stores one framed canonical entry of key group `group` in state `name`'s family.
