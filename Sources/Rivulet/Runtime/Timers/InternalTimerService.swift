@@ -17,6 +17,11 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     public var onEventTime: (TimerEntry<K, N>) throws -> Void = { _ in }
     /// Called for each due processing-time timer (set by the owning operator).
     public var onProcessingTime: (TimerEntry<K, N>) throws -> Void = { _ in }
+    /// Timers kept outside memory (the RocksDB backend); nil: the in-memory queues.
+    public var external: ExternalTimerQueue<K, N>?
+    /// A failure of the external queue inside a call that cannot throw, raised at the next
+    /// watermark, timer or checkpoint.
+    @usableFromInline var deferredError: (any Error)?
 
     public init(processingTimeService: ProcessingTimeService) {
         self.processingTimeService = processingTimeService
@@ -28,7 +33,20 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
 
     @inlinable
     public func registerEventTimeTimer(key: K, namespace: N, time: Int64) {
+        if let external {
+            do { _ = try external.register(0, time, key, namespace) } catch { deferredError = error }
+            return
+        }
         eventTimers.register(timestamp: time, key: key, namespace: namespace)
+    }
+
+    /// Throws a failure an external timer queue had in a call that could not throw.
+    @inlinable
+    public func checkDeferredError() throws {
+        if let error = deferredError {
+            deferredError = nil
+            throw error
+        }
     }
 
     /// The event-time timer being fired: it left the queue already, so deleting it (as a
@@ -38,11 +56,23 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func deleteEventTimeTimer(key: K, namespace: N, time: Int64) {
         if let firing = firingEventTimer, firing.timestamp == time, firing.key == key, firing.namespace == namespace { return }
+        if let external {
+            do { try external.delete(0, time, key, namespace) } catch { deferredError = error }
+            return
+        }
         eventTimers.delete(timestamp: time, key: key, namespace: namespace)
     }
 
     @inlinable
     public func registerProcessingTimeTimer(key: K, namespace: N, time: Int64) {
+        if let external {
+            do {
+                if try external.register(1, time, key, namespace) { schedule() }
+            } catch {
+                deferredError = error
+            }
+            return
+        }
         if processingTimers.register(timestamp: time, key: key, namespace: namespace) {
             schedule()
         }
@@ -50,20 +80,39 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
 
     @inlinable
     public func deleteProcessingTimeTimer(key: K, namespace: N, time: Int64) {
+        if let external {
+            do { try external.delete(1, time, key, namespace) } catch { deferredError = error }
+            return
+        }
         processingTimers.delete(timestamp: time, key: key, namespace: namespace)
     }
 
     /// Number of pending event-time timers.
-    public var eventTimerCount: Int { eventTimers.count }
+    public var eventTimerCount: Int { external?.count(0) ?? eventTimers.count }
     /// Number of pending processing-time timers.
-    public var processingTimerCount: Int { processingTimers.count }
+    public var processingTimerCount: Int { external?.count(1) ?? processingTimers.count }
+
+    /// Every pending timer with its domain (0 event time, 1 processing time), for snapshots.
+    public func allTimers() throws -> [(domain: UInt8, timer: TimerEntry<K, N>)] {
+        try checkDeferredError()
+        if let external { return try external.all() }
+        return eventTimers.allTimers().map { (0, $0) } + processingTimers.allTimers().map { (1, $0) }
+    }
+
+    /// The next due timer of `domain` (0 event, 1 processing) at or before `time`.
+    @inlinable
+    func popIfDue(domain: UInt8, upTo time: Int64) throws -> TimerEntry<K, N>? {
+        if let external { return try external.popIfDue(domain, time) }
+        return domain == 0 ? eventTimers.popIfDue(upTo: time) : processingTimers.popIfDue(upTo: time)
+    }
 
     /// Fires every event-time timer at or before `watermark`, in order.
     @inlinable
     public func advanceWatermark(_ watermark: Int64) throws {
         self.watermark = watermark
+        try checkDeferredError()
         defer { firingEventTimer = nil }
-        while let timer = eventTimers.popIfDue(upTo: watermark) {
+        while let timer = try popIfDue(domain: 0, upTo: watermark) {
             firingEventTimer = timer
             try onEventTime(timer)
         }
@@ -71,7 +120,8 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
 
     /// Fires every pending processing-time timer now, in order (end of a bounded input).
     public func fireAllProcessingTimers() throws {
-        while let timer = processingTimers.popIfDue(upTo: Int64.max) {
+        try checkDeferredError()
+        while let timer = try popIfDue(domain: 1, upTo: Int64.max) {
             try onProcessingTime(timer)
         }
         if let s = scheduled { processingTimeService.cancel(s.id) }
@@ -80,18 +130,47 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
 
     @usableFromInline
     func schedule() {
-        guard let next = processingTimers.peekTimestamp() else { return }
+        let nextTime: Int64?
+        if let external {
+            do { nextTime = try external.peekTime(1) } catch { deferredError = error; return }
+        } else {
+            nextTime = processingTimers.peekTimestamp()
+        }
+        guard let next = nextTime else { return }
         if let s = scheduled {
             if s.time <= next { return }
             processingTimeService.cancel(s.id)
         }
         let id = processingTimeService.registerTimer(at: next) { [unowned self] time in
             self.scheduled = nil
-            while let timer = self.processingTimers.popIfDue(upTo: time) {
+            try self.checkDeferredError()
+            while let timer = try self.popIfDue(domain: 1, upTo: time) {
                 try self.onProcessingTime(timer)
             }
             self.schedule()
         }
         scheduled = (next, id)
+    }
+}
+
+/// A timer queue outside memory (the RocksDB backend's), behind closures so the timer
+/// service need not know the key and namespace encodings. Domains: 0 event time, 1 processing.
+public final class ExternalTimerQueue<K: Hashable, N: Hashable> {
+    public let register: (UInt8, Int64, K, N) throws -> Bool
+    public let delete: (UInt8, Int64, K, N) throws -> Void
+    public let peekTime: (UInt8) throws -> Int64?
+    public let popIfDue: (UInt8, Int64) throws -> TimerEntry<K, N>?
+    public let count: (UInt8) -> Int
+    public let all: () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]
+
+    public init(register: @escaping (UInt8, Int64, K, N) throws -> Bool, delete: @escaping (UInt8, Int64, K, N) throws -> Void,
+                peekTime: @escaping (UInt8) throws -> Int64?, popIfDue: @escaping (UInt8, Int64) throws -> TimerEntry<K, N>?,
+                count: @escaping (UInt8) -> Int, all: @escaping () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]) {
+        self.register = register
+        self.delete = delete
+        self.peekTime = peekTime
+        self.popIfDue = popIfDue
+        self.count = count
+        self.all = all
     }
 }

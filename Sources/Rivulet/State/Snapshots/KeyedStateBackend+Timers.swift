@@ -7,15 +7,23 @@ extension KeyedStateBackend {
     /// (entries: key, namespace, domain byte 0 event / 1 processing, timestamp).
     public func registerTimers<N: StateNamespace & BinaryCodable>(_ name: String, _ service: InternalTimerService<K, N>) throws {
         let maxParallelism = self.maxParallelism
+        if let rocks {
+            let timers = RocksDBTimerStore<K, N>(store: rocks, family: try rocks.family(name))
+            service.external = ExternalTimerQueue(
+                register: { try timers.register(domain: $0, timestamp: $1, key: $2, namespace: $3) },
+                delete: { try timers.delete(domain: $0, timestamp: $1, key: $2, namespace: $3) },
+                peekTime: { try timers.peek(domain: $0)?.timestamp },
+                popIfDue: { try timers.popIfDue(domain: $0, upTo: $1) },
+                count: { timers.counts[Int($0)] },
+                all: { try timers.all() })
+        }
         try register(name, signature: "Timers<\(N.self)>", participant: KeyedStateParticipant(
             snapshot: {
                 var groups: [Int: BinaryWriter] = [:]
-                for (domain, timers) in [(UInt8(0), service.eventTimers.allTimers()), (1, service.processingTimers.allTimers())] {
-                    for t in timers {
-                        let group = KeyGroupRangeAssignment.keyGroup(for: t.key, maxParallelism: maxParallelism)
-                        groups[group, default: BinaryWriter()].append { w in
-                            t.key.encode(to: &w); t.namespace.encode(to: &w); w.writeUInt8(domain); w.writeInt64(t.timestamp)
-                        }
+                for (domain, t) in try service.allTimers() {
+                    let group = KeyGroupRangeAssignment.keyGroup(for: t.key, maxParallelism: maxParallelism)
+                    groups[group, default: BinaryWriter()].append { w in
+                        t.key.encode(to: &w); t.namespace.encode(to: &w); w.writeUInt8(domain); w.writeInt64(t.timestamp)
                     }
                 }
                 return groups.mapValues(\.bytes)
