@@ -46,6 +46,14 @@ struct CountEachRecord: KeyedProcessFunction {
 }
 
 final class CheckpointRecoveryTests: XCTestCase {
+    /// Warnings and restart notices of the jobs run by this test (shown when an assertion fails).
+    final class LogLines: Sendable {
+        let lines = Mutex<[String]>([])
+        func append(_ line: String) { lines.withLock { $0.append(line) } }
+    }
+    static let log = LogLines()
+    var logText: String { Self.log.lines.withLock { $0.suffix(8).joined(separator: " | ") } }
+
     static let records = 60_000
     static let keys = 97
 
@@ -68,7 +76,8 @@ final class CheckpointRecoveryTests: XCTestCase {
             .keyBy { $0 % keys }
             .process { CountEachRecord() }
             .writeAsText(output)
-        return try env.execute("exactly-once", options: ExecutionOptions(log: { _ in }))
+        let log = Self.log
+        return try env.execute("exactly-once", options: ExecutionOptions(log: { log.append($0) }))
     }
 
     func expectedLines() -> [String] {
@@ -87,7 +96,7 @@ final class CheckpointRecoveryTests: XCTestCase {
         let result = try runJob(parallelism: parallelism, backend: backend, incremental: incremental, failures: failures,
                                 output: output, checkpoints: checkpoints)
         XCTAssertEqual(failures.remaining, 0, "every injected failure happened")
-        XCTAssertEqual(result.restarts.count, 3, "the job restarted once per failure: \(result.restarts)")
+        XCTAssertEqual(result.restarts.count, 3, "the job restarted once per failure: \(result.restarts); log: \(logText)")
         XCTAssertFalse(result.completedCheckpoints.isEmpty, "checkpoints completed")
         let lines = try readPartFiles(output).sorted()
         let expected = expectedLines()
@@ -128,7 +137,7 @@ final class CheckpointRecoveryTests: XCTestCase {
         let output = try temporaryDirectory(), checkpoints = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: checkpoints) }
         let result = try runJob(parallelism: 2, backend: "heap", failures: FailureSchedule([]), output: output, checkpoints: checkpoints)
-        XCTAssertEqual(result.restarts, [])
+        XCTAssertEqual(result.restarts, [], logText)
         XCTAssertEqual(try readPartFiles(output).sorted(), expectedLines())
         // Retained checkpoints only: num-retained (3) at most, each with its metadata.
         let jobDir = checkpoints + "/" + result.jobID

@@ -83,6 +83,7 @@ public struct Configuration: Sendable {
         ConfigOption("state.backend.rocksdb.localdir", "", "RocksDB working directory (default: a directory under the system temp dir).") { _ in nil },
         .bytes("state.backend.rocksdb.block-cache-size", "64 mb", "RocksDB block cache per operator subtask."),
         .bytes("state.backend.rocksdb.write-buffer-size", "32 mb", "RocksDB memtable size per column family."),
+        .count("state.backend.rocksdb.write-cache-entries", "262144", "Entries of a keyed reduce or window state cached in memory before they are written to RocksDB (0: none)."),
         // Restarts
         .oneOf("restart-strategy.type", "", ["", "none", "fixed-delay", "exponential-delay"], "none, fixed-delay or exponential-delay (the default when checkpointing)."),
         .count("restart-strategy.fixed-delay.attempts", "3", "Restarts before the job fails (fixed-delay)."),

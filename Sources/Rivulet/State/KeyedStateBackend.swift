@@ -25,6 +25,13 @@ public final class KeyedStateBackend<K: StreamKey> {
     public let rocks: RocksDBKeyedStore?
     /// Names of the states kept in RocksDB column families.
     @usableFromInline var rocksStates: Set<String> = []
+    /// Write caches to empty into RocksDB before a snapshot.
+    var flushers: [() throws -> Void] = []
+
+    /// Registers a write cache that must reach RocksDB before each snapshot.
+    public func addFlusher(_ flush: @escaping () throws -> Void) {
+        flushers.append(flush)
+    }
 
     public init(operatorName: String, keyGroupRange: KeyGroupRange, maxParallelism: Int,
                 clock: @escaping () -> Int64, restored: KeyedStateSnapshot? = nil,
@@ -144,6 +151,7 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// RocksDB checkpoint to upload in the background.
     public func snapshot(savepoint: Bool) throws -> KeyedSnapshotResult {
         guard let rocks, rocks.settings.incremental, !savepoint else { return .canonical(try snapshot()) }
+        for flush in flushers { try flush() }
         var heap = KeyedStateSnapshot(maxParallelism: maxParallelism, states: pendingRestore)
         var families: [String: String] = [:]
         for (name, p) in participants {
@@ -161,6 +169,7 @@ public final class KeyedStateBackend<K: StreamKey> {
 
     /// The keyed state of this subtask in canonical form (registered and still-pending states).
     public func snapshot() throws -> KeyedStateSnapshot {
+        for flush in flushers { try flush() }
         var result = KeyedStateSnapshot(maxParallelism: maxParallelism, states: pendingRestore)
         for (name, p) in participants {
             result.states[name] = KeyedStateSnapshot.State(signature: p.signature, keyGroups: try p.participant.snapshot())

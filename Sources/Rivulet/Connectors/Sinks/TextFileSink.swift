@@ -18,7 +18,7 @@ public struct TextFileSink<T: Sendable>: Sink {
     }
 
     public func createWriter(subtaskIndex: Int, parallelism: Int) throws -> Writer {
-        Writer(directory: directory, subtask: subtaskIndex)
+        Writer(directory: directory, subtask: subtaskIndex, parallelism: parallelism)
     }
 
     /// A pre-committed part file: its hidden pending name and the name it is committed to.
@@ -50,6 +50,7 @@ public struct TextFileSink<T: Sendable>: Sink {
     public struct Writer: TwoPhaseCommittingSinkWriter {
         let directory: String
         let subtask: Int
+        let parallelism: Int
         var runID = "run0"
         var checkpointing = false
         var fd: Int32 = -1
@@ -58,9 +59,10 @@ public struct TextFileSink<T: Sendable>: Sink {
         var buffer: [UInt8] = []
         var pending: [Committable] = []
 
-        init(directory: String, subtask: Int) {
+        init(directory: String, subtask: Int, parallelism: Int) {
             self.directory = directory
             self.subtask = subtask
+            self.parallelism = max(1, parallelism)
         }
 
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
@@ -146,7 +148,11 @@ public struct TextFileSink<T: Sendable>: Sink {
         }
 
         public mutating func recover(_ committables: [Committable]) throws {
-            for c in committables { try commitFile(c) }
+            // Every subtask gets every committable (union state); each commits its own share,
+            // so no two subtasks rename the same file.
+            for c in committables where Int(MurmurHash3.hash32(Array(c.final.utf8)) % UInt32(parallelism)) == subtask {
+                try commitFile(c)
+            }
             // Uncommitted files of failed runs hold records the restored sources replay.
             let keep = Set(committables.map(\.pending))
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []

@@ -93,15 +93,17 @@ public final class CheckpointCoordinator: CheckpointResponder {
 
     /// Stops triggering; pending checkpoints are abandoned and their files removed.
     public func stop() {
-        let abandoned = state.withLock { s -> [Int64] in
+        let (abandoned, shared) = state.withLock { s -> ([Int64], [StateFileHandle]) in
             s.stopped = true
             let ids = Array(s.pending.keys)
+            let shared = s.pending.values.flatMap { $0.acks.values.flatMap { $0.values.flatMap(\.sharedFiles) } }
             s.pending = [:]
             for dir in s.savepointRequests { s.savepointResults[dir] = .failure(CheckpointFailure("the job stopped before the savepoint completed")) }
             s.savepointRequests = []
-            return ids
+            return (ids, shared)
         }
         for id in abandoned { storage.discardCheckpoint(id) }
+        deleteUnreferencedShared(shared)
         wake()
     }
 

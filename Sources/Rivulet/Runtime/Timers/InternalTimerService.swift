@@ -22,6 +22,9 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     /// A failure of the external queue inside a call that cannot throw, raised at the next
     /// watermark, timer or checkpoint.
     @usableFromInline var deferredError: (any Error)?
+    /// Due timers fetched from the external queue in one batch, per domain, latest first
+    /// (popped from the end). Drained within the watermark or timer callback that fetched them.
+    @exclusivity(unchecked) @usableFromInline var externalDue: [[TimerEntry<K, N>]] = [[], []]
 
     public init(processingTimeService: ProcessingTimeService) {
         self.processingTimeService = processingTimeService
@@ -34,6 +37,7 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func registerEventTimeTimer(key: K, namespace: N, time: Int64) {
         if let external {
+            if insertIntoDue(0, TimerEntry(timestamp: time, key: key, namespace: namespace)) { return }
             do { _ = try external.register(0, time, key, namespace) } catch { deferredError = error }
             return
         }
@@ -57,6 +61,7 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     public func deleteEventTimeTimer(key: K, namespace: N, time: Int64) {
         if let firing = firingEventTimer, firing.timestamp == time, firing.key == key, firing.namespace == namespace { return }
         if let external {
+            externalDue[0].removeAll { $0.timestamp == time && $0.key == key && $0.namespace == namespace }
             do { try external.delete(0, time, key, namespace) } catch { deferredError = error }
             return
         }
@@ -66,6 +71,7 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func registerProcessingTimeTimer(key: K, namespace: N, time: Int64) {
         if let external {
+            if insertIntoDue(1, TimerEntry(timestamp: time, key: key, namespace: namespace)) { return }
             do {
                 if try external.register(1, time, key, namespace) { schedule() }
             } catch {
@@ -81,6 +87,7 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func deleteProcessingTimeTimer(key: K, namespace: N, time: Int64) {
         if let external {
+            externalDue[1].removeAll { $0.timestamp == time && $0.key == key && $0.namespace == namespace }
             do { try external.delete(1, time, key, namespace) } catch { deferredError = error }
             return
         }
@@ -99,10 +106,28 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
         return eventTimers.allTimers().map { (0, $0) } + processingTimers.allTimers().map { (1, $0) }
     }
 
+    /// A timer registered while a fetched batch is firing that is due before the batch's last
+    /// one joins the batch in time order (so timers still fire in time order).
+    @usableFromInline
+    func insertIntoDue(_ domain: Int, _ timer: TimerEntry<K, N>) -> Bool {
+        guard let latest = externalDue[domain].first, timer.timestamp <= latest.timestamp else { return false }
+        if externalDue[domain].contains(timer) { return true }
+        let index = externalDue[domain].firstIndex { $0.timestamp < timer.timestamp } ?? externalDue[domain].count
+        externalDue[domain].insert(timer, at: index)
+        return true
+    }
+
     /// The next due timer of `domain` (0 event, 1 processing) at or before `time`.
     @inlinable
     func popIfDue(domain: UInt8, upTo time: Int64) throws -> TimerEntry<K, N>? {
-        if let external { return try external.popIfDue(domain, time) }
+        if let external {
+            let d = Int(domain)
+            if externalDue[d].isEmpty {
+                externalDue[d] = try external.popDue(domain, time, 512).reversed()
+            }
+            guard let next = externalDue[d].last, next.timestamp <= time else { return nil }
+            return externalDue[d].removeLast()
+        }
         return domain == 0 ? eventTimers.popIfDue(upTo: time) : processingTimers.popIfDue(upTo: time)
     }
 
@@ -159,17 +184,18 @@ public final class ExternalTimerQueue<K: Hashable, N: Hashable> {
     public let register: (UInt8, Int64, K, N) throws -> Bool
     public let delete: (UInt8, Int64, K, N) throws -> Void
     public let peekTime: (UInt8) throws -> Int64?
-    public let popIfDue: (UInt8, Int64) throws -> TimerEntry<K, N>?
+    /// Removes and returns, in time order, up to the given number of due timers.
+    public let popDue: (UInt8, Int64, Int) throws -> [TimerEntry<K, N>]
     public let count: (UInt8) -> Int
     public let all: () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]
 
     public init(register: @escaping (UInt8, Int64, K, N) throws -> Bool, delete: @escaping (UInt8, Int64, K, N) throws -> Void,
-                peekTime: @escaping (UInt8) throws -> Int64?, popIfDue: @escaping (UInt8, Int64) throws -> TimerEntry<K, N>?,
+                peekTime: @escaping (UInt8) throws -> Int64?, popDue: @escaping (UInt8, Int64, Int) throws -> [TimerEntry<K, N>],
                 count: @escaping (UInt8) -> Int, all: @escaping () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]) {
         self.register = register
         self.delete = delete
         self.peekTime = peekTime
-        self.popIfDue = popIfDue
+        self.popDue = popDue
         self.count = count
         self.all = all
     }

@@ -56,13 +56,19 @@ public struct PendingIncrementalSnapshot: Sendable {
         }
         var files: [String: StateFileHandle] = [:]
         var ssts: [String: StateFileHandle] = [:]
+        var uploaded: [String] = []
+        // A failed upload removes the shared files it added: no checkpoint will reference them.
+        var completed = false
+        defer { if !completed { storage.deleteShared(uploaded) } }
         for name in names {
             let local = (localDirectory as NSString).appendingPathComponent(name)
             if name.hasSuffix(".sst") {
                 if let handle = tracker.confirmedHandle(name) {
                     files[name] = handle
                 } else {
-                    files[name] = try storage.writeFile(try Self.read(local), relativePath: "shared/\(instanceID)-\(name)")
+                    let handle = try storage.writeFile(try Self.read(local), relativePath: "shared/\(instanceID)-\(name)")
+                    files[name] = handle
+                    uploaded.append(handle.path)
                 }
                 ssts[name] = files[name]
             } else {
@@ -70,6 +76,7 @@ public struct PendingIncrementalSnapshot: Sendable {
             }
         }
         tracker.record(checkpointID, ssts)
+        completed = true
         return IncrementalKeyedState(maxParallelism: maxParallelism, keyGroupRange: keyGroupRange,
                                      columnFamilies: columnFamilies, files: files, heap: heap)
     }

@@ -11,6 +11,9 @@ public struct RocksDBBackendSettings: Sendable {
     public var writeBufferBytes: Int
     /// Checkpoints upload only SST files no earlier checkpoint uploaded.
     public var incremental: Bool
+    /// Entries an operator-internal state (keyed reduce, window contents) keeps in its
+    /// write-back cache in front of RocksDB (0: none).
+    public var writeCacheEntries: Int
 
     public init(_ configuration: Configuration) {
         let configured = configuration.string("state.backend.rocksdb.localdir")
@@ -18,6 +21,7 @@ public struct RocksDBBackendSettings: Sendable {
         blockCacheBytes = configuration.bytes("state.backend.rocksdb.block-cache-size")
         writeBufferBytes = configuration.bytes("state.backend.rocksdb.write-buffer-size")
         incremental = configuration.bool("state.backend.incremental")
+        writeCacheEntries = configuration.int("state.backend.rocksdb.write-cache-entries")
     }
 
     /// The options every state database opens with.

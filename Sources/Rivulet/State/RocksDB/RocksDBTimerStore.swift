@@ -13,6 +13,10 @@ public final class RocksDBTimerStore<K: BinaryCodable & Hashable, N: BinaryCodab
     var keyBuffer = BinaryWriter(capacity: 64)
     /// Timers per domain, kept so that "is anything pending" needs no database read.
     var counts: [Int] = [0, 0]
+    /// Per domain, a key no live timer is below: searches start there instead of walking
+    /// over the tombstones of fired timers (a queue in an LSM tree otherwise slows down with
+    /// every timer it ever fired).
+    var floors: [[UInt8]?] = [nil, nil]
 
     init(store: RocksDBKeyedStore, family: RocksDB.ColumnFamily) {
         self.store = store
@@ -34,6 +38,7 @@ public final class RocksDBTimerStore<K: BinaryCodable & Hashable, N: BinaryCodab
         if exists { return false }
         try keyBuffer.bytes.withUnsafeBytes { k in try [UInt8]().withUnsafeBytes { try store.db.put(family, key: k, value: $0) } }
         counts[Int(domain)] += 1
+        if let floor = floors[Int(domain)], keyBuffer.bytes.lexicographicallyPrecedes(floor) { floors[Int(domain)] = keyBuffer.bytes }
         return true
     }
 
@@ -45,28 +50,45 @@ public final class RocksDBTimerStore<K: BinaryCodable & Hashable, N: BinaryCodab
         counts[Int(domain)] -= 1
     }
 
-    /// The earliest timer of `domain`, if any.
-    func peek(domain: UInt8) throws -> TimerEntry<K, N>? {
-        guard counts[Int(domain)] > 0 else { return nil }
-        let iterator = store.db.iterator(family)
-        [domain].withUnsafeBytes { iterator.seek(raw: $0) }
-        guard iterator.isValid else {
-            try iterator.checkStatus()
-            return nil
-        }
-        return try iterator.withEntry { key, _ -> TimerEntry<K, N>? in
-            guard key.first == domain else { return nil }
-            var reader = BinaryReader(Array(key[1...]))
-            let time = Int64(bitPattern: try reader.readUInt64() ^ (1 << 63))
-            return TimerEntry(timestamp: time, key: try K(from: &reader), namespace: try N(from: &reader))
-        }
+    /// The time of the earliest timer of `domain`, if any.
+    func peekTime(domain: UInt8) throws -> Int64? {
+        try scan(domain: domain, upTo: Int64.max, limit: 1, remove: false).first?.timestamp
     }
 
-    /// Removes and returns the earliest timer of `domain` at or before `time`.
-    func popIfDue(domain: UInt8, upTo time: Int64) throws -> TimerEntry<K, N>? {
-        guard let first = try peek(domain: domain), first.timestamp <= time else { return nil }
-        try delete(domain: domain, timestamp: first.timestamp, key: first.key, namespace: first.namespace)
-        return first
+    /// Removes and returns, in time order, up to `limit` timers of `domain` due at `time`.
+    func popDue(domain: UInt8, upTo time: Int64, limit: Int) throws -> [TimerEntry<K, N>] {
+        try scan(domain: domain, upTo: time, limit: limit, remove: true)
+    }
+
+    func scan(domain: UInt8, upTo time: Int64, limit: Int, remove: Bool) throws -> [TimerEntry<K, N>] {
+        guard counts[Int(domain)] > 0 else { return [] }
+        let iterator = store.db.iterator(family)
+        (floors[Int(domain)] ?? [domain]).withUnsafeBytes { iterator.seek(raw: $0) }
+        var result: [TimerEntry<K, N>] = []
+        let batch = remove ? RocksDBWriteBatch() : nil
+        var last: [UInt8]?
+        while iterator.isValid && result.count < limit {
+            let entry = try iterator.withEntry { key, _ -> (TimerEntry<K, N>, [UInt8])? in
+                guard key.first == domain else { return nil }
+                let bytes = Array(key)
+                var reader = BinaryReader(bytes[1...])
+                let timestamp = Int64(bitPattern: try reader.readUInt64() ^ (1 << 63))
+                guard timestamp <= time else { return nil }
+                return (TimerEntry(timestamp: timestamp, key: try K(from: &reader), namespace: try N(from: &reader)), bytes)
+            }
+            guard let (timer, key) = entry else { break }
+            result.append(timer)
+            batch?.delete(family, key)
+            last = key
+            iterator.next()
+        }
+        try iterator.checkStatus()
+        if let batch, let last {
+            try store.db.write(batch)
+            counts[Int(domain)] -= result.count
+            floors[Int(domain)] = last
+        }
+        return result
     }
 
     /// Every timer (snapshots).

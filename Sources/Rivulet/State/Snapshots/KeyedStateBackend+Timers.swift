@@ -12,8 +12,8 @@ extension KeyedStateBackend {
             service.external = ExternalTimerQueue(
                 register: { try timers.register(domain: $0, timestamp: $1, key: $2, namespace: $3) },
                 delete: { try timers.delete(domain: $0, timestamp: $1, key: $2, namespace: $3) },
-                peekTime: { try timers.peek(domain: $0)?.timestamp },
-                popIfDue: { try timers.popIfDue(domain: $0, upTo: $1) },
+                peekTime: { try timers.peekTime(domain: $0) },
+                popDue: { try timers.popDue(domain: $0, upTo: $1, limit: $2) },
                 count: { timers.counts[Int($0)] },
                 all: { try timers.all() })
         }
