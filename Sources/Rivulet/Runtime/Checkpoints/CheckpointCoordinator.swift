@@ -174,25 +174,30 @@ public final class CheckpointCoordinator: CheckpointResponder {
     // MARK: Responses
 
     public func acknowledge(checkpointID: Int64, task: ExecutionID, states: [String: SubtaskStateHandle]) {
-        let complete = state.withLock { s -> Pending? in
-            guard !s.stopped, var p = s.pending[checkpointID] else { return nil }
+        // One decision under one lock: deciding "late" in a second look would take the ack that
+        // raced with the completing one for a late ack, and discard a completing checkpoint.
+        enum Outcome { case waiting, complete(Pending), late }
+        let outcome = state.withLock { s -> Outcome in
+            guard !s.stopped, var p = s.pending[checkpointID] else { return .late }
             p.acks[task] = states
             if p.acks.count == p.expected.count {
                 s.pending[checkpointID] = nil
-                return p
+                return .complete(p)
             }
             s.pending[checkpointID] = p
-            return nil
+            return .waiting
         }
-        let abandoned = state.withLock { $0.stopped || ($0.pending[checkpointID] == nil && complete == nil) }
-        if abandoned {
+        switch outcome {
+        case .waiting:
+            break
+        case .complete(let p):
+            finish(p)
+        case .late:
             // A late upload of an aborted checkpoint or an abandoned run: its files belong to
             // no checkpoint.
             storage.discardCheckpoint(checkpointID)
             deleteUnreferencedShared(states.values.flatMap(\.sharedFiles))
-            return
         }
-        if let complete { finish(complete) }
     }
 
     public func decline(checkpointID: Int64, task: ExecutionID, reason: String) {
