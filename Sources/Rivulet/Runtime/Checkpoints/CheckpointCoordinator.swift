@@ -57,6 +57,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
         var savepointRequests: [String] = []
         var savepointResults: [String: Result<String, CheckpointFailure>] = [:]
         var finalSavepointDirectory: String?
+        /// The job's final checkpoint (triggered when every task had finished), once completed.
+        var finalCompleted: Int64?
     }
     let state = Mutex(State())
     let wakeup = NSCondition()
@@ -215,6 +217,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
         wake()
     }
 
+    public func completesJob(_ checkpointID: Int64) -> Bool {
+        state.withLock { s in s.finalCompleted.map { checkpointID >= $0 } ?? false }
+    }
+
     func abort(_ id: Int64, reason: String) {
         let outcome = state.withLock { s -> (inboxes: [TaskInbox], failures: Int, shared: [StateFileHandle])? in
             guard let p = s.pending.removeValue(forKey: id) else { return nil }
@@ -285,6 +291,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let (inboxes, finalSavepoint) = state.withLock { s -> ([TaskInbox], String?) in
             s.consecutiveFailures = 0
             s.lastCompletedAt = SystemClock.nowMillis()
+            if p.isFinal { s.finalCompleted = id }
             return (Array(s.inboxes.values), p.isFinal ? s.finalSavepointDirectory : nil)
         }
         if let finalSavepoint {
