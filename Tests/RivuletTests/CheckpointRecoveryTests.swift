@@ -8,19 +8,22 @@ import Rivulet
 import RivuletCore
 
 /// Failure points shared by every run of a job: the failing operator throws when a subtask's
-/// record count (since its run started) reaches the first remaining point, consuming it.
+/// record count (since its run started) reaches the first remaining point, consuming it. At
+/// most one point is consumed per run (attempt), so each point causes its own restart even when
+/// other subtasks are past the next point before the failing run is cancelled.
 final class FailureSchedule: Sendable {
-    let points: Mutex<[Int]>
-    init(_ points: [Int]) { self.points = Mutex(points) }
-    /// True (once) when `count` reached the next failure point.
-    func shouldFail(at count: Int) -> Bool {
-        points.withLock { p in
-            guard let first = p.first, count >= first else { return false }
-            p.removeFirst()
+    let state: Mutex<(points: [Int], lastFailedAttempt: Int)>
+    init(_ points: [Int]) { state = Mutex((points, -1)) }
+    /// True (once) when `count` reached the next failure point in run `attempt`.
+    func shouldFail(at count: Int, attempt: Int = 0) -> Bool {
+        state.withLock { s in
+            guard attempt > s.lastFailedAttempt, let first = s.points.first, count >= first else { return false }
+            s.points.removeFirst()
+            s.lastFailedAttempt = attempt
             return true
         }
     }
-    var remaining: Int { points.withLock { $0.count } }
+    var remaining: Int { state.withLock { $0.points.count } }
 }
 
 struct InjectedFailure: Error, CustomStringConvertible {
@@ -118,9 +121,11 @@ final class CheckpointRecoveryTests: XCTestCase {
 struct FailingCounter: ProcessFunction {
     let schedule: FailureSchedule
     var seen = 0
+    var attempt = 0
+    mutating func open(_ context: RuntimeContext) throws { attempt = context.operatorContext.attempt }
     mutating func processElement(_ value: Int, _ ctx: ProcessContext, _ out: Collector<Int>) throws {
         seen += 1
-        if schedule.shouldFail(at: seen) { throw InjectedFailure(count: seen) }
+        if schedule.shouldFail(at: seen, attempt: attempt) { throw InjectedFailure(count: seen) }
         try out.collect(value)
     }
 }

@@ -128,20 +128,31 @@ public struct TextFileSink<T: Sendable>: Sink {
             pending.removeAll { $0.checkpointID <= checkpointID }
         }
 
-        /// Renames a pending file to its final name; a file committed before is left alone,
-        /// and a committed file is never overwritten.
+        /// Gives a pending file its final name; a file committed before is left alone, and a
+        /// committed file is never overwritten. Safe when several subtasks commit the same
+        /// committables at once (after a restore every subtask gets all of them): the final name
+        /// is created with `link`, which fails rather than replace, then the pending name goes.
         func commitFile(_ c: Committable) throws {
-            let fm = FileManager.default
             let from = path(c.pending), to = path(c.final)
-            if fm.fileExists(atPath: from) {
-                if fm.fileExists(atPath: to) {
-                    throw ConnectorError("cannot commit '\(from)': '\(to)' is already committed and is never overwritten")
-                }
-                guard rename(from, to) == 0 else {
-                    throw ConnectorError("cannot commit '\(from)' as '\(to)': \(ConnectorError.errnoText())")
-                }
-            } else if !fm.fileExists(atPath: to) {
+            if link(from, to) == 0 {
+                unlink(from)
+                return
+            }
+            let code = errno
+            var fromInfo = stat(), toInfo = stat()
+            let fromExists = stat(from, &fromInfo) == 0, toExists = stat(to, &toInfo) == 0
+            switch code {
+            case EEXIST where fromExists && toExists && (fromInfo.st_dev, fromInfo.st_ino) != (toInfo.st_dev, toInfo.st_ino):
+                throw ConnectorError("cannot commit '\(from)': '\(to)' is already committed and is never overwritten")
+            case EEXIST:
+                // Committed before, or by another subtask right now.
+                if fromExists { unlink(from) }
+            case ENOENT where toExists:
+                break   // committed before
+            case ENOENT:
                 throw ConnectorError("cannot commit '\(to)': its pending file '\(from)' is missing")
+            default:
+                throw ConnectorError("cannot commit '\(from)' as '\(to)': \(String(cString: strerror(code)))")
             }
         }
 
