@@ -38,6 +38,9 @@ public final class MiniCluster: Sendable {
         let checkpointConfig = try CheckpointConfig(configuration)
         let restartStrategy = RestartStrategy(configuration)
         let jobID = options.jobID ?? Self.newJobID()
+        if let directory = options.savepointOnFinish {
+            try SnapshotLocation.checkSavepointTarget(directory, checkpointing: configuration.checkpointingEnabled)
+        }
         var storage: FileSystemCheckpointStorage?
         if configuration.checkpointingEnabled {
             let s = FileSystemCheckpointStorage(baseDirectory: checkpointConfig.directory, jobID: jobID, writeFault: options.writeFault)
@@ -56,11 +59,13 @@ public final class MiniCluster: Sendable {
         }
         var savepointState: [ExecutionID: [String: OperatorSnapshot]] = [:]
         if let path = options.restoreFromSavepoint {
-            let metadata = try FileSystemCheckpointStorage.readMetadata(directory: path)
-            savepointState = try StateRestorer.load(metadata, origin: "savepoint \(path)", strict: true, graph: graph, jobGraph: jobGraph) {
-                try FileSystemCheckpointStorage.readFile($0, base: path)
+            let location = try SnapshotLocation.resolve(path)
+            let kind = location.metadata.kind == .savepoint ? "savepoint" : "checkpoint"
+            savepointState = try StateRestorer.load(location.metadata, origin: "\(kind) \(location.directory)", strict: true,
+                                                    graph: graph, jobGraph: jobGraph) {
+                try FileSystemCheckpointStorage.readFile($0, base: location.fileBase)
             }
-            ids.advance(past: metadata.checkpointID)
+            ids.advance(past: location.metadata.checkpointID)
         }
         var attempt = 0
         var restarts: [String] = []
@@ -72,7 +77,8 @@ public final class MiniCluster: Sendable {
                                                      strict: false, graph: graph, jobGraph: jobGraph) { try storage.readFile($0) }
                     options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) from checkpoint \(latest.id)")
                 } else {
-                    options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) with no completed checkpoint: from the start")
+                    let from = options.restoreFromSavepoint.map { "from \($0) again" } ?? "from the start"
+                    options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) with no completed checkpoint: \(from)")
                 }
             }
             var coordinator: CheckpointCoordinator?

@@ -157,13 +157,25 @@ public struct TextFileSink<T: Sendable>: Sink {
         }
 
         public mutating func recover(_ committables: [Committable]) throws {
-            for c in committables { try commitFile(c) }
+            for c in committables {
+                // A savepoint of another job (perhaps written into another directory): what that
+                // job committed stays where it is, and a file missing here is not this job's loss.
+                if !Self.isOwnFile(c.pending, runID: runID) && !FileManager.default.fileExists(atPath: path(c.pending)) { continue }
+                try commitFile(c)
+            }
             // Uncommitted files of failed runs hold records the restored sources replay.
             let keep = Set(committables.map(\.pending))
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names where name.hasPrefix(".part-") && !name.contains("-\(runID)-") && !keep.contains(name) {
                 unlink(path(name))
             }
+        }
+
+        /// True when the hidden file `name` (`.part-<subtask>-<runID>-...`) was written by a run of
+        /// the same job as `runID`. Run ids are `<job id prefix>a<attempt>` (see `MiniCluster`).
+        static func isOwnFile(_ name: String, runID: String) -> Bool {
+            guard let a = runID.lastIndex(of: "a") else { return true }
+            return name.contains("-\(runID[...a])")
         }
 
         public mutating func close() throws {
