@@ -9,6 +9,8 @@ import RivuletCore
 public final class MiniCluster: Sendable {
     struct RunState {
         var failure: JobExecutionError?
+        /// The failure is one a restart cannot fix (an `UnrecoverableError`).
+        var unrecoverable = false
         var running = 0
         var inboxes: [TaskInbox] = []
         var cancelled = false
@@ -101,6 +103,7 @@ public final class MiniCluster: Sendable {
             } catch let error as JobExecutionError {
                 coordinator?.stop()
                 if case .cancelled = error { throw error }
+                if state.withLock({ $0.unrecoverable }) { throw error }
                 attempt += 1
                 guard let delay = restartStrategy.delayMillis(beforeRestart: attempt) else { throw error }
                 restarts.append(error.description)
@@ -133,6 +136,7 @@ public final class MiniCluster: Sendable {
             s.inboxes = deployments.map(\.inbox)
             s.running = deployments.count
             s.failure = nil
+            s.unrecoverable = false
             s.backPressuredNanos = [:]
             return s.cancelled
         }
@@ -176,11 +180,13 @@ public final class MiniCluster: Sendable {
         return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator)) }.joined()
     }
 
-    /// Fails the current run with `message` (attributed to `task`) and cancels its tasks.
-    func failRun(task: String, message: String) {
+    /// Fails the current run with `message` (attributed to `task`) and cancels its tasks;
+    /// `unrecoverable` failures end the job without a restart.
+    func failRun(task: String, message: String, unrecoverable: Bool = false) {
         let first = state.withLock { s -> Bool in
             guard s.failure == nil else { return false }
             s.failure = .taskFailed(task: task, message: message)
+            s.unrecoverable = unrecoverable
             return true
         }
         if first {
@@ -190,7 +196,7 @@ public final class MiniCluster: Sendable {
 
     private func taskFailed(_ deployment: TaskDeployment, _ error: any Error) {
         if error is TaskCancelledError { return }
-        failRun(task: deployment.displayName, message: "\(error)")
+        failRun(task: deployment.displayName, message: "\(error)", unrecoverable: isUnrecoverable(error))
     }
 
     private func taskEnded() {
