@@ -118,9 +118,10 @@ final class CheckpointFailureTests: XCTestCase {
 
     // MARK: Full disk
 
-    /// Checkpoints of 50,000 keys do not fit in 64 KiB, the first small ones and the last one
-    /// (state cleared at the end) do. With failures tolerated the job finishes with the output
-    /// of a run without checkpoints.
+    /// Checkpoints taken while thousands of keys (each with a count and a timer) are in the
+    /// state do not fit in 64 KiB; those taken after the counts were emitted and cleared do, the
+    /// job's last one among them. With failures tolerated the job finishes with the output of a
+    /// run without checkpoints.
     func testFullDiskWithToleratedFailuresFinishesWithTheRightOutput() throws {
         try withTinyFileSystem(size: "64k") { mountPoint in
             let sink = CollectedValues<String>(), log = LogLines()
