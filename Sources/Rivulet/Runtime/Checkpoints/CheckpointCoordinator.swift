@@ -59,6 +59,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
         var finalSavepointDirectory: String?
         /// The job's final checkpoint (triggered when every task had finished), once completed.
         var finalCompleted: Int64?
+        /// Checkpoints acknowledged by every task whose completion (`finish`) is under way.
+        var completing = 0
     }
     let state = Mutex(State())
     let wakeup = NSCondition()
@@ -139,6 +141,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
             let stopped = state.withLock { s -> Bool in
                 if s.stopped { return true }
                 timedOut = s.pending.filter { now - $0.value.startedAt >= config.timeoutMillis }.map(\.key)
+                // While a checkpoint completes it still counts as in flight (it may be the job's
+                // final one); after the final one the tasks end: a new checkpoint would never
+                // complete, and its uploads could outlive the process as a chk-<n> without _metadata.
+                if s.completing > 0 || s.finalCompleted != nil { return false }
                 let allFinished = !s.inboxes.isEmpty && s.finished.count == s.inboxes.count
                 let canTrigger = s.pending.count < config.maxConcurrent && now - s.lastCompletedAt >= config.minPauseMillis
                 if !s.savepointRequests.isEmpty && s.pending.isEmpty {
@@ -184,6 +190,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
             p.acks[task] = states
             if p.acks.count == p.expected.count {
                 s.pending[checkpointID] = nil
+                s.completing += 1
                 return .complete(p)
             }
             s.pending[checkpointID] = p
@@ -249,6 +256,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
 
     /// Every task acknowledged: write the metadata, retain, notify.
     func finish(_ p: Pending) {
+        defer {
+            state.withLock { $0.completing -= 1 }
+            wake()
+        }
         let id = p.barrier.checkpointID
         var byOperator: [String: [SubtaskStateHandle]] = [:]
         for states in p.acks.values {
