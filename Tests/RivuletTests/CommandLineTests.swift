@@ -2,6 +2,7 @@
 
 import XCTest
 import Foundation
+import Rivulet
 
 final class CommandLineTests: XCTestCase {
     struct Run {
@@ -15,7 +16,9 @@ final class CommandLineTests: XCTestCase {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rivulet").path
     }
 
-    func rivulet(_ arguments: String...) throws -> Run {
+    func rivulet(_ arguments: String...) throws -> Run { try rivulet(arguments) }
+
+    func rivulet(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -106,6 +109,84 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 130)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(stderr, "error: job 'window-wordcount' was cancelled\n")
+    }
+
+    /// A text big enough that a 20 ms checkpoint interval takes checkpoints while it is read:
+    /// 60,000 lines of words from a 5,000-word vocabulary.
+    func writeWordFile(_ path: String) throws {
+        var rng = SplitMix64(seed: 11)
+        var text = ""
+        for _ in 0..<60_000 {
+            for j in 0..<8 { text += (j == 0 ? "" : " ") + "w\(rng.next() % 5_000)" }
+            text += "\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func testCheckpointedWordCountWritesExactlyTheLinesOfAnUncheckpointedRun() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = dir + "/words.txt"
+        try writeWordFile(input)
+        let plain = try rivulet("local", "wordcount", "--input", input, "--output", dir + "/plain")
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let expected = try readPartFiles(dir + "/plain").sorted()
+        XCTAssertEqual(expected.count, 5_000)
+        for parallelism in ["1", "3"] {
+            let out = dir + "/checkpointed-\(parallelism)", checkpoints = dir + "/checkpoints-\(parallelism)"
+            let run = try rivulet("local", "wordcount", "--input", input, "--output", out, "-p", parallelism,
+                                  "-D", "execution.checkpointing.interval=20ms", "-D", "state.checkpoints.dir=\(checkpoints)")
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(try readPartFiles(out).sorted(), expected, "parallelism \(parallelism)")
+            let hidden = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".") }
+            XCTAssertEqual(hidden, [], "no in-progress or pending file is left")
+            // One job directory holding completed checkpoints, each with its _metadata.
+            let jobs = try FileManager.default.contentsOfDirectory(atPath: checkpoints)
+            XCTAssertEqual(jobs.count, 1, "\(jobs)")
+            let chk = try FileManager.default.contentsOfDirectory(atPath: "\(checkpoints)/\(jobs[0])").filter { $0.hasPrefix("chk-") }
+            XCTAssertFalse(chk.isEmpty)
+            for c in chk { XCTAssertTrue(FileManager.default.fileExists(atPath: "\(checkpoints)/\(jobs[0])/\(c)/_metadata"), c) }
+        }
+    }
+
+    func testSavepointOnFinishWritesMetadataAndRestores() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let checkpointing = ["-D", "execution.checkpointing.interval=20ms", "-D", "state.checkpoints.dir=\(dir)/checkpoints"]
+        let first = try rivulet(["local", "wordcount", "--output", dir + "/out1", "--savepoint-on-finish", dir + "/sp"] + checkpointing)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/sp/_metadata"), first.stderr)
+        XCTAssertTrue(first.stderr.contains(dir + "/sp"), "says where the savepoint is: \(first.stderr)")
+        // A second savepoint into the same directory is refused before the job runs.
+        assertOneLineError(try rivulet(["local", "wordcount", "--savepoint-on-finish", dir + "/sp"] + checkpointing),
+                           contains: "\(dir)/sp: already holds a savepoint")
+        // Restoring (long and short form, the directory or its _metadata), into a new output directory.
+        for (flag, path, out) in [("--from-savepoint", dir + "/sp", "/out2"), ("-s", dir + "/sp/_metadata", "/out3")] {
+            let restored = try rivulet(["local", "wordcount", "--output", dir + out, flag, path] + checkpointing)
+            XCTAssertEqual(restored.status, 0, "\(flag): \(restored.stderr)")
+            let hidden = try FileManager.default.contentsOfDirectory(atPath: dir + out).filter { $0.hasPrefix(".") }
+            XCTAssertEqual(hidden, [], "\(flag): every output file is committed")
+        }
+    }
+
+    func testBadCheckpointAndSavepointOptionsGiveOneLineErrors() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let checkpointing = ["-D", "execution.checkpointing.interval=20ms", "-D", "state.checkpoints.dir=\(dir)/checkpoints"]
+        assertOneLineError(try rivulet(["local", "wordcount", "--from-savepoint", dir + "/missing"] + checkpointing),
+                           contains: "\(dir)/missing: cannot restore: no savepoint there")
+        assertOneLineError(try rivulet(["local", "wordcount", "-s", dir] + checkpointing),
+                           contains: "\(dir): cannot restore: not a savepoint (the directory has no _metadata file)")
+        assertOneLineError(try rivulet("local", "wordcount", "-s", dir + "/missing"), contains: "\(dir)/missing")
+        assertOneLineError(try rivulet("local", "wordcount", "-D", "execution.checkpointing.interval=20ms"),
+                           contains: "'state.checkpoints.dir' is not set")
+        assertOneLineError(try rivulet("local", "wordcount", "--savepoint-on-finish", dir + "/sp"),
+                           contains: "needs checkpointing: set execution.checkpointing.interval and state.checkpoints.dir")
+        try "not a directory".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
+        assertOneLineError(try rivulet(["local", "wordcount", "-D", "state.checkpoints.dir=\(dir)/file/checkpoints",
+                                        "-D", "execution.checkpointing.interval=20ms"]),
+                           contains: "\(dir)/file/checkpoints")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/sp"), "nothing is created for a refused savepoint")
     }
 
     func testUnwritableOutputFailsNamingThePath() throws {

@@ -88,6 +88,25 @@ final class SavepointTests: XCTestCase {
         }
     }
 
+    func testRetainedCheckpointRestoresLikeASavepoint() throws {
+        let checkpoints = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: checkpoints) }
+        try takeSavepoint(into: checkpoints + "/sp", checkpoints: checkpoints)
+        // The cancelled job's retained checkpoints: chk-<n> directories with relative file paths.
+        let jobs = try FileManager.default.contentsOfDirectory(atPath: checkpoints).filter { $0 != "sp" }
+        XCTAssertEqual(jobs.count, 1)
+        let chk = try FileManager.default.contentsOfDirectory(atPath: "\(checkpoints)/\(jobs[0])").filter { $0.hasPrefix("chk-") }
+            .max { Int($0.dropFirst(4)) ?? 0 < Int($1.dropFirst(4)) ?? 0 }
+        let directory = "\(checkpoints)/\(jobs[0])/\(try XCTUnwrap(chk))"
+        XCTAssertEqual(try FileSystemCheckpointStorage.readMetadata(directory: directory).kind, .checkpoint)
+        for path in [directory, directory + "/_metadata"] {
+            let sink = CollectedValues<String>()
+            let env = try Self.job(parallelism: 3, checkpoints: checkpoints, rate: nil, sink: sink)
+            try env.execute("from-checkpoint", options: ExecutionOptions(restoreFromSavepoint: path, log: { _ in }))
+            XCTAssertEqual(sink.values.sorted(), expected(), "final counts after restoring from \(path)")
+        }
+    }
+
     func testSavepointOfAnotherJobIsRefused() throws {
         let savepoint = try temporaryDirectory() + "/sp", checkpoints = try temporaryDirectory()
         try takeSavepoint(into: savepoint, checkpoints: checkpoints)

@@ -7,11 +7,15 @@ public struct ConfigOption: Sendable {
     public let description: String
     /// Returns an error message for a bad value, nil when the value is fine.
     let validate: @Sendable (String) -> String?
+    /// The canonical spelling of a valid value (lower case for a choice).
+    let normalize: @Sendable (String) -> String
 
-    init(_ key: String, _ defaultValue: String, _ description: String, validate: @escaping @Sendable (String) -> String?) {
+    init(_ key: String, _ defaultValue: String, _ description: String,
+         normalize: @escaping @Sendable (String) -> String = { $0 }, validate: @escaping @Sendable (String) -> String?) {
         self.key = key
         self.defaultValue = defaultValue
         self.description = description
+        self.normalize = normalize
         self.validate = validate
     }
 
@@ -30,7 +34,7 @@ public struct ConfigOption: Sendable {
     }
 
     static func oneOf(_ key: String, _ def: String, _ allowed: [String], _ desc: String) -> ConfigOption {
-        ConfigOption(key, def, desc) { v in
+        ConfigOption(key, def, desc, normalize: { $0.lowercased() }) { v in
             allowed.contains(v.lowercased()) ? nil : "must be one of \(allowed.filter { !$0.isEmpty }.joined(separator: ", "))"
         }
     }
@@ -111,7 +115,7 @@ public struct Configuration: Sendable {
             if let problem = option.validate(trimmed) {
                 throw ConfigurationError("bad value '\(value)' for configuration key '\(key)': \(problem)")
             }
-            values[key] = trimmed
+            values[key] = option.normalize(trimmed)
         }
         self.values = values
     }

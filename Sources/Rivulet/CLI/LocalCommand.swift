@@ -19,6 +19,14 @@ struct LocalCommand: ParsableCommand {
     @Option(name: .customShort("D"), help: "Set a configuration key: -D key=value.")
     var properties: [String] = []
 
+    @Option(name: [.customShort("s"), .customLong("from-savepoint")],
+            help: ArgumentHelp("Restore the job's state from a savepoint (or a retained checkpoint's chk-<n> directory).", valueName: "path"))
+    var fromSavepoint: String?
+
+    @Option(name: .customLong("savepoint-on-finish"),
+            help: ArgumentHelp("Write a savepoint into this directory when the job finishes (needs checkpointing).", valueName: "dir"))
+    var savepointOnFinish: String?
+
     @Argument(help: "The job to run.")
     var job: String?
 
@@ -56,7 +64,7 @@ struct LocalCommand: ParsableCommand {
             let cluster = MiniCluster()
             let interrupt = Self.cancelOnInterrupt(cluster)
             defer { interrupt.cancel() }
-            try env.execute(name, on: cluster)
+            try env.execute(name, on: cluster, options: ExecutionOptions(restoreFromSavepoint: fromSavepoint, savepointOnFinish: savepointOnFinish))
         } catch let error as JobExecutionError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             if case .cancelled = error { throw ExitCode(130) }

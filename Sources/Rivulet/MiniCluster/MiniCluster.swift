@@ -9,6 +9,8 @@ import RivuletCore
 public final class MiniCluster: Sendable {
     struct RunState {
         var failure: JobExecutionError?
+        /// The failure is one a restart cannot fix (an `UnrecoverableError`).
+        var unrecoverable = false
         var running = 0
         var inboxes: [TaskInbox] = []
         var cancelled = false
@@ -38,6 +40,9 @@ public final class MiniCluster: Sendable {
         let checkpointConfig = try CheckpointConfig(configuration)
         let restartStrategy = RestartStrategy(configuration)
         let jobID = options.jobID ?? Self.newJobID()
+        if let directory = options.savepointOnFinish {
+            try SnapshotLocation.checkSavepointTarget(directory, checkpointing: configuration.checkpointingEnabled)
+        }
         var storage: FileSystemCheckpointStorage?
         if configuration.checkpointingEnabled {
             let s = FileSystemCheckpointStorage(baseDirectory: checkpointConfig.directory, jobID: jobID, writeFault: options.writeFault)
@@ -56,11 +61,13 @@ public final class MiniCluster: Sendable {
         }
         var savepointState: [ExecutionID: [String: OperatorSnapshot]] = [:]
         if let path = options.restoreFromSavepoint {
-            let metadata = try FileSystemCheckpointStorage.readMetadata(directory: path)
-            savepointState = try StateRestorer.load(metadata, origin: "savepoint \(path)", strict: true, graph: graph, jobGraph: jobGraph) {
-                try FileSystemCheckpointStorage.readFile($0, base: path)
+            let location = try SnapshotLocation.resolve(path)
+            let kind = location.metadata.kind == .savepoint ? "savepoint" : "checkpoint"
+            savepointState = try StateRestorer.load(location.metadata, origin: "\(kind) \(location.directory)", strict: true,
+                                                    graph: graph, jobGraph: jobGraph) {
+                try FileSystemCheckpointStorage.readFile($0, base: location.fileBase)
             }
-            ids.advance(past: metadata.checkpointID)
+            ids.advance(past: location.metadata.checkpointID)
         }
         var attempt = 0
         var restarts: [String] = []
@@ -72,7 +79,8 @@ public final class MiniCluster: Sendable {
                                                      strict: false, graph: graph, jobGraph: jobGraph) { try storage.readFile($0) }
                     options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) from checkpoint \(latest.id)")
                 } else {
-                    options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) with no completed checkpoint: from the start")
+                    let from = options.restoreFromSavepoint.map { "from \($0) again" } ?? "from the start"
+                    options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) with no completed checkpoint: \(from)")
                 }
             }
             var coordinator: CheckpointCoordinator?
@@ -95,6 +103,7 @@ public final class MiniCluster: Sendable {
             } catch let error as JobExecutionError {
                 coordinator?.stop()
                 if case .cancelled = error { throw error }
+                if state.withLock({ $0.unrecoverable }) { throw error }
                 attempt += 1
                 guard let delay = restartStrategy.delayMillis(beforeRestart: attempt) else { throw error }
                 restarts.append(error.description)
@@ -127,6 +136,7 @@ public final class MiniCluster: Sendable {
             s.inboxes = deployments.map(\.inbox)
             s.running = deployments.count
             s.failure = nil
+            s.unrecoverable = false
             s.backPressuredNanos = [:]
             return s.cancelled
         }
@@ -170,11 +180,13 @@ public final class MiniCluster: Sendable {
         return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator)) }.joined()
     }
 
-    /// Fails the current run with `message` (attributed to `task`) and cancels its tasks.
-    func failRun(task: String, message: String) {
+    /// Fails the current run with `message` (attributed to `task`) and cancels its tasks;
+    /// `unrecoverable` failures end the job without a restart.
+    func failRun(task: String, message: String, unrecoverable: Bool = false) {
         let first = state.withLock { s -> Bool in
             guard s.failure == nil else { return false }
             s.failure = .taskFailed(task: task, message: message)
+            s.unrecoverable = unrecoverable
             return true
         }
         if first {
@@ -184,7 +196,7 @@ public final class MiniCluster: Sendable {
 
     private func taskFailed(_ deployment: TaskDeployment, _ error: any Error) {
         if error is TaskCancelledError { return }
-        failRun(task: deployment.displayName, message: "\(error)")
+        failRun(task: deployment.displayName, message: "\(error)", unrecoverable: isUnrecoverable(error))
     }
 
     private func taskEnded() {

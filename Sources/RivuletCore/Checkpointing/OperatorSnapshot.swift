@@ -37,10 +37,11 @@ public struct OperatorSnapshot: Sendable, Equatable {
         self.lists = lists
     }
 
-    /// True when there is nothing to write.
-    public var isEmpty: Bool {
-        (keyed?.isEmpty ?? true) && incremental == nil && lists.values.allSatisfy { $0.elements.isEmpty }
-    }
+    /// True when there is nothing to write: no keyed entries, no incremental RocksDB state and
+    /// no operator list state. A list state with no elements is state: a finished source's
+    /// empty split list says "nothing left to read", while no state at all makes a restored
+    /// source start from the beginning.
+    public var isEmpty: Bool { (keyed?.isEmpty ?? true) && incremental == nil && lists.isEmpty }
 
     /// File format: magic "RVST", version, then the body.
     public static let magic: [UInt8] = Array("RVST".utf8)

@@ -18,7 +18,7 @@ public struct TextFileSink<T: Sendable>: Sink {
     }
 
     public func createWriter(subtaskIndex: Int, parallelism: Int) throws -> Writer {
-        Writer(directory: directory, subtask: subtaskIndex, parallelism: parallelism)
+        Writer(directory: directory, subtask: subtaskIndex)
     }
 
     /// A pre-committed part file: its hidden pending name and the name it is committed to.
@@ -50,7 +50,6 @@ public struct TextFileSink<T: Sendable>: Sink {
     public struct Writer: TwoPhaseCommittingSinkWriter {
         let directory: String
         let subtask: Int
-        let parallelism: Int
         var runID = "run0"
         var checkpointing = false
         var fd: Int32 = -1
@@ -59,10 +58,9 @@ public struct TextFileSink<T: Sendable>: Sink {
         var buffer: [UInt8] = []
         var pending: [Committable] = []
 
-        init(directory: String, subtask: Int, parallelism: Int) {
+        init(directory: String, subtask: Int) {
             self.directory = directory
             self.subtask = subtask
-            self.parallelism = max(1, parallelism)
         }
 
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
@@ -130,27 +128,39 @@ public struct TextFileSink<T: Sendable>: Sink {
             pending.removeAll { $0.checkpointID <= checkpointID }
         }
 
-        /// Renames a pending file to its final name; a file committed before is left alone,
-        /// and a committed file is never overwritten.
+        /// Gives a pending file its final name; a file committed before is left alone, and a
+        /// committed file is never overwritten. Safe when several subtasks commit the same
+        /// committables at once (after a restore every subtask gets all of them): the final name
+        /// is created with `link`, which fails rather than replace, then the pending name goes.
         func commitFile(_ c: Committable) throws {
-            let fm = FileManager.default
             let from = path(c.pending), to = path(c.final)
-            if fm.fileExists(atPath: from) {
-                if fm.fileExists(atPath: to) {
-                    throw ConnectorError("cannot commit '\(from)': '\(to)' is already committed and is never overwritten")
-                }
-                guard rename(from, to) == 0 else {
-                    throw ConnectorError("cannot commit '\(from)' as '\(to)': \(ConnectorError.errnoText())")
-                }
-            } else if !fm.fileExists(atPath: to) {
+            if link(from, to) == 0 {
+                unlink(from)
+                return
+            }
+            let code = errno
+            var fromInfo = stat(), toInfo = stat()
+            let fromExists = stat(from, &fromInfo) == 0, toExists = stat(to, &toInfo) == 0
+            switch code {
+            case EEXIST where fromExists && toExists && (fromInfo.st_dev, fromInfo.st_ino) != (toInfo.st_dev, toInfo.st_ino):
+                throw ConnectorError("cannot commit '\(from)': '\(to)' is already committed and is never overwritten")
+            case EEXIST:
+                // Committed before, or by another subtask right now.
+                if fromExists { unlink(from) }
+            case ENOENT where toExists:
+                break   // committed before
+            case ENOENT:
                 throw ConnectorError("cannot commit '\(to)': its pending file '\(from)' is missing")
+            default:
+                throw ConnectorError("cannot commit '\(from)' as '\(to)': \(String(cString: strerror(code)))")
             }
         }
 
         public mutating func recover(_ committables: [Committable]) throws {
-            // Every subtask gets every committable (union state); each commits its own share,
-            // so no two subtasks rename the same file.
-            for c in committables where Int(MurmurHash3.hash32(Array(c.final.utf8)) % UInt32(parallelism)) == subtask {
+            for c in committables {
+                // A savepoint of another job (perhaps written into another directory): what that
+                // job committed stays where it is, and a file missing here is not this job's loss.
+                if !Self.isOwnFile(c.pending, runID: runID) && !FileManager.default.fileExists(atPath: path(c.pending)) { continue }
                 try commitFile(c)
             }
             // Uncommitted files of failed runs hold records the restored sources replay.
@@ -159,6 +169,13 @@ public struct TextFileSink<T: Sendable>: Sink {
             for name in names where name.hasPrefix(".part-") && !name.contains("-\(runID)-") && !keep.contains(name) {
                 unlink(path(name))
             }
+        }
+
+        /// True when the hidden file `name` (`.part-<subtask>-<runID>-...`) was written by a run of
+        /// the same job as `runID`. Run ids are `<job id prefix>a<attempt>` (see `MiniCluster`).
+        static func isOwnFile(_ name: String, runID: String) -> Bool {
+            guard let a = runID.lastIndex(of: "a") else { return true }
+            return name.contains("-\(runID[...a])")
         }
 
         public mutating func close() throws {

@@ -57,6 +57,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
         var savepointRequests: [String] = []
         var savepointResults: [String: Result<String, CheckpointFailure>] = [:]
         var finalSavepointDirectory: String?
+        /// The job's final checkpoint (triggered when every task had finished), once completed.
+        var finalCompleted: Int64?
+        /// Checkpoints acknowledged by every task whose completion (`finish`) is under way.
+        var completing = 0
     }
     let state = Mutex(State())
     let wakeup = NSCondition()
@@ -139,6 +143,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
             let stopped = state.withLock { s -> Bool in
                 if s.stopped { return true }
                 timedOut = s.pending.filter { now - $0.value.startedAt >= config.timeoutMillis }.map(\.key)
+                // While a checkpoint completes it still counts as in flight (it may be the job's
+                // final one); after the final one the tasks end: a new checkpoint would never
+                // complete, and its uploads could outlive the process as a chk-<n> without _metadata.
+                if s.completing > 0 || s.finalCompleted != nil { return false }
                 let allFinished = !s.inboxes.isEmpty && s.finished.count == s.inboxes.count
                 let canTrigger = s.pending.count < config.maxConcurrent && now - s.lastCompletedAt >= config.minPauseMillis
                 if !s.savepointRequests.isEmpty && s.pending.isEmpty {
@@ -179,25 +187,31 @@ public final class CheckpointCoordinator: CheckpointResponder {
     // MARK: Responses
 
     public func acknowledge(checkpointID: Int64, task: ExecutionID, states: [String: SubtaskStateHandle]) {
-        let complete = state.withLock { s -> Pending? in
-            guard !s.stopped, var p = s.pending[checkpointID] else { return nil }
+        // One decision under one lock: deciding "late" in a second look would take the ack that
+        // raced with the completing one for a late ack, and discard a completing checkpoint.
+        enum Outcome { case waiting, complete(Pending), late }
+        let outcome = state.withLock { s -> Outcome in
+            guard !s.stopped, var p = s.pending[checkpointID] else { return .late }
             p.acks[task] = states
             if p.acks.count == p.expected.count {
                 s.pending[checkpointID] = nil
-                return p
+                s.completing += 1
+                return .complete(p)
             }
             s.pending[checkpointID] = p
-            return nil
+            return .waiting
         }
-        let abandoned = state.withLock { $0.stopped || ($0.pending[checkpointID] == nil && complete == nil) }
-        if abandoned {
+        switch outcome {
+        case .waiting:
+            break
+        case .complete(let p):
+            finish(p)
+        case .late:
             // A late upload of an aborted checkpoint or an abandoned run: its files belong to
             // no checkpoint.
             storage.discardCheckpoint(checkpointID)
             deleteUnreferencedShared(states.values.flatMap(\.sharedFiles))
-            return
         }
-        if let complete { finish(complete) }
     }
 
     public func decline(checkpointID: Int64, task: ExecutionID, reason: String) {
@@ -213,6 +227,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
         }
         for (inbox, barrier) in retrigger { inbox.sendControl(.triggerCheckpoint(barrier)) }
         wake()
+    }
+
+    public func completesJob(_ checkpointID: Int64) -> Bool {
+        state.withLock { s in s.finalCompleted.map { checkpointID >= $0 } ?? false }
     }
 
     func abort(_ id: Int64, reason: String) {
@@ -243,6 +261,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
 
     /// Every task acknowledged: write the metadata, retain, notify.
     func finish(_ p: Pending) {
+        defer {
+            state.withLock { $0.completing -= 1 }
+            wake()
+        }
         let id = p.barrier.checkpointID
         var byOperator: [String: [SubtaskStateHandle]] = [:]
         for states in p.acks.values {
@@ -285,6 +307,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let (inboxes, finalSavepoint) = state.withLock { s -> ([TaskInbox], String?) in
             s.consecutiveFailures = 0
             s.lastCompletedAt = SystemClock.nowMillis()
+            if p.isFinal { s.finalCompleted = id }
             return (Array(s.inboxes.values), p.isFinal ? s.finalSavepointDirectory : nil)
         }
         if let finalSavepoint {

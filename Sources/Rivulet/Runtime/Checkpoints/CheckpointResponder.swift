@@ -28,4 +28,8 @@ public protocol CheckpointResponder: Sendable {
     /// The subtask finished its input and waits for a checkpoint to complete before it ends
     /// (so that what it emitted last is committed exactly once).
     func taskFinished(_ task: ExecutionID)
+    /// True when checkpoint `checkpointID` is at or after the job's final checkpoint (one
+    /// triggered when every task had finished) and that checkpoint completed. Only then may a
+    /// finished task end: until every task has finished, later checkpoints still need it.
+    func completesJob(_ checkpointID: Int64) -> Bool
 }

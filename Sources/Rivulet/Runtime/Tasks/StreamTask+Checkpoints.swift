@@ -120,13 +120,14 @@ extension StreamTask {
                 do { try listener.notifyCheckpointComplete(id) } catch { throw attributed(op.name, error) }
             }
         }
-        if let checkpointing, let final = checkpointing.finalCheckpoint, id >= final {
+        if let checkpointing, let final = checkpointing.finalCheckpoint, id >= final, checkpointing.responder.completesJob(id) {
             checkpointing.finalCommitted = true
         }
     }
 
     /// With checkpointing, a finished task stays until a checkpoint taken after its last
-    /// output completes, so sinks commit their last records exactly once.
+    /// output completes, so sinks commit their last records exactly once, and until the job's
+    /// final checkpoint completes: every checkpoint before it needs this task's acknowledgement.
     func awaitFinalCheckpoint() throws {
         guard let checkpointing else { return }
         checkpointing.finished = true
