@@ -457,23 +457,23 @@ func benchCheckpointed(_ title: String, records: Int, _ build: (StreamExecutionE
         try env.execute("plain")
     }
     print("  no checkpoints:       \(millions(plain.perSecond)) records/s")
-    for backend in ["heap", "rocksdb"] {
+    for (label, backend, incremental) in [("heap", "heap", false), ("rocksdb", "rocksdb", false), ("rocksdb incremental", "rocksdb", true)] {
         var stats: [CheckpointStats] = []
         let run = try withCheckpointDirectory { dir in
             try measure(records: records) {
-                let env = try checkpointedEnvironment(backend: backend, interval: "1 s", directory: dir)
+                let env = try checkpointedEnvironment(backend: backend, incremental: incremental, interval: "1 s", directory: dir)
                 try build(env)
                 stats = try env.execute("checkpointed-\(backend)").checkpointStats
             }
         }
-        let name = "state.backend.type=\(backend):".padding(toLength: 29, withPad: " ", startingAt: 0)
+        let name = "\(label):".padding(toLength: 29, withPad: " ", startingAt: 0)
         print("  \(name)\(millions(run.perSecond)) records/s (\(String(format: "%.2f", run.perSecond / plain.perSecond))x), \(checkpointSummary(stats))")
     }
     fflush(nil)
 }
 
 func benchKeyedCheckpointed() throws {
-    let n = 10_000_000 / scale, keys = 100_000
+    let n = 20_000_000 / scale, keys = 100_000
     try benchCheckpointed("7a. keyed aggregation with checkpoints every 1 s: \(n / 1_000_000)M records, \(keys / 1000)k keys, running count+sum", records: n) { env in
         let counter = DiscardCounter()
         env.generate(count: Int64(n)) { i, _ in keyedRecord(i, keys: keys) }
