@@ -7,32 +7,6 @@ import XCTest
 import Rivulet
 import RivuletCore
 
-/// Counts records per key; at the end of input (the final watermark fires the timer) emits
-/// `key<TAB>count` once per key and clears the key's state, so the job's last checkpoint is
-/// small however large its state was while it ran.
-struct CountAndClearAtEnd: KeyedProcessFunction {
-    typealias Key = Int
-    typealias Input = Int
-    typealias Output = String
-    var count: ValueState<Int>?
-
-    mutating func open(_ context: KeyedRuntimeContext<Int>) throws {
-        count = try context.valueState(ValueStateDescriptor<Int>("count"))
-    }
-
-    mutating func processElement(_ value: Int, _ ctx: KeyedContext<Int>, _ out: Collector<String>) throws {
-        guard let count else { return }
-        let n = try count.value() ?? 0
-        try count.update(n + 1)
-        if n == 0 { try ctx.registerEventTimeTimer(StreamTime.maxWatermark) }
-    }
-
-    mutating func onTimer(_ timestamp: Int64, _ ctx: KeyedContext<Int>, _ out: Collector<String>) throws {
-        try out.collect("\(try ctx.currentKey)\t\(try count?.value() ?? 0)")
-        try count?.clear()
-    }
-}
-
 /// Declares `count` as a `ValueState<String>`: the same state name as `CountAndClearAtEnd`
 /// with another type.
 struct CountAsText: KeyedProcessFunction {

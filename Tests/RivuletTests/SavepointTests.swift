@@ -6,30 +6,6 @@ import XCTest
 import Rivulet
 import RivuletCore
 
-/// Counts records per key; at the end of input (the final watermark fires its timer) emits
-/// `key<TAB>count` once per key.
-struct FinalCountPerKey: KeyedProcessFunction {
-    typealias Key = Int
-    typealias Input = Int
-    typealias Output = String
-    var count: ValueState<Int>?
-
-    mutating func open(_ context: KeyedRuntimeContext<Int>) throws {
-        count = try context.valueState(ValueStateDescriptor<Int>("count"))
-    }
-
-    mutating func processElement(_ value: Int, _ ctx: KeyedContext<Int>, _ out: Collector<String>) throws {
-        guard let count else { return }
-        let n = try count.value() ?? 0
-        try count.update(n + 1)
-        if n == 0 { try ctx.registerEventTimeTimer(Int64.max - 1) }
-    }
-
-    mutating func onTimer(_ timestamp: Int64, _ ctx: KeyedContext<Int>, _ out: Collector<String>) throws {
-        try out.collect("\(try ctx.currentKey)\t\(try count?.value() ?? 0)")
-    }
-}
-
 final class SavepointTests: XCTestCase {
     static let records = 30_000
     static let keys = 13
@@ -41,7 +17,7 @@ final class SavepointTests: XCTestCase {
         let source = DataGeneratorSource<Int>(count: Int64(Self.records), recordsPerSecond: rate, seed: 3) { i, _ in Int(i) }
         env.fromSource(source, name: "Numbers").uid("numbers")
             .keyBy { $0 % keys }
-            .process { FinalCountPerKey() }.uid("final-count")
+            .process { CountAndClearAtEnd() }.uid("final-count")
             .collect(into: sink)
         return env
     }
@@ -112,7 +88,7 @@ final class SavepointTests: XCTestCase {
         try takeSavepoint(into: savepoint, checkpoints: checkpoints)
         let env = try environment(parallelism: 1)
         try env.enableCheckpointing(.milliseconds(50), directory: checkpoints)
-        env.fromSequence(1, 10).uid("numbers").keyBy { $0 % 2 }.process { FinalCountPerKey() }.uid("other-uid").collect(into: CollectedValues<String>())
+        env.fromSequence(1, 10).uid("numbers").keyBy { $0 % 2 }.process { CountAndClearAtEnd() }.uid("other-uid").collect(into: CollectedValues<String>())
         XCTAssertThrowsError(try env.execute("other", options: ExecutionOptions(restoreFromSavepoint: savepoint, log: { _ in }))) { error in
             XCTAssertTrue("\(error)".contains("final-count"), "names the unknown uid: \(error)")
         }

@@ -30,9 +30,6 @@ public struct CheckpointBarrierAligner: Sendable {
         self.exactlyOnce = exactlyOnce
     }
 
-    /// The checkpoint being aligned, if any.
-    public var pendingCheckpointID: Int64? { pending?.checkpointID }
-
     /// A barrier arrived on `channel`.
     public mutating func barrier(_ barrier: CheckpointBarrier, channel: Int) -> [BarrierAction] {
         guard barrier.checkpointID > lastHandled else { return [] }

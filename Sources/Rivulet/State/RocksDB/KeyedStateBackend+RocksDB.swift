@@ -23,6 +23,24 @@ extension KeyedStateBackend {
         return family
     }
 
+    /// Reads the TTL-stamped value at the key in `rocks`' key buffer: nil when absent or
+    /// expired (an expired entry is deleted), refreshing its stamp when reads count as access.
+    @inlinable
+    public func readLive<V>(_ rocks: RocksDBKeyedStore, _ family: RocksDB.ColumnFamily, _ codec: StateCodec<TtlValue<V>>,
+                            _ ttl: StateTtlConfig?) throws -> V? {
+        guard let entry = try rocks.read(family, codec.decode) else { return nil }
+        guard ttl != nil else { return entry.value }
+        let now = clock()
+        if entry.isExpired(ttl, now: now) {
+            try rocks.remove(family)
+            return nil
+        }
+        if ttl?.updateType == .onReadAndWrite {
+            try rocks.write(family) { codec.encode(TtlValue(entry.value, lastAccess: now), &$0) }
+        }
+        return entry.value
+    }
+
     @inlinable
     public func rocksValueState<V: BinaryCodable>(_ descriptor: ValueStateDescriptor<V>, _ rocks: RocksDBKeyedStore) throws -> ValueState<V> {
         let family = try rocksFamily(descriptor.name, signature: "ValueState<\(V.self)>")
@@ -31,17 +49,7 @@ extension KeyedStateBackend {
         return ValueState(
             get: { [self] in
                 rocks.buildKey(try self.currentKey(for: name), VoidNamespace())
-                guard let entry = try rocks.read(family, codec.decode) else { return nil }
-                guard ttl != nil else { return entry.value }
-                let now = self.clock()
-                if entry.isExpired(ttl, now: now) {
-                    try rocks.remove(family)
-                    return nil
-                }
-                if ttl?.updateType == .onReadAndWrite {
-                    try rocks.write(family) { codec.encode(TtlValue(entry.value, lastAccess: now), &$0) }
-                }
-                return entry.value
+                return try self.readLive(rocks, family, codec, ttl)
             },
             set: { [self] value in
                 rocks.buildKey(try self.currentKey(for: name), VoidNamespace())
@@ -105,17 +113,7 @@ extension KeyedStateBackend {
         return MapState(
             get: { [self] userKey in
                 try buildKey(userKey)
-                guard let entry = try rocks.read(family, codec.decode) else { return nil }
-                guard ttl != nil else { return entry.value }
-                let now = self.clock()
-                if entry.isExpired(ttl, now: now) {
-                    try rocks.remove(family)
-                    return nil
-                }
-                if ttl?.updateType == .onReadAndWrite {
-                    try rocks.write(family) { codec.encode(TtlValue(entry.value, lastAccess: now), &$0) }
-                }
-                return entry.value
+                return try self.readLive(rocks, family, codec, ttl)
             },
             put: { [self] userKey, value in
                 try buildKey(userKey)
