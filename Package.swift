@@ -6,13 +6,23 @@ let package = Package(
     name: "Rivulet",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Rivulet", targets: ["Rivulet"]),
+        // The engine, the cluster and the command line: a user's jobs binary depends on this.
+        .library(name: "Rivulet", targets: ["Rivulet", "RivuletCluster", "RivuletCLI"]),
         .executable(name: "rivulet", targets: ["rivulet"]),
         .executable(name: "rivulet-bench", targets: ["RivuletBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.0.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.0.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // Pure logic, no I/O and no threads: key groups, serialization, window maths,
@@ -31,7 +41,6 @@ let package = Package(
             dependencies: [
                 "RivuletCore",
                 "RivuletRocksDB",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
@@ -40,13 +49,57 @@ let package = Package(
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", providers: [.apt(["librocksdb-dev"])]),
         // A Swift client of RocksDB: column families, batches, iterators, range deletes, native checkpoints.
         .target(name: "RivuletRocksDB", dependencies: ["CRocksDB"]),
+        // The control plane's messages and gateways, generated from Protos/ by bin/gen-proto.
+        .target(
+            name: "RivuletRPC",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // The data plane: records between TaskManagers over TCP with credit-based flow control.
+        .target(
+            name: "RivuletNetwork",
+            dependencies: [
+                "Rivulet", "RivuletCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The standalone cluster: JobManager (Dispatcher, ResourceManager, JobMasters, REST) and
+        // TaskManager (TaskExecutor) processes.
+        .target(
+            name: "RivuletCluster",
+            dependencies: [
+                "Rivulet", "RivuletCore", "RivuletRPC", "RivuletNetwork",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The `rivulet` command line: local, run, list, cancel, stop, savepoint, info, jobmanager, taskmanager.
+        .target(
+            name: "RivuletCLI",
+            dependencies: [
+                "Rivulet", "RivuletCluster",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Example jobs shipped in the `rivulet` binary.
         .target(name: "RivuletExamples", dependencies: ["Rivulet"]),
-        .executableTarget(name: "rivulet", dependencies: ["Rivulet", "RivuletExamples"]),
+        .executableTarget(name: "rivulet", dependencies: ["RivuletCLI", "RivuletExamples"]),
         .executableTarget(name: "RivuletBench", dependencies: ["Rivulet", "RivuletExamples"]),
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples"]),
         .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
+        .testTarget(name: "RivuletClusterTests", dependencies: ["RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples"]),
     ],
     swiftLanguageModes: [.v6]
 )

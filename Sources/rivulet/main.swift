@@ -1,6 +1,6 @@
 // The `rivulet` binary: the command line with the example jobs.
 
-import Rivulet
+import RivuletCLI
 import RivuletExamples
 
-RivuletCommand.main(jobs: ExampleJobs.catalog)
+await RivuletCommand.main(jobs: ExampleJobs.catalog)

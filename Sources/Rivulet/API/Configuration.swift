@@ -43,6 +43,13 @@ public struct ConfigOption: Sendable {
         duration(key, def, desc)
     }
 
+    static func port(_ key: String, _ def: String, _ desc: String) -> ConfigOption {
+        ConfigOption(key, def, desc) { v in
+            guard let n = Int(v), (0...65535).contains(n) else { return "must be a port number from 0 to 65535" }
+            return nil
+        }
+    }
+
     static func bytes(_ key: String, _ def: String, _ desc: String) -> ConfigOption {
         ConfigOption(key, def, desc) { v in
             Configuration.parseBytes(v) == nil ? "must be a size such as 64 mb, 512 kb or 1 gb" : nil
@@ -99,6 +106,28 @@ public struct Configuration: Sendable {
             return nil
         },
         .count("restart-strategy.exponential-delay.attempts-before-reset-backoff", "2147483647", "Restarts before the job fails (exponential-delay)."),
+        // Cluster: JobManager, TaskManagers, REST, heartbeats
+        ConfigOption("jobmanager.rpc.address", "127.0.0.1", "Host TaskManagers and clients reach the JobManager's RPC at.") { $0.isEmpty ? "must not be empty" : nil },
+        .port("jobmanager.rpc.port", "6123", "Port of the JobManager's RPC (ResourceManager and JobMaster gateways)."),
+        ConfigOption("jobmanager.bind-host", "127.0.0.1", "Interface the JobManager's RPC server binds to.") { $0.isEmpty ? "must not be empty" : nil },
+        ConfigOption("rest.address", "127.0.0.1", "Host clients reach the REST API at.") { $0.isEmpty ? "must not be empty" : nil },
+        .port("rest.port", "8081", "Port of the REST API."),
+        ConfigOption("rest.bind-address", "127.0.0.1", "Interface the REST server binds to.") { $0.isEmpty ? "must not be empty" : nil },
+        .bytes("rest.server.max-content-length", "1 mb", "Largest request body the REST API accepts."),
+        ConfigOption("taskmanager.host", "127.0.0.1", "Host other processes reach this TaskManager at.") { $0.isEmpty ? "must not be empty" : nil },
+        ConfigOption("taskmanager.bind-host", "127.0.0.1", "Interface the TaskManager's servers bind to.") { $0.isEmpty ? "must not be empty" : nil },
+        .port("taskmanager.rpc.port", "0", "Port of the TaskManager's RPC (0: any free port)."),
+        .port("taskmanager.data.port", "0", "Port of the TaskManager's data connections (0: any free port)."),
+        .positiveInt("taskmanager.numberOfTaskSlots", "1", "Slots of a TaskManager; a slot runs one subtask of every vertex.", max: 1024),
+        ConfigOption("taskmanager.resource-id", "", "Stable id of the TaskManager (default: host:port and a random suffix).") { _ in nil },
+        .bytes("taskmanager.network.buffer-size", "32 kb", "Size of the buffers records travel in between TaskManagers."),
+        .duration("heartbeat.interval", "10 s", "Time between heartbeats of TaskManagers to the ResourceManager and JobMasters."),
+        .duration("heartbeat.timeout", "50 s", "Silence after which a TaskManager (or, for a TaskManager, the JobManager) counts as lost."),
+        .duration("slot.request.timeout", "5 min", "How long a job waits for enough free slots before it fails."),
+        .duration("cluster.registration.initial-timeout", "100 ms", "First wait before a TaskManager retries registering."),
+        .duration("cluster.registration.max-timeout", "30 s", "Longest wait between a TaskManager's registration attempts."),
+        .duration("rpc.timeout", "10 s", "Deadline of every control-plane call."),
+        .oneOf("high-availability.type", "none", ["none"], "none: a standalone JobManager at jobmanager.rpc.address."),
     ]
 
     public private(set) var values: [String: String]

@@ -14,11 +14,14 @@ public struct RecordType: Sendable {
     @usableFromInline let makeOutput: @Sendable (OutputParts) throws -> Any
     /// Turns typed side-output consumers into one erased entry.
     @usableFromInline let makeSide: @Sendable ([RecordInput]) throws -> (Any, Int64) throws -> Void
+    /// The wire form, when the type is `BinaryCodable` (needed when records cross TaskManagers).
+    public let codec: RecordCodec?
 
     @inlinable
     public init<T: Sendable>(_ type: T.Type) {
         let name = "\(T.self)"
         self.name = name
+        codec = RecordCodec.lookup(T.self)
         makeWriter = { spec in
             var select: ((T) -> Int)?
             // With one consumer channel every record goes to it: no key group to compute.

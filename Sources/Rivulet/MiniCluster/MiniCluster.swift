@@ -51,14 +51,7 @@ public final class MiniCluster: Sendable {
         }
         let ids = CheckpointIDCounter()
         let completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained)
-        let operators: [CheckpointedOperator] = jobGraph.vertices.flatMap { vertex in
-            vertex.operatorIDs.compactMap { id in
-                graph.node(id).map {
-                    CheckpointedOperator(uid: JobGraphGenerator.uid(of: $0.shape), name: $0.shape.name,
-                                         parallelism: vertex.parallelism, maxParallelism: $0.shape.maxParallelism)
-                }
-            }
-        }
+        let operators = CheckpointedOperator.all(in: graph, jobGraph: jobGraph)
         var savepointState: [ExecutionID: [String: OperatorSnapshot]] = [:]
         if let path = options.restoreFromSavepoint {
             let location = try SnapshotLocation.resolve(path)
@@ -143,7 +136,7 @@ public final class MiniCluster: Sendable {
         if cancelledAlready { throw JobExecutionError.cancelled(job: jobGraph.jobName) }
         if let coordinator {
             let sourceVertices = Set(jobGraph.vertices.filter { v in !jobGraph.edges.contains { $0.targetVertex == v.id } }.map(\.id))
-            coordinator.register(tasks: Dictionary(uniqueKeysWithValues: deployments.map { ($0.executionID, $0.inbox) }),
+            coordinator.register(tasks: Dictionary(uniqueKeysWithValues: deployments.map { ($0.executionID, $0.inbox as any TaskControlGateway) }),
                                  sources: Set(deployments.map(\.executionID).filter { sourceVertices.contains($0.vertex) }),
                                  savepointOnFinish: savepointOnFinish)
             coordinator.start()
@@ -209,37 +202,21 @@ public final class MiniCluster: Sendable {
     /// Creates every subtask's inbox and wires producers to consumer channels.
     static func deploy(_ jobGraph: JobGraph, configuration: Configuration) throws -> [TaskDeployment] {
         let credits = configuration.int("taskmanager.network.credits-per-channel")
-        // Channels of each consumer subtask: (edge, producer subtask) in a fixed order.
-        var channelInputs: [[[Int]]] = jobGraph.vertices.map { Array(repeating: [], count: $0.parallelism) }
-        var channelOf: [Int: [Int: [Int: Int]]] = [:]   // edge index -> producer -> consumer -> channel
-        for (edgeIndex, edge) in jobGraph.edges.enumerated() {
-            let producer = jobGraph.vertices[edge.sourceVertex], consumer = jobGraph.vertices[edge.targetVertex]
-            for c in 0..<consumer.parallelism {
-                for p in 0..<producer.parallelism where edge.streamEdge.partitioning.connects(producer: p, consumer: c) {
-                    channelOf[edgeIndex, default: [:]][p, default: [:]][c] = channelInputs[consumer.id][c].count
-                    channelInputs[consumer.id][c].append(edge.streamEdge.inputIndex)
-                }
-            }
-        }
-        var inboxes: [[TaskInbox]] = []
-        for vertex in jobGraph.vertices {
-            inboxes.append((0..<vertex.parallelism).map {
-                TaskInbox(channelCount: channelInputs[vertex.id][$0].count, creditsPerChannel: credits)
-            })
+        let plan = ChannelPlan(jobGraph)
+        let inboxes: [[TaskInbox]] = jobGraph.vertices.map { vertex in
+            (0..<vertex.parallelism).map { TaskInbox(channelCount: plan.inputs[vertex.id][$0].count, creditsPerChannel: credits) }
         }
         var deployments: [TaskDeployment] = []
         for vertex in jobGraph.vertices {
             for subtask in 0..<vertex.parallelism {
                 var targets: [StreamEdgeShape: [ChannelTarget]] = [:]
                 for (edgeIndex, edge) in jobGraph.edges.enumerated() where edge.sourceVertex == vertex.id {
-                    let consumer = jobGraph.vertices[edge.targetVertex]
-                    let channels = channelOf[edgeIndex]?[subtask] ?? [:]
-                    targets[edge.streamEdge] = channels.keys.sorted().compactMap { c in
-                        channels[c].map { ChannelTarget(inbox: inboxes[consumer.id][c], channel: $0) }
+                    targets[edge.streamEdge] = plan.consumers(edge: edgeIndex, producer: subtask).map {
+                        ChannelTarget(inbox: inboxes[edge.targetVertex][$0.consumer], channel: $0.channel)
                     }
                 }
                 deployments.append(TaskDeployment(vertex: vertex, subtaskIndex: subtask, inbox: inboxes[vertex.id][subtask],
-                                                  channelInputs: channelInputs[vertex.id][subtask],
+                                                  channelInputs: plan.inputs[vertex.id][subtask].map(\.input),
                                                   outputTargets: targets))
             }
         }

@@ -19,6 +19,20 @@ public struct CheckpointedOperator: Sendable {
     }
 }
 
+extension CheckpointedOperator {
+    /// Every operator of the job, with its vertex's parallelism.
+    public static func all(in graph: StreamGraph, jobGraph: JobGraph) -> [CheckpointedOperator] {
+        jobGraph.vertices.flatMap { vertex in
+            vertex.operatorIDs.compactMap { id in
+                graph.node(id).map {
+                    CheckpointedOperator(uid: JobGraphGenerator.uid(of: $0.shape), name: $0.shape.name,
+                                         parallelism: vertex.parallelism, maxParallelism: $0.shape.maxParallelism)
+                }
+            }
+        }
+    }
+}
+
 /// Flink's CheckpointCoordinator for one run (attempt) of a job: triggers checkpoint n by
 /// sending a control message to every source task (and to tasks that finished), completes it
 /// when every task acknowledged, writes `_metadata`, keeps `state.checkpoints.num-retained`
@@ -46,7 +60,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     struct State {
-        var inboxes: [ExecutionID: TaskInbox] = [:]
+        var inboxes: [ExecutionID: any TaskControlGateway] = [:]
         var sources: Set<ExecutionID> = []
         var finished: Set<ExecutionID> = []
         var pending: [Int64: Pending] = [:]
@@ -79,7 +93,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     /// Registers the tasks of this run; `sources` are the ones barriers start from.
-    public func register(tasks: [ExecutionID: TaskInbox], sources: Set<ExecutionID>, savepointOnFinish: String?) {
+    public func register(tasks: [ExecutionID: any TaskControlGateway], sources: Set<ExecutionID>, savepointOnFinish: String?) {
         state.withLock {
             $0.inboxes = tasks
             $0.sources = sources
@@ -170,7 +184,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     func triggerCheckpoint(savepointDirectory: String?, isFinal: Bool) {
         let id = ids.next()
         let now = SystemClock.nowMillis()
-        let targets = state.withLock { s -> (CheckpointBarrier, [TaskInbox]) in
+        let targets = state.withLock { s -> (CheckpointBarrier, [any TaskControlGateway]) in
             // A savepoint, or the last checkpoint when it becomes a savepoint, must be
             // self-contained: tasks write canonical state instead of incremental files.
             let barrier = CheckpointBarrier(checkpointID: id, timestamp: now,
@@ -219,7 +233,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     public func taskFinished(_ task: ExecutionID) {
-        let retrigger = state.withLock { s -> [(TaskInbox, CheckpointBarrier)] in
+        let retrigger = state.withLock { s -> [(any TaskControlGateway, CheckpointBarrier)] in
             s.finished.insert(task)
             guard let inbox = s.inboxes[task] else { return [] }
             return s.pending.values.filter { $0.acks[task] == nil }.sorted { $0.barrier.checkpointID < $1.barrier.checkpointID }
@@ -234,7 +248,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     func abort(_ id: Int64, reason: String) {
-        let outcome = state.withLock { s -> (inboxes: [TaskInbox], failures: Int, shared: [StateFileHandle])? in
+        let outcome = state.withLock { s -> (inboxes: [any TaskControlGateway], failures: Int, shared: [StateFileHandle])? in
             guard let p = s.pending.removeValue(forKey: id) else { return nil }
             s.consecutiveFailures += 1
             if let dir = p.savepointDirectory {
@@ -284,7 +298,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
                 result = .failure(CheckpointFailure("\(error)"))
             }
             storage.discardCheckpoint(id)
-            let inboxes = state.withLock { s -> [TaskInbox] in
+            let inboxes = state.withLock { s -> [any TaskControlGateway] in
                 s.savepointResults[dir] = result
                 s.lastCompletedAt = SystemClock.nowMillis()
                 return Array(s.inboxes.values)
@@ -304,7 +318,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let (subsumed, unusedShared) = store.add(id, metadata: metadata, startedAt: p.startedAt)
         for old in subsumed { storage.discardCheckpoint(old) }
         storage.deleteShared(unusedShared)
-        let (inboxes, finalSavepoint) = state.withLock { s -> ([TaskInbox], String?) in
+        let (inboxes, finalSavepoint) = state.withLock { s -> ([any TaskControlGateway], String?) in
             s.consecutiveFailures = 0
             s.lastCompletedAt = SystemClock.nowMillis()
             if p.isFinal { s.finalCompleted = id }

@@ -10,7 +10,7 @@ public protocol UnrecoverableError: Error {}
 extension StateAccessError: UnrecoverableError {}
 
 /// True when `error`, or the error an operator failed with, cannot be fixed by a restart.
-func isUnrecoverable(_ error: any Error) -> Bool {
+public func isUnrecoverable(_ error: any Error) -> Bool {
     if error is UnrecoverableError { return true }
     if let operatorError = error as? OperatorError { return isUnrecoverable(operatorError.underlying) }
     return false

@@ -16,11 +16,18 @@ extension StreamRecord: Sendable where T: Sendable {}
 
 /// An immutable batch of records handed from a producer task to a consumer task. Inside one
 /// process records are not serialized (Flink serializes even there); the batch is the buffer.
-public final class RecordBatch<T: Sendable>: Sendable {
+public final class RecordBatch<T: Sendable>: Sendable, RecordCounting {
     public let records: [StreamRecord<T>]
+
+    public var recordCount: Int { records.count }
 
     @inlinable
     public init(_ records: [StreamRecord<T>]) {
         self.records = records
     }
+}
+
+/// A batch whose record type is erased: its size, for the records-in metric.
+public protocol RecordCounting {
+    var recordCount: Int { get }
 }

@@ -1,22 +1,52 @@
 // The producing side of an edge: partitions records to consumer channels in batches.
 
 import RivuletCore
+import Synchronization
 
-/// One consumer channel: the consumer's inbox and the channel index inside it.
+/// Where a producer's elements for one consumer channel go: the consumer's inbox when it runs
+/// in this process, a network subpartition when it runs on another TaskManager.
+public protocol ChannelSink: AnyObject, Sendable {
+    /// Hands `element` to `channel`, blocking while the channel has no credit. Returns the
+    /// nanoseconds spent blocked; throws when the consumer side was cancelled or lost.
+    func push(_ element: StreamElement, channel: Int) throws -> UInt64
+}
+
+/// One consumer channel: where its elements go and the channel index there.
 public struct ChannelTarget: Sendable {
-    public let inbox: TaskInbox
+    public let sink: any ChannelSink
     public let channel: Int
 
-    public init(inbox: TaskInbox, channel: Int) {
-        self.inbox = inbox
+    public init(sink: any ChannelSink, channel: Int) {
+        self.sink = sink
         self.channel = channel
+    }
+
+    /// A consumer in this process.
+    public init(inbox: TaskInbox, channel: Int) {
+        self.init(sink: inbox, channel: channel)
     }
 }
 
-/// Counts what a task's writers suffered from backpressure (task-thread confined).
-public final class OutputMetrics {
-    @exclusivity(unchecked) public var backPressuredNanos: UInt64 = 0
+/// What a task's writers did: time blocked by backpressure and records sent. Written by the
+/// task's thread, read by metric reporters on other threads.
+public final class OutputMetrics: Sendable {
+    let blockedNanos = Atomic<UInt64>(0)
+    let recordsOut = Atomic<UInt64>(0)
+    let recordsIn = Atomic<UInt64>(0)
     public init() {}
+
+    /// Nanoseconds the task was blocked on output channels without credit.
+    public var backPressuredNanos: UInt64 { blockedNanos.load(ordering: .relaxed) }
+    /// Records the task sent to other tasks.
+    public var recordsSent: UInt64 { recordsOut.load(ordering: .relaxed) }
+    /// Records the task took from its input channels.
+    public var recordsReceived: UInt64 { recordsIn.load(ordering: .relaxed) }
+
+    @usableFromInline func addBlocked(_ nanos: UInt64) {
+        if nanos > 0 { blockedNanos.add(nanos, ordering: .relaxed) }
+    }
+    @usableFromInline func addSent(_ n: Int) { recordsOut.add(UInt64(n), ordering: .relaxed) }
+    @usableFromInline func addReceived(_ n: Int) { recordsIn.add(UInt64(n), ordering: .relaxed) }
 }
 
 /// Type-erased control of a writer, for events and flushing.
@@ -83,7 +113,8 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
         buffers[channel] = []
         buffers[channel].reserveCapacity(batchSize)
         let target = targets[channel]
-        metrics.backPressuredNanos &+= try target.inbox.push(.records(RecordBatch(records)), channel: target.channel)
+        metrics.addSent(records.count)
+        metrics.addBlocked(try target.sink.push(.records(RecordBatch(records)), channel: target.channel))
     }
 
     public func flushAll() throws {
@@ -92,6 +123,6 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
 
     public func broadcastEvent(_ element: StreamElement) throws {
         try flushAll()
-        for target in targets { try target.inbox.push(element, channel: target.channel) }
+        for target in targets { _ = try target.sink.push(element, channel: target.channel) }
     }
 }

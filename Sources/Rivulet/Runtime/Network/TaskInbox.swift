@@ -6,6 +6,7 @@ import RivuletCore
 
 /// Why a blocked producer or consumer stopped waiting.
 public struct TaskCancelledError: Error, CustomStringConvertible, Sendable {
+    public init() {}
     public var description: String { "task was cancelled" }
 }
 
@@ -15,6 +16,12 @@ public enum TaskControl: Sendable {
     case triggerCheckpoint(CheckpointBarrier)
     case checkpointComplete(Int64)
     case checkpointAborted(Int64)
+}
+
+/// Where checkpoint control for one subtask goes: its inbox in this process, or the
+/// TaskManager that runs it.
+public protocol TaskControlGateway: Sendable {
+    func sendControl(_ control: TaskControl)
 }
 
 /// What a task gets when it asks its inbox for work.
@@ -33,7 +40,7 @@ public enum InboxEvent: Sendable {
 ///
 /// Safe to share across threads: every mutable field is read and written only while holding
 /// `condition`, the one lock of this inbox.
-public final class TaskInbox: @unchecked Sendable {
+public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGateway {
     private let condition = NSCondition()
     private var queues: [Deque<StreamElement>]
     private var recordBatches: [Int]
@@ -41,6 +48,10 @@ public final class TaskInbox: @unchecked Sendable {
     /// Channels not read until the current checkpoint aligned (exactly-once barriers).
     private var blocked: [Bool]
     private var cancelled = false
+    /// Why the inbox was cancelled, when it was a failure (a lost network connection).
+    private var failure: (any Error)?
+    /// Called when a record batch of a channel is taken (network channels grant a credit).
+    private var consumedListeners: [(@Sendable () -> Void)?]
     private var nextChannel = 0
     private var waitingForData = false
     private var blockedProducers = 0
@@ -53,6 +64,7 @@ public final class TaskInbox: @unchecked Sendable {
         queues = Array(repeating: Deque(), count: channelCount)
         recordBatches = Array(repeating: 0, count: channelCount)
         blocked = Array(repeating: false, count: channelCount)
+        consumedListeners = Array(repeating: nil, count: channelCount)
         self.creditsPerChannel = max(1, creditsPerChannel)
     }
 
@@ -77,10 +89,39 @@ public final class TaskInbox: @unchecked Sendable {
             }
             recordBatches[channel] += 1
         }
-        if cancelled { throw TaskCancelledError() }
+        if cancelled { throw failure ?? TaskCancelledError() }
         queues[channel].append(element)
         if waitingForData { condition.broadcast() }
         return waited
+    }
+
+    /// Appends an element that arrived from the network without waiting: the credits the
+    /// receiver granted bound how many record batches a network channel can hold.
+    public func offer(_ element: StreamElement, channel: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        if cancelled { return }
+        if element.isRecords { recordBatches[channel] += 1 }
+        queues[channel].append(element)
+        if waitingForData { condition.broadcast() }
+    }
+
+    /// Calls `listener` each time a record batch of `channel` is taken (set before the task runs).
+    public func onConsumed(channel: Int, _ listener: @escaping @Sendable () -> Void) {
+        condition.lock()
+        consumedListeners[channel] = listener
+        condition.unlock()
+    }
+
+    /// Cancels the inbox with a failure: the task's next wait or push throws `error`.
+    public func fail(_ error: any Error) {
+        condition.lock()
+        if !cancelled {
+            cancelled = true
+            failure = error
+        }
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Enqueues a control action to run on the task's thread.
@@ -141,14 +182,14 @@ public final class TaskInbox: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if cancelled { throw TaskCancelledError() }
+            if cancelled { throw failure ?? TaskCancelledError() }
             if let mail = mails.popFirst() { return mail }
             if readData, let event = popElement() { return event }
             waitingForData = true
             if let deadline {
                 if !condition.wait(until: deadline) {
                     waitingForData = false
-                    if cancelled { throw TaskCancelledError() }
+                    if cancelled { throw failure ?? TaskCancelledError() }
                     if let mail = mails.popFirst() { return mail }
                     if readData, let event = popElement() { return event }
                     return .timeout
@@ -164,7 +205,7 @@ public final class TaskInbox: @unchecked Sendable {
     public func poll() throws -> InboxEvent? {
         condition.lock()
         defer { condition.unlock() }
-        if cancelled { throw TaskCancelledError() }
+        if cancelled { throw failure ?? TaskCancelledError() }
         if let mail = mails.popFirst() { return mail }
         return popElement()
     }
@@ -179,6 +220,7 @@ public final class TaskInbox: @unchecked Sendable {
                 if element.isRecords {
                     recordBatches[ch] -= 1
                     if blockedProducers > 0 { condition.broadcast() }
+                    consumedListeners[ch]?()
                 }
                 nextChannel = (ch + 1) % n
                 return .element(channel: ch, element)

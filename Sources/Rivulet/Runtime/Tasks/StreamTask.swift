@@ -10,7 +10,7 @@ public final class StreamTask {
     let deployment: TaskDeployment
     let graph: StreamGraph
     let processingTime: ProcessingTimeService
-    let metrics = OutputMetrics()
+    var metrics: OutputMetrics { deployment.metrics }
     var operators: [OperatorRuntime] = []   // topological order, head first
     /// The context of each operator, in the same order (they snapshot its state).
     var contexts: [OperatorContext] = []
@@ -191,6 +191,7 @@ public final class StreamTask {
                 let input = deployment.channelInputs[channel]
                 switch element {
                 case .records(let batch):
+                    if let counted = batch as? any RecordCounting { metrics.addReceived(counted.recordCount) }
                     try batchInputs[input](batch)
                 case .watermark(let w):
                     if let w = valves[input].inputWatermark(w, channel: localIndex[channel]) { try apply([w], input: input) }

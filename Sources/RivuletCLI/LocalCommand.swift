@@ -1,6 +1,7 @@
 // `rivulet local`: runs a job from the catalog in this process (the MiniCluster).
 
 import ArgumentParser
+import Rivulet
 import Foundation
 
 /// Runs a catalog job in a local MiniCluster.

@@ -1,0 +1,55 @@
+// Options shared by the cluster commands: where the configuration is, overrides, the JobManager.
+
+import ArgumentParser
+import Foundation
+import Rivulet
+import RivuletCluster
+
+/// `--conf DIR`, `-D key=value` and `-m host:port`.
+struct ClusterOptions: ParsableArguments {
+    @Option(name: .customLong("conf"), help: ArgumentHelp("Configuration directory holding rivulet.yaml (default: $RIVULET_CONF_DIR, else ./conf).", valueName: "dir"))
+    var confDirectory: String?
+
+    @Option(name: .customShort("D"), help: "Set a configuration key: -D key=value.")
+    var properties: [String] = []
+
+    @Option(name: [.customShort("m"), .customLong("jobmanager")], help: ArgumentHelp("The JobManager's REST address (default: rest.address and rest.port).", valueName: "host:port"))
+    var jobManager: String?
+
+    var configurationFile: String {
+        let directory = confDirectory ?? ProcessInfo.processInfo.environment["RIVULET_CONF_DIR"] ?? "conf"
+        return (directory as NSString).appendingPathComponent("rivulet.yaml")
+    }
+
+    func overrides() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for property in properties {
+            let (k, v) = try ConfigurationLoader.parseProperty(property)
+            result[k] = v
+        }
+        return result
+    }
+
+    func configuration() throws -> Configuration {
+        try ConfigurationLoader.load(file: configurationFile, overrides: try overrides())
+    }
+
+    /// The REST client of the JobManager.
+    func client() throws -> RestClient {
+        if let jobManager {
+            guard let colon = jobManager.lastIndex(of: ":"), let port = Int(jobManager[jobManager.index(after: colon)...]),
+                  (1...65535).contains(port), colon != jobManager.startIndex else {
+                throw ValidationError("-m expects host:port, got '\(jobManager)'")
+            }
+            return RestClient(host: String(jobManager[..<colon]), port: port)
+        }
+        let c = try configuration()
+        return RestClient(host: c.string("rest.address"), port: c.int("rest.port"))
+    }
+}
+
+/// Prints `error: message` and exits with a failure status.
+func fail(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    return .failure
+}

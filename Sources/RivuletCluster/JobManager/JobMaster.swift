@@ -1,0 +1,513 @@
+// One JobMaster per job: slots, deployment, checkpoint coordination, failover and restarts.
+
+import RivuletRPC
+import Foundation
+import GRPCCore
+import Logging
+import Rivulet
+import RivuletCore
+import Synchronization
+
+/// Runs one job on the cluster's TaskManagers (Flink's JobMaster with its scheduler).
+/// Every run (attempt) gets fresh slots and a fresh checkpoint coordinator; a failed run
+/// restarts from the latest completed checkpoint as the restart strategy allows.
+final class JobMaster: Sendable {
+    let jobID: String
+    let submission: JobSubmission
+    let configuration: [String: String]
+    let built: BuiltJob
+    let resourceManager: ResourceManager
+    let logger: Logger
+    let checkpointConfig: CheckpointConfig
+    let restartStrategy: RestartStrategy
+    let storage: FileSystemCheckpointStorage?
+    let ids = CheckpointIDCounter()
+    let completed: CompletedCheckpoints
+    let slotTimeoutMillis: Int64
+    let heartbeatTimeoutMillis: Int64
+
+    enum Event: Sendable {
+        case taskFinished
+        case failed(String, unrecoverable: Bool)
+        case cancel
+    }
+
+    struct Execution {
+        var status = "CREATED"
+        var resourceID: String?
+        var recordsIn: Int64 = 0
+        var recordsOut: Int64 = 0
+        var backPressuredNanos: Int64 = 0
+        var backPressureRatio = 0.0
+        var sampledAt = ContinuousClock.now
+    }
+
+    struct State {
+        var status = JobStatus.created
+        var attempt = 0
+        var startTime = SystemClock.nowMillis()
+        var endTime: Int64?
+        var exceptions: [String] = []
+        var executions: [ExecutionID: Execution] = [:]
+        var allocations: [SlotAllocation] = []
+        var offered: Set<String> = []
+        var coordinator: CheckpointCoordinator?
+        var events: AsyncStream<Event>.Continuation?
+        var cancelRequested = false
+        var lastSavepoint: String?
+        /// Last heartbeat per TaskManager running a task of the current run.
+        var heartbeats: [String: ContinuousClock.Instant] = [:]
+    }
+    let state = Mutex(State())
+
+    init(jobID: String, submission: JobSubmission, configuration: [String: String], built: BuiltJob,
+         resourceManager: ResourceManager, logger: Logger) throws {
+        self.jobID = jobID
+        self.submission = submission
+        self.configuration = configuration
+        self.built = built
+        self.resourceManager = resourceManager
+        var logger = logger
+        logger[metadataKey: "job"] = "\(jobID.prefix(8))"
+        self.logger = logger
+        let config = built.graph.configuration
+        checkpointConfig = try CheckpointConfig(config)
+        restartStrategy = RestartStrategy(config)
+        completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained)
+        slotTimeoutMillis = config.millis("slot.request.timeout")
+        heartbeatTimeoutMillis = config.millis("heartbeat.timeout")
+        if config.checkpointingEnabled {
+            let s = FileSystemCheckpointStorage(baseDirectory: checkpointConfig.directory, jobID: jobID)
+            try s.initialize()
+            storage = s
+        } else {
+            storage = nil
+        }
+        if let path = submission.savepointPath {
+            let location = try SnapshotLocation.resolve(path)
+            ids.advance(past: location.metadata.checkpointID)
+        }
+    }
+
+    var status: JobStatus { state.withLock { $0.status } }
+    var attempt: Int { state.withLock { $0.attempt } }
+
+    /// Slots one run needs: with slot sharing, the largest vertex parallelism.
+    var slotsNeeded: Int { built.jobGraph.vertices.map(\.parallelism).max() ?? 1 }
+
+    // MARK: The run loop
+
+    /// Runs the job to its end (finished, failed or cancelled).
+    func run() async {
+        var attempt = 0
+        while true {
+            let (stream, continuation) = AsyncStream<Event>.makeStream()
+            let cancelled = state.withLock { s -> Bool in
+                s.attempt = attempt
+                s.events = continuation
+                s.executions = [:]
+                s.offered = []
+                s.heartbeats = [:]
+                if !s.cancelRequested { s.status = attempt == 0 ? .created : .restarting }
+                return s.cancelRequested
+            }
+            if cancelled { return finish(.canceled, nil) }
+            let outcome = await runAttempt(attempt, events: stream)
+            await tearDown(attempt)
+            switch outcome {
+            case .finished:
+                return finish(.finished, nil)
+            case .cancelled:
+                return finish(.canceled, nil)
+            case .failed(let reason, let unrecoverable):
+                state.withLock { $0.exceptions.append(reason) }
+                logger.warning("job '\(built.jobGraph.jobName)' run \(attempt) failed: \(reason)")
+                attempt += 1
+                guard !unrecoverable, let delay = restartStrategy.delayMillis(beforeRestart: attempt) else {
+                    return finish(.failed, reason)
+                }
+                if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
+            }
+        }
+    }
+
+    enum Outcome: Sendable {
+        case finished
+        case cancelled
+        case failed(String, unrecoverable: Bool)
+    }
+
+    func finish(_ status: JobStatus, _ reason: String?) {
+        state.withLock { s in
+            s.status = status
+            s.endTime = SystemClock.nowMillis()
+            s.events?.finish()
+            s.events = nil
+        }
+        logger.info("job '\(built.jobGraph.jobName)' \(jobID) ended: \(status.rawValue)\(reason.map { " (\($0))" } ?? "")")
+    }
+
+    func runAttempt(_ attempt: Int, events: AsyncStream<Event>) async -> Outcome {
+        // 1. Slots.
+        let allocations: [SlotAllocation]
+        do {
+            allocations = try await allocateSlots()
+        } catch {
+            return .failed("\(error)", unrecoverable: false)
+        }
+        if state.withLock({ $0.cancelRequested }) { return .cancelled }
+        // 2. Placement: slot i runs subtask i of every vertex (slot sharing).
+        let placement = built.jobGraph.vertices.map { vertex in (0..<vertex.parallelism).map { allocations[$0].location } }
+        let allocationOf = built.jobGraph.vertices.map { vertex in (0..<vertex.parallelism).map { allocations[$0] } }
+        // 3. What to restore.
+        var restore: RestoreSource?
+        if attempt > 0, let storage, let latest = storage.latestValidCheckpoint(warn: { [logger] in logger.warning("\($0)") }) {
+            restore = RestoreSource(directory: storage.checkpointDirectory(latest.id), strict: false)
+            logger.info("job '\(built.jobGraph.jobName)' restarts (attempt \(attempt)) from checkpoint \(latest.id)")
+        } else if let path = submission.savepointPath {
+            restore = RestoreSource(directory: path, strict: true)
+        }
+        // 4. Checkpoint coordinator.
+        var tasks: [ExecutionID: any TaskControlGateway] = [:]
+        var sources: Set<ExecutionID> = []
+        let coordinatorRef = CoordinatorReference()
+        for vertex in built.jobGraph.vertices {
+            for subtask in 0..<vertex.parallelism {
+                let id = ExecutionID(vertex: vertex.id, subtask: subtask)
+                let allocation = allocationOf[vertex.id][subtask]
+                guard let gateway = resourceManager.gateway(allocation.resourceID) else {
+                    return .failed("TaskManager \(allocation.resourceID) was lost before deployment", unrecoverable: false)
+                }
+                tasks[id] = RemoteTaskControl(gateway: gateway, session: resourceManager.leaderSessionID, jobID: jobID,
+                                              attempt: attempt, execution: id, coordinator: coordinatorRef)
+                if !built.jobGraph.edges.contains(where: { $0.targetVertex == vertex.id }) { sources.insert(id) }
+            }
+        }
+        if let storage {
+            let coordinator = CheckpointCoordinator(
+                storage: storage, config: checkpointConfig, jobName: built.jobGraph.jobName,
+                operators: CheckpointedOperator.all(in: built.graph, jobGraph: built.jobGraph), ids: ids, store: completed,
+                failJob: { [weak self] reason in self?.post(.failed("checkpoint coordinator: \(reason)", unrecoverable: false), attempt: attempt) },
+                log: { [logger] in logger.info("\($0)") })
+            coordinatorRef.set(coordinator)
+            coordinator.register(tasks: tasks, sources: sources, savepointOnFinish: nil)
+            state.withLock { $0.coordinator = coordinator }
+        }
+        // 5. Deploy.
+        state.withLock { s in
+            for vertex in built.jobGraph.vertices {
+                for subtask in 0..<vertex.parallelism {
+                    s.executions[ExecutionID(vertex: vertex.id, subtask: subtask)] =
+                        Execution(status: "DEPLOYING", resourceID: allocationOf[vertex.id][subtask].resourceID)
+                }
+            }
+            s.status = .running
+        }
+        for vertex in built.jobGraph.vertices {
+            for subtask in 0..<vertex.parallelism {
+                let allocation = allocationOf[vertex.id][subtask]
+                let range = KeyGroupRangeAssignment.range(maxParallelism: vertex.maxParallelism, parallelism: vertex.parallelism,
+                                                          operatorIndex: subtask)
+                let descriptor = TaskDescriptor(
+                    jobID: jobID, jobName: submission.job, arguments: submission.arguments ?? [], configuration: configuration,
+                    fingerprint: built.jobGraph.fingerprint, attempt: attempt, vertex: vertex.id, subtask: subtask,
+                    keyGroups: [range.startKeyGroup, range.endKeyGroup], placement: placement, restore: restore,
+                    checkpointDirectory: storage == nil ? "" : checkpointConfig.directory)
+                guard let gateway = resourceManager.gateway(allocation.resourceID) else {
+                    return .failed("TaskManager \(allocation.resourceID) was lost during deployment", unrecoverable: false)
+                }
+                var request = Rivulet_Control_SubmitTaskRequest()
+                request.leaderSessionID = resourceManager.leaderSessionID
+                request.allocationID = allocation.allocationID
+                request.execution = Rivulet_Control_ExecutionRef(jobID: jobID, attempt: attempt, vertex: vertex.id, subtask: subtask)
+                do {
+                    request.descriptor = try descriptor.encoded()
+                    _ = try await gateway.endpoint.taskExecutor.submitTask(request, options: gateway.options)
+                } catch {
+                    let unrecoverable = (error as? RPCError)?.code == .invalidArgument
+                    return .failed("deploying \(vertex.name) (\(subtask + 1)/\(vertex.parallelism)) to TaskManager \(allocation.resourceID) failed: \(TaskExecutor.describe(error))",
+                                   unrecoverable: unrecoverable)
+                }
+            }
+        }
+        state.withLock { s in for id in s.executions.keys where s.executions[id]?.status == "DEPLOYING" { s.executions[id]?.status = "INITIALIZING" } }
+        state.withLock { $0.coordinator }?.start()
+        // 6. Wait for the run's end.
+        let total = built.jobGraph.taskCount
+        var finished = 0
+        for await event in events {
+            switch event {
+            case .taskFinished:
+                finished += 1
+                if finished == total { return .finished }
+            case .failed(let reason, let unrecoverable):
+                return .failed(reason, unrecoverable: unrecoverable)
+            case .cancel:
+                return .cancelled
+            }
+        }
+        return .cancelled
+    }
+
+    /// Asks the ResourceManager for slots until enough are free or the slot timeout passes,
+    /// then waits for the TaskManagers to offer them.
+    func allocateSlots() async throws -> [SlotAllocation] {
+        let needed = slotsNeeded
+        let deadline = ContinuousClock.now + .milliseconds(slotTimeoutMillis)
+        var warned = false
+        while true {
+            if state.withLock({ $0.cancelRequested }) { throw ClusterError("the job was cancelled") }
+            if let granted = await resourceManager.allocate(jobID: jobID, count: needed) {
+                state.withLock { $0.allocations = granted }
+                let offerDeadline = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < offerDeadline {
+                    let offered = state.withLock { s in granted.allSatisfy { s.offered.contains($0.allocationID) } }
+                    if offered { return granted }
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                throw ClusterError("the TaskManagers did not offer the \(needed) allocated slots within 10 s")
+            }
+            if ContinuousClock.now >= deadline {
+                throw ClusterError("could not get \(needed) slots within \(slotTimeoutMillis) ms (the cluster has \(resourceManager.totalSlots) slots; raise taskmanager.numberOfTaskSlots, start more TaskManagers or lower the parallelism)")
+            }
+            if !warned {
+                logger.info("waiting for \(needed) free slots (the cluster has \(resourceManager.totalSlots))")
+                warned = true
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Ends a run: stops its coordinator, cancels its tasks, waits briefly for them to end,
+    /// and frees its slots.
+    func tearDown(_ attempt: Int) async {
+        let (coordinator, allocations, running) = state.withLock { s -> (CheckpointCoordinator?, [SlotAllocation], [ExecutionID: Execution]) in
+            let c = s.coordinator
+            s.coordinator = nil
+            let a = s.allocations
+            s.allocations = []
+            return (c, a, s.executions.filter { !["FINISHED", "CANCELED", "FAILED"].contains($0.value.status) })
+        }
+        coordinator?.stop()
+        for (id, execution) in running {
+            guard let resourceID = execution.resourceID, let gateway = resourceManager.gateway(resourceID) else { continue }
+            var request = Rivulet_Control_TaskRequest()
+            request.leaderSessionID = resourceManager.leaderSessionID
+            request.execution = Rivulet_Control_ExecutionRef(jobID: jobID, attempt: attempt, vertex: id.vertex, subtask: id.subtask)
+            let prepared = request
+            gateway.send("cancelling \(id)") { client, options in _ = try await client.cancelTask(prepared, options: options) }
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let waiting = state.withLock { s in
+                s.executions.contains { id, e in
+                    !["FINISHED", "CANCELED", "FAILED"].contains(e.status) && e.resourceID.map(resourceManager.isRegistered) == true
+                }
+            }
+            if !waiting { break }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        await resourceManager.free(allocations, reason: "run \(attempt) of job \(jobID) ended")
+    }
+
+    func post(_ event: Event, attempt: Int) {
+        state.withLock { s in
+            guard s.attempt == attempt else { return }
+            s.events?.yield(event)
+        }
+    }
+
+    // MARK: From TaskManagers
+
+    func offer(_ allocations: [String]) -> [String] {
+        // The ResourceManager records an allocation before it asks the TaskManager, so an
+        // offer may arrive before `allocate` returns: accept what the ResourceManager gave us.
+        let expected = resourceManager.allocations(of: jobID)
+        return state.withLock { s in
+            let accepted = allocations.filter { expected.contains($0) }
+            s.offered.formUnion(accepted)
+            return accepted
+        }
+    }
+
+    func taskStateChanged(_ update: Rivulet_Control_TaskExecutionState) {
+        let ref = update.execution
+        let attempt = Int(ref.attempt)
+        let id = ExecutionID(vertex: Int(ref.vertex), subtask: Int(ref.subtask))
+        let name: String
+        switch update.state {
+        case .running: name = "RUNNING"
+        case .finished: name = "FINISHED"
+        case .canceled: name = "CANCELED"
+        case .failed: name = "FAILED"
+        case .deploying: name = "DEPLOYING"
+        case .initializing: name = "INITIALIZING"
+        default: name = "UNKNOWN"
+        }
+        let current = state.withLock { s -> Bool in
+            guard s.attempt == attempt, s.executions[id] != nil else { return false }
+            s.executions[id]?.status = name
+            if update.hasMetrics { apply(update.metrics, to: &s, id: id) }
+            return true
+        }
+        guard current else { return }
+        switch update.state {
+        case .finished: post(.taskFinished, attempt: attempt)
+        case .failed: post(.failed(update.error, unrecoverable: update.unrecoverable), attempt: attempt)
+        case .canceled: post(.failed("task \(id) was cancelled on TaskManager \(update.resourceID)", unrecoverable: false), attempt: attempt)
+        default: break
+        }
+    }
+
+    private func apply(_ metrics: Rivulet_Control_TaskMetrics, to s: inout State, id: ExecutionID) {
+        guard var e = s.executions[id] else { return }
+        let now = ContinuousClock.now
+        let elapsed = now - e.sampledAt
+        let elapsedNanos = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        if elapsedNanos > 0 {
+            e.backPressureRatio = min(1, max(0, Double(metrics.backPressuredNanos - e.backPressuredNanos) / elapsedNanos))
+        }
+        e.recordsIn = metrics.recordsIn
+        e.recordsOut = metrics.recordsOut
+        e.backPressuredNanos = metrics.backPressuredNanos
+        e.sampledAt = now
+        s.executions[id] = e
+    }
+
+    func heartbeat(resourceID: String, tasks: [Rivulet_Control_TaskMetrics]) -> Bool {
+        state.withLock { s in
+            s.heartbeats[resourceID] = .now
+            for m in tasks where Int(m.execution.attempt) == s.attempt {
+                apply(m, to: &s, id: ExecutionID(vertex: Int(m.execution.vertex), subtask: Int(m.execution.subtask)))
+            }
+            return s.executions.values.contains { $0.resourceID == resourceID }
+        }
+    }
+
+    func taskManagerLost(_ resourceID: String, reason: String) {
+        let (affected, attempt) = state.withLock { s in
+            (s.executions.values.contains { $0.resourceID == resourceID && !["FINISHED", "CANCELED", "FAILED"].contains($0.status) }, s.attempt)
+        }
+        if affected { post(.failed(reason, unrecoverable: false), attempt: attempt) }
+    }
+
+    func coordinator(attempt: Int) -> CheckpointCoordinator? {
+        state.withLock { $0.attempt == attempt ? $0.coordinator : nil }
+    }
+
+    // MARK: From clients
+
+    func cancel() {
+        let attempt = state.withLock { s -> Int in
+            s.cancelRequested = true
+            if !s.status.isTerminal { s.status = .cancelling }
+            return s.attempt
+        }
+        post(.cancel, attempt: attempt)
+    }
+
+    /// Takes a savepoint of the running job into `directory`.
+    func triggerSavepoint(into directory: String) async throws -> String {
+        guard let coordinator = state.withLock({ $0.status == .running ? $0.coordinator : nil }) else {
+            throw ClusterError("job \(jobID) is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir), so it cannot take a savepoint")
+        }
+        let path = try await runBlocking { try coordinator.triggerSavepoint(into: directory) }
+        state.withLock { $0.lastSavepoint = path }
+        return path
+    }
+
+    /// Takes a savepoint, then stops the job.
+    func stop(savepointDirectory: String) async throws -> String {
+        let path = try await triggerSavepoint(into: savepointDirectory)
+        cancel()
+        return path
+    }
+
+    // MARK: Views
+
+    func detail(full: Bool) -> JobDetail {
+        state.withLock { s in
+            var detail = JobDetail(id: jobID, name: submission.job, status: s.status, attempt: s.attempt, startTime: s.startTime,
+                                   endTime: s.endTime, durationMillis: (s.endTime ?? SystemClock.nowMillis()) - s.startTime,
+                                   arguments: submission.arguments ?? [])
+            guard full else { return detail }
+            detail.exceptions = s.exceptions
+            detail.lastSavepoint = s.lastSavepoint
+            detail.checkpoints = completed.stats.map {
+                CheckpointDetail(id: $0.checkpointID, durationMillis: $0.durationMillis, stateBytes: $0.stateBytes, uploadedBytes: $0.uploadedBytes)
+            }
+            detail.vertices = built.jobGraph.vertices.map { vertex in
+                let subtasks = (0..<vertex.parallelism).map { i -> SubtaskDetail in
+                    let e = s.executions[ExecutionID(vertex: vertex.id, subtask: i)] ?? Execution()
+                    return SubtaskDetail(subtask: i, status: e.status, taskManager: e.resourceID, recordsIn: e.recordsIn,
+                                         recordsOut: e.recordsOut, backPressuredMillis: e.backPressuredNanos / 1_000_000,
+                                         backPressureRatio: e.backPressureRatio)
+                }
+                let ratio = subtasks.map(\.backPressureRatio).max() ?? 0
+                let statuses = Set(subtasks.map(\.status))
+                return VertexDetail(id: vertex.id, name: vertex.name, parallelism: vertex.parallelism,
+                                    status: statuses.count == 1 ? statuses.first ?? "CREATED" : "MIXED",
+                                    recordsIn: subtasks.reduce(0) { $0 + $1.recordsIn },
+                                    recordsOut: subtasks.reduce(0) { $0 + $1.recordsOut },
+                                    backPressure: ratio <= 0.1 ? "ok" : ratio <= 0.5 ? "low" : "high",
+                                    backPressureRatio: ratio, subtasks: subtasks)
+            }
+            return detail
+        }
+    }
+}
+
+/// Lets the remote task gateways of a run ask its coordinator whether a checkpoint is the
+/// job's final one, without a reference cycle at creation time.
+final class CoordinatorReference: Sendable {
+    private let coordinator = Mutex<CheckpointCoordinator?>(nil)
+    func set(_ c: CheckpointCoordinator) { coordinator.withLock { $0 = c } }
+    func completesJob(_ id: Int64) -> Bool { coordinator.withLock { $0?.completesJob(id) ?? false } }
+}
+
+/// Checkpoint control for one subtask on a TaskManager, sent in order over RPC.
+struct RemoteTaskControl: TaskControlGateway {
+    let gateway: TaskManagerGateway
+    let session: String
+    let jobID: String
+    let attempt: Int
+    let execution: ExecutionID
+    let coordinator: CoordinatorReference
+
+    func sendControl(_ control: TaskControl) {
+        var request = Rivulet_Control_CheckpointRequest()
+        request.leaderSessionID = session
+        request.jobID = jobID
+        request.attempt = Int32(attempt)
+        request.executions = [Rivulet_Control_ExecutionRef(jobID: jobID, attempt: attempt, vertex: execution.vertex, subtask: execution.subtask)]
+        let base = request
+        switch control {
+        case .triggerCheckpoint(let barrier):
+            var request = base
+            request.checkpointID = barrier.checkpointID
+            request.timestamp = barrier.timestamp
+            request.isSavepoint = barrier.isSavepoint
+            let prepared = request
+            gateway.send("triggering checkpoint \(barrier.checkpointID)") { c, o in _ = try await c.triggerCheckpoint(prepared, options: o) }
+        case .checkpointComplete(let id):
+            var request = base
+            request.checkpointID = id
+            request.completesJob = coordinator.completesJob(id)
+            let prepared = request
+            gateway.send("notifying checkpoint \(id) complete") { c, o in _ = try await c.notifyCheckpointComplete(prepared, options: o) }
+        case .checkpointAborted(let id):
+            var request = base
+            request.checkpointID = id
+            let prepared = request
+            gateway.send("notifying checkpoint \(id) aborted") { c, o in _ = try await c.notifyCheckpointAborted(prepared, options: o) }
+        }
+    }
+}
+
+/// Runs blocking work on its own thread (never on Swift's cooperative pool).
+func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
+    }
+}

@@ -1,0 +1,69 @@
+// `rivulet taskmanager`: a TaskExecutor with its RPC server and data plane.
+
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import Logging
+import Rivulet
+import RivuletNetwork
+import ServiceLifecycle
+
+/// The TaskManager process: binds its data plane and RPC server, registers with the
+/// JobManager and runs what it is given. Stops gracefully on SIGTERM and SIGINT: its tasks
+/// are cancelled and its slots freed.
+public struct TaskManagerProcess: Sendable {
+    let configuration: Configuration
+    let catalog: JobCatalog
+    let logger: Logger
+
+    public init(configuration: Configuration, catalog: JobCatalog, logger: Logger = Logger(label: "rivulet.taskmanager")) {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let settings = TaskManagerSettings(configuration)
+        let dataPlane = try await DataPlane.start(host: settings.bindHost, port: settings.dataPort)
+        let executor = try TaskExecutor(settings: settings, catalog: catalog, dataPlane: dataPlane, logger: logger)
+        let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: settings.bindHost, port: settings.rpcPort), transportSecurity: .plaintext)
+        let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])
+        let service = TaskExecutorProcessService(executor: executor, server: server, transport: transport, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger))
+        defer { executor.shutdown() }
+        try await group.run()
+        await dataPlane.shutdown()
+        logger.info("TaskManager \(executor.resourceID) stopped")
+    }
+}
+
+/// Serves the TaskExecutorGateway and, once it is bound, registers with the JobManager.
+struct TaskExecutorProcessService: Service {
+    let executor: TaskExecutor
+    let server: GRPCServer<HTTP2ServerTransport.Posix>
+    let transport: HTTP2ServerTransport.Posix
+    let logger: Logger
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await server.serve() }
+                guard let port = try await transport.listeningAddress.ipv4?.port else {
+                    throw ClusterError("the TaskManager's RPC server is not listening on an IPv4 address")
+                }
+                executor.rpcPort.store(port, ordering: .relaxed)
+                logger.info("TaskManager \(executor.resourceID): RPC on port \(port), data on port \(executor.dataPlane.port), \(executor.settings.slots) slots")
+                group.addTask {
+                    await cancelWhenGracefulShutdown { await executor.runRegistration() }
+                }
+            }
+        } onGracefulShutdown: {
+            executor.shutdown()
+            server.beginGracefulShutdown()
+        }
+    }
+}

@@ -1,0 +1,207 @@
+// The JobManager's REST API (JSON under /v1) and Prometheus metrics, served by Hummingbird.
+
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Rivulet
+
+/// Builds the REST application of a JobManager.
+public enum RestServer {
+    /// Answer of a refused request: `{"error": message}` with a 4xx or 5xx status.
+    struct ErrorBody: Codable { let error: String }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ status: Int, _ message: String) -> Response {
+        json(ErrorBody(error: message), status: HTTPResponse.Status(code: status))
+    }
+
+    /// Runs `body`, turning refusals into 4xx answers with a message.
+    static func answer(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let e as DispatcherError {
+            return error(e.status, e.description)
+        } catch let e as RequestError {
+            return error(e.status, e.message)
+        } catch let e as DecodingError {
+            return error(400, "malformed JSON body: \(describe(e))")
+        } catch let e as HTTPError {
+            return error(Int(e.status.code), e.body ?? "\(e.status.reasonPhrase)")
+        } catch {
+            return Self.error(500, "\(error)")
+        }
+    }
+
+    struct RequestError: Error {
+        let status: Int
+        let message: String
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let c): return c.debugDescription
+        case .keyNotFound(let key, _): return "missing field '\(key.stringValue)'"
+        case .typeMismatch(_, let c): return "wrong type at '\(c.codingPath.map(\.stringValue).joined(separator: "."))': \(c.debugDescription)"
+        case .valueNotFound(_, let c): return "missing value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    /// Reads a JSON body of at most `limit` bytes.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw RequestError(status: 413, message: "request body exceeds the limit of \(limit) bytes (rest.server.max-content-length)")
+        }
+        guard buffer.readableBytes > 0 else { throw RequestError(status: 400, message: "the request needs a JSON body") }
+        return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+    }
+
+    struct Overview: Codable {
+        let taskManagers: Int
+        let slotsTotal: Int
+        let slotsAvailable: Int
+        let jobsRunning: Int
+        let jobsFinished: Int
+        let jobsCancelled: Int
+        let jobsFailed: Int
+        let leaderSessionID: String
+    }
+    struct Submitted: Codable { let jobID: String }
+    struct SavepointRequest: Codable { let directory: String }
+    struct SavepointAnswer: Codable { let path: String }
+    struct Jobs: Codable { let jobs: [JobDetail] }
+    struct TaskManagers: Codable { let taskManagers: [TaskManagerSummary] }
+    struct Catalog: Codable {
+        struct Entry: Codable { let name: String; let summary: String }
+        let jobs: [Entry]
+    }
+
+    /// The router of every endpoint.
+    static func router(dispatcher: Dispatcher, maxBodyBytes: Int) -> Router<BasicRequestContext> {
+        let router = Router()
+        let rm = dispatcher.resourceManager
+        router.get("/v1/overview") { _, _ in
+            await answer {
+                let jobs = dispatcher.jobs.map(\.status)
+                let tms = rm.summaries
+                return json(Overview(taskManagers: tms.count, slotsTotal: tms.reduce(0) { $0 + $1.slots },
+                                     slotsAvailable: tms.reduce(0) { $0 + $1.freeSlots },
+                                     jobsRunning: jobs.filter { !$0.isTerminal }.count, jobsFinished: jobs.filter { $0 == .finished }.count,
+                                     jobsCancelled: jobs.filter { $0 == .canceled }.count, jobsFailed: jobs.filter { $0 == .failed }.count,
+                                     leaderSessionID: rm.leaderSessionID))
+            }
+        }
+        router.get("/v1/catalog") { _, _ in
+            await answer { json(Catalog(jobs: dispatcher.catalog.jobs.map { .init(name: $0.name, summary: $0.summary) })) }
+        }
+        router.get("/v1/jobs") { _, _ in
+            await answer { json(Jobs(jobs: dispatcher.jobs.map { $0.detail(full: false) })) }
+        }
+        router.post("/v1/jobs") { request, _ in
+            await answer {
+                let submission = try await decode(JobSubmission.self, from: request, limit: maxBodyBytes)
+                return json(Submitted(jobID: try dispatcher.submit(submission)), status: .accepted)
+            }
+        }
+        router.get("/v1/jobs/:id") { _, context in
+            await answer { json(try dispatcher.job(try context.parameters.require("id")).detail(full: true)) }
+        }
+        router.get("/v1/jobs/:id/checkpoints") { _, context in
+            await answer { json(try dispatcher.job(try context.parameters.require("id")).detail(full: true).checkpoints ?? []) }
+        }
+        router.post("/v1/jobs/:id/cancel") { _, context in
+            await answer {
+                let job = try dispatcher.job(try context.parameters.require("id"))
+                guard !job.status.isTerminal else { throw RequestError(status: 409, message: "job \(job.jobID) already ended (\(job.status.rawValue))") }
+                job.cancel()
+                return json(job.detail(full: false), status: .accepted)
+            }
+        }
+        router.post("/v1/jobs/:id/savepoints") { request, context in
+            await answer {
+                let job = try dispatcher.job(try context.parameters.require("id"))
+                let body = try await decode(SavepointRequest.self, from: request, limit: maxBodyBytes)
+                do {
+                    return json(SavepointAnswer(path: try await job.triggerSavepoint(into: body.directory)))
+                } catch let e as ClusterError {
+                    throw RequestError(status: 409, message: e.description)
+                }
+            }
+        }
+        router.post("/v1/jobs/:id/stop") { request, context in
+            await answer {
+                let job = try dispatcher.job(try context.parameters.require("id"))
+                let body = try await decode(SavepointRequest.self, from: request, limit: maxBodyBytes)
+                do {
+                    return json(SavepointAnswer(path: try await job.stop(savepointDirectory: body.directory)))
+                } catch let e as ClusterError {
+                    throw RequestError(status: 409, message: e.description)
+                }
+            }
+        }
+        router.get("/v1/taskmanagers") { _, _ in
+            await answer { json(TaskManagers(taskManagers: rm.summaries)) }
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(dispatcher: dispatcher))))
+        }
+        return router
+    }
+}
+
+/// The Prometheus text exposition of the JobManager's metrics.
+enum PrometheusText {
+    static func render(dispatcher: Dispatcher) -> String {
+        let tms = dispatcher.resourceManager.summaries
+        let jobs = dispatcher.jobs
+        var out = ""
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (labels, value) in samples {
+                let v = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+                out += "\(name)\(labels.isEmpty ? "" : "{\(labels)}") \(v)\n"
+            }
+        }
+        metric("rivulet_taskmanagers", "gauge", "Registered TaskManagers.", [("", Double(tms.count))])
+        metric("rivulet_slots_total", "gauge", "Task slots of all TaskManagers.", [("", Double(tms.reduce(0) { $0 + $1.slots }))])
+        metric("rivulet_slots_available", "gauge", "Free task slots.", [("", Double(tms.reduce(0) { $0 + $1.freeSlots }))])
+        var running = 0.0
+        var vertexIn: [(String, Double)] = [], vertexOut: [(String, Double)] = [], pressure: [(String, Double)] = [], restarts: [(String, Double)] = []
+        var checkpoints: [(String, Double)] = []
+        for job in jobs {
+            let detail = job.detail(full: true)
+            if !detail.status.isTerminal { running += 1 }
+            let jobLabel = "job_id=\"\(detail.id)\",job_name=\"\(escape(detail.name))\""
+            restarts.append((jobLabel, Double(detail.attempt)))
+            checkpoints.append((jobLabel, Double(detail.checkpoints?.count ?? 0)))
+            for v in detail.vertices ?? [] {
+                let labels = "\(jobLabel),vertex=\"\(escape(v.name))\""
+                vertexIn.append((labels, Double(v.recordsIn)))
+                vertexOut.append((labels, Double(v.recordsOut)))
+                pressure.append((labels, v.backPressureRatio))
+            }
+        }
+        metric("rivulet_jobs_running", "gauge", "Jobs not yet ended.", [("", running)])
+        metric("rivulet_job_restarts", "gauge", "Restarts of each job.", restarts)
+        metric("rivulet_job_completed_checkpoints", "gauge", "Completed checkpoints of each job.", checkpoints)
+        metric("rivulet_vertex_records_in", "gauge", "Records each vertex received in the current run.", vertexIn)
+        metric("rivulet_vertex_records_out", "gauge", "Records each vertex sent in the current run.", vertexOut)
+        metric("rivulet_vertex_backpressure_ratio", "gauge", "Largest share of time a subtask of the vertex was blocked on output buffers.", pressure)
+        return out
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

@@ -1,0 +1,94 @@
+// Clients of the control plane: one gRPC connection per remote address, calls with deadlines.
+
+import RivuletRPC
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import Synchronization
+
+/// A control-plane failure, named so logs and REST answers say what went wrong.
+public struct ClusterError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The gRPC client of one remote process (`host:port`), opened on first use and kept.
+public final class RPCEndpoint: Sendable {
+    public typealias Transport = HTTP2ClientTransport.Posix
+    public let host: String
+    public let port: Int
+    let client: GRPCClient<Transport>
+    private let runner: Mutex<Task<Void, Never>?>
+
+    public init(host: String, port: Int) throws {
+        self.host = host
+        self.port = port
+        let transport = try HTTP2ClientTransport.Posix(
+            target: .ipv4(address: host == "localhost" ? "127.0.0.1" : host, port: port),
+            transportSecurity: .plaintext)
+        let client = GRPCClient(transport: transport)
+        self.client = client
+        runner = Mutex(Task { try? await client.runConnections() })
+    }
+
+    public var address: String { "\(host):\(port)" }
+
+    public var resourceManager: Rivulet_Control_ResourceManagerGateway.Client<Transport> { .init(wrapping: client) }
+    public var jobMaster: Rivulet_Control_JobMasterGateway.Client<Transport> { .init(wrapping: client) }
+    public var taskExecutor: Rivulet_Control_TaskExecutorGateway.Client<Transport> { .init(wrapping: client) }
+
+    /// Call options with the deadline every call must have.
+    public static func options(timeoutMillis: Int64) -> CallOptions {
+        var options = CallOptions.defaults
+        options.timeout = .milliseconds(timeoutMillis)
+        return options
+    }
+
+    /// Closes the connection once in-flight calls finish.
+    public func close() {
+        client.beginGracefulShutdown()
+        _ = runner.withLock { $0 }
+    }
+}
+
+/// Runs calls to one peer one after another, in the order they were queued, off the caller's
+/// thread: task threads report state changes and checkpoint acknowledgements through it
+/// without blocking, and the peer sees them in order.
+public final class SerialCallQueue: Sendable {
+    private let continuation: AsyncStream<@Sendable () async -> Void>.Continuation
+    private let worker: Task<Void, Never>
+
+    public init() {
+        let (stream, continuation) = AsyncStream<@Sendable () async -> Void>.makeStream()
+        self.continuation = continuation
+        worker = Task {
+            for await call in stream { await call() }
+        }
+    }
+
+    /// Queues `call`; returns at once.
+    public func enqueue(_ call: @escaping @Sendable () async -> Void) {
+        continuation.yield(call)
+    }
+
+    /// Stops after the queued calls.
+    public func finish() {
+        continuation.finish()
+    }
+}
+
+extension Rivulet_Control_ExecutionRef {
+    init(jobID: String, attempt: Int, vertex: Int, subtask: Int) {
+        self.init()
+        self.jobID = jobID
+        self.attempt = Int32(attempt)
+        self.vertex = Int32(vertex)
+        self.subtask = Int32(subtask)
+    }
+}
+
+/// A fencing failure: the caller's leader session id is not the one this process follows.
+func fencingError(_ received: String, expected: String?) -> RPCError {
+    RPCError(code: .failedPrecondition,
+             message: "leader session id \(received.isEmpty ? "(none)" : received) is not the current one (\(expected ?? "not registered"))")
+}

@@ -1,0 +1,82 @@
+// The TaskManager's side of the checkpoint protocol: tasks write their state to the shared
+// checkpoint directory themselves and report the handles to the JobMaster over RPC.
+
+import RivuletRPC
+import Foundation
+import Rivulet
+import RivuletCore
+import Synchronization
+
+/// Forwards a run's checkpoint acknowledgements, declines and finished-input notices to its
+/// JobMaster, in order, without blocking task threads.
+final class RemoteCheckpointResponder: CheckpointResponder {
+    let storage: FileSystemCheckpointStorage
+    let jobID: String
+    let attempt: Int
+    let connection: JobManagerConnection
+    /// The job's final checkpoint, once the JobMaster reported it complete.
+    private let finalCompleted = Mutex<Int64?>(nil)
+
+    init(storage: FileSystemCheckpointStorage, jobID: String, attempt: Int, connection: JobManagerConnection) {
+        self.storage = storage
+        self.jobID = jobID
+        self.attempt = attempt
+        self.connection = connection
+    }
+
+    func ref(_ task: ExecutionID) -> Rivulet_Control_ExecutionRef {
+        Rivulet_Control_ExecutionRef(jobID: jobID, attempt: attempt, vertex: task.vertex, subtask: task.subtask)
+    }
+
+    func acknowledge(checkpointID: Int64, task: ExecutionID, states: [String: SubtaskStateHandle]) {
+        var request = Rivulet_Control_AcknowledgeCheckpointRequest()
+        request.execution = ref(task)
+        request.checkpointID = checkpointID
+        do {
+            request.stateHandles = Data(try encodeCodable(states))
+        } catch {
+            decline(checkpointID: checkpointID, task: task, reason: "cannot encode state handles: \(error)")
+            return
+        }
+        let prepared = request
+        connection.send { endpoint, session, options in
+            var request = prepared
+            request.leaderSessionID = session
+            _ = try await endpoint.jobMaster.acknowledgeCheckpoint(request, options: options)
+        }
+    }
+
+    func decline(checkpointID: Int64, task: ExecutionID, reason: String) {
+        var request = Rivulet_Control_DeclineCheckpointRequest()
+        request.execution = ref(task)
+        request.checkpointID = checkpointID
+        request.reason = reason
+        let prepared = request
+        connection.send { endpoint, session, options in
+            var request = prepared
+            request.leaderSessionID = session
+            _ = try await endpoint.jobMaster.declineCheckpoint(request, options: options)
+        }
+    }
+
+    func taskFinished(_ task: ExecutionID) {
+        var request = Rivulet_Control_TaskFinishedInputRequest()
+        request.execution = ref(task)
+        let prepared = request
+        connection.send { endpoint, session, options in
+            var request = prepared
+            request.leaderSessionID = session
+            _ = try await endpoint.jobMaster.taskFinishedInput(request, options: options)
+        }
+    }
+
+    func completesJob(_ checkpointID: Int64) -> Bool {
+        finalCompleted.withLock { final in final.map { checkpointID >= $0 } ?? false }
+    }
+
+    /// The JobMaster reported checkpoint `id` complete; `completesJob` when it is the final one.
+    func completed(_ id: Int64, completesJob: Bool) {
+        guard completesJob else { return }
+        finalCompleted.withLock { $0 = min($0 ?? id, id) }
+    }
+}

@@ -1,0 +1,372 @@
+// The TaskManager's TaskExecutor: slots, deployed subtasks, registration and heartbeats.
+
+import RivuletRPC
+import Foundation
+import GRPCCore
+import Logging
+import Rivulet
+import RivuletCore
+import RivuletNetwork
+import Synchronization
+
+/// Settings of a TaskManager process, read from the configuration.
+public struct TaskManagerSettings: Sendable {
+    public var host: String
+    public var bindHost: String
+    public var rpcPort: Int
+    public var dataPort: Int
+    public var slots: Int
+    public var resourceID: String
+    public var jobManagerHost: String
+    public var jobManagerPort: Int
+    public var heartbeatIntervalMillis: Int64
+    public var heartbeatTimeoutMillis: Int64
+    public var registrationInitialBackoffMillis: Int64
+    public var registrationMaxBackoffMillis: Int64
+    public var rpcTimeoutMillis: Int64
+
+    public init(_ configuration: Configuration) {
+        host = configuration.string("taskmanager.host")
+        bindHost = configuration.string("taskmanager.bind-host")
+        rpcPort = configuration.int("taskmanager.rpc.port")
+        dataPort = configuration.int("taskmanager.data.port")
+        slots = configuration.int("taskmanager.numberOfTaskSlots")
+        resourceID = configuration.string("taskmanager.resource-id")
+        jobManagerHost = configuration.string("jobmanager.rpc.address")
+        jobManagerPort = configuration.int("jobmanager.rpc.port")
+        heartbeatIntervalMillis = configuration.millis("heartbeat.interval")
+        heartbeatTimeoutMillis = configuration.millis("heartbeat.timeout")
+        registrationInitialBackoffMillis = max(1, configuration.millis("cluster.registration.initial-timeout"))
+        registrationMaxBackoffMillis = max(1, configuration.millis("cluster.registration.max-timeout"))
+        rpcTimeoutMillis = max(1, configuration.millis("rpc.timeout"))
+    }
+}
+
+/// Runs subtasks in slots on behalf of JobMasters (Flink's TaskExecutor).
+public final class TaskExecutor: Sendable {
+    public let settings: TaskManagerSettings
+    public let resourceID: String
+    let catalog: JobCatalog
+    let dataPlane: DataPlane
+    let connection: JobManagerConnection
+    let logger: Logger
+    /// The port the TaskExecutorGateway listens on (set once the server is bound).
+    let rpcPort = Atomic<Int>(0)
+
+    struct Slot: Sendable {
+        var allocationID: String?
+        var jobID: String?
+    }
+    struct State {
+        var slots: [Slot]
+        var runs: [String: TaskJobRun] = [:]
+        var stopped = false
+    }
+    private let state: Mutex<State>
+
+    public init(settings: TaskManagerSettings, catalog: JobCatalog, dataPlane: DataPlane, logger: Logger) throws {
+        self.settings = settings
+        self.catalog = catalog
+        self.dataPlane = dataPlane
+        self.logger = logger
+        var generator = SystemRandomNumberGenerator()
+        resourceID = settings.resourceID.isEmpty
+            ? "tm-\(settings.host)-\(dataPlane.port)-\(String(UInt32.random(in: 0 ... .max, using: &generator), radix: 16))"
+            : settings.resourceID
+        connection = JobManagerConnection(endpoint: try RPCEndpoint(host: settings.jobManagerHost, port: settings.jobManagerPort),
+                                          rpcTimeoutMillis: settings.rpcTimeoutMillis, logger: logger)
+        state = Mutex(State(slots: Array(repeating: Slot(), count: settings.slots)))
+    }
+
+    var address: Rivulet_Control_TaskManagerAddress {
+        var a = Rivulet_Control_TaskManagerAddress()
+        a.resourceID = resourceID
+        a.host = settings.host
+        a.rpcPort = Int32(rpcPort.load(ordering: .relaxed))
+        a.dataPort = Int32(dataPlane.port)
+        return a
+    }
+
+    var slotReport: [Rivulet_Control_SlotStatus] {
+        state.withLock { s in
+            s.slots.enumerated().map { i, slot in
+                var status = Rivulet_Control_SlotStatus()
+                status.slotIndex = Int32(i)
+                status.allocationID = slot.allocationID ?? ""
+                status.jobID = slot.jobID ?? ""
+                return status
+            }
+        }
+    }
+
+    // MARK: Fencing
+
+    /// Throws unless `session` is the leader session this TaskManager registered with.
+    func checkSession(_ session: String) throws {
+        let current = connection.leaderSessionID
+        guard let current, current == session else { throw fencingError(session, expected: current) }
+    }
+
+    // MARK: Gateway operations (called by the gRPC service)
+
+    func requestSlot(_ request: Rivulet_Control_RequestSlotRequest) throws {
+        try checkSession(request.leaderSessionID)
+        let index = Int(request.slotIndex)
+        try state.withLock { s in
+            guard s.slots.indices.contains(index) else {
+                throw RPCError(code: .invalidArgument, message: "slot \(index) does not exist (this TaskManager has \(s.slots.count))")
+            }
+            if let held = s.slots[index].allocationID, held != request.allocationID {
+                throw RPCError(code: .failedPrecondition, message: "slot \(index) is already allocated (\(held))")
+            }
+            s.slots[index] = Slot(allocationID: request.allocationID, jobID: request.jobID)
+        }
+        var offer = Rivulet_Control_OfferSlotsRequest()
+        offer.jobID = request.jobID
+        offer.taskManager = address
+        var status = Rivulet_Control_SlotStatus()
+        status.slotIndex = request.slotIndex
+        status.allocationID = request.allocationID
+        status.jobID = request.jobID
+        offer.slots = [status]
+        let logger = self.logger
+        let prepared = offer
+        connection.send { [weak self] endpoint, session, options in
+            var offer = prepared
+            offer.leaderSessionID = session
+            let response = try await endpoint.jobMaster.offerSlots(offer, options: options)
+            if !response.acceptedAllocationIds.contains(request.allocationID) {
+                logger.info("the JobMaster of job \(request.jobID) declined slot \(index); freeing it")
+                self?.free(allocationID: request.allocationID)
+            }
+        }
+    }
+
+    func submitTask(_ request: Rivulet_Control_SubmitTaskRequest) throws {
+        try checkSession(request.leaderSessionID)
+        let descriptor: TaskDescriptor
+        do {
+            descriptor = try TaskDescriptor.decode(request.descriptor)
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "cannot read the task descriptor: \(error)")
+        }
+        let allocated = state.withLock { s in
+            s.slots.contains { $0.allocationID == request.allocationID && $0.jobID == descriptor.jobID }
+        }
+        guard allocated else {
+            throw RPCError(code: .failedPrecondition, message: "no slot of this TaskManager is allocated to job \(descriptor.jobID) as \(request.allocationID)")
+        }
+        let run = try jobRun(for: descriptor)
+        let execution = ExecutionID(vertex: descriptor.vertex, subtask: descriptor.subtask)
+        try run.start(execution) { [weak self] execution, end, metrics in
+            self?.report(run: run, execution: execution, end: end, metrics: metrics)
+        }
+    }
+
+    func jobRun(for descriptor: TaskDescriptor) throws -> TaskJobRun {
+        let key = TaskJobRun.key(descriptor.jobID, descriptor.attempt)
+        if let existing = state.withLock({ $0.runs[key] }) { return existing }
+        let built: BuiltJob
+        do {
+            built = try BuiltJob.build(catalog: catalog, name: descriptor.jobName, arguments: descriptor.arguments,
+                                       configuration: descriptor.configuration)
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "cannot build job '\(descriptor.jobName)' on TaskManager \(resourceID): \(error)")
+        }
+        let created = try TaskJobRun(descriptor: descriptor, built: built, resourceID: resourceID, dataPlane: dataPlane,
+                                     connection: connection, logger: logger)
+        let (run, older) = state.withLock { s -> (TaskJobRun, [TaskJobRun]) in
+            if let existing = s.runs[key] { return (existing, []) }
+            s.runs[key] = created
+            // An older run of the same job on this TaskManager is over.
+            let stale = s.runs.filter { $0.value.jobID == descriptor.jobID && $0.value.attempt < descriptor.attempt }
+            for k in stale.keys { s.runs.removeValue(forKey: k) }
+            return (created, Array(stale.values))
+        }
+        for old in older {
+            old.cancelAll()
+            dataPlane.partitions.release(jobID: old.jobID, attempt: old.attempt)
+        }
+        return run
+    }
+
+    func report(run: TaskJobRun, execution: ExecutionID, end: TaskEnd, metrics: OutputMetrics) {
+        var update = Rivulet_Control_TaskExecutionState()
+        update.resourceID = resourceID
+        update.execution = Rivulet_Control_ExecutionRef(jobID: run.jobID, attempt: run.attempt, vertex: execution.vertex, subtask: execution.subtask)
+        switch end {
+        case .running: update.state = .running
+        case .finished: update.state = .finished
+        case .canceled: update.state = .canceled
+        case .failed(let message, let unrecoverable):
+            update.state = .failed
+            update.error = message
+            update.unrecoverable = unrecoverable
+            logger.warning("task failed: \(message)")
+        }
+        update.metrics = Self.metrics(run: run, execution, metrics)
+        let prepared = update
+        connection.send { endpoint, session, options in
+            var update = prepared
+            update.leaderSessionID = session
+            _ = try await endpoint.jobMaster.updateTaskExecutionState(update, options: options)
+        }
+        if case .running = end { return }
+        if run.allEnded {
+            dataPlane.partitions.release(jobID: run.jobID, attempt: run.attempt)
+        }
+    }
+
+    static func metrics(run: TaskJobRun, _ execution: ExecutionID, _ metrics: OutputMetrics) -> Rivulet_Control_TaskMetrics {
+        var m = Rivulet_Control_TaskMetrics()
+        m.execution = Rivulet_Control_ExecutionRef(jobID: run.jobID, attempt: run.attempt, vertex: execution.vertex, subtask: execution.subtask)
+        m.recordsIn = Int64(clamping: metrics.recordsReceived)
+        m.recordsOut = Int64(clamping: metrics.recordsSent)
+        m.backPressuredNanos = Int64(clamping: metrics.backPressuredNanos)
+        return m
+    }
+
+    func run(jobID: String, attempt: Int) -> TaskJobRun? {
+        state.withLock { $0.runs[TaskJobRun.key(jobID, attempt)] }
+    }
+
+    func cancelTask(_ request: Rivulet_Control_TaskRequest) throws {
+        try checkSession(request.leaderSessionID)
+        let e = request.execution
+        run(jobID: e.jobID, attempt: Int(e.attempt))?.cancel(ExecutionID(vertex: Int(e.vertex), subtask: Int(e.subtask)))
+    }
+
+    func checkpointControl(_ request: Rivulet_Control_CheckpointRequest, _ control: TaskControl) throws {
+        try checkSession(request.leaderSessionID)
+        guard let run = run(jobID: request.jobID, attempt: Int(request.attempt)) else { return }
+        if case .checkpointComplete(let id) = control { run.responder?.completed(id, completesJob: request.completesJob) }
+        let executions = request.executions.isEmpty ? nil : request.executions.map { ExecutionID(vertex: Int($0.vertex), subtask: Int($0.subtask)) }
+        run.control(control, to: executions)
+    }
+
+    func freeSlot(_ request: Rivulet_Control_FreeSlotRequest) throws {
+        try checkSession(request.leaderSessionID)
+        free(allocationID: request.allocationID)
+    }
+
+    /// Frees a slot; when its job holds no other slot here, cancels the job's tasks.
+    func free(allocationID: String) {
+        let runs = state.withLock { s -> [TaskJobRun] in
+            guard let i = s.slots.firstIndex(where: { $0.allocationID == allocationID }), let job = s.slots[i].jobID else { return [] }
+            s.slots[i] = Slot()
+            guard !s.slots.contains(where: { $0.jobID == job }) else { return [] }
+            let runs = s.runs.filter { $0.value.jobID == job }
+            for k in runs.keys { s.runs.removeValue(forKey: k) }
+            return Array(runs.values)
+        }
+        for run in runs {
+            run.cancelAll()
+            dataPlane.partitions.release(jobID: run.jobID, attempt: run.attempt)
+        }
+    }
+
+    func disconnectJob(_ request: Rivulet_Control_DisconnectJobRequest) throws {
+        try checkSession(request.leaderSessionID)
+        logger.info("JobManager disconnected job \(request.jobID): \(request.reason)")
+        let allocations = state.withLock { s in s.slots.compactMap { $0.jobID == request.jobID ? $0.allocationID : nil } }
+        for a in allocations { free(allocationID: a) }
+    }
+
+    /// The JobManager is gone: cancel every task and free every slot.
+    func jobManagerLost(_ reason: String) {
+        logger.warning("lost the JobManager: \(reason); cancelling all tasks and freeing all slots")
+        connection.setSession(nil)
+        let runs = state.withLock { s -> [TaskJobRun] in
+            for i in s.slots.indices { s.slots[i] = Slot() }
+            defer { s.runs.removeAll() }
+            return Array(s.runs.values)
+        }
+        for run in runs {
+            run.cancelAll()
+            dataPlane.partitions.release(jobID: run.jobID, attempt: run.attempt)
+        }
+    }
+
+    // MARK: Registration and heartbeats
+
+    /// Registers with the ResourceManager (retrying with backoff), then heartbeats it and the
+    /// JobMasters of running jobs; on losing the JobManager, cancels everything and registers
+    /// again. Returns when the task is cancelled.
+    public func runRegistration() async {
+        var backoff = settings.registrationInitialBackoffMillis
+        let endpoint = connection.endpoint
+        while !Task.isCancelled {
+            var request = Rivulet_Control_RegisterTaskExecutorRequest()
+            request.address = address
+            request.numberOfSlots = Int32(settings.slots)
+            request.processID = Int64(ProcessInfo.processInfo.processIdentifier)
+            do {
+                let response = try await endpoint.resourceManager.registerTaskExecutor(request, options: connection.options)
+                connection.setSession(response.leaderSessionID)
+                logger.info("registered at the ResourceManager at \(endpoint.address) as \(resourceID) with \(settings.slots) slots")
+                backoff = settings.registrationInitialBackoffMillis
+                await heartbeatLoop()
+            } catch {
+                logger.warning("cannot register at the JobManager at \(endpoint.address): \(Self.describe(error)); retrying in \(backoff) ms")
+                try? await Task.sleep(for: .milliseconds(backoff))
+                backoff = min(settings.registrationMaxBackoffMillis, backoff * 2)
+            }
+        }
+    }
+
+    /// Heartbeats until the JobManager is lost (silent past the timeout, or it forgot us).
+    func heartbeatLoop() async {
+        let endpoint = connection.endpoint
+        var lastSuccess = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(settings.heartbeatIntervalMillis))
+            guard let session = connection.leaderSessionID else { return }
+            var beat = Rivulet_Control_TaskManagerHeartbeat()
+            beat.resourceID = resourceID
+            beat.leaderSessionID = session
+            beat.slots = slotReport
+            do {
+                let response = try await endpoint.resourceManager.heartbeat(beat, options: connection.options)
+                guard response.known else {
+                    jobManagerLost("the ResourceManager no longer knows this TaskManager")
+                    return
+                }
+                lastSuccess = .now
+                await sendJobMasterHeartbeats(session: session)
+            } catch {
+                let silent = ContinuousClock.now - lastSuccess
+                if silent >= .milliseconds(settings.heartbeatTimeoutMillis) {
+                    jobManagerLost("no heartbeat answer for \(silent) (\(Self.describe(error)))")
+                    return
+                }
+            }
+        }
+    }
+
+    func sendJobMasterHeartbeats(session: String) async {
+        let runs = state.withLock { Array($0.runs.values) }
+        var byJob: [String: [Rivulet_Control_TaskMetrics]] = [:]
+        for run in runs {
+            for (execution, metrics) in run.metrics { byJob[run.jobID, default: []].append(Self.metrics(run: run, execution, metrics)) }
+        }
+        for (job, tasks) in byJob {
+            var beat = Rivulet_Control_JobMasterHeartbeatRequest()
+            beat.jobID = job
+            beat.leaderSessionID = session
+            beat.resourceID = resourceID
+            beat.tasks = tasks
+            _ = try? await connection.endpoint.jobMaster.heartbeat(beat, options: connection.options)
+        }
+    }
+
+    /// Stops every task (process shutdown).
+    public func shutdown() {
+        jobManagerLost("the TaskManager is shutting down")
+        connection.close()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let rpc = error as? RPCError { return "\(rpc.code): \(rpc.message)" }
+        return "\(error)"
+    }
+}
