@@ -10,7 +10,8 @@ public struct RivuletCommand: AsyncParsableCommand {
         commandName: "rivulet",
         abstract: "A distributed, stateful stream processor.",
         subcommands: [LocalCommand.self, RunCommand.self, ListCommand.self, InfoCommand.self, CancelCommand.self,
-                      StopCommand.self, SavepointCommand.self, JobManagerCommand.self, TaskManagerCommand.self])
+                      StopCommand.self, SavepointCommand.self, JobManagerCommand.self, TaskManagerCommand.self,
+                      ConfigCommand.self])
 
     static let catalog = Mutex(JobCatalog([]))
 

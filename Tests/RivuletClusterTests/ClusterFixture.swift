@@ -1,0 +1,213 @@
+// A real cluster for tests: the bin scripts start a JobManager and TaskManagers as separate
+// processes on loopback ports chosen here; the REST API is reached over real HTTP.
+
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import XCTest
+
+/// A standalone cluster started by bin/start-cluster.sh in a temporary directory.
+final class ClusterFixture {
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var binary: String { root.appendingPathComponent(".build/debug/rivulet").path }
+
+    let directory: URL
+    let confDirectory: URL
+    let logDirectory: URL
+    let rpcPort: Int
+    let restPort: Int
+    let properties: [String]
+
+    /// Writes conf/ (masters, workers, rivulet.yaml) for `taskManagers` TaskManagers with
+    /// `slots` slots each and starts the cluster.
+    init(taskManagers: Int, slots: Int, extra: [String: String] = [:]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-cluster-\(UUID().uuidString.prefix(8))")
+        confDirectory = directory.appendingPathComponent("conf")
+        logDirectory = directory.appendingPathComponent("log")
+        try FileManager.default.createDirectory(at: confDirectory, withIntermediateDirectories: true)
+        rpcPort = try Self.freePort()
+        restPort = try Self.freePort()
+        var settings: [String: String] = [
+            "jobmanager.rpc.port": "\(rpcPort)",
+            "rest.port": "\(restPort)",
+            "taskmanager.numberOfTaskSlots": "\(slots)",
+            "heartbeat.interval": "300 ms",
+            "heartbeat.timeout": "3 s",
+            "slot.request.timeout": "60 s",
+            "rpc.timeout": "5 s",
+        ]
+        for (k, v) in extra { settings[k] = v }
+        properties = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        try settings.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+            .write(to: confDirectory.appendingPathComponent("rivulet.yaml"), atomically: true, encoding: .utf8)
+        try "127.0.0.1:\(restPort)\n".write(to: confDirectory.appendingPathComponent("masters"), atomically: true, encoding: .utf8)
+        try String(repeating: "127.0.0.1\n", count: taskManagers)
+            .write(to: confDirectory.appendingPathComponent("workers"), atomically: true, encoding: .utf8)
+        let started = try script("start-cluster.sh")
+        XCTAssertEqual(started.status, 0, started.output)
+        try waitForTaskManagers(taskManagers)
+    }
+
+    var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["RIVULET_BIN"] = Self.binary
+        env["RIVULET_CONF_DIR"] = confDirectory.path
+        env["RIVULET_LOG_DIR"] = logDirectory.path
+        return env
+    }
+
+    /// Runs a bin script with the fixture's environment.
+    @discardableResult
+    func script(_ name: String, _ arguments: [String] = []) throws -> (status: Int32, output: String) {
+        try Self.run(Self.root.appendingPathComponent("bin/\(name)").path, arguments, environment: environment)
+    }
+
+    /// Runs `rivulet` against this cluster.
+    func rivulet(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try Self.run(Self.binary, arguments + ["-m", "127.0.0.1:\(restPort)"], environment: environment)
+    }
+
+    /// Stops every process of the cluster (SIGTERM, then SIGKILL).
+    func stop() {
+        _ = try? script("stop-cluster.sh")
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Pid of a TaskManager started by the scripts.
+    func taskManagerPID(_ index: Int) throws -> Int32 {
+        let text = try String(contentsOf: logDirectory.appendingPathComponent("taskmanager-\(index).pid"), encoding: .utf8)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw FixtureError("bad pid file") }
+        return pid
+    }
+
+    func log(_ name: String) -> String {
+        (try? String(contentsOf: logDirectory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
+    }
+
+    // MARK: REST
+
+    struct Response {
+        let status: Int
+        let body: Data
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    func request(_ method: String, _ path: String, body: Data? = nil) throws -> Response {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(restPort)\(path)")!, timeoutInterval: 60)
+        request.httpMethod = method
+        request.httpBody = body
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Result<Response, any Error> = .failure(FixtureError("no answer"))
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            if let error {
+                result = .failure(error)
+            } else {
+                result = .success(Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data ?? Data()))
+            }
+            done.signal()
+        }.resume()
+        done.wait()
+        return try result.get()
+    }
+
+    func get(_ path: String) throws -> Response { try request("GET", path) }
+
+    func jobStatus(_ id: String) throws -> String {
+        try get("/v1/jobs/\(id)").json["status"] as? String ?? "?"
+    }
+
+    /// Waits until `condition` holds, failing after `seconds`.
+    func wait(_ what: String, seconds: Double = 60, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? condition()) == true { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw FixtureError("timed out after \(seconds) s waiting for \(what)\njobmanager log:\n\(log("jobmanager-0").suffix(3000))")
+    }
+
+    func waitForTaskManagers(_ n: Int) throws {
+        try wait("\(n) TaskManagers to register") {
+            (try get("/v1/overview").json["taskManagers"] as? Int) == n
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Runs a program to its end with posix_spawn and waitpid. Output goes through a file,
+    /// not a pipe, and the wait is for this child only: daemons the program starts must not
+    /// keep the caller waiting.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-run-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let pid = try spawn(executable, arguments, environment: environment, output: outputPath)
+        let exit = waitForExit(pid)
+        return (exit, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Waits for child `pid`; returns its exit status (128 + signal when killed).
+    static func waitForExit(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// Starts a program with its output in `output`; returns its pid.
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], output outputPath: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard rc == 0 else { throw FixtureError("cannot start \(executable): error \(rc)") }
+        return pid
+    }
+
+    /// A TCP port nothing listens on right now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw FixtureError("socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw FixtureError("bind failed") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Reads every committed part file under `directory` (visible files only), line by line.
+func committedLines(in directory: URL) throws -> [String] {
+    let fm = FileManager.default
+    guard let enumerator = fm.enumerator(at: directory, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) else { return [] }
+    var lines: [String] = []
+    for case let url as URL in enumerator where !url.hasDirectoryPath {
+        let name = url.lastPathComponent
+        if name.hasPrefix(".") || name.contains("inprogress") || name.contains("pending") { continue }
+        let text = try String(contentsOf: url, encoding: .utf8)
+        lines += text.split(separator: "\n").map(String.init)
+    }
+    return lines
+}

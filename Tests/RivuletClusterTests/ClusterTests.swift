@@ -1,0 +1,151 @@
+// The standalone cluster as users run it: JobManager and TaskManagers as separate processes
+// started by the bin scripts, jobs submitted with `rivulet run`, queried over REST.
+
+import Foundation
+import RivuletExamples
+import XCTest
+
+final class ClusterTests: XCTestCase {
+    /// wordcount at parallelism 4 across two TaskManagers (two slots each) writes the counts
+    /// computed here from the same text.
+    func testWordCountAcrossTwoTaskManagersMatchesCounts() throws {
+        let cluster = try ClusterFixture(taskManagers: 2, slots: 2)
+        let input = cluster.directory.appendingPathComponent("input.txt")
+        var text = ""
+        for i in 0..<3000 { text += "Alpha beta \(i % 97) gamma-delta, Beta ALPHA x\(i % 13)\n" }
+        try text.write(to: input, atomically: true, encoding: .utf8)
+        let output = cluster.directory.appendingPathComponent("out")
+        let run = try cluster.rivulet(["run", "-p", "4", "wordcount", "--input", input.path, "--output", output.path])
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertTrue(run.output.contains("FINISHED"), run.output)
+
+        var expected: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            try Tokenizer.forEachWord(in: String(line)) { expected[$0, default: 0] += 1 }
+        }
+        var actual: [String: Int] = [:]
+        for line in try committedLines(in: output) {
+            let parts = line.split(separator: "\t")
+            XCTAssertEqual(parts.count, 2, "malformed line '\(line)'")
+            XCTAssertNil(actual[String(parts[0])], "word '\(parts[0])' printed twice")
+            actual[String(parts[0])] = Int(parts[1])
+        }
+        XCTAssertEqual(actual, expected)
+
+        // Both TaskManagers ran subtasks: the job's subtasks name two TaskManagers.
+        let list = try cluster.get("/v1/jobs").json["jobs"] as? [[String: Any]] ?? []
+        let id = try XCTUnwrap(list.first?["id"] as? String)
+        let vertices = try cluster.get("/v1/jobs/\(id)").json["vertices"] as? [[String: Any]] ?? []
+        let taskManagers = Set(vertices.flatMap { ($0["subtasks"] as? [[String: Any]] ?? []).compactMap { $0["taskManager"] as? String } })
+        XCTAssertEqual(taskManagers.count, 2, "subtasks ran on \(taskManagers)")
+    }
+
+    /// SIGKILL one of three TaskManagers while a checkpointed job with the exactly-once file
+    /// sink runs: the job recovers on the remaining slots and every (key, seq) is committed
+    /// exactly once.
+    func testKilledTaskManagerJobRecoversExactlyOnce() throws {
+        let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-chk-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: checkpoints) }
+        let cluster = try ClusterFixture(taskManagers: 3, slots: 1, extra: [
+            "execution.checkpointing.interval": "300 ms",
+            "state.checkpoints.dir": checkpoints,
+            "restart-strategy.type": "fixed-delay",
+            "restart-strategy.fixed-delay.attempts": "10",
+            "restart-strategy.fixed-delay.delay": "200 ms",
+        ])
+        let output = cluster.directory.appendingPathComponent("out")
+        let keys = 20, perKey = 300
+        let run = try cluster.rivulet(["run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
+                                       "--rate", "1000", "--output", output.path])
+        XCTAssertEqual(run.status, 0, run.output)
+        let id = try XCTUnwrap(run.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        // Wait until the job runs and has completed a checkpoint, then kill a TaskManager
+        // that runs one of its subtasks.
+        try cluster.wait("a completed checkpoint") {
+            (try cluster.get("/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.isEmpty == false
+        }
+        let vertices = try cluster.get("/v1/jobs/\(id)").json["vertices"] as? [[String: Any]] ?? []
+        let busy = Set(vertices.flatMap { ($0["subtasks"] as? [[String: Any]] ?? []).compactMap { $0["taskManager"] as? String } })
+        var victim: Int32?
+        for i in 0..<3 {
+            let pid = try cluster.taskManagerPID(i)
+            if busy.contains(where: { cluster.log("taskmanager-\(i)").contains($0) }) { victim = pid; break }
+        }
+        let pid = try XCTUnwrap(victim, "no TaskManager runs the job")
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
+        try cluster.wait("the job to finish after the TaskManager was killed", seconds: 120) {
+            let status = try cluster.jobStatus(id)
+            if status == "FAILED" || status == "CANCELED" { throw FixtureError("job ended \(status)") }
+            return status == "FINISHED"
+        }
+        let detail = try cluster.get("/v1/jobs/\(id)").json
+        XCTAssertGreaterThanOrEqual(detail["attempt"] as? Int ?? 0, 1, "the job did not restart: \(detail)")
+
+        let lines = try committedLines(in: output)
+        XCTAssertEqual(lines.count, keys * perKey, "committed \(lines.count) lines, expected \(keys * perKey)")
+        XCTAssertEqual(Set(lines).count, lines.count, "some (key, seq) was committed twice")
+        var expected: Set<String> = []
+        for k in 0..<keys { for s in 0..<perKey { expected.insert("\(k)\t\(s)") } }
+        XCTAssertEqual(Set(lines), expected)
+    }
+
+    /// Malformed or absurd requests get a 4xx with a message, and the JobManager keeps serving.
+    func testBadRestRequestsGetClearErrors() throws {
+        let cluster = try ClusterFixture(taskManagers: 1, slots: 1)
+        func check(_ method: String, _ path: String, _ body: String?, status: Int, mentions: String) throws {
+            let answer = try cluster.request(method, path, body: body.map { Data($0.utf8) })
+            XCTAssertEqual(answer.status, status, "\(method) \(path): \(answer.text)")
+            let message = answer.json["error"] as? String ?? ""
+            XCTAssertTrue(message.localizedCaseInsensitiveContains(mentions), "\(method) \(path): '\(message)' does not mention '\(mentions)'")
+        }
+        try check("POST", "/v1/jobs", "{not json", status: 400, mentions: "malformed JSON")
+        try check("POST", "/v1/jobs", "{\"arguments\": []}", status: 400, mentions: "job")
+        try check("POST", "/v1/jobs", "{\"job\": \"no-such-job\"}", status: 404, mentions: "unknown job 'no-such-job'")
+        try check("POST", "/v1/jobs", "{\"job\": \"wordcount\", \"parallelism\": 1000000}", status: 400, mentions: "parallelism")
+        try check("POST", "/v1/jobs", "{\"job\": \"wordcount\", \"configuration\": {\"no.such.key\": \"1\"}}", status: 400, mentions: "no.such.key")
+        try check("POST", "/v1/jobs", "{\"job\": \"wordcount\", \"arguments\": [\"--input\", \"/no/such/file\"]}", status: 400, mentions: "/no/such/file")
+        try check("GET", "/v1/jobs/0123456789abcdef", nil, status: 404, mentions: "no job")
+        try check("POST", "/v1/jobs/0123456789abcdef/cancel", nil, status: 404, mentions: "no job")
+        let huge = "{\"job\": \"wordcount\", \"arguments\": [\"" + String(repeating: "x", count: 2 << 20) + "\"]}"
+        try check("POST", "/v1/jobs", huge, status: 413, mentions: "limit")
+        // Still serving.
+        XCTAssertEqual(try cluster.get("/v1/overview").status, 200)
+        XCTAssertEqual(try cluster.get("/v1/overview").json["taskManagers"] as? Int, 1)
+        let metrics = try cluster.get("/metrics")
+        XCTAssertEqual(metrics.status, 200)
+        XCTAssertTrue(metrics.text.contains("rivulet_taskmanagers 1"), metrics.text)
+        // The CLI prints the JobManager's message and fails.
+        let cli = try cluster.rivulet(["run", "no-such-job"])
+        XCTAssertNotEqual(cli.status, 0)
+        XCTAssertTrue(cli.output.contains("unknown job 'no-such-job'"), cli.output)
+    }
+
+    /// A TaskManager pointed at a JobManager that is not there keeps retrying with backoff and
+    /// says why; it registers once the JobManager comes up.
+    func testTaskManagerRetriesAWrongJobManagerAddress() throws {
+        let port = try ClusterFixture.freePort()
+        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-tm-\(UUID().uuidString.prefix(8)).log").path
+        defer { try? FileManager.default.removeItem(atPath: logPath) }
+        let pid = try ClusterFixture.spawn(ClusterFixture.binary, [
+            "taskmanager", "--conf", "/nonexistent", "-D", "jobmanager.rpc.port=\(port)",
+            "-D", "cluster.registration.initial-timeout=50 ms", "-D", "cluster.registration.max-timeout=400 ms",
+        ], environment: ProcessInfo.processInfo.environment, output: logPath)
+        var exited = false
+        defer { if !exited { kill(pid, SIGKILL); _ = ClusterFixture.waitForExit(pid) } }
+        let marker = "cannot register at the JobManager at 127.0.0.1:\(port)"
+        let deadline = Date().addingTimeInterval(20)
+        var log = ""
+        while Date() < deadline {
+            log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if log.components(separatedBy: marker).count > 3 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        XCTAssertEqual(kill(pid, 0), 0, "the TaskManager exited: \(log)")
+        XCTAssertGreaterThan(log.components(separatedBy: marker).count, 3, log)
+        XCTAssertTrue(log.contains("retrying in"), log)
+        // SIGTERM stops it gracefully.
+        kill(pid, SIGTERM)
+        XCTAssertEqual(ClusterFixture.waitForExit(pid), 0)
+        exited = true
+    }
+}
