@@ -99,7 +99,14 @@ let package = Package(
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples"]),
         .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
-        .testTarget(name: "RivuletClusterTests", dependencies: ["RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples"]),
+        .testTarget(
+            name: "RivuletClusterTests",
+            dependencies: [
+                "RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,24 @@ func bootstrapLogging() {
     }
 }
 
+/// Loads the configuration and runs a cluster process in the foreground until SIGTERM or
+/// SIGINT; any failure is one `error:` line and a non-zero exit.
+func runClusterProcess(_ name: String, _ options: ClusterOptions,
+                       _ body: (Configuration, JobCatalog) async throws -> Void) async throws {
+    bootstrapLogging()
+    let configuration: Configuration
+    do {
+        configuration = try options.configuration()
+    } catch {
+        throw fail("\(error)")
+    }
+    do {
+        try await body(configuration, RivuletCommand.catalog.withLock { $0 })
+    } catch {
+        throw fail("the \(name) stopped: \(error)")
+    }
+}
+
 /// Runs the JobManager in the foreground until SIGTERM or SIGINT.
 struct JobManagerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,19 +43,7 @@ struct JobManagerCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
 
     func run() async throws {
-        bootstrapLogging()
-        let configuration: Configuration
-        do {
-            configuration = try cluster.configuration()
-        } catch {
-            throw fail("\(error)")
-        }
-        let catalog = RivuletCommand.catalog.withLock { $0 }
-        do {
-            try await JobManagerProcess(configuration: configuration, catalog: catalog).run()
-        } catch {
-            throw fail("the JobManager stopped: \(error)")
-        }
+        try await runClusterProcess("JobManager", cluster) { try await JobManagerProcess(configuration: $0, catalog: $1).run() }
     }
 }
 
@@ -48,18 +54,6 @@ struct TaskManagerCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
 
     func run() async throws {
-        bootstrapLogging()
-        let configuration: Configuration
-        do {
-            configuration = try cluster.configuration()
-        } catch {
-            throw fail("\(error)")
-        }
-        let catalog = RivuletCommand.catalog.withLock { $0 }
-        do {
-            try await TaskManagerProcess(configuration: configuration, catalog: catalog).run()
-        } catch {
-            throw fail("the TaskManager stopped: \(error)")
-        }
+        try await runClusterProcess("TaskManager", cluster) { try await TaskManagerProcess(configuration: $0, catalog: $1).run() }
     }
 }

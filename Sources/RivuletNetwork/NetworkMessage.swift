@@ -86,9 +86,10 @@ public enum NetworkMessage: Sendable, Equatable {
             out.writeInteger(Kind.cancelRequest.rawValue)
             out.writeInteger(stream)
         case .buffer(let stream, var payload):
-            out.writeInteger(Kind.buffer.rawValue)
-            out.writeInteger(stream)
+            out.moveWriterIndex(to: start)
+            Self.writeBufferHeader(stream: stream, payloadLength: payload.readableBytes, to: &out)
             out.writeBuffer(&payload)
+            return
         case .event(let stream, let event):
             out.writeInteger(Kind.event.rawValue)
             out.writeInteger(stream)

@@ -42,7 +42,7 @@ public final class PartitionRequestClient: Sendable {
         send(.addCredit(stream: stream, credits: UInt32(n)))
     }
 
-    /// Stops consuming `stream`.
+    /// Stops consuming `stream` (its task ended): both ends forget it.
     public func release(stream: UInt32) {
         let known = state.withLock { $0.inputs.removeValue(forKey: stream) != nil }
         if known { send(.cancelRequest(stream: stream)) }

@@ -36,7 +36,4 @@ public final class ResultPartitionManager: Sendable {
         }
         for subpartition in dropped { subpartition.cancel() }
     }
-
-    /// Number of live subpartitions (for tests and metrics).
-    public var count: Int { state.withLock { $0.subpartitions.count } }
 }

@@ -79,8 +79,11 @@ final class ClusterFixture {
     }
 
     /// Pid of a TaskManager started by the scripts.
-    func taskManagerPID(_ index: Int) throws -> Int32 {
-        let text = try String(contentsOf: logDirectory.appendingPathComponent("taskmanager-\(index).pid"), encoding: .utf8)
+    func taskManagerPID(_ index: Int) throws -> Int32 { try pid("taskmanager-\(index)") }
+
+    /// Pid of a process started by the scripts (`jobmanager-0`, `taskmanager-1`, ...).
+    func pid(_ name: String) throws -> Int32 {
+        let text = try String(contentsOf: logDirectory.appendingPathComponent("\(name).pid"), encoding: .utf8)
         guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw FixtureError("bad pid file") }
         return pid
     }

@@ -149,3 +149,70 @@ final class ClusterTests: XCTestCase {
         exited = true
     }
 }
+
+final class ClusterSavepointTests: XCTestCase {
+    /// A savepoint of a running job, then stop-with-savepoint, then a new job restored from the
+    /// stop's savepoint: together the two runs commit every (key, seq) exactly once.
+    func testStopWithSavepointAndResumeIsExactlyOnce() throws {
+        let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-chk-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: checkpoints) }
+        let cluster = try ClusterFixture(taskManagers: 2, slots: 2, extra: [
+            "execution.checkpointing.interval": "200 ms",
+            "state.checkpoints.dir": checkpoints,
+        ])
+        let output = cluster.directory.appendingPathComponent("out")
+        let savepoint1 = cluster.directory.appendingPathComponent("savepoint-1").path
+        let savepoint2 = cluster.directory.appendingPathComponent("savepoint-2").path
+        let keys = 20, perKey = 400
+        let job = ["sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)", "--rate", "800", "--output", output.path]
+        let run = try cluster.rivulet(["run", "--detached", "-p", "2"] + job)
+        XCTAssertEqual(run.status, 0, run.output)
+        let id = try XCTUnwrap(run.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        try cluster.wait("a completed checkpoint") {
+            (try cluster.get("/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.isEmpty == false
+        }
+        let savepoint = try cluster.rivulet(["savepoint", id, savepoint1])
+        XCTAssertEqual(savepoint.status, 0, savepoint.output)
+        XCTAssertTrue(savepoint.output.contains("Savepoint completed at "), savepoint.output)
+        // A savepoint directory is used once: the second request is refused with a message.
+        let again = try cluster.request("POST", "/v1/jobs/\(id)/savepoints", body: Data("{\"directory\": \"\(savepoint1)\"}".utf8))
+        XCTAssertEqual(again.status, 409, again.text)
+        XCTAssertTrue((again.json["error"] as? String ?? "").contains("already holds a savepoint"), again.text)
+
+        let stop = try cluster.rivulet(["stop", id, "--savepoint-dir", savepoint2])
+        XCTAssertEqual(stop.status, 0, stop.output)
+        let path = try XCTUnwrap(stop.output.components(separatedBy: "Savepoint completed at ").last?.components(separatedBy: ";").first)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("_metadata")), path)
+        try cluster.wait("the stopped job to finish") { try cluster.jobStatus(id) == "FINISHED" }
+        let before = try committedLines(in: output).count
+        XCTAssertLessThan(before, keys * perKey, "the job ended before it was stopped; the test proves nothing")
+
+        let resumed = try cluster.rivulet(["run", "-p", "3", "-s", path] + job)
+        XCTAssertEqual(resumed.status, 0, resumed.output)
+        let lines = try committedLines(in: output)
+        XCTAssertEqual(lines.count, keys * perKey, "committed \(lines.count) lines, expected \(keys * perKey)")
+        var expected: Set<String> = []
+        for k in 0..<keys { for s in 0..<perKey { expected.insert("\(k)\t\(s)") } }
+        XCTAssertEqual(Set(lines), expected)
+    }
+
+    /// A TaskManager whose JobManager dies cancels its tasks, frees its slots, keeps trying,
+    /// and registers with the JobManager that comes back.
+    func testTaskManagerFollowsAJobManagerThatCameBack() throws {
+        let cluster = try ClusterFixture(taskManagers: 1, slots: 2)
+        let run = try cluster.rivulet(["run", "--detached", "-p", "2", "sequence-check", "--keys", "10", "--per-key", "1000000", "--rate", "200"])
+        XCTAssertEqual(run.status, 0, run.output)
+        try cluster.wait("the job's slots to be taken") { (try cluster.get("/v1/overview").json["slotsAvailable"] as? Int) == 0 }
+        let jobManager = try cluster.pid("jobmanager-0")
+        XCTAssertEqual(kill(jobManager, SIGKILL), 0)
+        try cluster.wait("the TaskManager to notice") { cluster.log("taskmanager-0").contains("lost the JobManager") }
+        try cluster.wait("the TaskManager to retry") { cluster.log("taskmanager-0").contains("cannot register at the JobManager") }
+        let started = try cluster.script("jobmanager.sh", ["start"])
+        XCTAssertEqual(started.status, 0, started.output)
+        try cluster.wait("the TaskManager to register again with both slots free") {
+            let overview = try cluster.get("/v1/overview").json
+            return overview["taskManagers"] as? Int == 1 && overview["slotsAvailable"] as? Int == 2
+        }
+        XCTAssertTrue(cluster.log("taskmanager-0").contains("cancelling all tasks and freeing all slots"))
+    }
+}

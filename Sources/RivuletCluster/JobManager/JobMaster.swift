@@ -24,7 +24,6 @@ final class JobMaster: Sendable {
     let ids = CheckpointIDCounter()
     let completed: CompletedCheckpoints
     let slotTimeoutMillis: Int64
-    let heartbeatTimeoutMillis: Int64
 
     enum Event: Sendable {
         case taskFinished
@@ -54,9 +53,9 @@ final class JobMaster: Sendable {
         var coordinator: CheckpointCoordinator?
         var events: AsyncStream<Event>.Continuation?
         var cancelRequested = false
+        /// The cancellation ends a stop-with-savepoint: the job counts as finished.
+        var stopRequested = false
         var lastSavepoint: String?
-        /// Last heartbeat per TaskManager running a task of the current run.
-        var heartbeats: [String: ContinuousClock.Instant] = [:]
     }
     let state = Mutex(State())
 
@@ -75,7 +74,6 @@ final class JobMaster: Sendable {
         restartStrategy = RestartStrategy(config)
         completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained)
         slotTimeoutMillis = config.millis("slot.request.timeout")
-        heartbeatTimeoutMillis = config.millis("heartbeat.timeout")
         if config.checkpointingEnabled {
             let s = FileSystemCheckpointStorage(baseDirectory: checkpointConfig.directory, jobID: jobID)
             try s.initialize()
@@ -107,7 +105,6 @@ final class JobMaster: Sendable {
                 s.events = continuation
                 s.executions = [:]
                 s.offered = []
-                s.heartbeats = [:]
                 if !s.cancelRequested { s.status = attempt == 0 ? .created : .restarting }
                 return s.cancelRequested
             }
@@ -118,7 +115,7 @@ final class JobMaster: Sendable {
             case .finished:
                 return finish(.finished, nil)
             case .cancelled:
-                return finish(.canceled, nil)
+                return finish(state.withLock { $0.stopRequested } ? .finished : .canceled, nil)
             case .failed(let reason, let unrecoverable):
                 state.withLock { $0.exceptions.append(reason) }
                 logger.warning("job '\(built.jobGraph.jobName)' run \(attempt) failed: \(reason)")
@@ -170,7 +167,6 @@ final class JobMaster: Sendable {
         // 4. Checkpoint coordinator.
         var tasks: [ExecutionID: any TaskControlGateway] = [:]
         var sources: Set<ExecutionID> = []
-        let coordinatorRef = CoordinatorReference()
         for vertex in built.jobGraph.vertices {
             for subtask in 0..<vertex.parallelism {
                 let id = ExecutionID(vertex: vertex.id, subtask: subtask)
@@ -179,7 +175,7 @@ final class JobMaster: Sendable {
                     return .failed("TaskManager \(allocation.resourceID) was lost before deployment", unrecoverable: false)
                 }
                 tasks[id] = RemoteTaskControl(gateway: gateway, session: resourceManager.leaderSessionID, jobID: jobID,
-                                              attempt: attempt, execution: id, coordinator: coordinatorRef)
+                                              attempt: attempt, execution: id)
                 if !built.jobGraph.edges.contains(where: { $0.targetVertex == vertex.id }) { sources.insert(id) }
             }
         }
@@ -189,7 +185,6 @@ final class JobMaster: Sendable {
                 operators: CheckpointedOperator.all(in: built.graph, jobGraph: built.jobGraph), ids: ids, store: completed,
                 failJob: { [weak self] reason in self?.post(.failed("checkpoint coordinator: \(reason)", unrecoverable: false), attempt: attempt) },
                 log: { [logger] in logger.info("\($0)") })
-            coordinatorRef.set(coordinator)
             coordinator.register(tasks: tasks, sources: sources, savepointOnFinish: nil)
             state.withLock { $0.coordinator = coordinator }
         }
@@ -376,7 +371,6 @@ final class JobMaster: Sendable {
 
     func heartbeat(resourceID: String, tasks: [Rivulet_Control_TaskMetrics]) -> Bool {
         state.withLock { s in
-            s.heartbeats[resourceID] = .now
             for m in tasks where Int(m.execution.attempt) == s.attempt {
                 apply(m, to: &s, id: ExecutionID(vertex: Int(m.execution.vertex), subtask: Int(m.execution.subtask)))
             }
@@ -416,14 +410,29 @@ final class JobMaster: Sendable {
         return path
     }
 
-    /// Takes a savepoint, then stops the job.
+    /// Takes a savepoint after which no checkpoint commits anything, then stops the job; it
+    /// ends FINISHED, and a job restored from the savepoint continues exactly where it stopped.
     func stop(savepointDirectory: String) async throws -> String {
-        let path = try await triggerSavepoint(into: savepointDirectory)
+        guard let coordinator = state.withLock({ $0.status == .running ? $0.coordinator : nil }) else {
+            throw ClusterError("job \(jobID) is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir), so it cannot stop with a savepoint")
+        }
+        let path = try await runBlocking { try coordinator.stopWithSavepoint(into: savepointDirectory) }
+        state.withLock { s in
+            s.lastSavepoint = path
+            s.stopRequested = true
+        }
         cancel()
         return path
     }
 
     // MARK: Views
+
+    /// Every completed checkpoint of the job, oldest first.
+    var checkpoints: [CheckpointDetail] {
+        completed.stats.map {
+            CheckpointDetail(id: $0.checkpointID, durationMillis: $0.durationMillis, stateBytes: $0.stateBytes, uploadedBytes: $0.uploadedBytes)
+        }
+    }
 
     func detail(full: Bool) -> JobDetail {
         state.withLock { s in
@@ -433,9 +442,7 @@ final class JobMaster: Sendable {
             guard full else { return detail }
             detail.exceptions = s.exceptions
             detail.lastSavepoint = s.lastSavepoint
-            detail.checkpoints = completed.stats.map {
-                CheckpointDetail(id: $0.checkpointID, durationMillis: $0.durationMillis, stateBytes: $0.stateBytes, uploadedBytes: $0.uploadedBytes)
-            }
+            detail.checkpoints = checkpoints
             detail.vertices = built.jobGraph.vertices.map { vertex in
                 let subtasks = (0..<vertex.parallelism).map { i -> SubtaskDetail in
                     let e = s.executions[ExecutionID(vertex: vertex.id, subtask: i)] ?? Execution()
@@ -457,14 +464,6 @@ final class JobMaster: Sendable {
     }
 }
 
-/// Lets the remote task gateways of a run ask its coordinator whether a checkpoint is the
-/// job's final one, without a reference cycle at creation time.
-final class CoordinatorReference: Sendable {
-    private let coordinator = Mutex<CheckpointCoordinator?>(nil)
-    func set(_ c: CheckpointCoordinator) { coordinator.withLock { $0 = c } }
-    func completesJob(_ id: Int64) -> Bool { coordinator.withLock { $0?.completesJob(id) ?? false } }
-}
-
 /// Checkpoint control for one subtask on a TaskManager, sent in order over RPC.
 struct RemoteTaskControl: TaskControlGateway {
     let gateway: TaskManagerGateway
@@ -472,7 +471,6 @@ struct RemoteTaskControl: TaskControlGateway {
     let jobID: String
     let attempt: Int
     let execution: ExecutionID
-    let coordinator: CoordinatorReference
 
     func sendControl(_ control: TaskControl) {
         var request = Rivulet_Control_CheckpointRequest()
@@ -489,10 +487,10 @@ struct RemoteTaskControl: TaskControlGateway {
             request.isSavepoint = barrier.isSavepoint
             let prepared = request
             gateway.send("triggering checkpoint \(barrier.checkpointID)") { c, o in _ = try await c.triggerCheckpoint(prepared, options: o) }
-        case .checkpointComplete(let id):
+        case .checkpointComplete(let id, let completesJob):
             var request = base
             request.checkpointID = id
-            request.completesJob = coordinator.completesJob(id)
+            request.completesJob = completesJob
             let prepared = request
             gateway.send("notifying checkpoint \(id) complete") { c, o in _ = try await c.notifyCheckpointComplete(prepared, options: o) }
         case .checkpointAborted(let id):

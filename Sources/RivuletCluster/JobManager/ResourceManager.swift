@@ -191,12 +191,16 @@ public final class ResourceManager: Sendable {
         release(allocations)
     }
 
-    /// Adopts a TaskManager's own view of its slots (it frees slots of jobs it dropped).
+    /// Adopts the allocations a TaskManager reports and the ResourceManager does not know
+    /// (slots it kept across a re-registration). It never frees a slot on a report's word: a
+    /// report can be older than a RequestSlot still on its way.
     func slotReport(resourceID: String, slots: [Rivulet_Control_SlotStatus]) {
         state.withLock { s in
             guard var tm = s.taskManagers[resourceID] else { return }
-            for status in slots where tm.slots.indices.contains(Int(status.slotIndex)) {
-                if status.allocationID.isEmpty { tm.slots[Int(status.slotIndex)] = (nil, nil) }
+            for status in slots where tm.slots.indices.contains(Int(status.slotIndex)) && !status.allocationID.isEmpty {
+                if tm.slots[Int(status.slotIndex)].allocationID == nil {
+                    tm.slots[Int(status.slotIndex)] = (status.allocationID, status.jobID)
+                }
             }
             s.taskManagers[resourceID] = tm
         }

@@ -25,7 +25,10 @@ public struct TaskManagerProcess: Sendable {
     public func run() async throws {
         let settings = TaskManagerSettings(configuration)
         let dataPlane = try await DataPlane.start(host: settings.bindHost, port: settings.dataPort)
-        let executor = try TaskExecutor(settings: settings, catalog: catalog, dataPlane: dataPlane, logger: logger)
+        let retrieval = StandaloneLeaderRetrieval(rpcHost: configuration.string("jobmanager.rpc.address"),
+                                                  rpcPort: configuration.int("jobmanager.rpc.port"),
+                                                  restHost: configuration.string("rest.address"), restPort: configuration.int("rest.port"))
+        let executor = TaskExecutor(settings: settings, catalog: catalog, dataPlane: dataPlane, leaderRetrieval: retrieval, logger: logger)
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: settings.bindHost, port: settings.rpcPort), transportSecurity: .plaintext)
         let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])
         let service = TaskExecutorProcessService(executor: executor, server: server, transport: transport, logger: logger)

@@ -30,6 +30,10 @@ public enum RestServer {
             return error(e.status, e.description)
         } catch let e as RequestError {
             return error(e.status, e.message)
+        } catch let e as CheckpointFailure {
+            return error(409, e.description)
+        } catch let e as ClusterError {
+            return error(409, e.description)
         } catch let e as DecodingError {
             return error(400, "malformed JSON body: \(describe(e))")
         } catch let e as HTTPError {
@@ -117,7 +121,7 @@ public enum RestServer {
             await answer { json(try dispatcher.job(try context.parameters.require("id")).detail(full: true)) }
         }
         router.get("/v1/jobs/:id/checkpoints") { _, context in
-            await answer { json(try dispatcher.job(try context.parameters.require("id")).detail(full: true).checkpoints ?? []) }
+            await answer { json(try dispatcher.job(try context.parameters.require("id")).checkpoints) }
         }
         router.post("/v1/jobs/:id/cancel") { _, context in
             await answer {
@@ -131,22 +135,14 @@ public enum RestServer {
             await answer {
                 let job = try dispatcher.job(try context.parameters.require("id"))
                 let body = try await decode(SavepointRequest.self, from: request, limit: maxBodyBytes)
-                do {
-                    return json(SavepointAnswer(path: try await job.triggerSavepoint(into: body.directory)))
-                } catch let e as ClusterError {
-                    throw RequestError(status: 409, message: e.description)
-                }
+                return json(SavepointAnswer(path: try await job.triggerSavepoint(into: body.directory)))
             }
         }
         router.post("/v1/jobs/:id/stop") { request, context in
             await answer {
                 let job = try dispatcher.job(try context.parameters.require("id"))
                 let body = try await decode(SavepointRequest.self, from: request, limit: maxBodyBytes)
-                do {
-                    return json(SavepointAnswer(path: try await job.stop(savepointDirectory: body.directory)))
-                } catch let e as ClusterError {
-                    throw RequestError(status: 409, message: e.description)
-                }
+                return json(SavepointAnswer(path: try await job.stop(savepointDirectory: body.directory)))
             }
         }
         router.get("/v1/taskmanagers") { _, _ in

@@ -4,7 +4,6 @@ import RivuletRPC
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
-import Synchronization
 
 /// A control-plane failure, named so logs and REST answers say what went wrong.
 public struct ClusterError: Error, CustomStringConvertible, Sendable {
@@ -18,7 +17,6 @@ public final class RPCEndpoint: Sendable {
     public let host: String
     public let port: Int
     let client: GRPCClient<Transport>
-    private let runner: Mutex<Task<Void, Never>?>
 
     public init(host: String, port: Int) throws {
         self.host = host
@@ -28,7 +26,8 @@ public final class RPCEndpoint: Sendable {
             transportSecurity: .plaintext)
         let client = GRPCClient(transport: transport)
         self.client = client
-        runner = Mutex(Task { try? await client.runConnections() })
+        // Runs until `close()` begins the client's graceful shutdown.
+        Task { try? await client.runConnections() }
     }
 
     public var address: String { "\(host):\(port)" }
@@ -47,7 +46,6 @@ public final class RPCEndpoint: Sendable {
     /// Closes the connection once in-flight calls finish.
     public func close() {
         client.beginGracefulShutdown()
-        _ = runner.withLock { $0 }
     }
 }
 
@@ -56,12 +54,12 @@ public final class RPCEndpoint: Sendable {
 /// without blocking, and the peer sees them in order.
 public final class SerialCallQueue: Sendable {
     private let continuation: AsyncStream<@Sendable () async -> Void>.Continuation
-    private let worker: Task<Void, Never>
 
     public init() {
         let (stream, continuation) = AsyncStream<@Sendable () async -> Void>.makeStream()
         self.continuation = continuation
-        worker = Task {
+        // Ends when `finish()` ends the stream.
+        Task {
             for await call in stream { await call() }
         }
     }

@@ -5,7 +5,6 @@ import RivuletRPC
 import Foundation
 import Rivulet
 import RivuletCore
-import Synchronization
 
 /// Forwards a run's checkpoint acknowledgements, declines and finished-input notices to its
 /// JobMaster, in order, without blocking task threads.
@@ -14,8 +13,6 @@ final class RemoteCheckpointResponder: CheckpointResponder {
     let jobID: String
     let attempt: Int
     let connection: JobManagerConnection
-    /// The job's final checkpoint, once the JobMaster reported it complete.
-    private let finalCompleted = Mutex<Int64?>(nil)
 
     init(storage: FileSystemCheckpointStorage, jobID: String, attempt: Int, connection: JobManagerConnection) {
         self.storage = storage
@@ -68,15 +65,5 @@ final class RemoteCheckpointResponder: CheckpointResponder {
             request.leaderSessionID = session
             _ = try await endpoint.jobMaster.taskFinishedInput(request, options: options)
         }
-    }
-
-    func completesJob(_ checkpointID: Int64) -> Bool {
-        finalCompleted.withLock { final in final.map { checkpointID >= $0 } ?? false }
-    }
-
-    /// The JobMaster reported checkpoint `id` complete; `completesJob` when it is the final one.
-    func completed(_ id: Int64, completesJob: Bool) {
-        guard completesJob else { return }
-        finalCompleted.withLock { $0 = min($0 ?? id, id) }
     }
 }

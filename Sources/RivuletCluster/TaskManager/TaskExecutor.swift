@@ -17,8 +17,6 @@ public struct TaskManagerSettings: Sendable {
     public var dataPort: Int
     public var slots: Int
     public var resourceID: String
-    public var jobManagerHost: String
-    public var jobManagerPort: Int
     public var heartbeatIntervalMillis: Int64
     public var heartbeatTimeoutMillis: Int64
     public var registrationInitialBackoffMillis: Int64
@@ -32,8 +30,6 @@ public struct TaskManagerSettings: Sendable {
         dataPort = configuration.int("taskmanager.data.port")
         slots = configuration.int("taskmanager.numberOfTaskSlots")
         resourceID = configuration.string("taskmanager.resource-id")
-        jobManagerHost = configuration.string("jobmanager.rpc.address")
-        jobManagerPort = configuration.int("jobmanager.rpc.port")
         heartbeatIntervalMillis = configuration.millis("heartbeat.interval")
         heartbeatTimeoutMillis = configuration.millis("heartbeat.timeout")
         registrationInitialBackoffMillis = max(1, configuration.millis("cluster.registration.initial-timeout"))
@@ -49,6 +45,7 @@ public final class TaskExecutor: Sendable {
     let catalog: JobCatalog
     let dataPlane: DataPlane
     let connection: JobManagerConnection
+    let leaderRetrieval: any LeaderRetrievalService
     let logger: Logger
     /// The port the TaskExecutorGateway listens on (set once the server is bound).
     let rpcPort = Atomic<Int>(0)
@@ -64,8 +61,10 @@ public final class TaskExecutor: Sendable {
     }
     private let state: Mutex<State>
 
-    public init(settings: TaskManagerSettings, catalog: JobCatalog, dataPlane: DataPlane, logger: Logger) throws {
+    public init(settings: TaskManagerSettings, catalog: JobCatalog, dataPlane: DataPlane,
+                leaderRetrieval: any LeaderRetrievalService, logger: Logger) {
         self.settings = settings
+        self.leaderRetrieval = leaderRetrieval
         self.catalog = catalog
         self.dataPlane = dataPlane
         self.logger = logger
@@ -73,8 +72,7 @@ public final class TaskExecutor: Sendable {
         resourceID = settings.resourceID.isEmpty
             ? "tm-\(settings.host)-\(dataPlane.port)-\(String(UInt32.random(in: 0 ... .max, using: &generator), radix: 16))"
             : settings.resourceID
-        connection = JobManagerConnection(endpoint: try RPCEndpoint(host: settings.jobManagerHost, port: settings.jobManagerPort),
-                                          rpcTimeoutMillis: settings.rpcTimeoutMillis, logger: logger)
+        connection = JobManagerConnection(rpcTimeoutMillis: settings.rpcTimeoutMillis, logger: logger)
         state = Mutex(State(slots: Array(repeating: Slot(), count: settings.slots)))
     }
 
@@ -157,6 +155,17 @@ public final class TaskExecutor: Sendable {
             throw RPCError(code: .failedPrecondition, message: "no slot of this TaskManager is allocated to job \(descriptor.jobID) as \(request.allocationID)")
         }
         let run = try jobRun(for: descriptor)
+        let vertices = run.built.jobGraph.vertices
+        guard vertices.indices.contains(descriptor.vertex), (0..<vertices[descriptor.vertex].parallelism).contains(descriptor.subtask) else {
+            throw RPCError(code: .invalidArgument, message: "job '\(descriptor.jobName)' has no subtask \(descriptor.subtask) of vertex \(descriptor.vertex)")
+        }
+        // The key groups the JobMaster assigned must be the ones this TaskManager's subtask owns.
+        let vertex = vertices[descriptor.vertex]
+        let range = KeyGroupRangeAssignment.range(maxParallelism: vertex.maxParallelism, parallelism: vertex.parallelism,
+                                                  operatorIndex: descriptor.subtask)
+        guard descriptor.keyGroups == [range.startKeyGroup, range.endKeyGroup] else {
+            throw RPCError(code: .invalidArgument, message: "subtask \(descriptor.subtask) of '\(vertex.name)' was given key groups \(descriptor.keyGroups) but owns \(range.startKeyGroup)..<\(range.endKeyGroup)")
+        }
         let execution = ExecutionID(vertex: descriptor.vertex, subtask: descriptor.subtask)
         try run.start(execution) { [weak self] execution, end, metrics in
             self?.report(run: run, execution: execution, end: end, metrics: metrics)
@@ -174,7 +183,7 @@ public final class TaskExecutor: Sendable {
             throw RPCError(code: .invalidArgument, message: "cannot build job '\(descriptor.jobName)' on TaskManager \(resourceID): \(error)")
         }
         let created = try TaskJobRun(descriptor: descriptor, built: built, resourceID: resourceID, dataPlane: dataPlane,
-                                     connection: connection, logger: logger)
+                                     connection: connection)
         let (run, older) = state.withLock { s -> (TaskJobRun, [TaskJobRun]) in
             if let existing = s.runs[key] { return (existing, []) }
             s.runs[key] = created
@@ -239,7 +248,6 @@ public final class TaskExecutor: Sendable {
     func checkpointControl(_ request: Rivulet_Control_CheckpointRequest, _ control: TaskControl) throws {
         try checkSession(request.leaderSessionID)
         guard let run = run(jobID: request.jobID, attempt: Int(request.attempt)) else { return }
-        if case .checkpointComplete(let id) = control { run.responder?.completed(id, completesJob: request.completesJob) }
         let executions = request.executions.isEmpty ? nil : request.executions.map { ExecutionID(vertex: Int($0.vertex), subtask: Int($0.subtask)) }
         run.control(control, to: executions)
     }
@@ -289,25 +297,34 @@ public final class TaskExecutor: Sendable {
 
     // MARK: Registration and heartbeats
 
-    /// Registers with the ResourceManager (retrying with backoff), then heartbeats it and the
-    /// JobMasters of running jobs; on losing the JobManager, cancels everything and registers
-    /// again. Returns when the task is cancelled.
+    /// Finds the leader through leader retrieval and registers with its ResourceManager
+    /// (retrying with backoff), then heartbeats it and the JobMasters of running jobs; on
+    /// losing the JobManager, cancels everything and registers again. Returns when the task is
+    /// cancelled.
     public func runRegistration() async {
         var backoff = settings.registrationInitialBackoffMillis
-        let endpoint = connection.endpoint
         while !Task.isCancelled {
             var request = Rivulet_Control_RegisterTaskExecutorRequest()
             request.address = address
             request.numberOfSlots = Int32(settings.slots)
             request.processID = Int64(ProcessInfo.processInfo.processIdentifier)
+            var target = "the leading JobManager"
             do {
+                guard let leader = await leaderRetrieval.currentLeader() else { throw ClusterError("no JobManager leads yet") }
+                target = "the JobManager at \(leader.rpcHost):\(leader.rpcPort)"
+                let endpoint = try connection.endpoint(host: leader.rpcHost, port: leader.rpcPort)
                 let response = try await endpoint.resourceManager.registerTaskExecutor(request, options: connection.options)
                 connection.setSession(response.leaderSessionID)
+                var report = Rivulet_Control_SlotReport()
+                report.resourceID = resourceID
+                report.leaderSessionID = response.leaderSessionID
+                report.slots = slotReport
+                _ = try await endpoint.resourceManager.sendSlotReport(report, options: connection.options)
                 logger.info("registered at the ResourceManager at \(endpoint.address) as \(resourceID) with \(settings.slots) slots")
                 backoff = settings.registrationInitialBackoffMillis
-                await heartbeatLoop()
+                await heartbeatLoop(endpoint)
             } catch {
-                logger.warning("cannot register at the JobManager at \(endpoint.address): \(Self.describe(error)); retrying in \(backoff) ms")
+                logger.warning("cannot register at \(target): \(Self.describe(error)); retrying in \(backoff) ms")
                 try? await Task.sleep(for: .milliseconds(backoff))
                 backoff = min(settings.registrationMaxBackoffMillis, backoff * 2)
             }
@@ -315,8 +332,7 @@ public final class TaskExecutor: Sendable {
     }
 
     /// Heartbeats until the JobManager is lost (silent past the timeout, or it forgot us).
-    func heartbeatLoop() async {
-        let endpoint = connection.endpoint
+    func heartbeatLoop(_ endpoint: RPCEndpoint) async {
         var lastSuccess = ContinuousClock.now
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(settings.heartbeatIntervalMillis))
@@ -324,7 +340,6 @@ public final class TaskExecutor: Sendable {
             var beat = Rivulet_Control_TaskManagerHeartbeat()
             beat.resourceID = resourceID
             beat.leaderSessionID = session
-            beat.slots = slotReport
             do {
                 let response = try await endpoint.resourceManager.heartbeat(beat, options: connection.options)
                 guard response.known else {
@@ -332,7 +347,7 @@ public final class TaskExecutor: Sendable {
                     return
                 }
                 lastSuccess = .now
-                await sendJobMasterHeartbeats(session: session)
+                await sendJobMasterHeartbeats(endpoint, session: session)
             } catch {
                 let silent = ContinuousClock.now - lastSuccess
                 if silent >= .milliseconds(settings.heartbeatTimeoutMillis) {
@@ -343,7 +358,7 @@ public final class TaskExecutor: Sendable {
         }
     }
 
-    func sendJobMasterHeartbeats(session: String) async {
+    func sendJobMasterHeartbeats(_ endpoint: RPCEndpoint, session: String) async {
         let runs = state.withLock { Array($0.runs.values) }
         var byJob: [String: [Rivulet_Control_TaskMetrics]] = [:]
         for run in runs {
@@ -355,7 +370,7 @@ public final class TaskExecutor: Sendable {
             beat.leaderSessionID = session
             beat.resourceID = resourceID
             beat.tasks = tasks
-            _ = try? await connection.endpoint.jobMaster.heartbeat(beat, options: connection.options)
+            _ = try? await endpoint.jobMaster.heartbeat(beat, options: connection.options)
         }
     }
 

@@ -31,7 +31,7 @@ struct TaskExecutorService: Rivulet_Control_TaskExecutorGateway.SimpleServicePro
     }
 
     func notifyCheckpointComplete(request: Rivulet_Control_CheckpointRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try executor.checkpointControl(request, .checkpointComplete(request.checkpointID))
+        try executor.checkpointControl(request, .checkpointComplete(request.checkpointID, completesJob: request.completesJob))
         return .init()
     }
 

@@ -2,7 +2,6 @@
 // subtasks, their wiring (in memory or over the data plane) and their threads.
 
 import Foundation
-import Logging
 import Rivulet
 import RivuletCore
 import RivuletNetwork
@@ -19,13 +18,14 @@ final class TaskJobRun: Sendable {
     let restoreSource: RestoreSource?
     let responder: RemoteCheckpointResponder?
     let dataPlane: DataPlane
-    let logger: Logger
     /// Inboxes of the local subtasks, created up front so local producers always find them.
     let inboxes: [ExecutionID: TaskInbox]
 
     struct TaskState {
         var metrics: OutputMetrics
         var outputs: [RemoteSubpartition] = []
+        /// The network streams the subtask reads, released when it ends.
+        var inputs: [(client: PartitionRequestClient, stream: UInt32)] = []
         var ended = false
     }
     struct State {
@@ -38,7 +38,7 @@ final class TaskJobRun: Sendable {
     private let restoreLock = Mutex(())
 
     init(descriptor: TaskDescriptor, built: BuiltJob, resourceID: String, dataPlane: DataPlane,
-         connection: JobManagerConnection, logger: Logger) throws {
+         connection: JobManagerConnection) throws {
         guard built.jobGraph.fingerprint == descriptor.fingerprint else {
             throw ClusterError("job '\(descriptor.jobName)' rebuilt on this TaskManager does not match the JobManager's graph (fingerprint \(built.jobGraph.fingerprint) vs \(descriptor.fingerprint)): the job builder must be deterministic and both must run the same binary")
         }
@@ -50,7 +50,6 @@ final class TaskJobRun: Sendable {
         self.resourceID = resourceID
         restoreSource = descriptor.restore
         self.dataPlane = dataPlane
-        self.logger = logger
         guard placement.count == built.jobGraph.vertices.count,
               zip(placement, built.jobGraph.vertices).allSatisfy({ $0.count == $1.parallelism }) else {
             throw ClusterError("the deployment's placement does not fit job '\(descriptor.jobName)'")
@@ -118,7 +117,12 @@ final class TaskJobRun: Sendable {
             } catch {
                 end = .failed("\(vertex.name) (\(execution.subtask + 1)/\(vertex.parallelism)): \(error)", unrecoverable: isUnrecoverable(error))
             }
-            state.withLock { $0.tasks[execution]?.ended = true }
+            let inputs = state.withLock { s -> [(client: PartitionRequestClient, stream: UInt32)] in
+                s.tasks[execution]?.ended = true
+                defer { s.tasks[execution]?.inputs = [] }
+                return s.tasks[execution]?.inputs ?? []
+            }
+            for input in inputs { input.client.release(stream: input.stream) }
             report(execution, end, metrics)
         }
         thread.name = "\(vertex.name) (\(execution.subtask + 1)/\(vertex.parallelism))"
@@ -180,9 +184,10 @@ final class TaskJobRun: Sendable {
             let key = SubpartitionKey(jobID: jobID, attempt: attempt, edge: source.edge, producer: source.producer, consumer: execution.subtask)
             let client = try dataPlane.client(host: location.host, port: location.dataPort)
             let input = RemoteInputChannel(key: key, inbox: inbox, channel: channel, codec: try codec(edge: source.edge))
-            try client.request(input, credits: credits) { stream in
+            let stream = try client.request(input, credits: credits) { stream in
                 inbox.onConsumed(channel: channel) { client.addCredit(stream: stream) }
             }
+            state.withLock { $0.tasks[execution]?.inputs.append((client, stream)) }
         }
         return TaskDeployment(vertex: vertex, subtaskIndex: execution.subtask, inbox: inbox,
                               channelInputs: plan.inputs[vertex.id][execution.subtask].map(\.input), outputTargets: targets)
@@ -214,9 +219,6 @@ final class TaskJobRun: Sendable {
     var allEnded: Bool {
         state.withLock { s in s.tasks.count == inboxes.count && s.tasks.values.allSatisfy(\.ended) }
     }
-
-    /// True when at least one deployed subtask still runs.
-    var hasRunningTasks: Bool { state.withLock { s in s.tasks.values.contains { !$0.ended } } }
 
     /// Metrics of every deployed subtask.
     var metrics: [(ExecutionID, OutputMetrics)] { state.withLock { s in s.tasks.map { ($0.key, $0.value.metrics) } } }

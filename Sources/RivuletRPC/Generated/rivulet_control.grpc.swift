@@ -128,7 +128,7 @@ extension Rivulet_Control_ResourceManagerGateway {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Which slots are free and which job holds the others.
+        /// > Which slots are free and which job holds the others (sent right after registering).
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Rivulet_Control_SlotReport` messages.
@@ -196,7 +196,7 @@ extension Rivulet_Control_ResourceManagerGateway {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Which slots are free and which job holds the others.
+        /// > Which slots are free and which job holds the others (sent right after registering).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Rivulet_Control_SlotReport` message.
@@ -262,7 +262,7 @@ extension Rivulet_Control_ResourceManagerGateway {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Which slots are free and which job holds the others.
+        /// > Which slots are free and which job holds the others (sent right after registering).
         ///
         /// - Parameters:
         ///   - request: A `Rivulet_Control_SlotReport` message.
@@ -457,7 +457,7 @@ extension Rivulet_Control_ResourceManagerGateway {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Which slots are free and which job holds the others.
+        /// > Which slots are free and which job holds the others (sent right after registering).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Rivulet_Control_SlotReport` message.
@@ -559,7 +559,7 @@ extension Rivulet_Control_ResourceManagerGateway {
         ///
         /// > Source IDL Documentation:
         /// >
-        /// > Which slots are free and which job holds the others.
+        /// > Which slots are free and which job holds the others (sent right after registering).
         ///
         /// - Parameters:
         ///   - request: A request containing a single `Rivulet_Control_SlotReport` message.
@@ -661,7 +661,7 @@ extension Rivulet_Control_ResourceManagerGateway.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Which slots are free and which job holds the others.
+    /// > Which slots are free and which job holds the others (sent right after registering).
     ///
     /// - Parameters:
     ///   - request: A request containing a single `Rivulet_Control_SlotReport` message.
@@ -756,7 +756,7 @@ extension Rivulet_Control_ResourceManagerGateway.ClientProtocol {
     ///
     /// > Source IDL Documentation:
     /// >
-    /// > Which slots are free and which job holds the others.
+    /// > Which slots are free and which job holds the others (sent right after registering).
     ///
     /// - Parameters:
     ///   - message: request message to send.

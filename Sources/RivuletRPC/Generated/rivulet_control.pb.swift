@@ -194,8 +194,6 @@ public nonisolated struct Rivulet_Control_TaskManagerHeartbeat: Sendable {
 
   public var leaderSessionID: String = String()
 
-  public var slots: [Rivulet_Control_SlotStatus] = []
-
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -800,7 +798,7 @@ nonisolated extension Rivulet_Control_SlotReport: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Rivulet_Control_TaskManagerHeartbeat: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskManagerHeartbeat"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}resource_id\0\u{3}leader_session_id\0\u{1}slots\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}resource_id\0\u{3}leader_session_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -810,7 +808,6 @@ nonisolated extension Rivulet_Control_TaskManagerHeartbeat: SwiftProtobuf.Messag
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.resourceID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.leaderSessionID) }()
-      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.slots) }()
       default: break
       }
     }
@@ -823,16 +820,12 @@ nonisolated extension Rivulet_Control_TaskManagerHeartbeat: SwiftProtobuf.Messag
     if !self.leaderSessionID.isEmpty {
       try visitor.visitSingularStringField(value: self.leaderSessionID, fieldNumber: 2)
     }
-    if !self.slots.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.slots, fieldNumber: 3)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Rivulet_Control_TaskManagerHeartbeat, rhs: Rivulet_Control_TaskManagerHeartbeat) -> Bool {
     if lhs.resourceID != rhs.resourceID {return false}
     if lhs.leaderSessionID != rhs.leaderSessionID {return false}
-    if lhs.slots != rhs.slots {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -69,6 +69,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
         var consecutiveFailures = 0
         var stopped = false
         var savepointRequests: [String] = []
+        /// No periodic checkpoint starts (a stop-with-savepoint is under way).
+        var periodicSuspended = false
         var savepointResults: [String: Result<String, CheckpointFailure>] = [:]
         var finalSavepointDirectory: String?
         /// The job's final checkpoint (triggered when every task had finished), once completed.
@@ -141,6 +143,21 @@ public final class CheckpointCoordinator: CheckpointResponder {
         throw CheckpointFailure("savepoint into '\(directory)' did not complete within \(timeoutMillis) ms")
     }
 
+    /// Takes the savepoint a stop ends with: periodic checkpoints stop first, so none completes
+    /// (and commits output) after the savepoint, and a job restored from it repeats nothing.
+    /// Checkpoints already in flight complete before the savepoint starts. When the savepoint
+    /// fails, periodic checkpoints resume and the error is thrown.
+    public func stopWithSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
+        state.withLock { $0.periodicSuspended = true }
+        do {
+            return try triggerSavepoint(into: directory, timeoutMillis: timeoutMillis)
+        } catch {
+            state.withLock { $0.periodicSuspended = false }
+            wake()
+            throw error
+        }
+    }
+
     func wake() {
         wakeup.lock()
         wakeup.broadcast()
@@ -167,7 +184,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
                     trigger = (s.savepointRequests.removeFirst(), false)
                 } else if allFinished && s.pending.isEmpty {
                     trigger = (nil, true)
-                } else if canTrigger && now - s.lastTriggerAt >= config.intervalMillis {
+                } else if canTrigger && !s.periodicSuspended && now - s.lastTriggerAt >= config.intervalMillis {
                     trigger = (nil, false)
                 }
                 return false
@@ -243,10 +260,6 @@ public final class CheckpointCoordinator: CheckpointResponder {
         wake()
     }
 
-    public func completesJob(_ checkpointID: Int64) -> Bool {
-        state.withLock { s in s.finalCompleted.map { checkpointID >= $0 } ?? false }
-    }
-
     func abort(_ id: Int64, reason: String) {
         let outcome = state.withLock { s -> (inboxes: [any TaskControlGateway], failures: Int, shared: [StateFileHandle])? in
             guard let p = s.pending.removeValue(forKey: id) else { return nil }
@@ -318,11 +331,11 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let (subsumed, unusedShared) = store.add(id, metadata: metadata, startedAt: p.startedAt)
         for old in subsumed { storage.discardCheckpoint(old) }
         storage.deleteShared(unusedShared)
-        let (inboxes, finalSavepoint) = state.withLock { s -> ([any TaskControlGateway], String?) in
+        let (inboxes, finalSavepoint, completesJob) = state.withLock { s -> ([any TaskControlGateway], String?, Bool) in
             s.consecutiveFailures = 0
             s.lastCompletedAt = SystemClock.nowMillis()
             if p.isFinal { s.finalCompleted = id }
-            return (Array(s.inboxes.values), p.isFinal ? s.finalSavepointDirectory : nil)
+            return (Array(s.inboxes.values), p.isFinal ? s.finalSavepointDirectory : nil, s.finalCompleted.map { id >= $0 } ?? false)
         }
         if let finalSavepoint {
             do {
@@ -332,7 +345,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
                 failJob("the savepoint on finish could not be written: \(error)")
             }
         }
-        for inbox in inboxes { inbox.sendControl(.checkpointComplete(id)) }
+        for inbox in inboxes { inbox.sendControl(.checkpointComplete(id, completesJob: completesJob)) }
         wake()
     }
 }

@@ -17,7 +17,9 @@ public struct ExecutionID: Hashable, Sendable, Comparable, CustomStringConvertib
 }
 
 /// The coordinator's side of the task <-> coordinator protocol (Flink's CheckpointResponder
-/// plus the final-checkpoint handshake). Called from task and upload threads.
+/// plus the finished-input notice of the final-checkpoint handshake; the coordinator tells
+/// tasks whether a completed checkpoint completes the job in `TaskControl.checkpointComplete`).
+/// Called from task and upload threads.
 public protocol CheckpointResponder: Sendable {
     /// Where the task writes its state files.
     var storage: FileSystemCheckpointStorage { get }
@@ -28,8 +30,4 @@ public protocol CheckpointResponder: Sendable {
     /// The subtask finished its input and waits for a checkpoint to complete before it ends
     /// (so that what it emitted last is committed exactly once).
     func taskFinished(_ task: ExecutionID)
-    /// True when checkpoint `checkpointID` is at or after the job's final checkpoint (one
-    /// triggered when every task had finished) and that checkpoint completed. Only then may a
-    /// finished task end: until every task has finished, later checkpoints still need it.
-    func completesJob(_ checkpointID: Int64) -> Bool
 }

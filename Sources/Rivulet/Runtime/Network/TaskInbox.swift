@@ -14,7 +14,9 @@ public struct TaskCancelledError: Error, CustomStringConvertible, Sendable {
 public enum TaskControl: Sendable {
     /// Take checkpoint `barrier` now (sources, and tasks whose inputs have all ended).
     case triggerCheckpoint(CheckpointBarrier)
-    case checkpointComplete(Int64)
+    /// Checkpoint n completed; `completesJob` when it is at or after the job's final
+    /// checkpoint (one triggered when every task had finished): only then may a finished task end.
+    case checkpointComplete(Int64, completesJob: Bool)
     case checkpointAborted(Int64)
 }
 

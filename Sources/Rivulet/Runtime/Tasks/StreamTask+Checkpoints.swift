@@ -32,8 +32,8 @@ extension StreamTask {
             action()
         case .control(.triggerCheckpoint(let barrier)):
             try performCheckpoint(barrier)
-        case .control(.checkpointComplete(let id)):
-            try notifyComplete(id)
+        case .control(.checkpointComplete(let id, let completesJob)):
+            try notifyComplete(id, completesJob: completesJob)
         case .control(.checkpointAborted(let id)):
             for context in contexts {
                 for listener in context.checkpointListeners { listener.notifyCheckpointAborted(id) }
@@ -114,13 +114,13 @@ extension StreamTask {
     }
 
     /// Checkpoint `id` completed: listeners commit what they pre-committed.
-    func notifyComplete(_ id: Int64) throws {
+    func notifyComplete(_ id: Int64, completesJob: Bool) throws {
         for (op, context) in zip(operators, contexts) {
             for listener in context.checkpointListeners {
                 do { try listener.notifyCheckpointComplete(id) } catch { throw attributed(op.name, error) }
             }
         }
-        if let checkpointing, let final = checkpointing.finalCheckpoint, id >= final, checkpointing.responder.completesJob(id) {
+        if let checkpointing, let final = checkpointing.finalCheckpoint, id >= final, completesJob {
             checkpointing.finalCommitted = true
         }
     }
