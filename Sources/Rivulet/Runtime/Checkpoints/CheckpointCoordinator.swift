@@ -246,6 +246,13 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     public func decline(checkpointID: Int64, task: ExecutionID, reason: String) {
+        let pending = state.withLock { $0.pending[checkpointID] != nil }
+        guard pending else {
+            // Already aborted, or left behind by a stopped run: whatever the failed upload
+            // wrote belongs to no checkpoint.
+            if !store.retained.contains(checkpointID) { storage.discardCheckpoint(checkpointID) }
+            return
+        }
         abort(checkpointID, reason: "task \(task) declined it: \(reason)")
     }
 

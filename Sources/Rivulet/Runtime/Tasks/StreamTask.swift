@@ -35,7 +35,13 @@ public final class StreamTask {
 
     /// Builds the chain and runs until the input ends; throws the first failure.
     public func run() throws {
-        defer { for context in createdContexts { context.dispose() } }
+        defer {
+            // Uploads in flight read the operators' snapshots (RocksDB's native checkpoint
+            // files among them): they end, acknowledged or declined, before those are released
+            // and before the task counts as ended.
+            checkpointing?.uploads.sync {}
+            for context in createdContexts { context.dispose() }
+        }
         try buildChain()
         for op in operators.reversed() {
             do { try op.open() } catch { throw attributed(op.name, error) }
