@@ -49,6 +49,10 @@ let package = Package(
         .systemLibrary(name: "CRocksDB", path: "Sources/CRocksDB", providers: [.apt(["librocksdb-dev"])]),
         // A Swift client of RocksDB: column families, batches, iterators, range deletes, native checkpoints.
         .target(name: "RivuletRocksDB", dependencies: ["CRocksDB"]),
+        // ZooKeeper's multi-threaded C client (Debian's libzookeeper-mt-dev, installed by bin/setup).
+        .systemLibrary(name: "CZooKeeper", path: "Sources/CZooKeeper", providers: [.apt(["libzookeeper-mt-dev"])]),
+        // An async Swift client of ZooKeeper: sessions, connection events, watches, retries, transactions.
+        .target(name: "RivuletZooKeeper", dependencies: ["CZooKeeper"]),
         // The control plane's messages and gateways, generated from Protos/ by bin/gen-proto.
         .target(
             name: "RivuletRPC",
@@ -72,7 +76,7 @@ let package = Package(
         .target(
             name: "RivuletCluster",
             dependencies: [
-                "Rivulet", "RivuletCore", "RivuletRPC", "RivuletNetwork",
+                "Rivulet", "RivuletCore", "RivuletRPC", "RivuletNetwork", "RivuletZooKeeper",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "Hummingbird", package: "hummingbird"),

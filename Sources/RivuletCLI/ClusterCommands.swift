@@ -51,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
             if let parallelism, !(1...32768).contains(parallelism) {
                 throw ValidationError("--parallelism must be from 1 to 32768, got \(parallelism)")
             }
-            let client = try cluster.client()
+            let client = try await cluster.client()
             var overrides: [String: String] = [:]
             for property in cluster.properties {
                 let (k, v) = try ConfigurationLoader.parseProperty(property)

@@ -34,8 +34,9 @@ struct ClusterOptions: ParsableArguments {
         try ConfigurationLoader.load(file: configurationFile, overrides: try overrides())
     }
 
-    /// The REST client of the JobManager.
-    func client() throws -> RestClient {
+    /// The REST client of the JobManager: `-m`, else the leader ZooKeeper names in an HA
+    /// cluster (waiting up to 15 s while a new leader is elected), else `rest.address`.
+    func client() async throws -> RestClient {
         if let jobManager {
             guard let colon = jobManager.lastIndex(of: ":"), let port = Int(jobManager[jobManager.index(after: colon)...]),
                   (1...65535).contains(port), colon != jobManager.startIndex else {
@@ -44,6 +45,12 @@ struct ClusterOptions: ParsableArguments {
             return RestClient(host: String(jobManager[..<colon]), port: port)
         }
         let c = try configuration()
+        if let settings = try HighAvailabilitySettings.from(c) {
+            guard let leader = try await LeaderLookup.find(settings, waitingMillis: 15_000) else {
+                throw ValidationError("no JobManager leads the cluster '\(settings.clusterPath)' in ZooKeeper at \(settings.quorum) (waited 15 s); is one running?")
+            }
+            return RestClient(host: leader.restHost, port: leader.restPort)
+        }
         return RestClient(host: c.string("rest.address"), port: c.int("rest.port"))
     }
 }

@@ -127,7 +127,30 @@ public struct Configuration: Sendable {
         .duration("cluster.registration.initial-timeout", "100 ms", "First wait before a TaskManager retries registering."),
         .duration("cluster.registration.max-timeout", "30 s", "Longest wait between a TaskManager's registration attempts."),
         .duration("rpc.timeout", "10 s", "Deadline of every control-plane call."),
-        .oneOf("high-availability.type", "none", ["none"], "none: a standalone JobManager at jobmanager.rpc.address."),
+        // High availability
+        .oneOf("high-availability.type", "none", ["none", "zookeeper"],
+               "none: a standalone JobManager at jobmanager.rpc.address; zookeeper: JobManagers elect a leader through ZooKeeper and keep job metadata there."),
+        ConfigOption("high-availability.zookeeper.quorum", "127.0.0.1:2181", "ZooKeeper servers, host:port[,host:port...].") { v in
+            let servers = v.split(separator: ",")
+            guard !servers.isEmpty else { return "must list at least one host:port" }
+            for server in servers {
+                let parts = server.split(separator: ":")
+                guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65535).contains(port) else {
+                    return "'\(server)' is not host:port"
+                }
+            }
+            return nil
+        },
+        ConfigOption("high-availability.zookeeper.path.root", "/rivulet", "Root znode of every Rivulet cluster.") { v in
+            v.hasPrefix("/") && !v.hasSuffix("/") || v == "/" ? nil : "must be an absolute znode path such as /rivulet"
+        },
+        ConfigOption("high-availability.cluster-id", "default", "Names this cluster's znodes under the root (clusters sharing ZooKeeper need different ids).") { v in
+            v.isEmpty || v.contains("/") ? "must be a non-empty name without '/'" : nil
+        },
+        ConfigOption("high-availability.storageDir", "", "Shared directory for job graphs (ZooKeeper holds only pointers); required with high-availability.type: zookeeper.") { _ in nil },
+        .duration("high-availability.zookeeper.client.session-timeout", "10 s", "ZooKeeper session timeout: how long a dead JobManager keeps leadership."),
+        .duration("high-availability.zookeeper.client.connection-timeout", "15 s", "How long a process waits for its first ZooKeeper session."),
+        .durationOrOff("high-availability.zookeeper.client.suspended-grace-period", "1 s", "How long a leader whose ZooKeeper connection broke keeps leading while the client reconnects (must stay under a third of the session timeout)."),
     ]
 
     public private(set) var values: [String: String]

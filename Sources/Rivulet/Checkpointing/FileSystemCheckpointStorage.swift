@@ -204,7 +204,7 @@ public final class FileSystemCheckpointStorage: Sendable {
     }
 
     /// Why checkpoint `id` with `metadata` cannot be restored, or nil if every file is in place.
-    private func problem(with metadata: CheckpointMetadata, id: Int64) -> String? {
+    public func problem(with metadata: CheckpointMetadata, id: Int64) -> String? {
         guard metadata.checkpointID == id else {
             return "its _metadata describes checkpoint \(metadata.checkpointID), not \(id)"
         }
@@ -240,6 +240,19 @@ public final class FileSystemCheckpointStorage: Sendable {
                   let path = try? Self.resolve(relativePath, base: jobDirectory) else { continue }
             _ = unlink(path)
         }
+    }
+
+    /// Deletes what no retained checkpoint needs: every `chk-<n>` directory whose id is not in
+    /// `retained` (unfinished or orphaned checkpoints) and every file under `shared/` that
+    /// `isShared` does not claim. Call it only while no checkpoint of the job is in flight.
+    public func sweep(keeping retained: [Int64], isShared: (String) -> Bool) {
+        let keep = Set(retained)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: jobDirectory)) ?? [] where name.hasPrefix("chk-") {
+            guard let id = Int64(name.dropFirst(4)), !keep.contains(id) else { continue }
+            discardCheckpoint(id)
+        }
+        let shared = (try? FileManager.default.contentsOfDirectory(atPath: sharedDirectory)) ?? []
+        deleteShared(shared.map { "shared/" + $0 }.filter { !isShared($0) })
     }
 
     /// Removes the job directory with every checkpoint and shared file (a job that finished and

@@ -22,6 +22,8 @@ public final class Dispatcher: Sendable {
     /// The cluster's configuration values: every job's defaults.
     let clusterConfiguration: [String: String]
     let resourceManager: ResourceManager
+    /// ZooKeeper's stores in an HA cluster: jobs survive this JobManager.
+    let ha: ZooKeeperHAServices?
     let logger: Logger
     struct State {
         var jobs: [String: JobMaster] = [:]
@@ -30,10 +32,12 @@ public final class Dispatcher: Sendable {
     }
     private let state = Mutex(State())
 
-    init(catalog: JobCatalog, clusterConfiguration: [String: String], resourceManager: ResourceManager, logger: Logger) {
+    init(catalog: JobCatalog, clusterConfiguration: [String: String], resourceManager: ResourceManager,
+         ha: ZooKeeperHAServices? = nil, logger: Logger) {
         self.catalog = catalog
         self.clusterConfiguration = clusterConfiguration
         self.resourceManager = resourceManager
+        self.ha = ha
         self.logger = logger
         resourceManager.onTaskManagerLost { [weak self] id, reason in
             guard let self else { return }
@@ -41,8 +45,9 @@ public final class Dispatcher: Sendable {
         }
     }
 
-    /// Validates and starts a job; returns its id.
-    public func submit(_ submission: JobSubmission) throws -> String {
+    /// Validates and starts a job; returns its id. In an HA cluster the job is stored in
+    /// ZooKeeper before it starts (and before the client hears back).
+    public func submit(_ submission: JobSubmission) async throws -> String {
         guard catalog.jobs.contains(where: { $0.name == submission.job }) else {
             throw DispatcherError(status: 404, "unknown job '\(submission.job)'; known jobs: \(catalog.jobs.map(\.name).joined(separator: ", "))")
         }
@@ -59,28 +64,79 @@ public final class Dispatcher: Sendable {
         } catch {
             throw DispatcherError(status: 400, "\(error)")
         }
+        let jobID = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let master = try makeMaster(jobID: jobID, submission: submission, configuration: configuration, recovered: false)
+        if let ha {
+            do {
+                try await ha.putJobGraph(StoredJob(jobID: jobID, submission: submission, configuration: configuration))
+            } catch {
+                throw DispatcherError(status: 503, "cannot store job '\(submission.job)' in ZooKeeper, so it was not started: \(error)")
+            }
+        }
+        start(master)
+        logger.info("job '\(submission.job)' submitted as \(jobID) (\(master.built.jobGraph.taskCount) tasks, \(master.slotsNeeded) slots)")
+        return jobID
+    }
+
+    private func makeMaster(jobID: String, submission: JobSubmission, configuration: [String: String], recovered: Bool) throws -> JobMaster {
         let built: BuiltJob
         do {
             built = try BuiltJob.build(catalog: catalog, name: submission.job, arguments: submission.arguments ?? [], configuration: configuration)
         } catch {
             throw DispatcherError(status: 400, "cannot build job '\(submission.job)': \(error)")
         }
-        let jobID = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let master: JobMaster
         do {
-            master = try JobMaster(jobID: jobID, submission: submission, configuration: configuration, built: built,
-                                   resourceManager: resourceManager, logger: logger)
+            return try JobMaster(jobID: jobID, submission: submission, configuration: configuration, built: built,
+                                 resourceManager: resourceManager, ha: ha, recovered: recovered, logger: logger)
         } catch {
             throw DispatcherError(status: 400, "cannot start job '\(submission.job)': \(error)")
         }
-        let task = Task { await master.run() }
+    }
+
+    private func start(_ master: JobMaster) {
+        let task = Task { [ha, logger] in
+            guard let status = await master.run(), let ha else { return }
+            // A terminal state: record it so no later leader runs the job again, then forget the job.
+            do {
+                try await ha.putJobResult(JobResult(jobID: master.jobID, status: status, endTime: SystemClock.nowMillis()))
+                try await ha.removeJobGraph(master.jobID)
+                try await ha.removeJobData(master.jobID)
+            } catch {
+                logger.warning("job \(master.jobID) ended \(status.rawValue) but ZooKeeper was not updated: \(error); the next leader runs it again from its latest checkpoint")
+            }
+        }
         state.withLock { s in
-            s.jobs[jobID] = master
-            s.order.append(jobID)
+            s.jobs[master.jobID] = master
+            s.order.append(master.jobID)
             s.tasks.append(task)
         }
-        logger.info("job '\(submission.job)' submitted as \(jobID) (\(built.jobGraph.taskCount) tasks, \(master.slotsNeeded) slots)")
-        return jobID
+    }
+
+    /// A new leader's start: runs every job stored in ZooKeeper that has no result yet, from
+    /// its latest completed checkpoint.
+    func recoverJobs() async throws {
+        guard let ha else { return }
+        for jobID in try await ha.jobGraphIDs().sorted() {
+            if let result = try await ha.jobResult(jobID) {
+                logger.info("job \(jobID) already ended \(result.status.rawValue); removing its job graph")
+                try await ha.removeJobGraph(jobID)
+                try? await ha.removeJobData(jobID)
+                continue
+            }
+            let stored = try await ha.jobGraph(jobID)
+            do {
+                let master = try makeMaster(jobID: jobID, submission: stored.submission, configuration: stored.configuration, recovered: true)
+                start(master)
+                logger.info("recovered job '\(stored.submission.job)' \(jobID)")
+            } catch {
+                logger.error("cannot recover job \(jobID): \(error)")
+            }
+        }
+    }
+
+    /// Stops every JobMaster without a result (leadership lost, or an HA JobManager shuts down).
+    func suspendAll() {
+        for job in jobs where !job.status.isTerminal { job.suspend() }
     }
 
     func job(_ id: String) throws -> JobMaster {

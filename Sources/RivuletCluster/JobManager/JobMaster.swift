@@ -21,14 +21,19 @@ final class JobMaster: Sendable {
     let checkpointConfig: CheckpointConfig
     let restartStrategy: RestartStrategy
     let storage: FileSystemCheckpointStorage?
-    let ids = CheckpointIDCounter()
+    let ids: CheckpointIDCounter
     let completed: CompletedCheckpoints
     let slotTimeoutMillis: Int64
+    /// The HA services in a ZooKeeper cluster: checkpoints are recorded there.
+    let ha: ZooKeeperHAServices?
+    /// A job a new leader took over: its first run restores the latest completed checkpoint.
+    let recovered: Bool
 
     enum Event: Sendable {
         case taskFinished
         case failed(String, unrecoverable: Bool)
         case cancel
+        case suspend
     }
 
     struct Execution {
@@ -53,6 +58,8 @@ final class JobMaster: Sendable {
         var coordinator: CheckpointCoordinator?
         var events: AsyncStream<Event>.Continuation?
         var cancelRequested = false
+        /// Leadership was lost: stop at once, record nothing, leave the job to the next leader.
+        var suspendRequested = false
         /// The cancellation ends a stop-with-savepoint: the job counts as finished.
         var stopRequested = false
         var lastSavepoint: String?
@@ -60,19 +67,23 @@ final class JobMaster: Sendable {
     let state = Mutex(State())
 
     init(jobID: String, submission: JobSubmission, configuration: [String: String], built: BuiltJob,
-         resourceManager: ResourceManager, logger: Logger) throws {
+         resourceManager: ResourceManager, ha: ZooKeeperHAServices? = nil, recovered: Bool = false, logger: Logger) throws {
         self.jobID = jobID
         self.submission = submission
         self.configuration = configuration
         self.built = built
         self.resourceManager = resourceManager
+        self.ha = ha
+        self.recovered = recovered
         var logger = logger
         logger[metadataKey: "job"] = "\(jobID.prefix(8))"
         self.logger = logger
         let config = built.graph.configuration
         checkpointConfig = try CheckpointConfig(config)
         restartStrategy = RestartStrategy(config)
-        completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained)
+        let recoveryStore = ha.map { $0.checkpointStore(jobID: jobID) }
+        ids = CheckpointIDCounter(recovery: recoveryStore)
+        completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained, recovery: recoveryStore)
         slotTimeoutMillis = config.millis("slot.request.timeout")
         if config.checkpointingEnabled {
             let s = FileSystemCheckpointStorage(baseDirectory: checkpointConfig.directory, jobID: jobID)
@@ -95,21 +106,36 @@ final class JobMaster: Sendable {
 
     // MARK: The run loop
 
-    /// Runs the job to its end (finished, failed or cancelled).
-    func run() async {
+    /// Runs the job to its end (finished, failed or cancelled), or until it is suspended.
+    /// Returns the terminal status, or nil when suspended.
+    func run() async -> JobStatus? {
+        if let ha {
+            do {
+                try await prepareRecovery(ha)
+            } catch {
+                logger.error("job \(jobID) cannot start: \(error)")
+                if state.withLock({ $0.suspendRequested }) { return suspended() }
+                return finish(.failed, "cannot read its checkpoints from ZooKeeper: \(error)")
+            }
+        }
         var attempt = 0
         while true {
             let (stream, continuation) = AsyncStream<Event>.makeStream()
-            let cancelled = state.withLock { s -> Bool in
+            let (cancelled, suspending) = state.withLock { s -> (Bool, Bool) in
                 s.attempt = attempt
                 s.events = continuation
                 s.executions = [:]
                 s.offered = []
                 if !s.cancelRequested { s.status = attempt == 0 ? .created : .restarting }
-                return s.cancelRequested
+                return (s.cancelRequested, s.suspendRequested)
             }
+            if suspending { return suspended() }
             if cancelled { return finish(.canceled, nil) }
             let outcome = await runAttempt(attempt, events: stream)
+            if state.withLock({ $0.suspendRequested }) {
+                await tearDown(attempt, waiting: false)
+                return suspended()
+            }
             await tearDown(attempt)
             switch outcome {
             case .finished:
@@ -134,7 +160,11 @@ final class JobMaster: Sendable {
         case failed(String, unrecoverable: Bool)
     }
 
-    func finish(_ status: JobStatus, _ reason: String?) {
+    func finish(_ status: JobStatus, _ reason: String?) -> JobStatus {
+        if let storage, ha != nil {
+            // Leaders that died mid-checkpoint leave files no retained checkpoint references.
+            storage.sweep(keeping: completed.retained, isShared: completed.isShared)
+        }
         state.withLock { s in
             s.status = status
             s.endTime = SystemClock.nowMillis()
@@ -142,6 +172,41 @@ final class JobMaster: Sendable {
             s.events = nil
         }
         logger.info("job '\(built.jobGraph.jobName)' \(jobID) ended: \(status.rawValue)\(reason.map { " (\($0))" } ?? "")")
+        return status
+    }
+
+    /// Ends this JobManager's part in the job without a result: the next leader takes it over.
+    func suspended() -> JobStatus? {
+        state.withLock { s in
+            s.status = .suspended
+            s.events?.finish()
+            s.events = nil
+        }
+        logger.info("job '\(built.jobGraph.jobName)' \(jobID) suspended (this JobManager no longer leads)")
+        return nil
+    }
+
+    /// A new leader's start: the checkpoint counter exists (from the savepoint's id on), the
+    /// completed checkpoints recorded in ZooKeeper are taken back, and files of checkpoints
+    /// that never completed (or were subsumed while a leader died) are deleted.
+    func prepareRecovery(_ ha: ZooKeeperHAServices) async throws {
+        var start: Int64 = 1
+        if let path = submission.savepointPath { start = try SnapshotLocation.resolve(path).metadata.checkpointID + 1 }
+        try await ha.initializeCheckpointCounter(jobID, start: start)
+        guard let storage else { return }
+        var found: [(id: Int64, metadata: CheckpointMetadata)] = []
+        for pointer in try await ha.checkpointPointers(jobID) {
+            do {
+                found.append((pointer.id, try FileSystemCheckpointStorage.readMetadata(directory: pointer.directory)))
+            } catch {
+                logger.warning("checkpoint \(pointer.id) recorded in ZooKeeper cannot be read, skipping it: \(error)")
+            }
+        }
+        let (subsumed, unused) = completed.recover(found)
+        for old in subsumed { storage.discardCheckpoint(old) }
+        storage.deleteShared(unused)
+        storage.sweep(keeping: completed.retained, isShared: completed.isShared)
+        if !found.isEmpty { logger.info("job \(jobID) has completed checkpoints \(completed.retained.map(String.init).joined(separator: ", ")) in ZooKeeper") }
     }
 
     func runAttempt(_ attempt: Int, events: AsyncStream<Event>) async -> Outcome {
@@ -158,7 +223,10 @@ final class JobMaster: Sendable {
         let allocationOf = built.jobGraph.vertices.map { vertex in (0..<vertex.parallelism).map { allocations[$0] } }
         // 3. What to restore.
         var restore: RestoreSource?
-        if attempt > 0, let storage, let latest = storage.latestValidCheckpoint(warn: { [logger] in logger.warning("\($0)") }) {
+        if ha != nil, let storage, let latest = latestRecordedCheckpoint(storage) {
+            restore = RestoreSource(directory: storage.checkpointDirectory(latest), strict: false)
+            logger.info("job '\(built.jobGraph.jobName)' \(attempt > 0 ? "restarts (attempt \(attempt))" : "resumes") from checkpoint \(latest)")
+        } else if ha == nil, attempt > 0, let storage, let latest = storage.latestValidCheckpoint(warn: { [logger] in logger.warning("\($0)") }) {
             restore = RestoreSource(directory: storage.checkpointDirectory(latest.id), strict: false)
             logger.info("job '\(built.jobGraph.jobName)' restarts (attempt \(attempt)) from checkpoint \(latest.id)")
         } else if let path = submission.savepointPath {
@@ -237,11 +305,24 @@ final class JobMaster: Sendable {
                 if finished == total { return .finished }
             case .failed(let reason, let unrecoverable):
                 return .failed(reason, unrecoverable: unrecoverable)
-            case .cancel:
+            case .cancel, .suspend:
                 return .cancelled
             }
         }
         return .cancelled
+    }
+
+    /// The newest checkpoint recorded in ZooKeeper whose files are all in place.
+    func latestRecordedCheckpoint(_ storage: FileSystemCheckpointStorage) -> Int64? {
+        for id in completed.retained.reversed() {
+            guard let metadata = completed.metadata(id) else { continue }
+            if let problem = storage.problem(with: metadata, id: id) {
+                logger.warning("skipping checkpoint \(id): \(problem)")
+                continue
+            }
+            return id
+        }
+        return nil
     }
 
     /// Asks the ResourceManager for slots until enough are free or the slot timeout passes,
@@ -251,7 +332,7 @@ final class JobMaster: Sendable {
         let deadline = ContinuousClock.now + .milliseconds(slotTimeoutMillis)
         var warned = false
         while true {
-            if state.withLock({ $0.cancelRequested }) { throw ClusterError("the job was cancelled") }
+            if state.withLock({ $0.cancelRequested || $0.suspendRequested }) { throw ClusterError("the job was cancelled") }
             if let granted = await resourceManager.allocate(jobID: jobID, count: needed) {
                 state.withLock { $0.allocations = granted }
                 let offerDeadline = ContinuousClock.now + .seconds(10)
@@ -275,7 +356,7 @@ final class JobMaster: Sendable {
 
     /// Ends a run: stops its coordinator, cancels its tasks, waits briefly for them to end,
     /// and frees its slots.
-    func tearDown(_ attempt: Int) async {
+    func tearDown(_ attempt: Int, waiting: Bool = true) async {
         let (coordinator, allocations, running) = state.withLock { s -> (CheckpointCoordinator?, [SlotAllocation], [ExecutionID: Execution]) in
             let c = s.coordinator
             s.coordinator = nil
@@ -292,7 +373,7 @@ final class JobMaster: Sendable {
             let prepared = request
             gateway.send("cancelling \(id)") { client, options in _ = try await client.cancelTask(prepared, options: options) }
         }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(waiting ? 10 : 0)
         while ContinuousClock.now < deadline {
             let waiting = state.withLock { s in
                 s.executions.contains { id, e in
@@ -387,6 +468,18 @@ final class JobMaster: Sendable {
 
     func coordinator(attempt: Int) -> CheckpointCoordinator? {
         state.withLock { $0.attempt == attempt ? $0.coordinator : nil }
+    }
+
+    // MARK: From the Dispatcher
+
+    /// Leadership was lost: stop checkpointing at once and end the run without a result.
+    func suspend() {
+        let (attempt, coordinator) = state.withLock { s -> (Int, CheckpointCoordinator?) in
+            s.suspendRequested = true
+            return (s.attempt, s.coordinator)
+        }
+        coordinator?.stop()
+        post(.suspend, attempt: attempt)
     }
 
     // MARK: From clients

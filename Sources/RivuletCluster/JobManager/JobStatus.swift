@@ -11,6 +11,8 @@ public enum JobStatus: String, Codable, Sendable {
     case finished = "FINISHED"
     case failed = "FAILED"
     case canceled = "CANCELED"
+    /// This JobManager lost leadership; the new leader runs the job.
+    case suspended = "SUSPENDED"
 
     /// True once the job can never run again.
     public var isTerminal: Bool { self == .finished || self == .failed || self == .canceled }

@@ -9,87 +9,157 @@ import Rivulet
 import ServiceLifecycle
 import Synchronization
 
-/// The JobManager process: runs for leadership and, while it leads, serves the RPC gateways
-/// and the REST API. Stops gracefully on SIGTERM and SIGINT.
+/// The JobManager process: runs for leadership and, for each term it leads, serves the RPC
+/// gateways and the REST API and runs the jobs. A standalone JobManager leads from the start;
+/// with ZooKeeper it waits as a standby until elected, stops its JobMasters at once when
+/// leadership is revoked, and competes again. Stops gracefully on SIGTERM and SIGINT.
 public final class JobManagerProcess: LeaderContender {
     let configuration: Configuration
     let catalog: JobCatalog
-    let election: any LeaderElectionService
     let logger: Logger
-    private let leader = Mutex<(ResourceManager, Dispatcher)?>(nil)
-    private let granted = AsyncStream<String>.makeStream()
+    enum Change: Sendable {
+        case grant(String)
+        case revoke
+        case shutdown
+    }
+    /// Leadership changes and the shutdown request, in order.
+    private let changes = AsyncStream<Change>.makeStream()
+    /// The current term's Dispatcher, to stop its JobMasters at once on revocation.
+    private let term = Mutex<Dispatcher?>(nil)
 
-    public init(configuration: Configuration, catalog: JobCatalog, election: any LeaderElectionService = StandaloneLeaderElection(),
-                logger: Logger = Logger(label: "rivulet.jobmanager")) {
+    public init(configuration: Configuration, catalog: JobCatalog, logger: Logger = Logger(label: "rivulet.jobmanager")) {
         self.configuration = configuration
         self.catalog = catalog
-        self.election = election
         self.logger = logger
     }
 
     public func grantLeadership(sessionID: String) async {
-        granted.continuation.yield(sessionID)
+        changes.continuation.yield(.grant(sessionID))
     }
 
     public func revokeLeadership() async {
-        let lost = leader.withLock { l -> (ResourceManager, Dispatcher)? in
-            defer { l = nil }
-            return l
+        // Stop acting as leader before anything else runs: no checkpoint completes and no job
+        // records a result from here on.
+        if let dispatcher = term.withLock({ $0 }) {
+            logger.warning("leadership revoked: suspending every JobMaster")
+            dispatcher.suspendAll()
+            dispatcher.resourceManager.shutdown()
         }
-        if let (rm, dispatcher) = lost {
-            logger.warning("leadership revoked: stopping every JobMaster")
-            dispatcher.shutdown()
-            rm.shutdown()
-        }
+        changes.continuation.yield(.revoke)
     }
 
     /// Runs until SIGTERM or SIGINT.
     public func run() async throws {
-        try await election.start(contender: self)
-        var iterator = granted.stream.makeAsyncIterator()
-        guard let session = await iterator.next() else { return }
+        let ha: ZooKeeperHAServices?
+        if let settings = try HighAvailabilitySettings.from(configuration) {
+            logger.info("connecting to ZooKeeper at \(settings.quorum) (session timeout \(settings.sessionTimeoutMillis) ms)")
+            ha = try await ZooKeeperHAServices.connect(settings, logger: logger)
+        } else {
+            ha = nil
+        }
+        let election: any LeaderElectionService = ha?.election ?? StandaloneLeaderElection()
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: LeadershipService(process: self, election: election, ha: ha))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger))
+        defer { ha?.close() }
+        try await group.run()
+        logger.info("JobManager stopped")
+    }
+
+    /// Competes for leadership and runs one term per grant until the process shuts down.
+    fileprivate func competeAndLead(election: any LeaderElectionService, ha: ZooKeeperHAServices?) async throws {
+        try await withGracefulShutdownHandler {
+            try await election.start(contender: self)
+            if ha != nil { logger.info("JobManager started as a standby; waiting for leadership") }
+            var iterator = changes.stream.makeAsyncIterator()
+            while let change = await iterator.next() {
+                guard case .grant(let session) = change else {
+                    if case .shutdown = change { break }
+                    continue
+                }
+                let shutDown = try await lead(session: session, election: election, ha: ha, changes: &iterator)
+                if shutDown { break }
+            }
+            await election.stop()
+        } onGracefulShutdown: { [changes] in
+            changes.continuation.yield(.shutdown)
+        }
+    }
+
+    /// One term: serves until leadership is revoked (returns false) or the process shuts
+    /// down (returns true). A term that cannot recover its jobs or publish its address throws:
+    /// the process exits and its supervisor starts it again.
+    private func lead(session: String, election: any LeaderElectionService, ha: ZooKeeperHAServices?,
+                      changes iterator: inout AsyncStream<Change>.Iterator) async throws -> Bool {
         let c = configuration
+        var logger = self.logger
+        logger[metadataKey: "session"] = "\(session.prefix(8))"
         let rm = ResourceManager(leaderSessionID: session, heartbeatIntervalMillis: c.millis("heartbeat.interval"),
                                  heartbeatTimeoutMillis: c.millis("heartbeat.timeout"), rpcTimeoutMillis: c.millis("rpc.timeout"),
                                  logger: logger)
-        let dispatcher = Dispatcher(catalog: catalog, clusterConfiguration: c.values, resourceManager: rm, logger: logger)
-        leader.withLock { $0 = (rm, dispatcher) }
+        let dispatcher = Dispatcher(catalog: catalog, clusterConfiguration: c.values, resourceManager: rm, ha: ha, logger: logger)
+        term.withLock { $0 = dispatcher }
+        defer { term.withLock { $0 = nil } }
         let rpcHost = c.string("jobmanager.bind-host"), rpcPort = c.int("jobmanager.rpc.port")
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: rpcHost, port: rpcPort), transportSecurity: .plaintext)
         let server = GRPCServer(transport: transport, services: [ResourceManagerService(resourceManager: rm),
                                                                  JobMasterService(dispatcher: dispatcher)])
         let restHost = c.string("rest.bind-address"), restPort = c.int("rest.port")
-        let logger = self.logger
+        let restBound = AsyncStream<Int>.makeStream()
         let app = Application(
             router: RestServer.router(dispatcher: dispatcher, maxBodyBytes: c.bytes("rest.server.max-content-length")),
             configuration: .init(address: .hostname(restHost, port: restPort), serverName: "rivulet"),
             onServerRunning: { channel in
-                logger.info("REST API listening on \(channel.localAddress.map { "\($0)" } ?? "\(restHost):\(restPort)")")
+                restBound.continuation.yield(channel.localAddress?.port ?? restPort)
+                restBound.continuation.finish()
             },
             logger: logger)
-        let monitor = HeartbeatMonitorService(resourceManager: rm)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: GRPCServerService(server: server)), .init(service: app), .init(service: monitor)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            cancellationSignals: [],
-            logger: logger))
-        logger.info("JobManager leads with session \(session); RPC on \(rpcHost):\(rpcPort)")
-        let info = LeaderInformation(sessionID: session, rpcHost: c.string("jobmanager.rpc.address"), rpcPort: rpcPort,
-                                     restHost: c.string("rest.address"), restPort: restPort)
-        try await election.confirmLeadership(info)
-        do {
-            try await group.run()
-        } catch {
-            logger.error("JobManager stopped: \(error)")
-            dispatcher.shutdown()
-            rm.shutdown()
-            await election.stop()
-            throw error
+        let services = ServiceGroup(configuration: .init(
+            services: [.init(service: GRPCServerService(server: server)), .init(service: app),
+                       .init(service: HeartbeatMonitorService(resourceManager: rm))],
+            gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+        let serving = Task { try await services.run() }
+        defer { serving.cancel() }
+        // Publish where this leader is once both servers are bound.
+        guard let boundRPC = try await transport.listeningAddress.ipv4?.port else {
+            throw ClusterError("the JobManager's RPC server is not listening on an IPv4 address")
         }
-        logger.info("JobManager shutting down")
-        dispatcher.shutdown()
+        var restIterator = restBound.stream.makeAsyncIterator()
+        let boundREST = await restIterator.next() ?? restPort
+        logger.info("JobManager leads with session \(session); RPC on \(rpcHost):\(boundRPC), REST on \(restHost):\(boundREST)")
+        try await dispatcher.recoverJobs()
+        try await election.confirmLeadership(LeaderInformation(
+            sessionID: session, rpcHost: c.string("jobmanager.rpc.address"), rpcPort: boundRPC,
+            restHost: c.string("rest.address"), restPort: boundREST))
+        // Serve until revoked or shut down.
+        var shutDown = true
+        while let change = await iterator.next() {
+            if case .shutdown = change { break }
+            if case .revoke = change { shutDown = false; break }
+        }
+        if shutDown {
+            logger.info("JobManager shutting down")
+            // In an HA cluster the jobs go on under the next leader; a standalone JobManager cancels them.
+            if ha != nil { dispatcher.suspendAll() } else { dispatcher.shutdown() }
+        }
         rm.shutdown()
-        await election.stop()
+        await services.triggerGracefulShutdown()
+        try await serving.value
+        if !shutDown { logger.info("term of session \(session) ended; standing by for leadership") }
+        return shutDown
+    }
+}
+
+/// Runs the JobManager's leadership terms inside the process's service group.
+private struct LeadershipService: Service {
+    let process: JobManagerProcess
+    let election: any LeaderElectionService
+    let ha: ZooKeeperHAServices?
+
+    func run() async throws {
+        try await process.competeAndLead(election: election, ha: ha)
     }
 }
 

@@ -25,9 +25,19 @@ public struct TaskManagerProcess: Sendable {
     public func run() async throws {
         let settings = TaskManagerSettings(configuration)
         let dataPlane = try await DataPlane.start(host: settings.bindHost, port: settings.dataPort)
-        let retrieval = StandaloneLeaderRetrieval(rpcHost: configuration.string("jobmanager.rpc.address"),
+        let retrieval: any LeaderRetrievalService
+        var ha: ZooKeeperHAServices?
+        if let settings = try HighAvailabilitySettings.from(configuration) {
+            logger.info("connecting to ZooKeeper at \(settings.quorum) to follow the leading JobManager")
+            let services = try await ZooKeeperHAServices.connect(settings, logger: logger)
+            ha = services
+            retrieval = await services.leaderRetrieval()
+        } else {
+            retrieval = StandaloneLeaderRetrieval(rpcHost: configuration.string("jobmanager.rpc.address"),
                                                   rpcPort: configuration.int("jobmanager.rpc.port"),
                                                   restHost: configuration.string("rest.address"), restPort: configuration.int("rest.port"))
+        }
+        defer { ha?.close() }
         let executor = TaskExecutor(settings: settings, catalog: catalog, dataPlane: dataPlane, leaderRetrieval: retrieval, logger: logger)
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: settings.bindHost, port: settings.rpcPort), transportSecurity: .plaintext)
         let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])

@@ -114,7 +114,7 @@ public enum RestServer {
         router.post("/v1/jobs") { request, _ in
             await answer {
                 let submission = try await decode(JobSubmission.self, from: request, limit: maxBodyBytes)
-                return json(Submitted(jobID: try dispatcher.submit(submission)), status: .accepted)
+                return json(Submitted(jobID: try await dispatcher.submit(submission)), status: .accepted)
             }
         }
         router.get("/v1/jobs/:id") { _, context in

@@ -102,7 +102,10 @@ public final class TaskExecutor: Sendable {
     /// Throws unless `session` is the leader session this TaskManager registered with.
     func checkSession(_ session: String) throws {
         let current = connection.leaderSessionID
-        guard let current, current == session else { throw fencingError(session, expected: current) }
+        guard let current, current == session else {
+            logger.warning("fenced: rejected a call from leader session \(session) (registered with \(current ?? "none"))")
+            throw fencingError(session, expected: current)
+        }
     }
 
     // MARK: Gateway operations (called by the gRPC service)
@@ -320,7 +323,7 @@ public final class TaskExecutor: Sendable {
                 report.leaderSessionID = response.leaderSessionID
                 report.slots = slotReport
                 _ = try await endpoint.resourceManager.sendSlotReport(report, options: connection.options)
-                logger.info("registered at the ResourceManager at \(endpoint.address) as \(resourceID) with \(settings.slots) slots")
+                logger.info("registered at the ResourceManager at \(endpoint.address) under leader session \(response.leaderSessionID) as \(resourceID) with \(settings.slots) slots")
                 backoff = settings.registrationInitialBackoffMillis
                 await heartbeatLoop(endpoint)
             } catch {
@@ -335,7 +338,17 @@ public final class TaskExecutor: Sendable {
     func heartbeatLoop(_ endpoint: RPCEndpoint) async {
         var lastSuccess = ContinuousClock.now
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(settings.heartbeatIntervalMillis))
+            // Wait for the next heartbeat, following leader retrieval meanwhile: a new leader
+            // (another session) ends this registration at once.
+            let beatAt = ContinuousClock.now + .milliseconds(settings.heartbeatIntervalMillis)
+            while ContinuousClock.now < beatAt && !Task.isCancelled {
+                try? await Task.sleep(for: min(.milliseconds(50), beatAt - ContinuousClock.now))
+                if let leader = await leaderRetrieval.currentLeader(), !leader.sessionID.isEmpty,
+                   let registered = connection.leaderSessionID, leader.sessionID != registered {
+                    jobManagerLost("a new leader (session \(leader.sessionID)) replaced session \(registered)")
+                    return
+                }
+            }
             guard let session = connection.leaderSessionID else { return }
             var beat = Rivulet_Control_TaskManagerHeartbeat()
             beat.resourceID = resourceID

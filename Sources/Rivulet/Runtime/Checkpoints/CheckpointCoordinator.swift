@@ -199,8 +199,18 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     func triggerCheckpoint(savepointDirectory: String?, isFinal: Bool) {
-        let id = ids.next()
         let now = SystemClock.nowMillis()
+        let id: Int64
+        do {
+            id = try ids.next()
+        } catch {
+            state.withLock { s in
+                s.lastTriggerAt = now
+                if let dir = savepointDirectory { s.savepointResults[dir] = .failure(CheckpointFailure("no checkpoint id: \(error)")) }
+            }
+            log("warning: checkpoint of job '\(jobName)' not triggered: no checkpoint id: \(error)")
+            return
+        }
         let targets = state.withLock { s -> (CheckpointBarrier, [any TaskControlGateway]) in
             // A savepoint, or the last checkpoint when it becomes a savepoint, must be
             // self-contained: tasks write canonical state instead of incremental files.
@@ -335,7 +345,24 @@ public final class CheckpointCoordinator: CheckpointResponder {
             abort(id, reason: "writing its metadata failed: \(error)")
             return
         }
-        let (subsumed, unusedShared) = store.add(id, metadata: metadata, startedAt: p.startedAt)
+        let subsumed: [Int64], unusedShared: [String]
+        do {
+            (subsumed, unusedShared) = try store.add(id, metadata: metadata, directory: storage.checkpointDirectory(id), startedAt: p.startedAt)
+        } catch let error as CheckpointStoreError where error.outcomeUnknown {
+            // The record may exist: keep the checkpoint's files (a new leader may restore it),
+            // but no task commits for it.
+            let inboxes = state.withLock { s -> [any TaskControlGateway] in
+                s.consecutiveFailures += 1
+                return Array(s.inboxes.values)
+            }
+            for inbox in inboxes { inbox.sendControl(.checkpointAborted(id)) }
+            log("warning: checkpoint \(id) of job '\(jobName)' may not be recorded: \(error)")
+            return
+        } catch {
+            state.withLock { $0.pending[id] = p }
+            abort(id, reason: "recording it failed: \(error)")
+            return
+        }
         for old in subsumed { storage.discardCheckpoint(old) }
         storage.deleteShared(unusedShared)
         let (inboxes, finalSavepoint, completesJob) = state.withLock { s -> ([any TaskControlGateway], String?, Bool) in
@@ -363,12 +390,25 @@ public struct CheckpointFailure: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// Hands out checkpoint ids that never go backwards, across restarts of a job.
+/// Hands out checkpoint ids that never go backwards, across restarts of a job (and, with a
+/// recovery store, across JobManager leaders).
 public final class CheckpointIDCounter: Sendable {
     let value: Mutex<Int64>
-    public init(start: Int64 = 1) { value = Mutex(start) }
-    public func next() -> Int64 { value.withLock { v in defer { v += 1 }; return v } }
-    /// Makes the next id larger than `id`.
+    let recovery: (any CheckpointRecoveryStore)?
+    public init(start: Int64 = 1, recovery: (any CheckpointRecoveryStore)? = nil) {
+        value = Mutex(start)
+        self.recovery = recovery
+    }
+    public func next() throws -> Int64 {
+        if let recovery {
+            let id = try recovery.nextCheckpointID()
+            value.withLock { $0 = max($0, id + 1) }
+            return id
+        }
+        return value.withLock { v in defer { v += 1 }; return v }
+    }
+    /// Makes the next id larger than `id` (in this process; a recovery store's counter is
+    /// initialised by its owner).
     public func advance(past id: Int64) { value.withLock { $0 = max($0, id + 1) } }
 }
 
@@ -393,12 +433,22 @@ public final class CompletedCheckpoints: Sendable {
         var stats: [CheckpointStats] = []
     }
     let state: Mutex<State>
-    public init(numRetained: Int) { state = Mutex(State(retention: CompletedCheckpointRetention(numRetained: numRetained))) }
+    /// Where completed checkpoints are recorded beyond this process, if anywhere.
+    let recovery: (any CheckpointRecoveryStore)?
 
-    /// Adds a completed checkpoint; returns the ids it subsumes (to discard) and the shared
-    /// files no retained checkpoint references any more (to delete).
-    public func add(_ id: Int64, metadata: CheckpointMetadata, startedAt: Int64) -> (subsumed: [Int64], unusedShared: [String]) {
-        state.withLock { s in
+    public init(numRetained: Int, recovery: (any CheckpointRecoveryStore)? = nil) {
+        state = Mutex(State(retention: CompletedCheckpointRetention(numRetained: numRetained)))
+        self.recovery = recovery
+    }
+
+    /// Adds a completed checkpoint whose metadata is in `directory`; returns the ids it
+    /// subsumes (to discard) and the shared files no retained checkpoint references any more
+    /// (to delete). With a recovery store the checkpoint is recorded there first (a failure
+    /// throws and changes nothing here); a subsumed checkpoint the store could not forget is
+    /// kept on disk (left out of what is returned).
+    public func add(_ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64) throws -> (subsumed: [Int64], unusedShared: [String]) {
+        try recovery?.addCheckpoint(id, directory: directory)
+        let (subsumed, filesOf) = state.withLock { s -> ([Int64], [Int64: [String]]) in
             let shared = metadata.operators.flatMap { $0.subtasks.flatMap { $0.sharedFiles.map(\.path) } }
             let newShared = Set(shared.filter { !s.registry.isRegistered($0) })
             let uploaded = metadata.allFiles.filter { !$0.path.hasPrefix("shared/") || newShared.contains($0.path) }
@@ -407,15 +457,55 @@ public final class CompletedCheckpoints: Sendable {
                                            stateBytes: metadata.allFiles.reduce(0) { $0 + $1.size }, uploadedBytes: uploaded))
             s.registry.register(checkpointID: id, files: shared)
             s.metadata[id] = metadata
-            let subsumed = s.retention.add(id)
-            var unused: [String] = []
-            for old in subsumed {
-                s.metadata[old] = nil
-                unused += s.registry.unregister(checkpointID: old)
-            }
-            return (subsumed, unused)
+            return Self.subsume(&s, adding: id)
         }
+        return forget(subsumed, filesOf: filesOf)
     }
+
+    /// Takes back the checkpoints a new leader found in the recovery store (with their
+    /// metadata read from disk), oldest first; returns what they subsume, like `add`.
+    public func recover(_ checkpoints: [(id: Int64, metadata: CheckpointMetadata)]) -> (subsumed: [Int64], unusedShared: [String]) {
+        var subsumed: [Int64] = []
+        var filesOf: [Int64: [String]] = [:]
+        for (id, metadata) in checkpoints.sorted(by: { $0.id < $1.id }) {
+            let (s, f) = state.withLock { s -> ([Int64], [Int64: [String]]) in
+                s.registry.register(checkpointID: id, files: metadata.operators.flatMap { $0.subtasks.flatMap { $0.sharedFiles.map(\.path) } })
+                s.metadata[id] = metadata
+                return Self.subsume(&s, adding: id)
+            }
+            subsumed += s
+            filesOf.merge(f) { a, _ in a }
+        }
+        return forget(subsumed, filesOf: filesOf)
+    }
+
+    private static func subsume(_ s: inout State, adding id: Int64) -> ([Int64], [Int64: [String]]) {
+        let subsumed = s.retention.add(id)
+        var filesOf: [Int64: [String]] = [:]
+        for old in subsumed {
+            s.metadata[old] = nil
+            filesOf[old] = s.registry.unregister(checkpointID: old)
+        }
+        return (subsumed, filesOf)
+    }
+
+    /// Removes subsumed checkpoints from the recovery store; keeps the files of those it
+    /// could not remove (the store may still point at them).
+    private func forget(_ subsumed: [Int64], filesOf: [Int64: [String]]) -> (subsumed: [Int64], unusedShared: [String]) {
+        var removed: [Int64] = []
+        var unused: [String] = []
+        for old in subsumed {
+            if let recovery {
+                do { try recovery.removeCheckpoint(old) } catch { continue }
+            }
+            removed.append(old)
+            unused += filesOf[old] ?? []
+        }
+        return (removed, unused)
+    }
+
+    /// The metadata of retained checkpoint `id`.
+    public func metadata(_ id: Int64) -> CheckpointMetadata? { state.withLock { $0.metadata[id] } }
 
     /// True when a retained checkpoint references the shared file.
     public func isShared(_ path: String) -> Bool { state.withLock { $0.registry.isRegistered(path) } }

@@ -1,0 +1,230 @@
+// High availability through ZooKeeper: the session, the cluster's znodes, and the stores a
+// leader keeps there (job graphs, job results, checkpoint pointers). ZooKeeper holds
+// pointers; the data lives in `high-availability.storageDir`.
+
+import Foundation
+import Logging
+import Rivulet
+import RivuletZooKeeper
+
+/// `high-availability.*` read from the configuration.
+public struct HighAvailabilitySettings: Sendable {
+    public var quorum: String
+    /// `<path.root>/<cluster-id>`: every znode of this cluster is under it.
+    public var clusterPath: String
+    public var storageDirectory: String
+    public var sessionTimeoutMillis: Int
+    public var connectionTimeoutMillis: Int
+    public var suspendedGraceMillis: Int
+
+    /// The ZooKeeper settings, or nil when `high-availability.type` is `none`. Errors name the key.
+    public static func from(_ c: Configuration) throws -> HighAvailabilitySettings? {
+        guard c.string("high-availability.type") == "zookeeper" else { return nil }
+        let storage = c.string("high-availability.storageDir")
+        guard !storage.isEmpty else {
+            throw ConfigurationError("high-availability.type is zookeeper but high-availability.storageDir is not set; set it to a directory every JobManager shares")
+        }
+        let root = c.string("high-availability.zookeeper.path.root")
+        let session = Int(c.millis("high-availability.zookeeper.client.session-timeout"))
+        let grace = Int(c.millis("high-availability.zookeeper.client.suspended-grace-period"))
+        guard grace * 3 < session else {
+            throw ConfigurationError("high-availability.zookeeper.client.suspended-grace-period (\(grace) ms) must be under a third of high-availability.zookeeper.client.session-timeout (\(session) ms): a leader must give up before its session can expire")
+        }
+        return HighAvailabilitySettings(
+            quorum: c.string("high-availability.zookeeper.quorum"),
+            clusterPath: (root == "/" ? "" : root) + "/" + c.string("high-availability.cluster-id"),
+            storageDirectory: storage, sessionTimeoutMillis: session,
+            connectionTimeoutMillis: Int(c.millis("high-availability.zookeeper.client.connection-timeout")),
+            suspendedGraceMillis: grace)
+    }
+}
+
+/// A job's end as the JobResultStore keeps it.
+struct JobResult: Codable, Sendable {
+    var jobID: String
+    var status: JobStatus
+    var endTime: Int64
+}
+
+/// What the JobGraphStore keeps of a job: enough to build it again on any JobManager.
+struct StoredJob: Codable, Sendable {
+    var jobID: String
+    var submission: JobSubmission
+    /// The job's configuration (cluster defaults plus the submission's overrides).
+    var configuration: [String: String]
+}
+
+/// The cluster's ZooKeeper session and znodes (DESIGN.md section 6).
+public final class ZooKeeperHAServices: Sendable {
+    public let settings: HighAvailabilitySettings
+    public let client: ZooKeeperClient
+    let logger: Logger
+    public let election: ZooKeeperLeaderElection
+
+    var latchPath: String { settings.clusterPath + "/leader/latch" }
+    var connectionInfoPath: String { settings.clusterPath + "/leader/connection_info" }
+    var jobGraphsPath: String { settings.clusterPath + "/jobgraphs" }
+    var jobResultsPath: String { settings.clusterPath + "/job-results" }
+    func jobPath(_ jobID: String) -> String { settings.clusterPath + "/jobs/" + jobID }
+    func checkpointsPath(_ jobID: String) -> String { jobPath(jobID) + "/checkpoints" }
+    func counterPath(_ jobID: String) -> String { jobPath(jobID) + "/checkpoint_id_counter" }
+    var jobGraphDirectory: String { settings.storageDirectory + "/" + (settings.clusterPath.split(separator: "/").last.map(String.init) ?? "default") + "/jobgraphs" }
+
+    /// Connects to ZooKeeper and creates the cluster's znodes.
+    public static func connect(_ settings: HighAvailabilitySettings, logger: Logger) async throws -> ZooKeeperHAServices {
+        let client = ZooKeeperClient(connectString: settings.quorum, sessionTimeoutMillis: settings.sessionTimeoutMillis,
+                                     connectionTimeoutMillis: settings.connectionTimeoutMillis)
+        try await client.start()
+        let services = ZooKeeperHAServices(settings: settings, client: client, logger: logger)
+        for path in [services.latchPath, services.jobGraphsPath, services.jobResultsPath, settings.clusterPath + "/jobs"] {
+            try await client.retrying { try await client.ensurePath(path) }
+        }
+        return services
+    }
+
+    init(settings: HighAvailabilitySettings, client: ZooKeeperClient, logger: Logger) {
+        self.settings = settings
+        self.client = client
+        self.logger = logger
+        election = ZooKeeperLeaderElection(client: client, latchPath: settings.clusterPath + "/leader/latch",
+                                           connectionInfoPath: settings.clusterPath + "/leader/connection_info",
+                                           suspendedGraceMillis: settings.suspendedGraceMillis, logger: logger)
+    }
+
+    /// A leader retrieval that follows `leader/connection_info`.
+    public func leaderRetrieval() async -> ZooKeeperLeaderRetrieval {
+        let retrieval = ZooKeeperLeaderRetrieval(client: client, connectionInfoPath: connectionInfoPath, logger: logger)
+        await retrieval.start()
+        return retrieval
+    }
+
+    public func close() {
+        client.close()
+    }
+
+    // MARK: Guarded writes
+
+    /// Applies `operations` only while this process holds the leader latch (the transaction
+    /// checks the latch node). Retries through connection loss for up to the session timeout.
+    func guarded(_ operations: [ZooKeeperOperation]) async throws -> [ZooKeeperOperationResult] {
+        guard let latch = election.currentLatch else {
+            throw CheckpointStoreError("this JobManager does not lead (no leader latch)", outcomeUnknown: false)
+        }
+        do {
+            let results = try await client.retrying { try await client.multi([.check(latch, version: -1)] + operations) }
+            return Array(results.dropFirst())
+        } catch let error as ZooKeeperError where error.path == latch && error.code == .noNode {
+            throw CheckpointStoreError("this JobManager lost leadership (its latch \(latch) is gone)", outcomeUnknown: false)
+        } catch let error as ZooKeeperError where error.outcomeUnknown {
+            throw CheckpointStoreError("\(error)", outcomeUnknown: true)
+        }
+    }
+
+    // MARK: JobGraphStore
+
+    /// Stores the job in the HA storage directory and points `jobgraphs/<jobID>` at it.
+    func putJobGraph(_ job: StoredJob) async throws {
+        let path = jobGraphDirectory + "/" + job.jobID + ".json"
+        do {
+            try FileManager.default.createDirectory(atPath: jobGraphDirectory, withIntermediateDirectories: true)
+            try JSONEncoder().encode(job).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ClusterError("cannot write the job graph of \(job.jobID) to \(path) (high-availability.storageDir): \(error)")
+        }
+        do {
+            _ = try await guarded([.create(jobGraphsPath + "/" + job.jobID, Array(path.utf8), .persistent)])
+        } catch let error as ZooKeeperError where error.code == .nodeExists {
+            return
+        }
+    }
+
+    /// The ids of every stored job.
+    func jobGraphIDs() async throws -> [String] {
+        try await client.retrying { try await client.getChildren(jobGraphsPath) }
+    }
+
+    /// The stored job `jobID`, read through its pointer.
+    func jobGraph(_ jobID: String) async throws -> StoredJob {
+        let pointer = try await client.retrying { try await client.get(jobGraphsPath + "/" + jobID) }
+        let path = String(decoding: pointer.data, as: UTF8.self)
+        do {
+            return try JSONDecoder().decode(StoredJob.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw ClusterError("cannot read the job graph of \(jobID) from \(path): \(error)")
+        }
+    }
+
+    /// Removes the job's pointer, then its file.
+    func removeJobGraph(_ jobID: String) async throws {
+        do {
+            _ = try await guarded([.delete(jobGraphsPath + "/" + jobID, version: -1)])
+        } catch let error as ZooKeeperError where error.code == .noNode {}
+        try? FileManager.default.removeItem(atPath: jobGraphDirectory + "/" + jobID + ".json")
+    }
+
+    // MARK: JobResultStore
+
+    func putJobResult(_ result: JobResult) async throws {
+        let data = try JSONEncoder().encode(result)
+        do {
+            _ = try await guarded([.create(jobResultsPath + "/" + result.jobID, Array(data), .persistent)])
+        } catch let error as ZooKeeperError where error.code == .nodeExists {}
+    }
+
+    func jobResult(_ jobID: String) async throws -> JobResult? {
+        do {
+            let node = try await client.retrying { try await client.get(jobResultsPath + "/" + jobID) }
+            return try JSONDecoder().decode(JobResult.self, from: Data(node.data))
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return nil
+        }
+    }
+
+    // MARK: Checkpoints
+
+    /// Creates the job's checkpoint id counter at `start` unless it exists.
+    func initializeCheckpointCounter(_ jobID: String, start: Int64) async throws {
+        do {
+            _ = try await guarded([.create(jobPath(jobID), [], .persistent),
+                                   .create(checkpointsPath(jobID), [], .persistent),
+                                   .create(counterPath(jobID), Array(String(start).utf8), .persistent)])
+        } catch let error as ZooKeeperError where error.code == .nodeExists {}
+    }
+
+    /// The job's completed checkpoints in ZooKeeper: id and directory, oldest first.
+    func checkpointPointers(_ jobID: String) async throws -> [(id: Int64, directory: String)] {
+        let names: [String]
+        do {
+            names = try await client.retrying { try await client.getChildren(checkpointsPath(jobID)) }
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return []
+        }
+        var pointers: [(Int64, String)] = []
+        for name in names {
+            guard let id = Int64(name) else { continue }
+            do {
+                let node = try await client.retrying { try await client.get(checkpointsPath(jobID) + "/" + name) }
+                pointers.append((id, String(decoding: node.data, as: UTF8.self)))
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                continue
+            }
+        }
+        return pointers.sorted { $0.0 < $1.0 }
+    }
+
+    /// Removes the job's checkpoint pointers and counter (the job reached a terminal state).
+    func removeJobData(_ jobID: String) async throws {
+        guard election.currentLatch != nil else { return }
+        try await client.deleteRecursively(jobPath(jobID))
+    }
+
+    /// The per-job store the checkpoint coordinator records into.
+    func checkpointStore(jobID: String) -> ZooKeeperCheckpointRecoveryStore {
+        ZooKeeperCheckpointRecoveryStore(services: self, jobID: jobID)
+    }
+
+    static func checkpointNodeName(_ id: Int64) -> String {
+        let digits = String(id)
+        return String(repeating: "0", count: max(0, 19 - digits.count)) + digits
+    }
+}
