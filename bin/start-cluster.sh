@@ -18,19 +18,56 @@ while read -r line; do
     [ -n "$line" ] && workers+=("$line")
 done <"$CONF_DIR/workers"
 
-if [ ${#masters[@]} -ne 1 ]; then
-    echo "error: conf/masters lists ${#masters[@]} JobManagers; a standalone cluster (high-availability.type: none) has exactly one" >&2
+# high-availability.type from -D arguments, else rivulet.yaml, else none.
+ha_type=none
+if [ -f "$CONF_DIR/rivulet.yaml" ]; then
+    line="$(grep -E '^[[:space:]]*high-availability\.type[[:space:]]*:' "$CONF_DIR/rivulet.yaml" | tail -1 || true)"
+    [ -n "$line" ] && ha_type="$(echo "${line#*:}" | sed 's/#.*//' | tr -d "[:space:]\"'")"
+fi
+prev=""
+for arg in "$@"; do
+    # -D key=value (two arguments) or -Dkey=value (one).
+    if [ "$prev" = "-D" ]; then
+        case "$arg" in high-availability.type=*) ha_type="${arg#*=}" ;; esac
+    fi
+    case "$arg" in -Dhigh-availability.type=*) ha_type="${arg#*=}" ;; esac
+    prev="$arg"
+done
+
+if [ ${#masters[@]} -eq 0 ]; then
+    echo "error: conf/masters lists no JobManager" >&2
     exit 1
 fi
-for host in "${masters[0]%:*}" "${workers[@]}"; do
+if [ ${#masters[@]} -gt 1 ] && [ "$ha_type" != "zookeeper" ]; then
+    echo "error: conf/masters lists ${#masters[@]} JobManagers but high-availability.type is $ha_type; several JobManagers need high-availability.type: zookeeper (a standalone cluster has exactly one)" >&2
+    exit 1
+fi
+for entry in "${masters[@]}"; do
+    host="${entry%:*}"
+    if ! is_local "$host"; then
+        echo "error: host '$host' is not this machine; start remote processes there with bin/jobmanager.sh or bin/taskmanager.sh" >&2
+        exit 1
+    fi
+done
+for host in "${workers[@]}"; do
     if ! is_local "$host"; then
         echo "error: host '$host' is not this machine; start remote processes there with bin/jobmanager.sh or bin/taskmanager.sh" >&2
         exit 1
     fi
 done
 
-rest_port="${masters[0]##*:}"
-daemon_start jobmanager -D "rest.port=$rest_port" "$@"
+if [ "$ha_type" = "zookeeper" ] && [ "${RIVULET_START_ZOOKEEPER:-true}" = "true" ]; then
+    # The servers of conf/zoo.cfg that run on this machine (none if the quorum is elsewhere).
+    "$(dirname "$0")/zookeeper.sh" start
+fi
+
+rpc=()
+# Several JobManagers on one machine cannot share an RPC port: each binds a free one and the
+# leader publishes its address in ZooKeeper.
+[ ${#masters[@]} -gt 1 ] && rpc=(-D "jobmanager.rpc.port=0")
+for entry in "${masters[@]}"; do
+    daemon_start jobmanager -D "rest.port=${entry##*:}" "${rpc[@]}" "$@"
+done
 for _ in "${workers[@]}"; do
     daemon_start taskmanager "$@"
 done

@@ -197,6 +197,23 @@ public final class ZooKeeperClient: Sendable {
         }
     }
 
+    /// Ends this client's session from a second connection, as the servers would when it
+    /// timed out: the client then sees `expired` and opens a new session (Curator's
+    /// KillSession, for tests of expiry handling).
+    func expireSessionFromAnotherConnection() async throws {
+        guard var id = handle.withLock({ $0.map { zoo_client_id($0.pointer).pointee } }) else {
+            throw ZooKeeperError(.invalidState, operation: "expire the session", path: nil)
+        }
+        guard let other = zookeeper_init(connectString, nil, Int32(sessionTimeoutMillis), &id, nil, 0) else {
+            throw ZooKeeperError(.other(-1), operation: "open a second connection", path: nil)
+        }
+        let deadline = ContinuousClock.now + .milliseconds(connectionTimeoutMillis)
+        while zoo_state(other) != rivulet_zoo_connected_state() && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        zookeeper_close(other)
+    }
+
     // MARK: Watches
 
     private func addWatch(_ path: String, children: Bool, _ handler: @escaping @Sendable (ZooKeeperWatchEvent) -> Void) -> UInt64 {

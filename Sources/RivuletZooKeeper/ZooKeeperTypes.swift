@@ -41,7 +41,7 @@ public enum ZooKeeperConnectionEvent: Sendable, Equatable {
 }
 
 /// A change a watch reports. Watches fire once; read again (with a new watch) to follow on.
-public enum ZooKeeperWatchEvent: Sendable, Equatable {
+public enum ZooKeeperWatchEvent: Sendable, Hashable {
     case created(String)
     case deleted(String)
     case dataChanged(String)
