@@ -16,32 +16,51 @@ final class ClusterFixture {
     let confDirectory: URL
     let logDirectory: URL
     let rpcPort: Int
-    let restPort: Int
+    /// The REST ports of the JobManagers (one unless `jobManagers` asked for more).
+    let restPorts: [Int]
     let properties: [String]
+    /// The ZooKeeper client port of an HA cluster.
+    let zooKeeperPort: Int?
 
     /// Writes conf/ (masters, workers, rivulet.yaml) for `taskManagers` TaskManagers with
-    /// `slots` slots each and starts the cluster.
-    init(taskManagers: Int, slots: Int, extra: [String: String] = [:]) throws {
+    /// `slots` slots each and starts the cluster. With `jobManagers` > 1 the cluster is highly
+    /// available: conf/zoo.cfg describes a ZooKeeper server on a free port that
+    /// start-cluster.sh starts first.
+    init(taskManagers: Int, slots: Int, jobManagers: Int = 1, extra: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-cluster-\(UUID().uuidString.prefix(8))")
         confDirectory = directory.appendingPathComponent("conf")
         logDirectory = directory.appendingPathComponent("log")
         try FileManager.default.createDirectory(at: confDirectory, withIntermediateDirectories: true)
         rpcPort = try Self.freePort()
-        restPort = try Self.freePort()
+        restPorts = try (0..<jobManagers).map { _ in try Self.freePort() }
         var settings: [String: String] = [
             "jobmanager.rpc.port": "\(rpcPort)",
-            "rest.port": "\(restPort)",
+            "rest.port": "\(restPorts[0])",
             "taskmanager.numberOfTaskSlots": "\(slots)",
             "heartbeat.interval": "300 ms",
             "heartbeat.timeout": "3 s",
             "slot.request.timeout": "60 s",
             "rpc.timeout": "5 s",
         ]
+        if jobManagers > 1 {
+            let zk = try Self.freePort()
+            zooKeeperPort = zk
+            try "tickTime=500\ninitLimit=10\nsyncLimit=5\nminSessionTimeout=1000\nmaxSessionTimeout=20000\nclientPort=\(zk)\nclientPortAddress=127.0.0.1\n"
+                .write(to: confDirectory.appendingPathComponent("zoo.cfg"), atomically: true, encoding: .utf8)
+            settings["high-availability.type"] = "zookeeper"
+            settings["high-availability.zookeeper.quorum"] = "127.0.0.1:\(zk)"
+            settings["high-availability.storageDir"] = directory.appendingPathComponent("ha").path
+            settings["high-availability.cluster-id"] = "test"
+            settings["high-availability.zookeeper.client.session-timeout"] = "3 s"
+            settings["high-availability.zookeeper.client.suspended-grace-period"] = "500 ms"
+        } else {
+            zooKeeperPort = nil
+        }
         for (k, v) in extra { settings[k] = v }
         properties = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         try settings.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
             .write(to: confDirectory.appendingPathComponent("rivulet.yaml"), atomically: true, encoding: .utf8)
-        try "127.0.0.1:\(restPort)\n".write(to: confDirectory.appendingPathComponent("masters"), atomically: true, encoding: .utf8)
+        try restPorts.map { "127.0.0.1:\($0)\n" }.joined().write(to: confDirectory.appendingPathComponent("masters"), atomically: true, encoding: .utf8)
         try String(repeating: "127.0.0.1\n", count: taskManagers)
             .write(to: confDirectory.appendingPathComponent("workers"), atomically: true, encoding: .utf8)
         let started = try script("start-cluster.sh")
@@ -63,9 +82,21 @@ final class ClusterFixture {
         try Self.run(Self.root.appendingPathComponent("bin/\(name)").path, arguments, environment: environment)
     }
 
-    /// Runs `rivulet` against this cluster.
+    /// Runs `rivulet` against this cluster (an HA cluster's CLI finds the leader in ZooKeeper).
     func rivulet(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Self.run(Self.binary, arguments + ["-m", "127.0.0.1:\(restPort)"], environment: environment)
+        let target = restPorts.count > 1 ? ["--conf", confDirectory.path] : ["-m", "127.0.0.1:\(restPort)"]
+        return try Self.run(Self.binary, arguments + target, environment: environment)
+    }
+
+    /// The REST port of the leading JobManager (standbys serve no REST API).
+    var restPort: Int {
+        guard restPorts.count > 1 else { return restPorts[0] }
+        return leader.map { restPorts[$0] } ?? restPorts[0]
+    }
+
+    /// The index of the JobManager that serves the REST API (the leader), if one does.
+    var leader: Int? {
+        restPorts.firstIndex { port in (try? Self.request("GET", port: port, "/v1/overview", timeout: 2))?.status == 200 }
     }
 
     /// Stops every process of the cluster (SIGTERM, then SIGKILL).
@@ -102,7 +133,11 @@ final class ClusterFixture {
     }
 
     func request(_ method: String, _ path: String, body: Data? = nil) throws -> Response {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(restPort)\(path)")!, timeoutInterval: 60)
+        try Self.request(method, port: restPort, path, body: body)
+    }
+
+    static func request(_ method: String, port: Int, _ path: String, body: Data? = nil, timeout: Double = 60) throws -> Response {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: timeout)
         request.httpMethod = method
         request.httpBody = body
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
