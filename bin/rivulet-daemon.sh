@@ -37,7 +37,8 @@ daemon_start() {
     local n=0
     while pid_alive "$LOG_DIR/$kind-$n.pid"; do n=$((n + 1)); done
     local log="$LOG_DIR/$kind-$n.log"
-    nohup "$bin" "$kind" --conf "$CONF_DIR" "$@" >"$log" 2>&1 </dev/null &
+    # Append: a restarted instance keeps the log of the one before it.
+    nohup "$bin" "$kind" --conf "$CONF_DIR" "$@" >>"$log" 2>&1 </dev/null &
     echo $! >"$LOG_DIR/$kind-$n.pid"
     echo "Started $kind $n (pid $!), log $log"
 }

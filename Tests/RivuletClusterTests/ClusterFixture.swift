@@ -95,9 +95,15 @@ final class ClusterFixture {
     }
 
     /// The index of the JobManager that serves the REST API (the leader), if one does.
+    /// Frozen JobManagers (SIGSTOP) are skipped: their sockets accept but never answer.
     var leader: Int? {
-        restPorts.firstIndex { port in (try? Self.request("GET", port: port, "/v1/overview", timeout: 2))?.status == 200 }
+        restPorts.indices.first { i in
+            !frozen.contains(i) && (try? Self.request("GET", port: restPorts[i], "/v1/overview", timeout: 2))?.status == 200
+        }
     }
+
+    /// JobManagers a test stopped with SIGSTOP.
+    var frozen: Set<Int> = []
 
     /// Stops every process of the cluster (SIGTERM, then SIGKILL).
     func stop() {
@@ -117,6 +123,23 @@ final class ClusterFixture {
         let text = try String(contentsOf: logDirectory.appendingPathComponent("\(name).pid"), encoding: .utf8)
         guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw FixtureError("bad pid file") }
         return pid
+    }
+
+    /// True while the process `name` started by the scripts runs.
+    func isAlive(_ name: String) throws -> Bool {
+        guard let pid = try? pid(name) else { return false }
+        return kill(pid, 0) == 0
+    }
+
+    /// Waits until process `pid` (not a child of ours) is gone, at most 10 s.
+    @discardableResult
+    static func waitForExitOf(_ pid: pid_t) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while kill(pid, 0) == 0 {
+            if Date() > deadline { return false }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return true
     }
 
     func log(_ name: String) -> String {
