@@ -26,7 +26,7 @@ final class ClusterFixture {
     /// `slots` slots each and starts the cluster. With `jobManagers` > 1 the cluster is highly
     /// available: conf/zoo.cfg describes a ZooKeeper server on a free port that
     /// start-cluster.sh starts first.
-    init(taskManagers: Int, slots: Int, jobManagers: Int = 1, extra: [String: String] = [:]) throws {
+    init(taskManagers: Int, slots: Int, jobManagers: Int = 1, zooKeeperServers: Int = 1, extra: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-cluster-\(UUID().uuidString.prefix(8))")
         confDirectory = directory.appendingPathComponent("conf")
         logDirectory = directory.appendingPathComponent("log")
@@ -43,12 +43,19 @@ final class ClusterFixture {
             "rpc.timeout": "5 s",
         ]
         if jobManagers > 1 {
-            let zk = try Self.freePort()
-            zooKeeperPort = zk
-            try "tickTime=500\ninitLimit=10\nsyncLimit=5\nminSessionTimeout=1000\nmaxSessionTimeout=20000\nclientPort=\(zk)\nclientPortAddress=127.0.0.1\n"
-                .write(to: confDirectory.appendingPathComponent("zoo.cfg"), atomically: true, encoding: .utf8)
+            let clientPorts = try (0..<zooKeeperServers).map { _ in try Self.freePort() }
+            zooKeeperPort = clientPorts[0]
+            var cfg = "tickTime=500\ninitLimit=10\nsyncLimit=5\nminSessionTimeout=1000\nmaxSessionTimeout=20000\n"
+            if zooKeeperServers == 1 {
+                cfg += "clientPort=\(clientPorts[0])\nclientPortAddress=127.0.0.1\n"
+            } else {
+                for (i, port) in clientPorts.enumerated() {
+                    cfg += "server.\(i + 1)=127.0.0.1:\(try Self.freePort()):\(try Self.freePort());127.0.0.1:\(port)\n"
+                }
+            }
+            try cfg.write(to: confDirectory.appendingPathComponent("zoo.cfg"), atomically: true, encoding: .utf8)
             settings["high-availability.type"] = "zookeeper"
-            settings["high-availability.zookeeper.quorum"] = "127.0.0.1:\(zk)"
+            settings["high-availability.zookeeper.quorum"] = clientPorts.map { "127.0.0.1:\($0)" }.joined(separator: ",")
             settings["high-availability.storageDir"] = directory.appendingPathComponent("ha").path
             settings["high-availability.cluster-id"] = "test"
             settings["high-availability.zookeeper.client.session-timeout"] = "3 s"

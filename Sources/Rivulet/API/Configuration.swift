@@ -150,7 +150,7 @@ public struct Configuration: Sendable {
         ConfigOption("high-availability.storageDir", "", "Shared directory for job graphs (ZooKeeper holds only pointers); required with high-availability.type: zookeeper.") { _ in nil },
         .duration("high-availability.zookeeper.client.session-timeout", "10 s", "ZooKeeper session timeout: how long a dead JobManager keeps leadership."),
         .duration("high-availability.zookeeper.client.connection-timeout", "15 s", "How long a process waits for its first ZooKeeper session."),
-        .durationOrOff("high-availability.zookeeper.client.suspended-grace-period", "1 s", "How long a leader whose ZooKeeper connection broke keeps leading while the client reconnects (must stay under a third of the session timeout)."),
+        .durationOrOff("high-availability.zookeeper.client.suspended-grace-period", "3 s", "How long a leader whose ZooKeeper connection broke keeps leading while the client reconnects (must stay under a third of the session timeout)."),
     ]
 
     public private(set) var values: [String: String]
