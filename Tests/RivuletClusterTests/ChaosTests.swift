@@ -149,13 +149,7 @@ final class ChaosTests: XCTestCase {
         }
 
         // Exactly once: every (key, seq), no gaps, no duplicates.
-        let lines = try committedLines(in: output)
-        let unique = Set(lines)
-        if unique.count != lines.count { violation("\(lines.count - unique.count) (key, seq) lines were committed twice") }
-        var missing = 0
-        for k in 0..<keys { for s in 0..<perKey where !unique.contains("\(k)\t\(s)") { missing += 1 } }
-        if missing > 0 { violation("\(missing) (key, seq) lines are missing from the output") }
-        if unique.count != keys * perKey + 0 && missing == 0 { violation("unexpected lines in the output") }
+        for problem in try exactlyOnceProblems(in: output, keys: keys, perKey: perKey) { violation(problem) }
 
         // Never two leaders: each TaskManager registered with sessions in order, never back to an old one.
         for i in 0..<3 {

@@ -279,3 +279,18 @@ func committedLines(in directory: URL) throws -> [String] {
     }
     return lines
 }
+
+/// What is wrong with sequence-check's committed output under `directory`, if anything: each
+/// of `keys` keys must have every sequence number below `perKey` exactly once, and nothing else.
+func exactlyOnceProblems(in directory: URL, keys: Int, perKey: Int) throws -> [String] {
+    let lines = try committedLines(in: directory)
+    let unique = Set(lines)
+    var problems: [String] = []
+    if unique.count != lines.count { problems.append("\(lines.count - unique.count) (key, seq) lines were committed twice") }
+    var missing = 0
+    for k in 0..<keys { for s in 0..<perKey where !unique.contains("\(k)\t\(s)") { missing += 1 } }
+    if missing > 0 { problems.append("\(missing) of \(keys * perKey) (key, seq) lines are missing") }
+    let extra = unique.count - (keys * perKey - missing)
+    if extra > 0 { problems.append("\(extra) lines are no (key, seq) of the job") }
+    return problems
+}

@@ -51,11 +51,7 @@ final class HighAvailabilityTests: XCTestCase {
             return status == "FINISHED"
         }
         XCTAssertEqual(cluster.leader, second)
-        let lines = try committedLines(in: output)
-        XCTAssertEqual(Set(lines).count, lines.count, "some (key, seq) was committed twice")
-        var expected: Set<String> = []
-        for k in 0..<keys { for s in 0..<perKey { expected.insert("\(k)\t\(s)") } }
-        XCTAssertEqual(Set(lines), expected, "committed \(lines.count) lines, expected \(keys * perKey)")
+        XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
         // Every TaskManager followed the new leader.
         for i in 0..<2 {
             XCTAssertTrue(cluster.log("taskmanager-\(i)").contains("under leader session"), cluster.log("taskmanager-\(i)").suffix(2000).description)
