@@ -88,15 +88,7 @@ func benchStateless() throws {
 
 // MARK: 2. Keyed aggregation
 
-struct KeyedCount: Sendable, Hashable, Codable, BinaryCodable {
-    var key: Int
-    var count: Int
-    var sum: Int
-}
-
-@inline(__always) func keyedRecord(_ i: Int64, keys: Int) -> KeyedCount {
-    KeyedCount(key: Int((UInt64(bitPattern: i) &* 0x9E37_79B9_7F4A_7C15) >> 20) % keys, count: 1, sum: Int(i & 1023))
-}
+@inline(__always) func keyedRecord(_ i: Int64, keys: Int) -> KeyedCount { KeyedCount.event(i, keys: keys) }
 
 func benchKeyed() throws {
     let n = 20_000_000 / scale, keys = 100_000
@@ -672,7 +664,7 @@ let cases: [(String, () throws -> Void)] = [
     ("startup", benchStartup), ("stateless", benchStateless), ("keyed", benchKeyed), ("window", benchWindow),
     ("wordcount", benchWordCount), ("serialization", benchSerialization),
     ("keyed-checkpointed", benchKeyedCheckpointed), ("window-checkpointed", benchWindowCheckpointed),
-    ("checkpoint-size", benchCheckpointSize), ("restore", benchRestore),
+    ("checkpoint-size", benchCheckpointSize), ("restore", benchRestore), ("cluster", benchCluster),
 ]
 if let only, !cases.contains(where: { $0.0 == only }) {
     print("unknown case '\(only)'; the cases are: \(cases.map(\.0).joined(separator: ", "))")

@@ -6,6 +6,6 @@ import Rivulet
 public enum ExampleJobs {
     /// Every example job.
     public static var catalog: JobCatalog {
-        JobCatalog([wordCount, windowWordCount, topSpeed, sequenceCheck])
+        JobCatalog([wordCount, windowWordCount, topSpeed, sequenceCheck, keyedSum])
     }
 }

@@ -133,6 +133,7 @@ final class ChaosTests: XCTestCase {
                 do {
                     try cluster.wait("the frozen JobManager to give up leadership", seconds: 20) {
                         revocations(name) > revokedBefore
+                            && (try? ClusterFixture.request("GET", port: cluster.restPorts[leader], "/v1/overview", timeout: 1)) == nil
                     }
                 } catch {
                     violation("the JobManager frozen past its session timeout did not give up leadership after it resumed")

@@ -1,0 +1,143 @@
+// `bin/bench cluster`: the keyed aggregation across processes. A JobManager and two
+// TaskManagers (one slot each) run `keyed-sum` at parallelism 2: each TaskManager runs one
+// source and one aggregation subtask, and the keyBy sends about half the records to the other
+// TaskManager over TCP. Printed next to the same job in one process.
+
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Rivulet
+import RivuletExamples
+
+/// A `rivulet` process started for the benchmark; stopped with SIGTERM.
+private struct ChildProcess {
+    let pid: pid_t
+
+    init(_ executable: String, _ arguments: [String], log: String) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard rc == 0 else { throw BenchError("cannot start \(executable): error \(rc)") }
+        self.pid = pid
+    }
+
+    /// Waits for the process to end; its exit status.
+    func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status >> 8) & 0xff
+    }
+
+    func stop() {
+        kill(pid, SIGTERM)
+        _ = wait()
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// GET `http://127.0.0.1:<port><path>` as JSON.
+private func getJSON(port: Int, _ path: String) -> [String: Any]? {
+    guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { return nil }
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var result: [String: Any]?
+    URLSession.shared.dataTask(with: URLRequest(url: url, timeoutInterval: 5)) { data, _, _ in
+        result = data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        done.signal()
+    }.resume()
+    done.wait()
+    return result
+}
+
+/// A TCP port nothing listens on right now.
+private func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+func benchCluster() throws {
+    let n = 20_000_000 / scale, keys = 100_000
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rivulet").path
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("cluster: skipped: \(binary) is missing (bin/bench builds it)")
+        return
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-bench-cluster-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let rest = freePort(), rpc = freePort()
+    // Metrics reach the JobManager with every heartbeat: 50 ms bounds the error of both numbers.
+    let common = ["--conf", directory, "-D", "rest.port=\(rest)", "-D", "jobmanager.rpc.port=\(rpc)",
+                  "-D", "heartbeat.interval=50 ms", "-D", "taskmanager.numberOfTaskSlots=1"]
+    var processes: [ChildProcess] = []
+    defer { for p in processes.reversed() { p.stop() } }
+    processes.append(try ChildProcess(binary, ["jobmanager"] + common, log: directory + "/jobmanager.log"))
+    for i in 0..<2 { processes.append(try ChildProcess(binary, ["taskmanager"] + common, log: directory + "/taskmanager-\(i).log")) }
+    let ready = Date().addingTimeInterval(60)
+    while (getJSON(port: rest, "/v1/overview")?["taskManagers"] as? Int) != 2 {
+        guard Date() < ready else { throw BenchError("the cluster did not come up within 60 s (logs in \(directory))") }
+        usleep(20_000)
+    }
+
+    // Submit with the CLI, as a user does; watch the job over REST.
+    let submitted = DispatchTime.now().uptimeNanoseconds
+    let runLog = directory + "/run.log"
+    let run = try ChildProcess(binary, ["run", "--detached", "-m", "127.0.0.1:\(rest)", "-p", "2", "keyed-sum",
+                                        "--count", "\(n)", "--keys", "\(keys)"], log: runLog)
+    guard run.wait() == 0, let id = (try? String(contentsOfFile: runLog, encoding: .utf8))?
+        .split(whereSeparator: \.isWhitespace).last.map(String.init) else {
+        throw BenchError("rivulet run failed: \((try? String(contentsOfFile: runLog, encoding: .utf8)) ?? "")")
+    }
+    var firstRecord: UInt64?
+    var finished: UInt64?
+    let deadline = Date().addingTimeInterval(600)
+    while finished == nil {
+        guard Date() < deadline else { throw BenchError("keyed-sum did not finish within 600 s") }
+        guard let detail = getJSON(port: rest, "/v1/jobs/\(id)") else { usleep(5_000); continue }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let recordsIn = (detail["vertices"] as? [[String: Any]] ?? []).compactMap { ($0["recordsIn"] as? NSNumber)?.int64Value }.max() ?? 0
+        if firstRecord == nil && recordsIn > 0 { firstRecord = now }
+        switch detail["status"] as? String {
+        case "FINISHED": finished = now
+        case "FAILED", "CANCELED": throw BenchError("keyed-sum ended \(detail["status"] ?? "?")")
+        default: usleep(5_000)
+        }
+    }
+    let first = firstRecord ?? finished ?? submitted
+    let end = finished ?? first
+    let startup = Double(first - submitted) / 1e9
+    let running = Double(end - first) / 1e9
+
+    // The same job in one process, at the same parallelism.
+    let local = try measure(records: n) {
+        let env = StreamExecutionEnvironment(configuration: try Configuration(["parallelism.default": "2"]))
+        let job = ExampleJobs.keyedSum
+        try job.build(env, JobArguments(jobName: job.name, arguments: ["--count", "\(n)", "--keys", "\(keys)"], parameters: job.parameters))
+        try env.execute("keyed-sum")
+    }
+    print("10. keyed aggregation across processes: \(n / 1_000_000)M records, \(keys / 1000)k keys, parallelism 2 on two TaskManagers (half the records cross TCP)")
+    print("  cluster:    \(millions(Double(n) / max(running, 1e-9))) records/s from the first record to FINISHED (\(String(format: "%.2f", running)) s)")
+    print("  in-process: \(millions(local.perSecond)) records/s, same job at parallelism 2 in one process (\(String(format: "%.2f", local.seconds)) s)")
+    print("  cluster/in-process: \(String(format: "%.2f", (Double(n) / max(running, 1e-9)) / local.perSecond))x")
+    print("  from `rivulet run` to the first record processed: \(String(format: "%.0f", startup * 1000)) ms (a whole 100-record `rivulet local` run: case 5, startup)")
+    fflush(nil)
+}

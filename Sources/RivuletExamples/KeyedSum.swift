@@ -1,0 +1,46 @@
+// A throughput job: generated (key, value) events -> keyBy -> running count and sum per key.
+
+import Rivulet
+import RivuletCore
+
+/// A running count and sum of one key.
+public struct KeyedCount: Sendable, Hashable, Codable, BinaryCodable {
+    public var key: Int
+    public var count: Int
+    public var sum: Int
+
+    public init(key: Int, count: Int, sum: Int) {
+        self.key = key
+        self.count = count
+        self.sum = sum
+    }
+
+    /// The `i`-th generated event over `keys` keys (keys scattered by a multiplicative hash).
+    @inline(__always)
+    public static func event(_ i: Int64, keys: Int) -> KeyedCount {
+        KeyedCount(key: Int((UInt64(bitPattern: i) &* 0x9E37_79B9_7F4A_7C15) >> 20) % keys, count: 1, sum: Int(i & 1023))
+    }
+}
+
+extension ExampleJobs {
+    /// `keyed-sum`: the keyed aggregation of `bin/bench`; its running sums are discarded.
+    public static let keyedSum = JobDefinition(
+        name: "keyed-sum",
+        summary: "Keyed aggregation benchmark: generated events, a running count and sum per key, results discarded.",
+        parameters: [
+            JobParameter("count", help: "Number of events.", default: "10000000"),
+            JobParameter("keys", help: "Number of keys.", default: "100000"),
+        ]
+    ) { env, args in
+        let count = try args.int("count", default: 10_000_000, in: 0...Int.max)
+        let keys = try args.int("keys", default: 100_000, in: 1...100_000_000)
+        env.generate(count: Int64(count)) { i, _ in KeyedCount.event(i, keys: keys) }
+            .name("Event Source")
+            .uid("event-source")
+            .keyBy { $0.key }
+            .reduce { a, b in KeyedCount(key: a.key, count: a.count + b.count, sum: a.sum + b.sum) }
+            .name("Running Sum")
+            .uid("running-sum")
+            .discard()
+    }
+}
