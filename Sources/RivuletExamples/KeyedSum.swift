@@ -15,6 +15,21 @@ public struct KeyedCount: Sendable, Hashable, Codable, BinaryCodable {
         self.sum = sum
     }
 
+    /// Three little-endian Int64s (24 bytes), written by hand: the encoding `BinaryCodable`
+    /// derives from `Codable` stores field names and runs about 20x slower, which would make
+    /// serialization, not the engine, the limit between TaskManagers and in checkpoints.
+    public func encode(to writer: inout BinaryWriter) {
+        writer.writeInt64(Int64(key))
+        writer.writeInt64(Int64(count))
+        writer.writeInt64(Int64(sum))
+    }
+
+    public init(from reader: inout BinaryReader) throws {
+        key = Int(try reader.readInt64())
+        count = Int(try reader.readInt64())
+        sum = Int(try reader.readInt64())
+    }
+
     /// The `i`-th generated event over `keys` keys (keys scattered by a multiplicative hash).
     @inline(__always)
     public static func event(_ i: Int64, keys: Int) -> KeyedCount {
