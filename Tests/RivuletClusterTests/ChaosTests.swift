@@ -123,6 +123,7 @@ final class ChaosTests: XCTestCase {
                 let took = Date().timeIntervalSince(faultAt)
                 failovers.append(took)
                 print("chaos:   running again after \(String(format: "%.2f", took)) s")
+                if took > bound { violation("the job took \(String(format: "%.1f", took)) s, more than \(bound) s, to run again after '\(fault.rawValue)'") }
             } catch {
                 violation("the job was not running again within \(bound) s after '\(fault.rawValue)'")
             }

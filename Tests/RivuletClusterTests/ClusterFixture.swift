@@ -98,7 +98,8 @@ final class ClusterFixture {
     /// The REST port of the leading JobManager (standbys serve no REST API).
     var restPort: Int {
         guard restPorts.count > 1 else { return restPorts[0] }
-        return leader.map { restPorts[$0] } ?? restPorts[0]
+        // No leader yet: any JobManager that is not frozen (a frozen one would hang the call).
+        return leader.map { restPorts[$0] } ?? restPorts.indices.first { !frozen.contains($0) }.map { restPorts[$0] } ?? restPorts[0]
     }
 
     /// The index of the JobManager that serves the REST API (the leader), if one does.
@@ -185,7 +186,7 @@ final class ClusterFixture {
         return try result.get()
     }
 
-    func get(_ path: String) throws -> Response { try request("GET", path) }
+    func get(_ path: String) throws -> Response { try Self.request("GET", port: restPort, path, timeout: 15) }
 
     func jobStatus(_ id: String) throws -> String {
         try get("/v1/jobs/\(id)").json["status"] as? String ?? "?"
