@@ -10,36 +10,30 @@ import FoundationNetworking
 import Rivulet
 import RivuletExamples
 
-/// A `rivulet` process started for the benchmark; stopped with SIGTERM.
+/// A `rivulet` process started for the benchmark (Foundation's Process, as case 5 uses), its
+/// output in a log file; stopped with SIGTERM.
 private struct ChildProcess {
-    let pid: pid_t
+    let process = Process()
 
     init(_ executable: String, _ arguments: [String], log: String) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for p in argv + envp { free(p) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard rc == 0 else { throw BenchError("cannot start \(executable): error \(rc)") }
-        self.pid = pid
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let output = FileHandle(forWritingAtPath: log)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
     }
 
     /// Waits for the process to end; its exit status.
     func wait() -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status >> 8) & 0xff
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     func stop() {
-        kill(pid, SIGTERM)
-        _ = wait()
+        process.terminate()
+        process.waitUntilExit()
     }
 }
 

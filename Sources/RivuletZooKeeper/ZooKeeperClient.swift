@@ -389,14 +389,12 @@ public final class ZooKeeperClient: Sendable {
     public func multi(_ operations: [ZooKeeperOperation]) async throws -> [ZooKeeperOperationResult] {
         guard !operations.isEmpty else { return [] }
         let request = MultiRequest(operations)
-        let raw: [Int32] = try await submit("transaction", path: operations.first?.path) { zh, box in
-            return zoo_amulti(zh, Int32(operations.count), request.ops, request.results, { rc, box in
-                let result = Unmanaged<ResultBox<[Int32]>>.fromOpaque(box!).takeRetainedValue()
-                // The per-operation codes are read by the caller from the request.
-                result.succeed([rc])
+        // The transaction's code; the per-operation codes are read from the request's buffers.
+        let rc: Int32 = try await submit("transaction", path: operations.first?.path) { zh, box in
+            zoo_amulti(zh, Int32(operations.count), request.ops, request.results, { rc, box in
+                Unmanaged<ResultBox<Int32>>.fromOpaque(box!).takeRetainedValue().succeed(rc)
             }, box)
         }
-        let rc = raw.first ?? 0
         var results: [ZooKeeperOperationResult] = []
         for (i, operation) in operations.enumerated() {
             let r = request.results[i]

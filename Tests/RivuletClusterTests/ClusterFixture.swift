@@ -19,8 +19,6 @@ final class ClusterFixture {
     /// The REST ports of the JobManagers (one unless `jobManagers` asked for more).
     let restPorts: [Int]
     let properties: [String]
-    /// The ZooKeeper client port of an HA cluster.
-    let zooKeeperPort: Int?
 
     /// Writes conf/ (masters, workers, rivulet.yaml) for `taskManagers` TaskManagers with
     /// `slots` slots each and starts the cluster. With `jobManagers` > 1 the cluster is highly
@@ -44,7 +42,6 @@ final class ClusterFixture {
         ]
         if jobManagers > 1 {
             let clientPorts = try (0..<zooKeeperServers).map { _ in try Self.freePort() }
-            zooKeeperPort = clientPorts[0]
             var cfg = "tickTime=500\ninitLimit=10\nsyncLimit=5\nminSessionTimeout=1000\nmaxSessionTimeout=20000\n"
             if zooKeeperServers == 1 {
                 cfg += "clientPort=\(clientPorts[0])\nclientPortAddress=127.0.0.1\n"
@@ -60,8 +57,6 @@ final class ClusterFixture {
             settings["high-availability.cluster-id"] = "test"
             settings["high-availability.zookeeper.client.session-timeout"] = "3 s"
             settings["high-availability.zookeeper.client.suspended-grace-period"] = "500 ms"
-        } else {
-            zooKeeperPort = nil
         }
         for (k, v) in extra { settings[k] = v }
         properties = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }

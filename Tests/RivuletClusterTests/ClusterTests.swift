@@ -81,12 +81,7 @@ final class ClusterTests: XCTestCase {
         let detail = try cluster.get("/v1/jobs/\(id)").json
         XCTAssertGreaterThanOrEqual(detail["attempt"] as? Int ?? 0, 1, "the job did not restart: \(detail)")
 
-        let lines = try committedLines(in: output)
-        XCTAssertEqual(lines.count, keys * perKey, "committed \(lines.count) lines, expected \(keys * perKey)")
-        XCTAssertEqual(Set(lines).count, lines.count, "some (key, seq) was committed twice")
-        var expected: Set<String> = []
-        for k in 0..<keys { for s in 0..<perKey { expected.insert("\(k)\t\(s)") } }
-        XCTAssertEqual(Set(lines), expected)
+        XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
     }
 
     /// Malformed or absurd requests get a 4xx with a message, and the JobManager keeps serving.
@@ -189,11 +184,7 @@ final class ClusterSavepointTests: XCTestCase {
 
         let resumed = try cluster.rivulet(["run", "-p", "3", "-s", path] + job)
         XCTAssertEqual(resumed.status, 0, resumed.output)
-        let lines = try committedLines(in: output)
-        XCTAssertEqual(lines.count, keys * perKey, "committed \(lines.count) lines, expected \(keys * perKey)")
-        var expected: Set<String> = []
-        for k in 0..<keys { for s in 0..<perKey { expected.insert("\(k)\t\(s)") } }
-        XCTAssertEqual(Set(lines), expected)
+        XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
     }
 
     /// A TaskManager whose JobManager dies cancels its tasks, frees its slots, keeps trying,

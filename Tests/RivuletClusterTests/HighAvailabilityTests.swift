@@ -52,9 +52,10 @@ final class HighAvailabilityTests: XCTestCase {
         }
         XCTAssertEqual(cluster.leader, second)
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
-        // Every TaskManager followed the new leader.
+        // Every TaskManager registered with the new leader's session.
+        let session = try XCTUnwrap(try cluster.get("/v1/overview").json["leaderSessionID"] as? String)
         for i in 0..<2 {
-            XCTAssertTrue(cluster.log("taskmanager-\(i)").contains("under leader session"), cluster.log("taskmanager-\(i)").suffix(2000).description)
+            XCTAssertTrue(cluster.log("taskmanager-\(i)").contains("under leader session \(session)"), cluster.log("taskmanager-\(i)").suffix(2000).description)
         }
     }
 

@@ -170,22 +170,29 @@ public final class FileSystemCheckpointStorage: Sendable {
     /// The ids of the checkpoints whose `chk-<n>` directory holds a `_metadata` file, ascending.
     /// Whether the metadata is valid is checked by `latestValidCheckpoint(warn:)`.
     public func completedCheckpointIDs() -> [Int64] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: jobDirectory) else { return [] }
-        var ids: [Int64] = []
-        for name in names where name.hasPrefix("chk-") {
-            let digits = name.dropFirst(4)
-            guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }), let id = Int64(digits) else { continue }
-            if Self.fileType(Self.join(Self.join(jobDirectory, name), Self.metadataFileName)) == .regular { ids.append(id) }
+        checkpointDirectoryIDs().filter {
+            Self.fileType(Self.join(checkpointDirectory($0), Self.metadataFileName)) == .regular
         }
-        return ids.sorted()
+    }
+
+    /// The ids of every `chk-<n>` directory, complete or not, ascending.
+    func checkpointDirectoryIDs() -> [Int64] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: jobDirectory) else { return [] }
+        return names.compactMap { name -> Int64? in
+            guard name.hasPrefix("chk-") else { return nil }
+            let digits = name.dropFirst(4)
+            guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+            return Int64(digits)
+        }.sorted()
     }
 
     /// The newest completed checkpoint whose metadata reads back and whose referenced files all
     /// exist with their recorded sizes (checksums are verified when the files are read). Each
     /// checkpoint skipped on the way is reported through `warn` in one line naming its directory
     /// and the problem. Nil when no checkpoint is usable.
-    public func latestValidCheckpoint(warn: (String) -> Void) -> (id: Int64, metadata: CheckpointMetadata)? {
-        for id in completedCheckpointIDs().reversed() {
+    /// With `candidates`, only those ids are considered (a JobMaster's retained checkpoints).
+    public func latestValidCheckpoint(among candidates: [Int64]? = nil, warn: (String) -> Void) -> (id: Int64, metadata: CheckpointMetadata)? {
+        for id in (candidates?.sorted() ?? completedCheckpointIDs()).reversed() {
             let directory = checkpointDirectory(id)
             let metadata: CheckpointMetadata
             do {
@@ -204,7 +211,7 @@ public final class FileSystemCheckpointStorage: Sendable {
     }
 
     /// Why checkpoint `id` with `metadata` cannot be restored, or nil if every file is in place.
-    public func problem(with metadata: CheckpointMetadata, id: Int64) -> String? {
+    private func problem(with metadata: CheckpointMetadata, id: Int64) -> String? {
         guard metadata.checkpointID == id else {
             return "its _metadata describes checkpoint \(metadata.checkpointID), not \(id)"
         }
@@ -247,10 +254,7 @@ public final class FileSystemCheckpointStorage: Sendable {
     /// `isShared` does not claim. Call it only while no checkpoint of the job is in flight.
     public func sweep(keeping retained: [Int64], isShared: (String) -> Bool) {
         let keep = Set(retained)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: jobDirectory)) ?? [] where name.hasPrefix("chk-") {
-            guard let id = Int64(name.dropFirst(4)), !keep.contains(id) else { continue }
-            discardCheckpoint(id)
-        }
+        for id in checkpointDirectoryIDs() where !keep.contains(id) { discardCheckpoint(id) }
         let shared = (try? FileManager.default.contentsOfDirectory(atPath: sharedDirectory)) ?? []
         deleteShared(shared.map { "shared/" + $0 }.filter { !isShared($0) })
     }

@@ -48,9 +48,6 @@ public final class ZooKeeperLeaderElection: LeaderElectionService {
     /// Our latch node while we lead: writes of the leader check it in the same transaction.
     var currentLatch: String? { state.withLock { $0.leading == nil ? nil : $0.latchNode } }
 
-    /// The session id while this process leads.
-    public var leaderSessionID: String? { state.withLock { $0.leading } }
-
     public func start(contender: any LeaderContender) async throws {
         state.withLock { $0.contender = contender }
         let continuation = events.continuation
@@ -64,16 +61,19 @@ public final class ZooKeeperLeaderElection: LeaderElectionService {
             throw ClusterError("cannot publish the leader's address: this JobManager no longer leads")
         }
         let data = Array(try JSONEncoder().encode(information))
-        try await client.retrying {
-            // Replace whatever a previous leader left (ours is ephemeral too), in one transaction
-            // that checks our latch node still exists.
+        // Replace whatever a previous leader left (its node is ephemeral too), in one
+        // transaction that checks our latch node still exists. The old node may vanish (its
+        // session expiring) between the look and the write: look again.
+        while true {
+            let existing = try await client.retrying { try await client.exists(connectionInfoPath) }
             var ops: [ZooKeeperOperation] = [.check(latch, version: -1)]
-            if try await client.exists(connectionInfoPath) != nil { ops.append(.delete(connectionInfoPath, version: -1)) }
+            if existing != nil { ops.append(.delete(connectionInfoPath, version: -1)) }
             ops.append(.create(connectionInfoPath, data, .ephemeral))
             do {
-                _ = try await client.multi(ops)
-            } catch let error as ZooKeeperError where error.code == .nodeExists || (error.code == .noNode && error.path == connectionInfoPath) {
-                throw ZooKeeperError(.connectionLoss, operation: "publish leader information (raced; trying again)", path: connectionInfoPath)
+                _ = try await client.retrying { try await client.multi(ops) }
+                break
+            } catch let error as ZooKeeperError where error.path == connectionInfoPath && (error.code == .nodeExists || error.code == .noNode) {
+                continue
             }
         }
         logger.info("published leader information for session \(information.sessionID): RPC \(information.rpcHost):\(information.rpcPort), REST \(information.restHost):\(information.restPort)")

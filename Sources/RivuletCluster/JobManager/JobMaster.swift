@@ -161,8 +161,9 @@ final class JobMaster: Sendable {
     }
 
     func finish(_ status: JobStatus, _ reason: String?) -> JobStatus {
-        if let storage, ha != nil {
-            // Leaders that died mid-checkpoint leave files no retained checkpoint references.
+        if let storage {
+            // Runs that failed (or leaders that died) mid-checkpoint leave files no retained
+            // checkpoint references.
             storage.sweep(keeping: completed.retained, isShared: completed.isShared)
         }
         state.withLock { s in
@@ -222,13 +223,14 @@ final class JobMaster: Sendable {
         let placement = built.jobGraph.vertices.map { vertex in (0..<vertex.parallelism).map { allocations[$0].location } }
         let allocationOf = built.jobGraph.vertices.map { vertex in (0..<vertex.parallelism).map { allocations[$0] } }
         // 3. What to restore.
+        // A restart, or a job a new leader took over, resumes from the newest retained
+        // checkpoint (those this JobMaster completed or took back from ZooKeeper) whose files
+        // are all in place.
         var restore: RestoreSource?
-        if ha != nil, let storage, let latest = latestRecordedCheckpoint(storage) {
-            restore = RestoreSource(directory: storage.checkpointDirectory(latest), strict: false)
-            logger.info("job '\(built.jobGraph.jobName)' \(attempt > 0 ? "restarts (attempt \(attempt))" : "resumes") from checkpoint \(latest)")
-        } else if ha == nil, attempt > 0, let storage, let latest = storage.latestValidCheckpoint(warn: { [logger] in logger.warning("\($0)") }) {
+        if attempt > 0 || recovered, let storage,
+           let latest = storage.latestValidCheckpoint(among: completed.retained, warn: { [logger] in logger.warning("\($0)") }) {
             restore = RestoreSource(directory: storage.checkpointDirectory(latest.id), strict: false)
-            logger.info("job '\(built.jobGraph.jobName)' restarts (attempt \(attempt)) from checkpoint \(latest.id)")
+            logger.info("job '\(built.jobGraph.jobName)' \(attempt > 0 ? "restarts (attempt \(attempt))" : "resumes") from checkpoint \(latest.id)")
         } else if let path = submission.savepointPath {
             restore = RestoreSource(directory: path, strict: true)
         }
@@ -310,19 +312,6 @@ final class JobMaster: Sendable {
             }
         }
         return .cancelled
-    }
-
-    /// The newest checkpoint recorded in ZooKeeper whose files are all in place.
-    func latestRecordedCheckpoint(_ storage: FileSystemCheckpointStorage) -> Int64? {
-        for id in completed.retained.reversed() {
-            guard let metadata = completed.metadata(id) else { continue }
-            if let problem = storage.problem(with: metadata, id: id) {
-                logger.warning("skipping checkpoint \(id): \(problem)")
-                continue
-            }
-            return id
-        }
-        return nil
     }
 
     /// Asks the ResourceManager for slots until enough are free or the slot timeout passes,

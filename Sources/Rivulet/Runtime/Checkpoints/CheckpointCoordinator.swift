@@ -504,9 +504,6 @@ public final class CompletedCheckpoints: Sendable {
         return (removed, unused)
     }
 
-    /// The metadata of retained checkpoint `id`.
-    public func metadata(_ id: Int64) -> CheckpointMetadata? { state.withLock { $0.metadata[id] } }
-
     /// True when a retained checkpoint references the shared file.
     public func isShared(_ path: String) -> Bool { state.withLock { $0.registry.isRegistered(path) } }
 
