@@ -8,7 +8,9 @@ import RivuletExamples
 
 let arguments = CommandLine.arguments.dropFirst()
 let scale = arguments.contains("--quick") ? 10 : 1
-let only = arguments.first { !$0.hasPrefix("--") }
+/// `--backend heap|rocksdb|rocksdb-incremental`: the checkpointed cases run only that configuration.
+let backendFilter = arguments.firstIndex(of: "--backend").flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil }
+let only = arguments.first { !$0.hasPrefix("--") && $0 != backendFilter }
 
 /// CPU seconds (user + system) this process has used.
 func cpuSeconds() -> Double {
@@ -443,13 +445,17 @@ func checkpointSummary(_ stats: [CheckpointStats]) -> String {
 /// printing records/s, the ratio to the run without checkpoints and the checkpoint statistics.
 func benchCheckpointed(_ title: String, records: Int, _ build: (StreamExecutionEnvironment) throws -> Void) throws {
     print(title)
-    let plain = try measure(records: records) {
-        let env = try environment()
-        try build(env)
-        try env.execute("plain")
+    var plain: Measurement?
+    if backendFilter == nil {
+        plain = try measure(records: records) {
+            let env = try environment()
+            try build(env)
+            try env.execute("plain")
+        }
+        print("  no checkpoints:       \(millions(plain?.perSecond ?? 0)) records/s")
     }
-    print("  no checkpoints:       \(millions(plain.perSecond)) records/s")
-    for (label, backend, incremental) in [("heap", "heap", false), ("rocksdb", "rocksdb", false), ("rocksdb incremental", "rocksdb", true)] {
+    let configurations = [("heap", "heap", false), ("rocksdb", "rocksdb", false), ("rocksdb incremental", "rocksdb", true)]
+    for (label, backend, incremental) in configurations where backendFilter == nil || backendFilter == label.replacingOccurrences(of: " ", with: "-") {
         var stats: [CheckpointStats] = []
         let run = try withCheckpointDirectory { dir in
             try measure(records: records) {
@@ -459,7 +465,8 @@ func benchCheckpointed(_ title: String, records: Int, _ build: (StreamExecutionE
             }
         }
         let name = "\(label):".padding(toLength: 29, withPad: " ", startingAt: 0)
-        print("  \(name)\(millions(run.perSecond)) records/s (\(String(format: "%.2f", run.perSecond / plain.perSecond))x), \(checkpointSummary(stats))")
+        let ratio = plain.map { String(format: " (%.2fx)", run.perSecond / $0.perSecond) } ?? ""
+        print("  \(name)\(millions(run.perSecond)) records/s\(ratio), \(checkpointSummary(stats))")
     }
     fflush(nil)
 }

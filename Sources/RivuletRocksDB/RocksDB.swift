@@ -61,6 +61,12 @@ public final class RocksDB {
             cache = nil
         }
         self.cache = cache
+        if config.bloomFilterBitsPerKey > 0 {
+            // The table options own the policy once it is set.
+            rocksdb_block_based_options_set_filter_policy(tableOptions, rocksdb_filterpolicy_create_bloom_full(config.bloomFilterBitsPerKey))
+            rocksdb_options_set_memtable_whole_key_filtering(options, 1)
+            rocksdb_options_set_memtable_prefix_bloom_size_ratio(options, 0.1)
+        }
         rocksdb_options_set_block_based_table_factory(options, tableOptions)
         guard let writeOptions = rocksdb_writeoptions_create() else { throw RocksDBError(operation: "open", path: path, message: "cannot allocate options") }
         self.writeOptions = writeOptions

@@ -12,6 +12,10 @@ public struct RocksDBOptions: Sendable, Hashable {
     public var maxWriteBufferNumber: Int = 2
     /// Write without the write-ahead log: state is made durable by checkpoints, not the WAL.
     public var disableWAL: Bool = true
+    /// Bits per key of the bloom filters in SST files and memtables (0: none). A lookup of a
+    /// key that is not there (the first access to every new key or window) then skips the
+    /// files that cannot hold it instead of searching a data block of each.
+    public var bloomFilterBitsPerKey: Double = 10
 
     public init() {}
 }

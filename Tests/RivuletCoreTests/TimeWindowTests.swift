@@ -94,3 +94,19 @@ final class TimeWindowTests: XCTestCase {
         XCTAssertEqual(Duration.seconds(Int64.max).milliseconds, Int64.max)
     }
 }
+
+extension TimeWindowTests {
+    /// Windows are state namespaces, encoded in every state key: two 8-byte integers, not the
+    /// derived Codable path (which would store the field names).
+    func testTimeWindowsEncodeInSixteenBytes() throws {
+        let window = TimeWindow(start: -1_000, end: 4_000)
+        var writer = BinaryWriter()
+        window.encode(to: &writer)
+        XCTAssertEqual(writer.bytes.count, 16)
+        var reader = BinaryReader(writer.bytes)
+        XCTAssertEqual(try TimeWindow(from: &reader), window)
+        var global = BinaryWriter()
+        GlobalWindow().encode(to: &global)
+        XCTAssertEqual(global.bytes.count, 0)
+    }
+}

@@ -7,12 +7,12 @@ import RivuletCore
 import RivuletExamples
 
 final class RocksDBJobTests: XCTestCase {
-    func environment(backend: String, parallelism: Int = 2) throws -> StreamExecutionEnvironment {
+    func environment(backend: String, parallelism: Int = 2, _ extra: [String: String] = [:]) throws -> StreamExecutionEnvironment {
         try Rivulet.StreamExecutionEnvironment(configuration: Configuration([
             "parallelism.default": String(parallelism),
             "state.backend.type": backend,
             "state.backend.rocksdb.localdir": NSTemporaryDirectory() + "rivulet-test-rocksdb",
-        ]))
+        ].merging(extra) { $1 }))
     }
 
     /// Keyed reduce, tumbling and session windows with allowed lateness, and a keyed process
@@ -58,5 +58,31 @@ final class RocksDBJobTests: XCTestCase {
         }
         XCTAssertEqual(rocks.values.map(\.description).sorted(), heap.values.map(\.description).sorted())
         XCTAssertFalse(heap.values.isEmpty)
+    }
+
+    /// More pending window timers than the RocksDB backend keeps in memory (with the write
+    /// cache off, 128 per queue), so timers move to RocksDB and back, and window contents are
+    /// written through: the results equal the heap backend's.
+    func testSpilledTimersGiveTheHeapBackendsResults() throws {
+        func run(_ backend: String) throws -> [String] {
+            let env = try environment(backend: backend, ["state.backend.rocksdb.write-cache-entries": "0"])
+            let out = CollectedValues<String>()
+            let events = (0..<20_000).map { i in Event(key: "k\(i % 1000)", timestamp: Int64(i / 4 + (i % 7) * 3), value: i % 13) }
+            env.fromCollection(events)
+                .assignTimestampsAndWatermarks(punctuated(delay: 50) { $0.timestamp })
+                .setParallelism(1)
+                .keyBy { $0.key }
+                .window(try SlidingEventTimeWindows.of(size: .milliseconds(400), slide: .milliseconds(100)))
+                .aggregate(CountEvents(), LabelWindow())
+                .collect(into: out)
+            try env.execute("spilled timers \(backend)")
+            return out.values.sorted()
+        }
+        let heap = try run("heap")
+        let rocks = try run("rocksdb")
+        XCTAssertGreaterThan(heap.count, 20_000)
+        XCTAssertEqual(rocks.count, heap.count)
+        let difference = rocks.difference(from: heap)
+        XCTAssertTrue(difference.isEmpty, "first differences: \(Array(difference.prefix(5)))")
     }
 }

@@ -6,6 +6,12 @@ public struct GlobalWindow: Window, Codable, CustomStringConvertible {
     @inlinable
     public init() {}
 
+    /// Writes nothing: there is one global window.
+    @inlinable public func encode(to writer: inout BinaryWriter) {}
+
+    /// Reads nothing.
+    @inlinable public init(from reader: inout BinaryReader) throws {}
+
     /// The shared global window (Flink's `GlobalWindow.get()`).
     public static let shared = GlobalWindow()
 

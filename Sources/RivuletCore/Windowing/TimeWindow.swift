@@ -16,6 +16,21 @@ public struct TimeWindow: Window, Comparable, Codable, CustomStringConvertible {
         self.end = end
     }
 
+    /// Writes `start` and `end` as two 8-byte integers (as Flink's TimeWindow serializer
+    /// does); windows are state namespaces, encoded in every state key of a window operator.
+    @inlinable
+    public func encode(to writer: inout BinaryWriter) {
+        writer.writeInt64(start)
+        writer.writeInt64(end)
+    }
+
+    /// Reads a window written by `encode(to:)`.
+    @inlinable
+    public init(from reader: inout BinaryReader) throws {
+        start = try reader.readInt64()
+        end = try reader.readInt64()
+    }
+
     /// The largest timestamp in the window: `end - 1`.
     @inlinable
     public var maxTimestamp: Int64 { end &- 1 }

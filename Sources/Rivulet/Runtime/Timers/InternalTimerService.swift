@@ -5,6 +5,14 @@ import RivuletCore
 /// Flink's InternalTimerService: timers per (key, namespace), deduplicated, fired in time
 /// order; event-time timers fire when the watermark passes them, processing-time timers
 /// through the task's `ProcessingTimeService`. Confined to the task's thread.
+///
+/// Timers live in two in-memory queues (event and processing time). With a spill store (the
+/// RocksDB backend) each queue holds at most `spillCapacity` timers, the earliest ones: when
+/// a queue outgrows that, its later half moves to the store, and a timer no earlier than the
+/// earliest stored one goes to the store directly. When a queue runs empty while stored
+/// timers are due, the earliest stored ones come back. So no stored timer is earlier than a
+/// queued one, timers fire in time order, and a timer that is registered and fires while its
+/// queue holds it (the common case: a window that opens and closes) never touches the store.
 public final class InternalTimerService<K: Hashable, N: Hashable> {
     @exclusivity(unchecked) @usableFromInline var eventTimers = TimerQueue<K, N>()
     @exclusivity(unchecked) @usableFromInline var processingTimers = TimerQueue<K, N>()
@@ -17,17 +25,25 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     public var onEventTime: (TimerEntry<K, N>) throws -> Void = { _ in }
     /// Called for each due processing-time timer (set by the owning operator).
     public var onProcessingTime: (TimerEntry<K, N>) throws -> Void = { _ in }
-    /// Timers kept outside memory (the RocksDB backend); nil: the in-memory queues.
-    public var external: ExternalTimerQueue<K, N>?
-    /// A failure of the external queue inside a call that cannot throw, raised at the next
+    /// Where timers beyond the memory bound go (the RocksDB backend); nil: all in memory.
+    @usableFromInline var spillStore: TimerSpillStore<K, N>?
+    /// Timers per queue kept in memory when there is a spill store.
+    @usableFromInline var spillCapacity = Int.max
+    /// Per domain (0 event, 1 processing), a time no stored timer is earlier than (nil: none
+    /// stored, so every timer goes to memory).
+    @exclusivity(unchecked) @usableFromInline var spilledFrom: (Int64?, Int64?) = (nil, nil)
+    /// A failure of the spill store inside a call that cannot throw, raised at the next
     /// watermark, timer or checkpoint.
     @usableFromInline var deferredError: (any Error)?
-    /// Due timers fetched from the external queue in one batch, per domain, latest first
-    /// (popped from the end). Drained within the watermark or timer callback that fetched them.
-    @exclusivity(unchecked) @usableFromInline var externalDue: [[TimerEntry<K, N>]] = [[], []]
 
     public init(processingTimeService: ProcessingTimeService) {
         self.processingTimeService = processingTimeService
+    }
+
+    /// Keeps at most `capacity` timers per queue in memory and the rest in `store`.
+    public func spill(to store: TimerSpillStore<K, N>, capacity: Int) {
+        spillStore = store
+        spillCapacity = max(capacity, 1)
     }
 
     /// Current processing time in milliseconds.
@@ -36,15 +52,17 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
 
     @inlinable
     public func registerEventTimeTimer(key: K, namespace: N, time: Int64) {
-        if let external {
-            if insertIntoDue(0, TimerEntry(timestamp: time, key: key, namespace: namespace)) { return }
-            do { _ = try external.register(0, time, key, namespace) } catch { deferredError = error }
-            return
+        let timer = TimerEntry(timestamp: time, key: key, namespace: namespace)
+        if spilledFrom.0.map({ time < $0 }) ?? true {
+            if eventTimers.register(timestamp: time, key: key, namespace: namespace) && eventTimers.count > spillCapacity {
+                spillLaterHalf(0)
+            }
+        } else if !eventTimers.contains(timestamp: time, key: key, namespace: namespace) {
+            store(0, timer)
         }
-        eventTimers.register(timestamp: time, key: key, namespace: namespace)
     }
 
-    /// Throws a failure an external timer queue had in a call that could not throw.
+    /// Throws a failure the spill store had in a call that could not throw.
     @inlinable
     public func checkDeferredError() throws {
         if let error = deferredError {
@@ -60,75 +78,109 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     @inlinable
     public func deleteEventTimeTimer(key: K, namespace: N, time: Int64) {
         if let firing = firingEventTimer, firing.timestamp == time, firing.key == key, firing.namespace == namespace { return }
-        if let external {
-            externalDue[0].removeAll { $0.timestamp == time && $0.key == key && $0.namespace == namespace }
-            do { try external.delete(0, time, key, namespace) } catch { deferredError = error }
-            return
+        if !eventTimers.delete(timestamp: time, key: key, namespace: namespace), let from = spilledFrom.0, time >= from {
+            unstore(0, TimerEntry(timestamp: time, key: key, namespace: namespace))
         }
-        eventTimers.delete(timestamp: time, key: key, namespace: namespace)
     }
 
     @inlinable
     public func registerProcessingTimeTimer(key: K, namespace: N, time: Int64) {
-        if let external {
-            if insertIntoDue(1, TimerEntry(timestamp: time, key: key, namespace: namespace)) { return }
-            do {
-                if try external.register(1, time, key, namespace) { schedule() }
-            } catch {
-                deferredError = error
-            }
-            return
-        }
-        if processingTimers.register(timestamp: time, key: key, namespace: namespace) {
+        if spilledFrom.1.map({ time < $0 }) ?? true {
+            guard processingTimers.register(timestamp: time, key: key, namespace: namespace) else { return }
+            if processingTimers.count > spillCapacity { spillLaterHalf(1) }
             schedule()
+        } else if !processingTimers.contains(timestamp: time, key: key, namespace: namespace) {
+            store(1, TimerEntry(timestamp: time, key: key, namespace: namespace))
+            if processingTimers.isEmpty { schedule() }
         }
     }
 
     @inlinable
     public func deleteProcessingTimeTimer(key: K, namespace: N, time: Int64) {
-        if let external {
-            externalDue[1].removeAll { $0.timestamp == time && $0.key == key && $0.namespace == namespace }
-            do { try external.delete(1, time, key, namespace) } catch { deferredError = error }
-            return
+        if !processingTimers.delete(timestamp: time, key: key, namespace: namespace), let from = spilledFrom.1, time >= from {
+            unstore(1, TimerEntry(timestamp: time, key: key, namespace: namespace))
         }
-        processingTimers.delete(timestamp: time, key: key, namespace: namespace)
     }
 
-    /// Number of pending event-time timers.
-    public var eventTimerCount: Int { external?.count(0) ?? eventTimers.count }
-    /// Number of pending processing-time timers.
-    public var processingTimerCount: Int { external?.count(1) ?? processingTimers.count }
+    /// Number of pending event-time timers (with a spill store this walks the stored ones).
+    public var eventTimerCount: Int { eventTimers.count + storedCount(0) }
+    /// Number of pending processing-time timers (with a spill store this walks the stored ones).
+    public var processingTimerCount: Int { processingTimers.count + storedCount(1) }
+
+    func storedCount(_ domain: UInt8) -> Int {
+        guard let spillStore, (domain == 0 ? spilledFrom.0 : spilledFrom.1) != nil else { return 0 }
+        return ((try? spillStore.all()) ?? []).reduce(0) { $0 + ($1.domain == domain ? 1 : 0) }
+    }
 
     /// Every pending timer with its domain (0 event time, 1 processing time), for snapshots.
     public func allTimers() throws -> [(domain: UInt8, timer: TimerEntry<K, N>)] {
         try checkDeferredError()
-        if let external { return try external.all() }
-        return eventTimers.allTimers().map { (0, $0) } + processingTimers.allTimers().map { (1, $0) }
+        var result = eventTimers.allTimers().map { (domain: UInt8(0), timer: $0) } + processingTimers.allTimers().map { (1, $0) }
+        if let spillStore, spilledFrom.0 != nil || spilledFrom.1 != nil { result += try spillStore.all() }
+        return result
     }
 
-    /// A timer registered while a fetched batch is firing that is due before the batch's last
-    /// one joins the batch in time order (so timers still fire in time order).
+    // MARK: Spilling
+
+    /// Puts one timer into the spill store.
     @usableFromInline
-    func insertIntoDue(_ domain: Int, _ timer: TimerEntry<K, N>) -> Bool {
-        guard let latest = externalDue[domain].first, timer.timestamp <= latest.timestamp else { return false }
-        if externalDue[domain].contains(timer) { return true }
-        let index = externalDue[domain].firstIndex { $0.timestamp < timer.timestamp } ?? externalDue[domain].count
-        externalDue[domain].insert(timer, at: index)
-        return true
+    func store(_ domain: UInt8, _ timer: TimerEntry<K, N>) {
+        do { try spillStore?.write(domain, [timer]) } catch { deferredError = error }
+    }
+
+    /// Deletes one timer from the spill store (a blind delete: it may not be there).
+    @usableFromInline
+    func unstore(_ domain: UInt8, _ timer: TimerEntry<K, N>) {
+        do { try spillStore?.delete(domain, timer) } catch { deferredError = error }
+    }
+
+    /// Moves every timer of the queue at or after its median time to the spill store.
+    @usableFromInline
+    func spillLaterHalf(_ domain: UInt8) {
+        guard let spillStore else { return }
+        let timers = domain == 0 ? eventTimers.allTimers() : processingTimers.allTimers()
+        let cut = timers[timers.count / 2].timestamp
+        let split = timers.firstIndex { $0.timestamp >= cut } ?? timers.count
+        do {
+            try spillStore.write(domain, Array(timers[split...]))
+        } catch {
+            deferredError = error
+            return
+        }
+        let kept = TimerQueue<K, N>(restoring: timers[..<split])
+        if domain == 0 {
+            eventTimers = kept
+            spilledFrom.0 = min(spilledFrom.0 ?? cut, cut)
+        } else {
+            processingTimers = kept
+            spilledFrom.1 = min(spilledFrom.1 ?? cut, cut)
+        }
+    }
+
+    /// Moves the earliest stored timers of `domain` (half the capacity) into its empty queue.
+    @usableFromInline
+    func reload(_ domain: UInt8) throws {
+        guard let spillStore else { return }
+        let (timers, next) = try spillStore.take(domain, max(1, spillCapacity / 2))
+        let queue = TimerQueue<K, N>(restoring: timers)
+        if domain == 0 {
+            eventTimers = queue
+            spilledFrom.0 = next
+        } else {
+            processingTimers = queue
+            spilledFrom.1 = next
+        }
     }
 
     /// The next due timer of `domain` (0 event, 1 processing) at or before `time`.
     @inlinable
     func popIfDue(domain: UInt8, upTo time: Int64) throws -> TimerEntry<K, N>? {
-        if let external {
-            let d = Int(domain)
-            if externalDue[d].isEmpty {
-                externalDue[d] = try external.popDue(domain, time, 512).reversed()
-            }
-            guard let next = externalDue[d].last, next.timestamp <= time else { return nil }
-            return externalDue[d].removeLast()
+        if domain == 0 {
+            if eventTimers.isEmpty, let from = spilledFrom.0, from <= time { try reload(0) }
+            return eventTimers.popIfDue(upTo: time)
         }
-        return domain == 0 ? eventTimers.popIfDue(upTo: time) : processingTimers.popIfDue(upTo: time)
+        if processingTimers.isEmpty, let from = spilledFrom.1, from <= time { try reload(1) }
+        return processingTimers.popIfDue(upTo: time)
     }
 
     /// Fires every event-time timer at or before `watermark`, in order.
@@ -153,15 +205,22 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
         scheduled = nil
     }
 
+    /// The earliest processing-time timer's time, reloading stored timers if the queue is empty.
+    func nextProcessingTime() throws -> Int64? {
+        if processingTimers.isEmpty && spilledFrom.1 != nil { try reload(1) }
+        return processingTimers.peekTimestamp()
+    }
+
     @usableFromInline
     func schedule() {
-        let nextTime: Int64?
-        if let external {
-            do { nextTime = try external.peekTime(1) } catch { deferredError = error; return }
-        } else {
-            nextTime = processingTimers.peekTimestamp()
+        let next: Int64
+        do {
+            guard let time = try nextProcessingTime() else { return }
+            next = time
+        } catch {
+            deferredError = error
+            return
         }
-        guard let next = nextTime else { return }
         if let s = scheduled {
             if s.time <= next { return }
             processingTimeService.cancel(s.id)
@@ -178,25 +237,26 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
     }
 }
 
-/// A timer queue outside memory (the RocksDB backend's), behind closures so the timer
-/// service need not know the key and namespace encodings. Domains: 0 event time, 1 processing.
-public final class ExternalTimerQueue<K: Hashable, N: Hashable> {
-    public let register: (UInt8, Int64, K, N) throws -> Bool
-    public let delete: (UInt8, Int64, K, N) throws -> Void
-    public let peekTime: (UInt8) throws -> Int64?
-    /// Removes and returns, in time order, up to the given number of due timers.
-    public let popDue: (UInt8, Int64, Int) throws -> [TimerEntry<K, N>]
-    public let count: (UInt8) -> Int
+/// Where a timer service keeps the timers beyond its memory bound (the RocksDB backend's
+/// column family), behind closures so the service need not know the key and namespace
+/// encodings. Domains: 0 event time, 1 processing time.
+public final class TimerSpillStore<K: Hashable, N: Hashable> {
+    /// Stores timers (in one batch).
+    public let write: (UInt8, [TimerEntry<K, N>]) throws -> Void
+    /// Deletes a timer if it is stored.
+    public let delete: (UInt8, TimerEntry<K, N>) throws -> Void
+    /// Removes and returns up to the given number of the earliest stored timers, in time
+    /// order, with the time of the earliest timer left (nil: none left).
+    public let take: (UInt8, Int) throws -> ([TimerEntry<K, N>], Int64?)
+    /// Every stored timer.
     public let all: () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]
 
-    public init(register: @escaping (UInt8, Int64, K, N) throws -> Bool, delete: @escaping (UInt8, Int64, K, N) throws -> Void,
-                peekTime: @escaping (UInt8) throws -> Int64?, popDue: @escaping (UInt8, Int64, Int) throws -> [TimerEntry<K, N>],
-                count: @escaping (UInt8) -> Int, all: @escaping () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]) {
-        self.register = register
+    public init(write: @escaping (UInt8, [TimerEntry<K, N>]) throws -> Void, delete: @escaping (UInt8, TimerEntry<K, N>) throws -> Void,
+                take: @escaping (UInt8, Int) throws -> ([TimerEntry<K, N>], Int64?),
+                all: @escaping () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]) {
+        self.write = write
         self.delete = delete
-        self.peekTime = peekTime
-        self.popDue = popDue
-        self.count = count
+        self.take = take
         self.all = all
     }
 }

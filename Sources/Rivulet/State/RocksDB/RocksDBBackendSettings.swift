@@ -14,6 +14,8 @@ public struct RocksDBBackendSettings: Sendable {
     /// Entries an operator-internal state (keyed reduce, window contents) keeps in its
     /// write-back cache in front of RocksDB (0: none).
     public var writeCacheEntries: Int
+    /// Bits per key of RocksDB's bloom filters (0: none).
+    public var bloomFilterBitsPerKey: Int
 
     public init(_ configuration: Configuration) {
         let configured = configuration.string("state.backend.rocksdb.localdir")
@@ -22,6 +24,8 @@ public struct RocksDBBackendSettings: Sendable {
         writeBufferBytes = configuration.bytes("state.backend.rocksdb.write-buffer-size")
         incremental = configuration.bool("state.backend.incremental")
         writeCacheEntries = configuration.int("state.backend.rocksdb.write-cache-entries")
+        bloomFilterBitsPerKey = configuration.bool("state.backend.rocksdb.use-bloom-filter")
+            ? configuration.int("state.backend.rocksdb.bloom-filter.bits-per-key") : 0
     }
 
     /// The options every state database opens with.
@@ -30,6 +34,7 @@ public struct RocksDBBackendSettings: Sendable {
         o.blockCacheBytes = blockCacheBytes
         o.writeBufferBytes = writeBufferBytes
         o.disableWAL = true
+        o.bloomFilterBitsPerKey = Double(bloomFilterBitsPerKey)
         return o
     }
 }

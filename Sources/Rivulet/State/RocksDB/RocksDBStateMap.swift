@@ -8,11 +8,15 @@ public struct CachedStateValue<V> {
     public var value: V?
     /// Changed since it was last written to RocksDB.
     public var dirty: Bool
+    /// RocksDB holds a value for this key (as of the last read or write): only then does
+    /// removing the value need a delete in RocksDB.
+    public var stored: Bool
 
     @inlinable
-    public init(_ value: V?, dirty: Bool) {
+    public init(_ value: V?, dirty: Bool, stored: Bool) {
         self.value = value
         self.dirty = dirty
+        self.stored = stored
     }
 }
 
@@ -63,12 +67,15 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
         if let cached = cache.value(key, namespace) { return cached.value }
         let v = try stored(key, namespace)
         if capacity > 0 {
-            cache.set(key, namespace, CachedStateValue(v, dirty: false))
+            cache.set(key, namespace, CachedStateValue(v, dirty: false, stored: v != nil))
             try evictIfFull()
         }
         return v
     }
 
+    /// Changes the value in the cache. A value that is removed before it ever reached RocksDB
+    /// leaves the cache at once and costs RocksDB nothing (a window that fires between two
+    /// checkpoints is never written).
     @inlinable
     @discardableResult
     public func upsert(_ key: K, _ namespace: N, _ body: (inout V?) throws -> Void) throws -> Bool {
@@ -79,6 +86,10 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
             guard var e = entry else { missing = true; return }
             absent = e.value == nil
             try body(&e.value)
+            if e.value == nil && !e.stored {
+                entry = nil
+                return
+            }
             e.dirty = true
             entry = e
         }
@@ -86,8 +97,10 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
             var v = try stored(key, namespace)
             absent = v == nil
             try body(&v)
-            cache.set(key, namespace, CachedStateValue(v, dirty: true))
-            try evictIfFull()
+            if v != nil || !absent {
+                cache.set(key, namespace, CachedStateValue(v, dirty: true, stored: !absent))
+                try evictIfFull()
+            }
         }
         return absent
     }
@@ -128,27 +141,38 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
         cache = StateHashMap()
     }
 
-    /// Writes every dirty entry to RocksDB in one batch and marks it clean.
+    /// Writes every dirty entry to RocksDB in one batch and marks it clean; removed values
+    /// leave the cache.
     public func flush() throws {
         let batch = RocksDBWriteBatch()
         var dirty: [(K, N)] = []
+        var w = BinaryWriter(capacity: 64)
         cache.forEach { key, namespace, entry in
             guard entry.dirty else { return }
             dirty.append((key, namespace))
             store.buildKey(key, namespace)
             if let v = entry.value {
-                var w = BinaryWriter()
+                w.reset()
                 w.writeInt64(0)
                 codec.encode(v, &w)
                 batch.put(family, store.keyBuffer.bytes, w.bytes)
-            } else {
+            } else if entry.stored {
                 batch.delete(family, store.keyBuffer.bytes)
             }
         }
         guard !dirty.isEmpty else { return }
         try store.db.write(batch)
         for (key, namespace) in dirty {
-            _ = cache.upsert(key, namespace) { entry in entry?.dirty = false }
+            _ = cache.upsert(key, namespace) { entry in
+                guard var e = entry else { return }
+                guard e.value != nil else {
+                    entry = nil
+                    return
+                }
+                e.dirty = false
+                e.stored = true
+                entry = e
+            }
         }
     }
 }

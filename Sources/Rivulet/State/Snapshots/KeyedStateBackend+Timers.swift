@@ -3,19 +3,22 @@
 import RivuletCore
 
 extension KeyedStateBackend {
+    /// With the RocksDB backend, the timers a timer service keeps in memory per queue at the
+    /// least, whatever the write cache is set to (Flink caches 128 per key group).
+    static var minimumTimersInMemory: Int { 128 }
+
     /// Registers a timer service's event- and processing-time timers as the state `name`
     /// (entries: key, namespace, domain byte 0 event / 1 processing, timestamp).
     public func registerTimers<N: StateNamespace & BinaryCodable>(_ name: String, _ service: InternalTimerService<K, N>) throws {
         let maxParallelism = self.maxParallelism
         if let rocks {
             let timers = RocksDBTimerStore<K, N>(store: rocks, family: try rocks.family(name))
-            service.external = ExternalTimerQueue(
-                register: { try timers.register(domain: $0, timestamp: $1, key: $2, namespace: $3) },
-                delete: { try timers.delete(domain: $0, timestamp: $1, key: $2, namespace: $3) },
-                peekTime: { try timers.peekTime(domain: $0) },
-                popDue: { try timers.popDue(domain: $0, upTo: $1, limit: $2) },
-                count: { timers.counts[Int($0)] },
-                all: { try timers.all() })
+            service.spill(to: TimerSpillStore(
+                write: { try timers.write($0, $1) },
+                delete: { try timers.delete($0, $1) },
+                take: { try timers.take($0, limit: $1) },
+                all: { try timers.all() }),
+                capacity: max(rocks.settings.writeCacheEntries, Self.minimumTimersInMemory))
         }
         try register(name, signature: "Timers<\(N.self)>", participant: KeyedStateParticipant(
             snapshot: {
