@@ -1,5 +1,6 @@
 // An operator's per-key state in RocksDB (keyed reduce, window contents).
 
+import Foundation
 import RivuletCore
 import RivuletRocksDB
 
@@ -33,12 +34,20 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
     @usableFromInline let codec: StateCodec<V>
     @exclusivity(unchecked) @usableFromInline var cache = StateHashMap<K, N, CachedStateValue<V>>()
     @usableFromInline let capacity: Int
+    /// Every key RocksDB holds is in the cache, so a miss is an absence and needs no read:
+    /// true from an empty column family (no restored entries) until the cache is first
+    /// emptied to make room. A flush keeps this: it leaves the values it wrote in the cache
+    /// and deletes from RocksDB the ones it drops.
+    @usableFromInline var complete: Bool
 
     init(store: RocksDBKeyedStore, family: RocksDB.ColumnFamily, codec: StateCodec<V>, capacity: Int) {
         self.store = store
         self.family = family
         self.codec = codec
         self.capacity = capacity
+        let iterator = store.db.iterator(family)
+        iterator.seekToFirst()
+        complete = capacity > 0 && !iterator.isValid
     }
 
     public static func register(_ name: String, signature: String, in backend: KeyedStateBackend<K>) throws -> RocksDBStateMap<K, N, V> {
@@ -52,9 +61,10 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
         return map
     }
 
-    /// The value stored in RocksDB (not the cache).
+    /// The value stored in RocksDB (not the cache) of a key the cache does not hold.
     @usableFromInline
     func stored(_ key: K, _ namespace: N) throws -> V? {
+        if complete { return nil }
         store.buildKey(key, namespace)
         return try store.read(family) { r in
             _ = try r.readInt64()
@@ -66,7 +76,7 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
     public func value(_ key: K, _ namespace: N) throws -> V? {
         if let cached = cache.value(key, namespace) { return cached.value }
         let v = try stored(key, namespace)
-        if capacity > 0 {
+        if capacity > 0 && (v != nil || !complete) {
             cache.set(key, namespace, CachedStateValue(v, dirty: false, stored: v != nil))
             try evictIfFull()
         }
@@ -139,29 +149,58 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
         guard cache.count > capacity else { return }
         try flush()
         cache = StateHashMap()
+        complete = false
     }
 
-    /// Writes every dirty entry to RocksDB in one batch and marks it clean; removed values
-    /// leave the cache.
+    /// Writes every dirty entry to RocksDB in one batch, in key order, and marks it clean;
+    /// removed values leave the cache. In key order because a memtable is a skip list: an
+    /// insert next to the previous one reuses its search path, a random one searches from the
+    /// top (with a whole keyed state dirty at each checkpoint, random order cost several
+    /// times the sorting).
     public func flush() throws {
-        let batch = RocksDBWriteBatch()
         var dirty: [(K, N)] = []
-        var w = BinaryWriter(capacity: 64)
+        var keys: [UInt8] = []
+        var values = BinaryWriter(capacity: 1024)
+        /// Byte ranges of each write's key and value in `keys` and `values` (no value: a delete).
+        var writes: [(key: Range<Int>, value: Range<Int>?)] = []
         cache.forEach { key, namespace, entry in
             guard entry.dirty else { return }
             dirty.append((key, namespace))
             store.buildKey(key, namespace)
+            let keyStart = keys.count
+            keys.append(contentsOf: store.keyBuffer.bytes)
             if let v = entry.value {
-                w.reset()
-                w.writeInt64(0)
-                codec.encode(v, &w)
-                batch.put(family, store.keyBuffer.bytes, w.bytes)
+                let valueStart = values.bytes.count
+                values.writeInt64(0)
+                codec.encode(v, &values)
+                writes.append((keyStart..<keys.count, valueStart..<values.bytes.count))
             } else if entry.stored {
-                batch.delete(family, store.keyBuffer.bytes)
+                writes.append((keyStart..<keys.count, nil))
             }
         }
         guard !dirty.isEmpty else { return }
-        try store.db.write(batch)
+        if !writes.isEmpty {
+            let batch = RocksDBWriteBatch()
+            keys.withUnsafeBytes { k in
+                values.bytes.withUnsafeBytes { v in
+                    guard let base = k.baseAddress else { return }   // never: every write has a key
+                    writes.sort { a, b in
+                        let common = min(a.key.count, b.key.count)
+                        let order = memcmp(base + a.key.lowerBound, base + b.key.lowerBound, common)
+                        return order != 0 ? order < 0 : a.key.count < b.key.count
+                    }
+                    for write in writes {
+                        let key = UnsafeRawBufferPointer(rebasing: k[write.key])
+                        if let value = write.value {
+                            batch.put(family, key: key, value: UnsafeRawBufferPointer(rebasing: v[value]))
+                        } else {
+                            batch.delete(family, key: key)
+                        }
+                    }
+                }
+            }
+            try store.db.write(batch)
+        }
         for (key, namespace) in dirty {
             _ = cache.upsert(key, namespace) { entry in
                 guard var e = entry else { return }
