@@ -60,12 +60,13 @@ final class RocksDBJobTests: XCTestCase {
         XCTAssertFalse(heap.values.isEmpty)
     }
 
-    /// More pending window timers than the RocksDB backend keeps in memory (with the write
-    /// cache off, 128 per queue), so timers move to RocksDB and back, and window contents are
-    /// written through: the results equal the heap backend's.
+    /// More pending window timers than the RocksDB backend keeps in memory (128 per queue
+    /// with a small write cache), so timers move to RocksDB and back, and window contents are
+    /// written through (no cache) or evicted from a full cache and read back: the results
+    /// equal the heap backend's.
     func testSpilledTimersGiveTheHeapBackendsResults() throws {
-        func run(_ backend: String) throws -> [String] {
-            let env = try environment(backend: backend, ["state.backend.rocksdb.write-cache-entries": "0"])
+        func run(_ backend: String, cache: Int = 0) throws -> [String] {
+            let env = try environment(backend: backend, ["state.backend.rocksdb.write-cache-entries": String(cache)])
             let out = CollectedValues<String>()
             let events = (0..<20_000).map { i in Event(key: "k\(i % 1000)", timestamp: Int64(i / 4 + (i % 7) * 3), value: i % 13) }
             env.fromCollection(events)
@@ -79,10 +80,12 @@ final class RocksDBJobTests: XCTestCase {
             return out.values.sorted()
         }
         let heap = try run("heap")
-        let rocks = try run("rocksdb")
         XCTAssertGreaterThan(heap.count, 20_000)
-        XCTAssertEqual(rocks.count, heap.count)
-        let difference = rocks.difference(from: heap)
-        XCTAssertTrue(difference.isEmpty, "first differences: \(Array(difference.prefix(5)))")
+        for cache in [0, 100] {
+            let rocks = try run("rocksdb", cache: cache)
+            XCTAssertEqual(rocks.count, heap.count, "write cache of \(cache) entries")
+            let difference = rocks.difference(from: heap)
+            XCTAssertTrue(difference.isEmpty, "write cache of \(cache) entries, first differences: \(Array(difference.prefix(5)))")
+        }
     }
 }
