@@ -96,6 +96,24 @@ final class OperatorJobTests: XCTestCase {
         XCTAssertEqual(out.values.sorted(), [2, 3, 21, 41, 61, 81, 101, 121, 141, 161, 181, 201, 1001, 2001])
     }
 
+    /// As in Flink, a KeyedStream takes map, filter and flatMap; they run on the
+    /// hash-partitioned stream.
+    func testStatelessOperatorsAfterKeyByRunOnTheHashPartitionedStream() throws {
+        let env = try environment(parallelism: 3)
+        let out = CollectedValues<String>()
+        let keyed = env.fromSequence(1, 60).keyBy { $0 % 4 }
+        keyed.map { "m\($0)" }.collect(into: out)
+        keyed.filter { $0 > 55 }.map { "f\($0)" }.collect(into: out)
+        keyed.flatMap { (v: Int, c: Collector<String>) in if v <= 2 { try c.collect("a\(v)"); try c.collect("b\(v)") } }.collect(into: out)
+        let graph = try env.streamGraph(jobName: "keyed stateless").normalized()
+        let intoKeyed = graph.edges.filter { $0.shape.source == 0 }.map(\.shape.partitioning)
+        XCTAssertEqual(intoKeyed.count, 3)
+        XCTAssertTrue(intoKeyed.allSatisfy { $0 == .hash }, "edges after keyBy: \(intoKeyed)")
+        try env.execute("keyed stateless")
+        let expected = (1...60).map { "m\($0)" } + (56...60).map { "f\($0)" } + ["a1", "b1", "a2", "b2"]
+        XCTAssertEqual(out.values.sorted(), expected.sorted())
+    }
+
     func testSideOutputsOfProcessFunction() throws {
         let env = try environment(parallelism: 2)
         let evens = CollectedValues<Int>()

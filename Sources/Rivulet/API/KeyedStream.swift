@@ -24,6 +24,26 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
                           explicitPartitioning: true, sideOutputTag: input.sideOutputTag, keyGroupOf: keyGroupOf)
     }
 
+    /// One result per element, with the elements partitioned by key (in Flink a KeyedStream
+    /// is a DataStream: stateless operators after `keyBy` run on the hash-partitioned stream).
+    @inlinable
+    public func map<R: Sendable>(_ function: @escaping @Sendable (T) throws -> R) -> DataStream<R> {
+        partitioned.map(function)
+    }
+
+    /// The elements for which `predicate` is true, partitioned by key.
+    @inlinable
+    public func filter(_ predicate: @escaping @Sendable (T) throws -> Bool) -> DataStream<T> {
+        partitioned.filter(predicate)
+    }
+
+    /// Any number of results per element, emitted through the collector, with the elements
+    /// partitioned by key.
+    @inlinable
+    public func flatMap<R: Sendable>(_ function: @escaping @Sendable (T, Collector<R>) throws -> Void) -> DataStream<R> {
+        partitioned.flatMap(function)
+    }
+
     /// Adds a keyed one-input operator.
     @inlinable
     public func transform<R: Sendable>(_ name: String, _ factory: @escaping OperatorFactory, outputType: RecordType) -> DataStream<R> {
