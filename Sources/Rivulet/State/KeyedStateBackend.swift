@@ -116,6 +116,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                     throw StateAccessError("restored state '\(name)' of operator '\(operatorName)' is corrupt in key group \(group): \(error)")
                 }
             }
+            try participant.finishRestore()
         }
         participants[name] = (signature, participant)
     }

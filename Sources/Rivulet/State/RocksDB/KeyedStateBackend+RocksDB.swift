@@ -19,7 +19,8 @@ extension KeyedStateBackend {
         rocksStates.insert(name)
         try register(name, signature: signature, participant: KeyedStateParticipant(
             snapshot: { try rocks.snapshot(name) },
-            restoreEntry: { group, reader in try rocks.restoreEntry(family, group: group, &reader) }))
+            restoreEntry: { group, reader in try rocks.restoreEntry(family, group: group, &reader) },
+            finishRestore: { try rocks.finishRestore() }))
         return family
     }
 

@@ -9,9 +9,13 @@ public struct KeyedStateParticipant {
     public let snapshot: () throws -> [Int: [UInt8]]
     /// Reads one entry of the given key group and stores it.
     public let restoreEntry: (_ keyGroup: Int, inout BinaryReader) throws -> Void
+    /// Called once after the last restored entry (stores that batch their writes write the rest).
+    public let finishRestore: () throws -> Void
 
-    public init(snapshot: @escaping () throws -> [Int: [UInt8]], restoreEntry: @escaping (_ keyGroup: Int, inout BinaryReader) throws -> Void) {
+    public init(snapshot: @escaping () throws -> [Int: [UInt8]], restoreEntry: @escaping (_ keyGroup: Int, inout BinaryReader) throws -> Void,
+                finishRestore: @escaping () throws -> Void = {}) {
         self.snapshot = snapshot
         self.restoreEntry = restoreEntry
+        self.finishRestore = finishRestore
     }
 }
