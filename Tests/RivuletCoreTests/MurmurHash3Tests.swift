@@ -87,7 +87,7 @@ final class MurmurHash3Tests: XCTestCase {
     }
 
     func testLengthPrefixedEqualsHashOfVarintAndBytes() {
-        for length in [0, 1, 2, 3, 4, 5, 126, 127, 128, 129, 300, 16_384, 20_000] {
+        for length in Array(0...40) + [126, 127, 128, 129, 300, 16_384, 20_000] {
             let body = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
             var w = BinaryWriter()
             w.writeVarUInt(UInt64(length))

@@ -30,6 +30,18 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
         try function.processElement(value, services.context, services.collector)
     }
 
+    /// A batch with the services, context and collector loaded once (each load from `self`
+    /// inside the loop cost a retain and a release per record).
+    @inlinable
+    public func processBatch(_ records: [StreamRecord<F.Input>]) throws {
+        let services = self.services, context = services.context, collector = services.collector
+        let keySelector = self.keySelector
+        for r in records {
+            services.setCurrent(key: keySelector(r.value), timestamp: r.timestamp)
+            try function.processElement(r.value, context, collector)
+        }
+    }
+
     @inlinable
     public func processWatermark(_ watermark: Int64) throws {
         try services.timers.advanceWatermark(watermark)

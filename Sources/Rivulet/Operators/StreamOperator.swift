@@ -9,6 +9,9 @@ public protocol OneInputStreamOperator: AnyObject {
     var output: Output<Out> { get }
     func open() throws
     func processElement(_ value: In, timestamp: Int64) throws
+    /// The records of one batch from an upstream task, in order (the default calls
+    /// `processElement` for each; an operator may hoist per-record work out of the loop).
+    func processBatch(_ records: [StreamRecord<In>]) throws
     func processWatermark(_ watermark: Int64) throws
     func processWatermarkStatus(_ status: WatermarkStatus) throws
     func finish() throws
@@ -18,6 +21,9 @@ public protocol OneInputStreamOperator: AnyObject {
 
 extension OneInputStreamOperator {
     @inlinable public func open() throws {}
+    @inlinable public func processBatch(_ records: [StreamRecord<In>]) throws {
+        for r in records { try processElement(r.value, timestamp: r.timestamp) }
+    }
     @inlinable public func processWatermark(_ watermark: Int64) throws { try output.watermark(watermark) }
     @inlinable public func processWatermarkStatus(_ status: WatermarkStatus) throws { try output.status(status) }
     @inlinable public func finish() throws {}
@@ -39,7 +45,7 @@ extension OneInputStreamOperator {
                 throw RuntimeInvariantError("operator '\(name)' received a batch of the wrong record type")
             }
             do {
-                for r in batch.records { try self.processElement(r.value, timestamp: r.timestamp) }
+                try self.processBatch(batch.records)
             } catch {
                 throw attributed(name, error)
             }
