@@ -18,8 +18,6 @@ static inline int rivulet_zoo_deleted_event(void) { return ZOO_DELETED_EVENT; }
 static inline int rivulet_zoo_changed_event(void) { return ZOO_CHANGED_EVENT; }
 static inline int rivulet_zoo_child_event(void) { return ZOO_CHILD_EVENT; }
 static inline int rivulet_zoo_connected_state(void) { return ZOO_CONNECTED_STATE; }
-static inline int rivulet_zoo_connecting_state(void) { return ZOO_CONNECTING_STATE; }
-static inline int rivulet_zoo_associating_state(void) { return ZOO_ASSOCIATING_STATE; }
 static inline int rivulet_zoo_expired_session_state(void) { return ZOO_EXPIRED_SESSION_STATE; }
 static inline int rivulet_zoo_auth_failed_state(void) { return ZOO_AUTH_FAILED_STATE; }
 #endif

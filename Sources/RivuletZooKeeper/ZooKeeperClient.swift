@@ -34,7 +34,7 @@ public final class ZooKeeperClient: Sendable {
         var closed = false
         var sessionID: Int64 = 0
         var nextToken: UInt64 = 0
-        var listeners: [UInt64: @Sendable (ZooKeeperConnectionEvent) -> Void] = [:]
+        var listeners: [@Sendable (ZooKeeperConnectionEvent) -> Void] = []
         var dataWatches: [String: [UInt64: @Sendable (ZooKeeperWatchEvent) -> Void]] = [:]
         var childWatches: [String: [UInt64: @Sendable (ZooKeeperWatchEvent) -> Void]] = [:]
     }
@@ -89,18 +89,9 @@ public final class ZooKeeperClient: Sendable {
         }
     }
 
-    /// Calls `listener` on every connection event until the returned token is removed.
-    @discardableResult
-    public func addConnectionListener(_ listener: @escaping @Sendable (ZooKeeperConnectionEvent) -> Void) -> UInt64 {
-        state.withLock { s in
-            s.nextToken += 1
-            s.listeners[s.nextToken] = listener
-            return s.nextToken
-        }
-    }
-
-    public func removeConnectionListener(_ token: UInt64) {
-        _ = state.withLock { $0.listeners.removeValue(forKey: token) }
+    /// Calls `listener` on every connection event for the life of the client.
+    public func addConnectionListener(_ listener: @escaping @Sendable (ZooKeeperConnectionEvent) -> Void) {
+        state.withLock { $0.listeners.append(listener) }
     }
 
     private func openHandle() throws {
@@ -146,7 +137,7 @@ public final class ZooKeeperClient: Sendable {
                     s.connected = false
                     s.suspended = true
                 }
-                return Array(s.listeners.values)
+                return s.listeners
             }
             guard let event else { return }
             for watch in expiredWatches { watch(.sessionExpired) }

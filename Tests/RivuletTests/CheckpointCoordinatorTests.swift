@@ -29,13 +29,14 @@ final class InstantTask: TaskControlGateway {
 }
 
 final class CheckpointCoordinatorTests: XCTestCase {
-    func makeCoordinator(_ directory: String, tasks: [InstantTask]) throws -> CheckpointCoordinator {
+    func makeCoordinator(_ directory: String, tasks: [InstantTask], recovery: (any CheckpointRecoveryStore)? = nil,
+                         failJob: @escaping @Sendable (String) -> Void = { _ in }) throws -> CheckpointCoordinator {
         let configuration = try Configuration(["execution.checkpointing.interval": "10 ms", "state.checkpoints.dir": directory])
         let storage = FileSystemCheckpointStorage(baseDirectory: directory, jobID: "job")
         try storage.initialize()
         let coordinator = CheckpointCoordinator(
             storage: storage, config: try CheckpointConfig(configuration), jobName: "test", operators: [],
-            ids: CheckpointIDCounter(), store: CompletedCheckpoints(numRetained: 3), failJob: { _ in }, log: { _ in })
+            ids: CheckpointIDCounter(), store: CompletedCheckpoints(numRetained: 3, recovery: recovery), failJob: failJob, log: { _ in })
         for t in tasks { t.coordinator.withLock { $0 = coordinator } }
         coordinator.register(tasks: Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0 as any TaskControlGateway) }),
                              sources: Set(tasks.map(\.id)), savepointOnFinish: nil)
@@ -86,5 +87,37 @@ final class CheckpointCoordinatorTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.01)
         }
         XCTAssertTrue(final, "no completion notice completed the job after every task finished")
+    }
+
+    /// A recovery store whose writes all end with an unknown outcome (the answer lost with
+    /// the connection): the checkpoint's files stay (a new leader may find the record), no
+    /// task commits it, and the failure counts toward the tolerable ones (none here).
+    func testCheckpointWhoseRecordIsUncertainKeepsItsFilesAndCountsAsFailed() throws {
+        final class UncertainStore: CheckpointRecoveryStore {
+            let ids = Mutex<Int64>(0)
+            func nextCheckpointID() throws -> Int64 { ids.withLock { $0 += 1; return $0 } }
+            func addCheckpoint(_ id: Int64, directory: String) throws {
+                throw CheckpointStoreError("connection lost", outcomeUnknown: true)
+            }
+            func removeCheckpoint(_ id: Int64) throws {}
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-coord-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let task = InstantTask(ExecutionID(vertex: 0, subtask: 0))
+        let failure = Mutex<String?>(nil)
+        let coordinator = try makeCoordinator(directory, tasks: [task], recovery: UncertainStore()) { reason in
+            failure.withLock { $0 = $0 ?? reason }
+        }
+        coordinator.start()
+        defer { coordinator.stop() }
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline && failure.withLock({ $0 == nil }) { Thread.sleep(forTimeInterval: 0.01) }
+        let reason = try XCTUnwrap(failure.withLock { $0 }, "the job did not fail past its tolerable checkpoint failures")
+        XCTAssertTrue(reason.contains("tolerable-failed-checkpoints"), reason)
+        let aborted = task.received.withLock { $0.compactMap { if case .checkpointAborted(let id) = $0 { return id } else { return nil } } }
+        let first = try XCTUnwrap(aborted.first)
+        XCTAssertFalse(task.received.withLock { $0.contains { if case .checkpointComplete = $0 { return true } else { return false } } },
+                       "a task was told to commit a checkpoint that may not be recorded")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/job/chk-\(first)/_metadata"), "the files of checkpoint \(first) were deleted")
     }
 }

@@ -44,12 +44,7 @@ struct ZooKeeperCheckpointRecoveryStore: CheckpointRecoveryStore {
     }
 
     func removeCheckpoint(_ id: Int64) throws {
-        try waitFor {
-            let path = services.checkpointsPath(jobID) + "/" + ZooKeeperHAServices.checkpointNodeName(id)
-            do {
-                _ = try await services.guarded([.delete(path, version: -1)])
-            } catch let error as ZooKeeperError where error.code == .noNode {}
-        }
+        try waitFor { [services, jobID] in try await services.removeCheckpointPointer(jobID, id) }
     }
 
     /// Runs `body` on the concurrency pool and blocks this (non-pool) thread until it ends.

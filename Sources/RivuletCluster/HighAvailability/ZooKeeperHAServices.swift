@@ -37,6 +37,16 @@ public struct HighAvailabilitySettings: Sendable {
             connectionTimeoutMillis: Int(c.millis("high-availability.zookeeper.client.connection-timeout")),
             suspendedGraceMillis: grace)
     }
+
+    /// The leader latch's parent znode.
+    var latchPath: String { clusterPath + "/leader/latch" }
+    /// The znode the leader publishes its address and session in.
+    var connectionInfoPath: String { clusterPath + "/leader/connection_info" }
+
+    /// A client for the quorum with these timeouts (not started).
+    func makeClient() -> ZooKeeperClient {
+        ZooKeeperClient(connectString: quorum, sessionTimeoutMillis: sessionTimeoutMillis, connectionTimeoutMillis: connectionTimeoutMillis)
+    }
 }
 
 /// A job's end as the JobResultStore keeps it.
@@ -61,8 +71,6 @@ public final class ZooKeeperHAServices: Sendable {
     let logger: Logger
     public let election: ZooKeeperLeaderElection
 
-    var latchPath: String { settings.clusterPath + "/leader/latch" }
-    var connectionInfoPath: String { settings.clusterPath + "/leader/connection_info" }
     var jobGraphsPath: String { settings.clusterPath + "/jobgraphs" }
     var jobResultsPath: String { settings.clusterPath + "/job-results" }
     func jobPath(_ jobID: String) -> String { settings.clusterPath + "/jobs/" + jobID }
@@ -72,11 +80,10 @@ public final class ZooKeeperHAServices: Sendable {
 
     /// Connects to ZooKeeper and creates the cluster's znodes.
     public static func connect(_ settings: HighAvailabilitySettings, logger: Logger) async throws -> ZooKeeperHAServices {
-        let client = ZooKeeperClient(connectString: settings.quorum, sessionTimeoutMillis: settings.sessionTimeoutMillis,
-                                     connectionTimeoutMillis: settings.connectionTimeoutMillis)
+        let client = settings.makeClient()
         try await client.start()
         let services = ZooKeeperHAServices(settings: settings, client: client, logger: logger)
-        for path in [services.latchPath, services.jobGraphsPath, services.jobResultsPath, settings.clusterPath + "/jobs"] {
+        for path in [settings.latchPath, services.jobGraphsPath, services.jobResultsPath, settings.clusterPath + "/jobs"] {
             try await client.retrying { try await client.ensurePath(path) }
         }
         return services
@@ -86,14 +93,14 @@ public final class ZooKeeperHAServices: Sendable {
         self.settings = settings
         self.client = client
         self.logger = logger
-        election = ZooKeeperLeaderElection(client: client, latchPath: settings.clusterPath + "/leader/latch",
-                                           connectionInfoPath: settings.clusterPath + "/leader/connection_info",
+        election = ZooKeeperLeaderElection(client: client, latchPath: settings.latchPath,
+                                           connectionInfoPath: settings.connectionInfoPath,
                                            suspendedGraceMillis: settings.suspendedGraceMillis, logger: logger)
     }
 
     /// A leader retrieval that follows `leader/connection_info`.
     public func leaderRetrieval() async -> ZooKeeperLeaderRetrieval {
-        let retrieval = ZooKeeperLeaderRetrieval(client: client, connectionInfoPath: connectionInfoPath, logger: logger)
+        let retrieval = ZooKeeperLeaderRetrieval(client: client, connectionInfoPath: settings.connectionInfoPath, logger: logger)
         await retrieval.start()
         return retrieval
     }
@@ -210,6 +217,13 @@ public final class ZooKeeperHAServices: Sendable {
             }
         }
         return pointers.sorted { $0.0 < $1.0 }
+    }
+
+    /// Removes the pointer to checkpoint `id` of the job (gone already is fine).
+    func removeCheckpointPointer(_ jobID: String, _ id: Int64) async throws {
+        do {
+            _ = try await guarded([.delete(checkpointsPath(jobID) + "/" + Self.checkpointNodeName(id), version: -1)])
+        } catch let error as ZooKeeperError where error.code == .noNode {}
     }
 
     /// Removes the job's checkpoint pointers and counter (the job reached a terminal state).

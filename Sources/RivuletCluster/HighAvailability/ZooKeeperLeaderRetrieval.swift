@@ -69,11 +69,10 @@ public final class ZooKeeperLeaderRetrieval: LeaderRetrievalService {
 public enum LeaderLookup {
     /// The leader published in ZooKeeper, waiting up to `waitingMillis` for one to appear.
     public static func find(_ settings: HighAvailabilitySettings, waitingMillis: Int) async throws -> LeaderInformation? {
-        let client = ZooKeeperClient(connectString: settings.quorum, sessionTimeoutMillis: settings.sessionTimeoutMillis,
-                                     connectionTimeoutMillis: settings.connectionTimeoutMillis)
+        let client = settings.makeClient()
         try await client.start()
         defer { client.close() }
-        let path = settings.clusterPath + "/leader/connection_info"
+        let path = settings.connectionInfoPath
         let deadline = ContinuousClock.now + .milliseconds(waitingMillis)
         while true {
             do {

@@ -115,7 +115,8 @@ final class JobMaster: Sendable {
             } catch {
                 logger.error("job \(jobID) cannot start: \(error)")
                 if state.withLock({ $0.suspendRequested }) { return suspended() }
-                return finish(.failed, "cannot read its checkpoints from ZooKeeper: \(error)")
+                // Its checkpoints are unknown here: sweeping would delete those ZooKeeper points at.
+                return finish(.failed, "cannot read its checkpoints from ZooKeeper: \(error)", sweep: false)
             }
         }
         var attempt = 0
@@ -160,8 +161,8 @@ final class JobMaster: Sendable {
         case failed(String, unrecoverable: Bool)
     }
 
-    func finish(_ status: JobStatus, _ reason: String?) -> JobStatus {
-        if let storage {
+    func finish(_ status: JobStatus, _ reason: String?, sweep: Bool = true) -> JobStatus {
+        if sweep, let storage {
             // Runs that failed (or leaders that died) mid-checkpoint leave files no retained
             // checkpoint references.
             storage.sweep(keeping: completed.retained, isShared: completed.isShared)
@@ -203,10 +204,18 @@ final class JobMaster: Sendable {
                 logger.warning("checkpoint \(pointer.id) recorded in ZooKeeper cannot be read, skipping it: \(error)")
             }
         }
-        let (subsumed, unused) = completed.recover(found)
-        for old in subsumed { storage.discardCheckpoint(old) }
-        storage.deleteShared(unused)
-        storage.sweep(keeping: completed.retained, isShared: completed.isShared)
+        var unremoved: [Int64] = []
+        for old in completed.recover(found) {
+            do {
+                try await ha.removeCheckpointPointer(jobID, old)
+            } catch {
+                unremoved.append(old)
+                logger.warning("checkpoint \(old) of job \(jobID) is subsumed but its pointer in ZooKeeper could not be removed: \(error)")
+            }
+        }
+        // Deletes the files of subsumed checkpoints and of checkpoints that never completed;
+        // not while ZooKeeper may still point at a subsumed one (the next sweep will).
+        if unremoved.isEmpty { storage.sweep(keeping: completed.retained, isShared: completed.isShared) }
         if !found.isEmpty { logger.info("job \(jobID) has completed checkpoints \(completed.retained.map(String.init).joined(separator: ", ")) in ZooKeeper") }
     }
 

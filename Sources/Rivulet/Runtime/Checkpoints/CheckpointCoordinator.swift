@@ -277,7 +277,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
         wake()
     }
 
-    func abort(_ id: Int64, reason: String) {
+    /// Ends pending checkpoint `id` as failed: tasks hear it aborted and the failure counts
+    /// toward the tolerable ones. Its files are deleted unless `keepFiles` (a record of it may
+    /// exist in the recovery store).
+    func abort(_ id: Int64, reason: String, keepFiles: Bool = false) {
         let outcome = state.withLock { s -> (inboxes: [any TaskControlGateway], failures: Int, shared: [StateFileHandle])? in
             guard let p = s.pending.removeValue(forKey: id) else { return nil }
             s.consecutiveFailures += 1
@@ -287,8 +290,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
             return (Array(s.inboxes.values), s.consecutiveFailures, p.acks.values.flatMap { $0.values.flatMap(\.sharedFiles) })
         }
         guard let outcome else { return }
-        storage.discardCheckpoint(id)
-        deleteUnreferencedShared(outcome.shared)
+        if !keepFiles {
+            storage.discardCheckpoint(id)
+            deleteUnreferencedShared(outcome.shared)
+        }
         for inbox in outcome.inboxes { inbox.sendControl(.checkpointAborted(id)) }
         log("warning: checkpoint \(id) of job '\(jobName)' failed: \(reason)")
         if outcome.failures > config.tolerableFailures {
@@ -351,12 +356,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
         } catch let error as CheckpointStoreError where error.outcomeUnknown {
             // The record may exist: keep the checkpoint's files (a new leader may restore it),
             // but no task commits for it.
-            let inboxes = state.withLock { s -> [any TaskControlGateway] in
-                s.consecutiveFailures += 1
-                return Array(s.inboxes.values)
-            }
-            for inbox in inboxes { inbox.sendControl(.checkpointAborted(id)) }
-            log("warning: checkpoint \(id) of job '\(jobName)' may not be recorded: \(error)")
+            state.withLock { $0.pending[id] = p }
+            abort(id, reason: "it may or may not be recorded: \(error)", keepFiles: true)
             return
         } catch {
             state.withLock { $0.pending[id] = p }
@@ -449,7 +450,7 @@ public final class CompletedCheckpoints: Sendable {
     public func add(_ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64) throws -> (subsumed: [Int64], unusedShared: [String]) {
         try recovery?.addCheckpoint(id, directory: directory)
         let (subsumed, filesOf) = state.withLock { s -> ([Int64], [Int64: [String]]) in
-            let shared = metadata.operators.flatMap { $0.subtasks.flatMap { $0.sharedFiles.map(\.path) } }
+            let shared = Self.sharedPaths(metadata)
             let newShared = Set(shared.filter { !s.registry.isRegistered($0) })
             let uploaded = metadata.allFiles.filter { !$0.path.hasPrefix("shared/") || newShared.contains($0.path) }
                 .reduce(Int64(0)) { $0 + $1.size }
@@ -463,20 +464,24 @@ public final class CompletedCheckpoints: Sendable {
     }
 
     /// Takes back the checkpoints a new leader found in the recovery store (with their
-    /// metadata read from disk), oldest first; returns what they subsume, like `add`.
-    public func recover(_ checkpoints: [(id: Int64, metadata: CheckpointMetadata)]) -> (subsumed: [Int64], unusedShared: [String]) {
+    /// metadata read from disk), oldest first; returns the ids they subsume. Unlike `add` it
+    /// does not call the recovery store: the caller, already asynchronous, removes those
+    /// records itself (the store's calls block their thread).
+    public func recover(_ checkpoints: [(id: Int64, metadata: CheckpointMetadata)]) -> [Int64] {
         var subsumed: [Int64] = []
-        var filesOf: [Int64: [String]] = [:]
         for (id, metadata) in checkpoints.sorted(by: { $0.id < $1.id }) {
-            let (s, f) = state.withLock { s -> ([Int64], [Int64: [String]]) in
-                s.registry.register(checkpointID: id, files: metadata.operators.flatMap { $0.subtasks.flatMap { $0.sharedFiles.map(\.path) } })
+            subsumed += state.withLock { s in
+                s.registry.register(checkpointID: id, files: Self.sharedPaths(metadata))
                 s.metadata[id] = metadata
-                return Self.subsume(&s, adding: id)
+                return Self.subsume(&s, adding: id).0
             }
-            subsumed += s
-            filesOf.merge(f) { a, _ in a }
         }
-        return forget(subsumed, filesOf: filesOf)
+        return subsumed
+    }
+
+    /// The shared files a checkpoint references.
+    private static func sharedPaths(_ metadata: CheckpointMetadata) -> [String] {
+        metadata.operators.flatMap { $0.subtasks.flatMap { $0.sharedFiles.map(\.path) } }
     }
 
     private static func subsume(_ s: inout State, adding id: Int64) -> ([Int64], [Int64: [String]]) {
