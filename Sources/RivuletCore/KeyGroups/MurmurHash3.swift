@@ -93,28 +93,7 @@ public enum MurmurHash3 {
             state.combine(bytes)
             return state.finish()
         }
-        if n < 32 {
-            // The common key: the length byte and the bytes copied into a zeroed 32-byte buffer,
-            // read as whole 4-byte blocks (the zeros past the end make the tail block). A
-            // byte-at-a-time loop cost about a third of a word count's keyed-state update.
-            var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-            return withUnsafeMutableBytes(of: &buffer) { block in
-                block[0] = UInt8(truncatingIfNeeded: n)
-                if n > 0, let source = bytes.baseAddress, let target = block.baseAddress {
-                    (target + 1).copyMemory(from: source, byteCount: n)
-                }
-                let total = n &+ 1
-                var h = seed
-                var i = 0
-                while total &- i >= 4 {
-                    h = mix(h, UInt32(littleEndian: block.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
-                    i &+= 4
-                }
-                if i < total { h ^= scramble(UInt32(littleEndian: block.loadUnaligned(fromByteOffset: i, as: UInt32.self))) }
-                return finalize(h, length: total)
-            }
-        }
-        // Longer input (up to 127 bytes): the length byte and the bytes as one block stream,
+        // Short input (the common key): the one-byte length and the bytes as one block stream,
         // read in whole blocks without the incremental state.
         var h = seed
         var word = UInt32(n)   // the length byte is the block's first (lowest) byte

@@ -52,13 +52,12 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
 
     @inlinable
     public func registerEventTimeTimer(key: K, namespace: N, time: Int64) {
-        let timer = TimerEntry(timestamp: time, key: key, namespace: namespace)
         if spilledFrom.0.map({ time < $0 }) ?? true {
             if eventTimers.register(timestamp: time, key: key, namespace: namespace) && eventTimers.count > spillCapacity {
                 spillLaterHalf(0)
             }
         } else if !eventTimers.contains(timestamp: time, key: key, namespace: namespace) {
-            store(0, timer)
+            store(0, TimerEntry(timestamp: time, key: key, namespace: namespace))
         }
     }
 
@@ -100,16 +99,6 @@ public final class InternalTimerService<K: Hashable, N: Hashable> {
         if !processingTimers.delete(timestamp: time, key: key, namespace: namespace), let from = spilledFrom.1, time >= from {
             unstore(1, TimerEntry(timestamp: time, key: key, namespace: namespace))
         }
-    }
-
-    /// Number of pending event-time timers (with a spill store this walks the stored ones).
-    public var eventTimerCount: Int { eventTimers.count + storedCount(0) }
-    /// Number of pending processing-time timers (with a spill store this walks the stored ones).
-    public var processingTimerCount: Int { processingTimers.count + storedCount(1) }
-
-    func storedCount(_ domain: UInt8) -> Int {
-        guard let spillStore, (domain == 0 ? spilledFrom.0 : spilledFrom.1) != nil else { return 0 }
-        return ((try? spillStore.all()) ?? []).reduce(0) { $0 + ($1.domain == domain ? 1 : 0) }
     }
 
     /// Every pending timer with its domain (0 event time, 1 processing time), for snapshots.

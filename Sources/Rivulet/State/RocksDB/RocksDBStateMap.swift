@@ -154,9 +154,9 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
 
     /// Writes every dirty entry to RocksDB in one batch, in key order, and marks it clean;
     /// removed values leave the cache. In key order because a memtable is a skip list: an
-    /// insert next to the previous one reuses its search path, a random one searches from the
-    /// top (with a whole keyed state dirty at each checkpoint, random order cost several
-    /// times the sorting).
+    /// insert next to the previous one can reuse its search path (memtable inserts were 37%
+    /// of a profile of `bin/bench keyed-checkpointed --backend rocksdb` in hash order, 27%
+    /// sorted).
     public func flush() throws {
         var dirty: [(K, N)] = []
         var keys: [UInt8] = []
