@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts a standalone cluster on this machine: the JobManager of conf/masters and one
 # TaskManager per line of conf/workers. Extra arguments (-D key=value) go to every process.
+# With high-availability.type zookeeper it first starts the ZooKeeper servers of conf/zoo.cfg
+# on this machine; RIVULET_START_ZOOKEEPER=false skips that (a quorum run by someone else).
 source "$(dirname "$0")/rivulet-daemon.sh"
 
 is_local() {

@@ -116,8 +116,8 @@ func benchCluster() throws {
         default: usleep(5_000)
         }
     }
-    let first = firstRecord ?? finished ?? submitted
-    let end = finished ?? first
+    guard let end = finished else { throw BenchError("keyed-sum did not finish") }   // the loop ends only once it has
+    let first = firstRecord ?? end   // no metrics arrived before the job finished
     let startup = Double(first - submitted) / 1e9
     let running = Double(end - first) / 1e9
 

@@ -90,14 +90,12 @@ func benchStateless() throws {
 
 // MARK: 2. Keyed aggregation
 
-@inline(__always) func keyedRecord(_ i: Int64, keys: Int) -> KeyedCount { KeyedCount.event(i, keys: keys) }
-
 func benchKeyed() throws {
     let n = 20_000_000 / scale, keys = 100_000
     let engine = try measure(records: n) {
         let env = try environment()
         let counter = DiscardCounter()
-        env.generate(count: Int64(n)) { i, _ in keyedRecord(i, keys: keys) }
+        env.generate(count: Int64(n)) { i, _ in KeyedCount.event(i, keys: keys) }
             .keyBy { $0.key }
             .reduce { a, b in KeyedCount(key: a.key, count: a.count + b.count, sum: a.sum + b.sum) }
             .discard(counter: counter)
@@ -108,7 +106,7 @@ func benchKeyed() throws {
         var state: [Int: KeyedCount] = [:]
         var checksum = 0
         for i in 0..<Int64(n) {
-            let r = keyedRecord(i, keys: keys)
+            let r = KeyedCount.event(i, keys: keys)
             let updated: KeyedCount
             if let old = state[r.key] {
                 updated = KeyedCount(key: r.key, count: old.count + 1, sum: old.sum + r.sum)
@@ -475,7 +473,7 @@ func benchKeyedCheckpointed() throws {
     let n = 20_000_000 / scale, keys = 100_000
     try benchCheckpointed("7a. keyed aggregation with checkpoints every 1 s: \(n / 1_000_000)M records, \(keys / 1000)k keys, running count+sum", records: n) { env in
         let counter = DiscardCounter()
-        env.generate(count: Int64(n)) { i, _ in keyedRecord(i, keys: keys) }
+        env.generate(count: Int64(n)) { i, _ in KeyedCount.event(i, keys: keys) }
             .keyBy { $0.key }
             .reduce { a, b in KeyedCount(key: a.key, count: a.count + b.count, sum: a.sum + b.sum) }
             .discard(counter: counter)
@@ -673,6 +671,10 @@ let cases: [(String, () throws -> Void)] = [
     ("keyed-checkpointed", benchKeyedCheckpointed), ("window-checkpointed", benchWindowCheckpointed),
     ("checkpoint-size", benchCheckpointSize), ("restore", benchRestore), ("cluster", benchCluster),
 ]
+if let backendFilter, !["heap", "rocksdb", "rocksdb-incremental"].contains(backendFilter) {
+    print("unknown --backend '\(backendFilter)'; the checkpointed cases run heap, rocksdb or rocksdb-incremental")
+    exit(2)
+}
 if let only, !cases.contains(where: { $0.0 == only }) {
     print("unknown case '\(only)'; the cases are: \(cases.map(\.0).joined(separator: ", "))")
     exit(2)

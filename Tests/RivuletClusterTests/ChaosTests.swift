@@ -19,17 +19,6 @@ final class ChaosTests: XCTestCase {
         case freezeLeader = "freeze the leader past its session timeout"
     }
 
-    /// xorshift64*: a small seeded generator, so a schedule can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
-        mutating func next() -> UInt64 {
-            state ^= state >> 12
-            state ^= state << 25
-            state ^= state >> 27
-            return state &* 2_685_821_657_736_338_717
-        }
-    }
 
     var violations: [String] = []
 
@@ -42,7 +31,7 @@ final class ChaosTests: XCTestCase {
         let env = ProcessInfo.processInfo.environment
         let duration = Double(env["RIVULET_CHAOS_DURATION"] ?? "") ?? 0  // 0: one fault of each kind
         let seed = UInt64(env["RIVULET_CHAOS_SEED"] ?? "") ?? 1
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let sessionTimeout = 3.0
         let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-chaos-chk-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: checkpoints) }
@@ -113,17 +102,16 @@ final class ChaosTests: XCTestCase {
                 frozen = pid
             }
             Thread.sleep(forTimeInterval: 1)
-            try restartDead(cluster)
+            try cluster.restartDead(taskManagers: 3)
             // Running again: a checkpoint newer than the fault completed.
             let bound = sessionTimeout * 2 + 40
             do {
-                try cluster.wait("the job to run again after '\(fault.rawValue)'", seconds: bound) {
+                try cluster.wait("the job to run again after '\(fault.rawValue)'", seconds: max(0, bound - Date().timeIntervalSince(faultAt))) {
                     jobDone() || (latestCheckpoint() ?? 0) > before
                 }
                 let took = Date().timeIntervalSince(faultAt)
                 failovers.append(took)
                 print("chaos:   running again after \(String(format: "%.2f", took)) s")
-                if took > bound { violation("the job took \(String(format: "%.1f", took)) s, more than \(bound) s, to run again after '\(fault.rawValue)'") }
             } catch {
                 violation("the job was not running again within \(bound) s after '\(fault.rawValue)'")
             }
@@ -143,12 +131,8 @@ final class ChaosTests: XCTestCase {
             injected += 1
         }
 
-        try restartDead(cluster)
-        try cluster.wait("the job to finish", seconds: max(120, duration)) {
-            let status = try cluster.jobStatus(id)
-            if status == "FAILED" || status == "CANCELED" { throw FixtureError("job ended \(status)") }
-            return status == "FINISHED"
-        }
+        try cluster.restartDead(taskManagers: 3)
+        try cluster.wait("the job to finish", seconds: max(120, duration)) { try cluster.jobFinished(id) }
 
         // Exactly once: every (key, seq), no gaps, no duplicates.
         for problem in try exactlyOnceProblems(in: output, keys: keys, perKey: perKey) { violation(problem) }
@@ -180,19 +164,7 @@ final class ChaosTests: XCTestCase {
     func kill(_ cluster: ClusterFixture, _ name: String) throws {
         let pid = try cluster.pid(name)
         Foundation.kill(pid, SIGKILL)
-        _ = ClusterFixture.waitForExitOf(pid)
-    }
-
-    /// Starts again every JobManager and TaskManager whose process is gone, with its own ports.
-    func restartDead(_ cluster: ClusterFixture) throws {
-        for (i, port) in cluster.restPorts.enumerated() where !(try cluster.isAlive("jobmanager-\(i)")) {
-            let r = try cluster.script("jobmanager.sh", ["start", "-D", "rest.port=\(port)", "-D", "jobmanager.rpc.port=0"])
-            XCTAssertEqual(r.status, 0, r.output)
-        }
-        for i in 0..<3 where !(try cluster.isAlive("taskmanager-\(i)")) {
-            let r = try cluster.script("taskmanager.sh", ["start"])
-            XCTAssertEqual(r.status, 0, r.output)
-        }
+        if !ClusterFixture.waitForExitOf(pid) { violation("\(name) (pid \(pid)) was still running 10 s after SIGKILL") }
     }
 
     func checkStateFiles(_ jobDirectory: URL) throws {

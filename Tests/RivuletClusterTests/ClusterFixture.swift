@@ -129,7 +129,7 @@ final class ClusterFixture {
     }
 
     /// True while the process `name` started by the scripts runs.
-    func isAlive(_ name: String) throws -> Bool {
+    func isAlive(_ name: String) -> Bool {
         guard let pid = try? pid(name) else { return false }
         return kill(pid, 0) == 0
     }
@@ -187,11 +187,35 @@ final class ClusterFixture {
         try get("/v1/jobs/\(id)").json["status"] as? String ?? "?"
     }
 
-    /// Waits until `condition` holds, failing after `seconds`.
+    /// True once job `id` is FINISHED; throws `JobEndedError` when it FAILED or was CANCELED.
+    func jobFinished(_ id: String) throws -> Bool {
+        let status = try jobStatus(id)
+        if status == "FAILED" || status == "CANCELED" { throw JobEndedError(status: status, log: log("jobmanager-\(leader ?? 0)").suffix(3000).description) }
+        return status == "FINISHED"
+    }
+
+    /// Starts again every JobManager (with its own REST port) and TaskManager whose process is gone.
+    func restartDead(taskManagers: Int) throws {
+        for (i, port) in restPorts.enumerated() where !isAlive("jobmanager-\(i)") {
+            let r = try script("jobmanager.sh", ["start", "-D", "rest.port=\(port)", "-D", "jobmanager.rpc.port=0"])
+            guard r.status == 0 else { throw FixtureError("jobmanager-\(i) did not start again: \(r.output)") }
+        }
+        for i in 0..<taskManagers where !isAlive("taskmanager-\(i)") {
+            let r = try script("taskmanager.sh", ["start"])
+            guard r.status == 0 else { throw FixtureError("taskmanager-\(i) did not start again: \(r.output)") }
+        }
+    }
+
+    /// Waits until `condition` holds, failing after `seconds`. Errors of the condition are
+    /// retried (a REST call during a failover), except `JobEndedError`, which ends the wait.
     func wait(_ what: String, seconds: Double = 60, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if (try? condition()) == true { return }
+            do {
+                if try condition() { return }
+            } catch let error as JobEndedError {
+                throw error
+            } catch {}
             Thread.sleep(forTimeInterval: 0.1)
         }
         throw FixtureError("timed out after \(seconds) s waiting for \(what)\njobmanager log:\n\(log("jobmanager-0").suffix(3000))")
@@ -255,6 +279,13 @@ final class ClusterFixture {
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
     }
+}
+
+/// A job the test waits on reached FAILED or CANCELED.
+struct JobEndedError: Error, CustomStringConvertible {
+    let status: String
+    let log: String
+    var description: String { "the job ended \(status)\nleader log:\n\(log)" }
 }
 
 struct FixtureError: Error, CustomStringConvertible {

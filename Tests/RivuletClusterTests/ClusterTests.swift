@@ -73,11 +73,7 @@ final class ClusterTests: XCTestCase {
         }
         let pid = try XCTUnwrap(victim, "no TaskManager runs the job")
         XCTAssertEqual(kill(pid, SIGKILL), 0)
-        try cluster.wait("the job to finish after the TaskManager was killed", seconds: 120) {
-            let status = try cluster.jobStatus(id)
-            if status == "FAILED" || status == "CANCELED" { throw FixtureError("job ended \(status)") }
-            return status == "FINISHED"
-        }
+        try cluster.wait("the job to finish after the TaskManager was killed", seconds: 120) { try cluster.jobFinished(id) }
         let detail = try cluster.get("/v1/jobs/\(id)").json
         XCTAssertGreaterThanOrEqual(detail["attempt"] as? Int ?? 0, 1, "the job did not restart: \(detail)")
 

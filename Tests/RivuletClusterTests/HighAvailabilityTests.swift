@@ -44,12 +44,8 @@ final class HighAvailabilityTests: XCTestCase {
         XCTAssertEqual(list.status, 0, list.output)
         XCTAssertTrue(list.output.contains(id), list.output)
         // The killed JobManager comes back as a standby and stays one.
-        XCTAssertEqual(try cluster.script("jobmanager.sh", ["start"]).status, 0)
-        try cluster.wait("the job to finish under the new leader", seconds: 120) {
-            let status = try cluster.jobStatus(id)
-            if status == "FAILED" || status == "CANCELED" { throw FixtureError("job ended \(status)") }
-            return status == "FINISHED"
-        }
+        try cluster.restartDead(taskManagers: 2)
+        try cluster.wait("the job to finish under the new leader", seconds: 120) { try cluster.jobFinished(id) }
         XCTAssertEqual(cluster.leader, second)
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
         // Every TaskManager registered with the new leader's session.

@@ -53,11 +53,7 @@ final class ZooKeeperFaultTests: XCTestCase {
         Thread.sleep(forTimeInterval: 2)
         XCTAssertEqual(try committedLines(in: output).count, linesWithoutZooKeeper, "output was committed while no JobManager led")
         XCTAssertEqual(try cluster.script("zookeeper.sh", ["start"]).status, 0)
-        try cluster.wait("the job to finish after ZooKeeper returned", seconds: 120) {
-            let status = try cluster.jobStatus(id)
-            if status == "FAILED" || status == "CANCELED" { throw FixtureError("job ended \(status)") }
-            return status == "FINISHED"
-        }
+        try cluster.wait("the job to finish after ZooKeeper returned", seconds: 120) { try cluster.jobFinished(id) }
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
     }
 }

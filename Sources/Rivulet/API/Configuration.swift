@@ -94,7 +94,7 @@ public struct Configuration: Sendable {
         ConfigOption("state.backend.rocksdb.localdir", "", "RocksDB working directory (default: a directory under the system temp dir).") { _ in nil },
         .bytes("state.backend.rocksdb.block-cache-size", "64 mb", "RocksDB block cache per operator subtask."),
         .bytes("state.backend.rocksdb.write-buffer-size", "32 mb", "RocksDB memtable size per column family."),
-        .count("state.backend.rocksdb.write-cache-entries", "262144", "Entries of a keyed reduce or window state cached in memory before they are written to RocksDB (0: none); timers kept in memory per operator (at least 128)."),
+        .count("state.backend.rocksdb.write-cache-entries", "262144", "Entries of a keyed reduce or window state cached in memory before they are written to RocksDB (0: none); timers kept in memory per timer queue (at least 128)."),
         .oneOf("state.backend.rocksdb.use-bloom-filter", "true", ["true", "false"], "RocksDB bloom filters in SST files and memtables: a lookup of an absent key skips the files that cannot hold it."),
         .positiveInt("state.backend.rocksdb.bloom-filter.bits-per-key", "10", "Bits per key of the RocksDB bloom filters (about 1% false positives at 10).", max: 64),
         // Restarts
