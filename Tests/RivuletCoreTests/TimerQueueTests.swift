@@ -16,10 +16,40 @@ private struct SplitMix64: RandomNumberGenerator {
     }
 }
 
+// The tests' namespaces: plain values (the engine's are windows and VoidNamespace).
+extension Int: StateNamespace {}
+extension String: StateNamespace {}
+
 final class TimerQueueTests: XCTestCase {
+    /// Windows' timers: 10k keys register the same end time in turn, then all fire, window
+    /// after window, with the next window's timers registered while the previous ones are
+    /// pending (the run of equal times, the live set's removals and its growth).
+    func testWindowLikeTimersFireOnceEachInOrder() {
+        let queue = TimerQueue<Int, TimeWindow>()
+        var fired = 0
+        for w in Int64(0)..<6 {
+            let window = TimeWindow(start: w * 1000, end: w * 1000 + 1000)
+            for key in 0..<10_000 {
+                XCTAssertTrue(queue.register(timestamp: window.maxTimestamp, key: key, namespace: window))
+                XCTAssertFalse(queue.register(timestamp: window.maxTimestamp, key: key, namespace: window))
+            }
+            XCTAssertEqual(queue.count, w == 0 ? 10_000 : 20_000)
+            var last = Int64.min
+            while let timer = queue.popIfDue(upTo: window.start - 1) {
+                XCTAssertGreaterThanOrEqual(timer.timestamp, last)
+                last = timer.timestamp
+                fired += 1
+            }
+            XCTAssertEqual(queue.count, 10_000)
+        }
+        while queue.popIfDue(upTo: .max) != nil { fired += 1 }
+        XCTAssertEqual(fired, 60_000)
+        XCTAssertTrue(queue.isEmpty)
+    }
+
     func testPopsManyRandomTimersInSortedOrder() {
         var rng = SplitMix64(state: 42)
-        var queue = TimerQueue<Int, String>()
+        let queue = TimerQueue<Int, String>()
         var expected = Set<TimerEntry<Int, String>>()
         for _ in 0..<5000 {
             let t = Int64.random(in: -500..<1000, using: &rng)
@@ -40,8 +70,33 @@ final class TimerQueueTests: XCTestCase {
         XCTAssertNil(queue.peekTimestamp())
     }
 
+    /// The window benchmark's pattern: timers registered as records arrive, while the
+    /// advancing watermark fires the earlier windows' timers in between.
+    func testInterleavedRegistrationAndFiringFiresEveryTimerOnce() {
+        var rng = SplitMix64(state: 11)
+        let queue = TimerQueue<Int, TimeWindow>()
+        var expected = Set<TimerEntry<Int, TimeWindow>>()
+        var fired = Set<TimerEntry<Int, TimeWindow>>()
+        for i in Int64(0)..<300_000 {
+            let t = i / 100
+            let window = TimeWindow(start: t - t % 1000, end: t - t % 1000 + 1000)
+            let key = Int(rng.next() % 2000)
+            let entry = TimerEntry(timestamp: window.maxTimestamp, key: key, namespace: window)
+            XCTAssertEqual(queue.register(timestamp: entry.timestamp, key: key, namespace: window), expected.insert(entry).inserted)
+            if i % 100 == 99 {
+                while let timer = queue.popIfDue(upTo: t - 1) {
+                    XCTAssertTrue(fired.insert(timer).inserted, "\(timer) fired twice")
+                    XCTAssertLessThanOrEqual(timer.timestamp, t - 1)
+                }
+            }
+        }
+        while let timer = queue.popIfDue(upTo: .max) { XCTAssertTrue(fired.insert(timer).inserted) }
+        XCTAssertEqual(fired.count, expected.count)
+        XCTAssertEqual(fired, expected)
+    }
+
     func testRegisteringTheSameTimerTwiceKeepsOne() {
-        var queue = TimerQueue<String, Int>()
+        let queue = TimerQueue<String, Int>()
         XCTAssertTrue(queue.register(timestamp: 10, key: "k", namespace: 1))
         XCTAssertFalse(queue.register(timestamp: 10, key: "k", namespace: 1))
         XCTAssertTrue(queue.register(timestamp: 10, key: "k", namespace: 2), "another namespace is another timer")
@@ -54,7 +109,7 @@ final class TimerQueueTests: XCTestCase {
     }
 
     func testDeleteRemovesTimersAndPeekSkipsThem() {
-        var queue = TimerQueue<Int, Int>()
+        let queue = TimerQueue<Int, Int>()
         queue.register(timestamp: 10, key: 1, namespace: 0)
         queue.register(timestamp: 20, key: 2, namespace: 0)
         queue.register(timestamp: 30, key: 3, namespace: 0)
@@ -83,7 +138,7 @@ final class TimerQueueTests: XCTestCase {
 
     func testManyDeletesLeaveTheRightTimersInOrder() {
         var rng = SplitMix64(state: 7)
-        var queue = TimerQueue<Int, Int>()
+        let queue = TimerQueue<Int, Int>()
         var live = Set<TimerEntry<Int, Int>>()
         for i in 0..<2000 {
             let t = Int64.random(in: 0..<300, using: &rng)
@@ -105,7 +160,7 @@ final class TimerQueueTests: XCTestCase {
         XCTAssertEqual(snapshot.count, live.count)
         XCTAssertEqual(snapshot.map(\.timestamp), live.map(\.timestamp).sorted())
 
-        var restored = TimerQueue<Int, Int>(restoring: snapshot + snapshot)
+        let restored = TimerQueue<Int, Int>(restoring: snapshot + snapshot)
         XCTAssertEqual(restored.count, live.count)
         var popped: [TimerEntry<Int, Int>] = []
         while let timer = queue.popIfDue(upTo: .max) { popped.append(timer) }
@@ -117,7 +172,7 @@ final class TimerQueueTests: XCTestCase {
     }
 
     func testPopIfDueBoundaries() {
-        var queue = TimerQueue<Int, Int>()
+        let queue = TimerQueue<Int, Int>()
         XCTAssertNil(queue.popIfDue(upTo: .max))
         queue.register(timestamp: 20, key: 0, namespace: 0)
         queue.register(timestamp: 10, key: 0, namespace: 0)

@@ -46,6 +46,33 @@ final class StateHashMapTests: XCTestCase {
         XCTAssertEqual(seen, reference.count)
     }
 
+    /// Values of an empty type (the timer queue's live set): a size-0 value still moves a
+    /// 1-byte stride, which once overwrote the next slot's hash and left probes with no end.
+    func testEmptyValuesMatchASetUnderRandomOperations() {
+        var rng = SplitMix64(seed: 5)
+        let map = StateHashMap<Int, TimeWindow, Void>()
+        var reference = Set<HeapStateKey<Int, TimeWindow>>()
+        for step in 0..<50_000 {
+            let key = Int(rng.next() % 3000)
+            let window = TimeWindow(start: Int64(rng.next() % 4) * 10, end: Int64(rng.next() % 4) * 10 + 10)
+            if rng.next() % 3 == 0 {
+                XCTAssertEqual(map.removeValue(key, window) != nil, reference.remove(HeapStateKey(key, window)) != nil)
+            } else {
+                XCTAssertEqual(map.upsert(key, window) { $0 = () }, reference.insert(HeapStateKey(key, window)).inserted)
+            }
+            if step % 4999 == 0 {
+                XCTAssertEqual(map.count, reference.count)
+                for r in reference { XCTAssertNotNil(map.value(r.key, r.namespace)) }
+            }
+        }
+        var seen = 0
+        map.forEach { k, n, _ in
+            seen += 1
+            XCTAssertTrue(reference.contains(HeapStateKey(k, n)))
+        }
+        XCTAssertEqual(seen, reference.count)
+    }
+
     func testCollidingHashesKeepEveryEntryReachableAfterRemovals() {
         let map = StateHashMap<CollidingKey, VoidNamespace, Int>()
         for i in 0..<300 { map.set(CollidingKey(id: i), VoidNamespace(), i) }

@@ -13,7 +13,7 @@ import RivuletCore
 /// timers are due, the earliest stored ones come back. So no stored timer is earlier than a
 /// queued one, timers fire in time order, and a timer that is registered and fires while its
 /// queue holds it (the common case: a window that opens and closes) never touches the store.
-public final class InternalTimerService<K: Hashable, N: Hashable> {
+public final class InternalTimerService<K: StreamKey, N: StateNamespace> {
     @exclusivity(unchecked) @usableFromInline var eventTimers = TimerQueue<K, N>()
     @exclusivity(unchecked) @usableFromInline var processingTimers = TimerQueue<K, N>()
     /// The last watermark this operator saw.

@@ -1,0 +1,255 @@
+// The hash map behind the hottest keyed state: open addressing, murmur-based hashes, in-place updates.
+
+/// A map from (key, namespace) to a value for one operator subtask. Compared with `Dictionary`
+/// it hashes with the key's murmur3 `keyHash()` (no SipHash), and `upsert` updates a value in
+/// place without the `_modify` coroutine, whose frame Dictionary allocates on every call.
+/// Linear probing, backward-shift deletion, load factor at most 1/2.
+///
+/// Each slot holds its hash, key, namespace and value side by side in one allocation, so a
+/// lookup touches one cache line. With four separate arrays a probe of the 20k-entry window
+/// state missed the cache on the hash, the key and the namespace in turn (58%, 19% and 17% of
+/// the probe's samples in `bin/bench window`), the map then being larger than this machine's L2.
+/// Confined to one task's thread (not Sendable).
+public final class StateHashMap<K: Hashable & Sendable & BinaryCodable, N: StateNamespace, V> {
+    // Task-confined and never accessed re-entrantly: no run-time exclusivity checks.
+    /// `capacity` slots of `slotStride` bytes: a `UInt32` hash (0 = empty slot) at offset 0,
+    /// then key, namespace and value, initialized only while the hash is non-zero.
+    @exclusivity(unchecked) @usableFromInline var slots: UnsafeMutableRawPointer
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
+    @exclusivity(unchecked) @usableFromInline var mask: Int
+    @exclusivity(unchecked) @usableFromInline var entries = 0
+    /// Number of entries.
+    @inlinable public var count: Int { entries }
+    /// The slot found by the last lookup: a read-modify-write of one key (value() then
+    /// update()) finds it again with a key comparison instead of hashing and probing.
+    /// Reset whenever entries move (removal's backward shift, growth).
+    @exclusivity(unchecked) @usableFromInline var lastSlot = -1
+
+    public init(capacity requested: Int = 16) {
+        var c = 16
+        while c < requested * 2 { c <<= 1 }
+        capacity = c
+        mask = c - 1
+        slots = Self.allocateSlots(c)
+    }
+
+    deinit {
+        for i in 0..<capacity where hashAt(i) != 0 {
+            keyAt(i).deinitialize(count: 1)
+            namespaceAt(i).deinitialize(count: 1)
+            valueAt(i).deinitialize(count: 1)
+        }
+        slots.deallocate()
+    }
+
+    // MARK: Slot layout
+
+    @inlinable static func align(_ offset: Int, _ alignment: Int) -> Int { (offset + alignment - 1) & ~(alignment - 1) }
+    // Fields are spaced by stride, not size: moving a value copies its stride, which for an
+    // empty type (a `Void` value) is 1 byte, so a size-0 field at the end would overwrite the
+    // next slot's hash.
+    @inlinable static var keyOffset: Int { align(MemoryLayout<UInt32>.stride, MemoryLayout<K>.alignment) }
+    @inlinable static var namespaceOffset: Int { align(keyOffset + MemoryLayout<K>.stride, MemoryLayout<N>.alignment) }
+    @inlinable static var valueOffset: Int { align(namespaceOffset + MemoryLayout<N>.stride, MemoryLayout<V>.alignment) }
+    @inlinable static var slotAlignment: Int {
+        max(max(MemoryLayout<UInt32>.alignment, MemoryLayout<K>.alignment), max(MemoryLayout<N>.alignment, MemoryLayout<V>.alignment))
+    }
+    @inlinable static var slotStride: Int { align(valueOffset + MemoryLayout<V>.stride, slotAlignment) }
+
+    /// `count` empty slots.
+    @usableFromInline
+    static func allocateSlots(_ count: Int) -> UnsafeMutableRawPointer {
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: count * slotStride, alignment: slotAlignment)
+        for i in 0..<count { memory.storeBytes(of: 0, toByteOffset: i * slotStride, as: UInt32.self) }
+        return memory
+    }
+
+    @inlinable func hashAt(_ i: Int) -> UInt32 { slots.load(fromByteOffset: i &* Self.slotStride, as: UInt32.self) }
+    @inlinable func setHash(_ i: Int, _ h: UInt32) { slots.storeBytes(of: h, toByteOffset: i &* Self.slotStride, as: UInt32.self) }
+    @inlinable func keyAt(_ i: Int) -> UnsafeMutablePointer<K> {
+        (slots + (i &* Self.slotStride &+ Self.keyOffset)).assumingMemoryBound(to: K.self)
+    }
+    @inlinable func namespaceAt(_ i: Int) -> UnsafeMutablePointer<N> {
+        (slots + (i &* Self.slotStride &+ Self.namespaceOffset)).assumingMemoryBound(to: N.self)
+    }
+    @inlinable func valueAt(_ i: Int) -> UnsafeMutablePointer<V> {
+        (slots + (i &* Self.slotStride &+ Self.valueOffset)).assumingMemoryBound(to: V.self)
+    }
+
+    // MARK: Lookup
+
+    /// The stored hash of (key, namespace): never 0. The home slot is `hash & mask`, so the
+    /// marker bit that keeps it non-zero is the top one, above any mask (an earlier `| 1` made
+    /// every home slot odd: half the table was never a home, and probe runs doubled).
+    @inlinable
+    static func hash(_ key: K, _ namespace: N) -> UInt32 {
+        var h = UInt64(key.keyHash()) &* 0x9E37_79B9_7F4A_7C15 ^ namespace.namespaceHash
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 32
+        return UInt32(truncatingIfNeeded: h) | 0x8000_0000
+    }
+
+    /// The slot holding (key, namespace), or the empty slot where it would go.
+    @inlinable
+    func probe(_ key: K, _ namespace: N, _ h: UInt32) -> (slot: Int, found: Bool) {
+        var i = Int(h) & mask
+        while true {
+            let stored = hashAt(i)
+            if stored == 0 { return (i, false) }
+            if stored == h && keyAt(i).pointee == key && namespaceAt(i).pointee == namespace {
+                lastSlot = i
+                return (i, true)
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// The slot of the last lookup if it holds (key, namespace).
+    @inlinable
+    func cachedSlot(_ key: K, _ namespace: N) -> Int? {
+        let s = lastSlot
+        if s >= 0 && hashAt(s) != 0 && keyAt(s).pointee == key && namespaceAt(s).pointee == namespace { return s }
+        return nil
+    }
+
+    /// The value of (key, namespace), or nil.
+    @inlinable
+    public func value(_ key: K, _ namespace: N) -> V? {
+        if let s = cachedSlot(key, namespace) { return valueAt(s).pointee }
+        let (slot, found) = probe(key, namespace, Self.hash(key, namespace))
+        return found ? valueAt(slot).pointee : nil
+    }
+
+    /// Lets `body` change the value of (key, namespace) in place (nil: absent; setting nil
+    /// removes it). Returns whether the entry was absent before.
+    @inlinable
+    @discardableResult
+    public func upsert(_ key: K, _ namespace: N, _ body: (inout V?) throws -> Void) rethrows -> Bool {
+        var h: UInt32 = 0
+        let slot: Int, found: Bool
+        if let s = cachedSlot(key, namespace) {
+            (slot, found) = (s, true)
+        } else {
+            h = Self.hash(key, namespace)
+            (slot, found) = probe(key, namespace, h)
+        }
+        if found {
+            let value = valueAt(slot)
+            var v: V? = value.move()
+            do {
+                try body(&v)
+            } catch {
+                if let v { value.initialize(to: v) } else { removeSlot(slot) }
+                throw error
+            }
+            if let v { value.initialize(to: v) } else { removeSlot(slot) }
+            return false
+        }
+        var v: V? = nil
+        try body(&v)
+        if let v { insert(key, namespace, v, hash: h, slot: slot) }
+        return true
+    }
+
+    /// Sets (or with nil removes) the value of (key, namespace).
+    @inlinable
+    public func set(_ key: K, _ namespace: N, _ value: V?) {
+        upsert(key, namespace) { $0 = value }
+    }
+
+    /// Removes and returns the value of (key, namespace).
+    @inlinable
+    @discardableResult
+    public func removeValue(_ key: K, _ namespace: N) -> V? {
+        let (slot, found) = cachedSlot(key, namespace).map { ($0, true) } ?? probe(key, namespace, Self.hash(key, namespace))
+        guard found else { return nil }
+        let v = valueAt(slot).move()
+        removeSlot(slot)
+        return v
+    }
+
+    /// Calls `body` for every entry (in no particular order).
+    public func forEach(_ body: (K, N, V) throws -> Void) rethrows {
+        for i in 0..<capacity where hashAt(i) != 0 { try body(keyAt(i).pointee, namespaceAt(i).pointee, valueAt(i).pointee) }
+    }
+
+    // MARK: Changes
+
+    @inlinable
+    func insert(_ key: K, _ namespace: N, _ value: V, hash h: UInt32, slot: Int) {
+        if (count + 1) * 2 > capacity {
+            grow()
+            let (s, _) = probe(key, namespace, h)
+            place(key, namespace, value, h, s)
+        } else {
+            place(key, namespace, value, h, slot)
+        }
+        entries += 1
+    }
+
+    @inlinable
+    func place(_ key: K, _ namespace: N, _ value: V, _ h: UInt32, _ slot: Int) {
+        setHash(slot, h)
+        (slots + (slot &* Self.slotStride &+ Self.keyOffset)).initializeMemory(as: K.self, to: key)
+        (slots + (slot &* Self.slotStride &+ Self.namespaceOffset)).initializeMemory(as: N.self, to: namespace)
+        (slots + (slot &* Self.slotStride &+ Self.valueOffset)).initializeMemory(as: V.self, to: value)
+    }
+
+    /// Moves the entry in slot `from` (of `source`'s layout) into the empty slot `to`.
+    @inlinable
+    func moveEntry(from source: UnsafeMutableRawPointer, _ from: Int, to: Int) {
+        let f = from &* Self.slotStride, t = to &* Self.slotStride
+        slots.storeBytes(of: source.load(fromByteOffset: f, as: UInt32.self), toByteOffset: t, as: UInt32.self)
+        (slots + (t &+ Self.keyOffset)).moveInitializeMemory(
+            as: K.self, from: (source + (f &+ Self.keyOffset)).assumingMemoryBound(to: K.self), count: 1)
+        (slots + (t &+ Self.namespaceOffset)).moveInitializeMemory(
+            as: N.self, from: (source + (f &+ Self.namespaceOffset)).assumingMemoryBound(to: N.self), count: 1)
+        (slots + (t &+ Self.valueOffset)).moveInitializeMemory(
+            as: V.self, from: (source + (f &+ Self.valueOffset)).assumingMemoryBound(to: V.self), count: 1)
+        source.storeBytes(of: 0, toByteOffset: f, as: UInt32.self)
+    }
+
+    /// Empties a slot whose value was already moved out, shifting later entries of the probe
+    /// run back so lookups never meet a hole.
+    @inlinable
+    func removeSlot(_ removed: Int) {
+        lastSlot = -1
+        keyAt(removed).deinitialize(count: 1)
+        namespaceAt(removed).deinitialize(count: 1)
+        setHash(removed, 0)
+        entries -= 1
+        var hole = removed
+        var i = (removed + 1) & mask
+        while true {
+            let h = hashAt(i)
+            if h == 0 { break }
+            let home = Int(h) & mask
+            // Move entry i into the hole if its home slot is not between the hole and i.
+            let distanceToI = (i - home) & mask
+            let distanceToHole = (hole - home) & mask
+            if distanceToHole < distanceToI {
+                moveEntry(from: slots, i, to: hole)
+                hole = i
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    @usableFromInline
+    func grow() {
+        lastSlot = -1
+        let old = slots, oldCapacity = capacity
+        capacity *= 2
+        mask = capacity - 1
+        slots = Self.allocateSlots(capacity)
+        for j in 0..<oldCapacity {
+            let h = old.load(fromByteOffset: j * Self.slotStride, as: UInt32.self)
+            guard h != 0 else { continue }
+            var i = Int(h) & mask
+            while hashAt(i) != 0 { i = (i + 1) & mask }
+            moveEntry(from: old, j, to: i)
+        }
+        old.deallocate()
+    }
+}
