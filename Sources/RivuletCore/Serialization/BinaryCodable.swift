@@ -12,6 +12,10 @@ public protocol BinaryCodable {
     init(from reader: inout BinaryReader) throws
     /// MurmurHash3_x86_32 (seed 0) of the encoded bytes.
     func keyHash() -> UInt32
+    /// A hash for the engine's in-memory maps (`StateHashMap`): equal for equal values within
+    /// one process, not necessarily `keyHash()`, never persisted. The default is `keyHash()`;
+    /// `String` overrides it with a cheaper one.
+    func stateHash() -> UInt64
 }
 
 extension BinaryCodable {
@@ -22,6 +26,10 @@ extension BinaryCodable {
         encode(to: &writer)
         return writer.bytes.withUnsafeBytes { MurmurHash3.hash32($0) }
     }
+
+    /// The key hash, widened.
+    @inlinable
+    public func stateHash() -> UInt64 { UInt64(keyHash()) }
 
     /// The encoded bytes of the value.
     @inlinable

@@ -1,7 +1,7 @@
 // The hash map behind the hottest keyed state: open addressing, murmur-based hashes, in-place updates.
 
 /// A map from (key, namespace) to a value for one operator subtask. Compared with `Dictionary`
-/// it hashes with the key's murmur3 `keyHash()` (no SipHash), and `upsert` updates a value in
+/// it hashes with the key's `stateHash()` (no SipHash), and `upsert` updates a value in
 /// place without the `_modify` coroutine, whose frame Dictionary allocates on every call.
 /// Linear probing, backward-shift deletion, load factor at most 1/2.
 ///
@@ -83,7 +83,7 @@ public final class StateHashMap<K: Hashable & Sendable & BinaryCodable, N: State
     /// every home slot odd: half the table was never a home, and probe runs doubled).
     @inlinable
     static func hash(_ key: K, _ namespace: N) -> UInt32 {
-        var h = UInt64(key.keyHash()) &* 0x9E37_79B9_7F4A_7C15 ^ namespace.namespaceHash
+        var h = key.stateHash() &* 0x9E37_79B9_7F4A_7C15 ^ namespace.namespaceHash
         h ^= h >> 29
         h = h &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 32

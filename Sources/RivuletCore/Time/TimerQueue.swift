@@ -12,7 +12,7 @@
 /// per pop were a fifth of `bin/bench window`'s operator thread).
 ///
 /// The set of live timers is a `StateHashMap` keyed by key and (time, namespace), hashed with
-/// the key's murmur3 and the namespace's own hash (no SipHash).
+/// the key's `stateHash()` and the namespace's own hash (no SipHash).
 ///
 /// Deletion is lazy: a deleted timer leaves the set at once and its slot in `run` or the heap
 /// is skipped (both are compacted once stale slots outnumber live timers). The earliest slot
