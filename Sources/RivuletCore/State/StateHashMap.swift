@@ -24,6 +24,12 @@ public final class StateHashMap<K: Hashable & Sendable & BinaryCodable, N: State
     /// update()) finds it again with a key comparison instead of hashing and probing.
     /// Reset whenever entries move (removal's backward shift, growth).
     @exclusivity(unchecked) @usableFromInline var lastSlot = -1
+    /// The slot layout, computed once: in debug builds each generic `MemoryLayout` query costs
+    /// a metadata call, and the computed chain made a map lookup tens of times slower there.
+    @usableFromInline let stride = StateHashMap.slotStride
+    @usableFromInline let keyOffset = StateHashMap.keyOffset
+    @usableFromInline let namespaceOffset = StateHashMap.namespaceOffset
+    @usableFromInline let valueOffset = StateHashMap.valueOffset
 
     public init(capacity requested: Int = 16) {
         var c = 16
@@ -59,21 +65,22 @@ public final class StateHashMap<K: Hashable & Sendable & BinaryCodable, N: State
     /// `count` empty slots.
     @usableFromInline
     static func allocateSlots(_ count: Int) -> UnsafeMutableRawPointer {
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: count * slotStride, alignment: slotAlignment)
-        for i in 0..<count { memory.storeBytes(of: 0, toByteOffset: i * slotStride, as: UInt32.self) }
+        let stride = slotStride
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: count * stride, alignment: slotAlignment)
+        for i in 0..<count { memory.storeBytes(of: 0, toByteOffset: i * stride, as: UInt32.self) }
         return memory
     }
 
-    @inlinable func hashAt(_ i: Int) -> UInt32 { slots.load(fromByteOffset: i &* Self.slotStride, as: UInt32.self) }
-    @inlinable func setHash(_ i: Int, _ h: UInt32) { slots.storeBytes(of: h, toByteOffset: i &* Self.slotStride, as: UInt32.self) }
+    @inlinable func hashAt(_ i: Int) -> UInt32 { slots.load(fromByteOffset: i &* stride, as: UInt32.self) }
+    @inlinable func setHash(_ i: Int, _ h: UInt32) { slots.storeBytes(of: h, toByteOffset: i &* stride, as: UInt32.self) }
     @inlinable func keyAt(_ i: Int) -> UnsafeMutablePointer<K> {
-        (slots + (i &* Self.slotStride &+ Self.keyOffset)).assumingMemoryBound(to: K.self)
+        (slots + (i &* stride &+ keyOffset)).assumingMemoryBound(to: K.self)
     }
     @inlinable func namespaceAt(_ i: Int) -> UnsafeMutablePointer<N> {
-        (slots + (i &* Self.slotStride &+ Self.namespaceOffset)).assumingMemoryBound(to: N.self)
+        (slots + (i &* stride &+ namespaceOffset)).assumingMemoryBound(to: N.self)
     }
     @inlinable func valueAt(_ i: Int) -> UnsafeMutablePointer<V> {
-        (slots + (i &* Self.slotStride &+ Self.valueOffset)).assumingMemoryBound(to: V.self)
+        (slots + (i &* stride &+ valueOffset)).assumingMemoryBound(to: V.self)
     }
 
     // MARK: Lookup
@@ -191,22 +198,22 @@ public final class StateHashMap<K: Hashable & Sendable & BinaryCodable, N: State
     @inlinable
     func place(_ key: K, _ namespace: N, _ value: V, _ h: UInt32, _ slot: Int) {
         setHash(slot, h)
-        (slots + (slot &* Self.slotStride &+ Self.keyOffset)).initializeMemory(as: K.self, to: key)
-        (slots + (slot &* Self.slotStride &+ Self.namespaceOffset)).initializeMemory(as: N.self, to: namespace)
-        (slots + (slot &* Self.slotStride &+ Self.valueOffset)).initializeMemory(as: V.self, to: value)
+        (slots + (slot &* stride &+ keyOffset)).initializeMemory(as: K.self, to: key)
+        (slots + (slot &* stride &+ namespaceOffset)).initializeMemory(as: N.self, to: namespace)
+        (slots + (slot &* stride &+ valueOffset)).initializeMemory(as: V.self, to: value)
     }
 
     /// Moves the entry in slot `from` (of `source`'s layout) into the empty slot `to`.
     @inlinable
     func moveEntry(from source: UnsafeMutableRawPointer, _ from: Int, to: Int) {
-        let f = from &* Self.slotStride, t = to &* Self.slotStride
+        let f = from &* stride, t = to &* stride
         slots.storeBytes(of: source.load(fromByteOffset: f, as: UInt32.self), toByteOffset: t, as: UInt32.self)
-        (slots + (t &+ Self.keyOffset)).moveInitializeMemory(
-            as: K.self, from: (source + (f &+ Self.keyOffset)).assumingMemoryBound(to: K.self), count: 1)
-        (slots + (t &+ Self.namespaceOffset)).moveInitializeMemory(
-            as: N.self, from: (source + (f &+ Self.namespaceOffset)).assumingMemoryBound(to: N.self), count: 1)
-        (slots + (t &+ Self.valueOffset)).moveInitializeMemory(
-            as: V.self, from: (source + (f &+ Self.valueOffset)).assumingMemoryBound(to: V.self), count: 1)
+        (slots + (t &+ keyOffset)).moveInitializeMemory(
+            as: K.self, from: (source + (f &+ keyOffset)).assumingMemoryBound(to: K.self), count: 1)
+        (slots + (t &+ namespaceOffset)).moveInitializeMemory(
+            as: N.self, from: (source + (f &+ namespaceOffset)).assumingMemoryBound(to: N.self), count: 1)
+        (slots + (t &+ valueOffset)).moveInitializeMemory(
+            as: V.self, from: (source + (f &+ valueOffset)).assumingMemoryBound(to: V.self), count: 1)
         source.storeBytes(of: 0, toByteOffset: f, as: UInt32.self)
     }
 
@@ -244,7 +251,7 @@ public final class StateHashMap<K: Hashable & Sendable & BinaryCodable, N: State
         mask = capacity - 1
         slots = Self.allocateSlots(capacity)
         for j in 0..<oldCapacity {
-            let h = old.load(fromByteOffset: j * Self.slotStride, as: UInt32.self)
+            let h = old.load(fromByteOffset: j * stride, as: UInt32.self)
             guard h != 0 else { continue }
             var i = Int(h) & mask
             while hashAt(i) != 0 { i = (i + 1) & mask }
