@@ -97,17 +97,14 @@ public final class TimerQueue<Key: Hashable & Sendable & BinaryCodable, Namespac
     /// The earliest timer without removing it, `nil` if none.
     @inlinable
     public func peek() -> Entry? {
-        let fromRun = runStart < run.count ? run[runStart] : nil
-        guard let top = heap.first else { return fromRun }
-        guard let fromRun else { return top }
-        return top.timestamp < fromRun.timestamp ? top : fromRun
+        front()?.entry
     }
 
     /// Removes and returns the earliest timer if its timestamp is `<= time`, else `nil`.
     @inlinable
     public func popIfDue(upTo time: Int64) -> Entry? {
-        while let top = peek(), top.timestamp <= time {
-            removeFront()
+        while let (top, inRun) = front(), top.timestamp <= time {
+            removeFront(inRun: inRun)
             if live.removeValue(top.key, TimerNamespace(top.timestamp, top.namespace)) != nil {
                 if stale > 0 { dropStaleFront() }
                 return top
@@ -127,10 +124,8 @@ public final class TimerQueue<Key: Hashable & Sendable & BinaryCodable, Namespac
             result.append(contentsOf: heap)
         } else {
             let seen = StateHashMap<Key, TimerNamespace<Namespace>, Void>()
-            for e in run[runStart...] where isLive(e) && seen.upsert(e.key, TimerNamespace(e.timestamp, e.namespace), { $0 = () }) {
-                result.append(e)
-            }
-            for e in heap where isLive(e) && seen.upsert(e.key, TimerNamespace(e.timestamp, e.namespace), { $0 = () }) {
+            for e in [run[runStart...], heap[...]].joined()
+            where isLive(e) && seen.upsert(e.key, TimerNamespace(e.timestamp, e.namespace), { $0 = () }) {
                 result.append(e)
             }
         }
@@ -155,10 +150,20 @@ public final class TimerQueue<Key: Hashable & Sendable & BinaryCodable, Namespac
         live.value(e.key, TimerNamespace(e.timestamp, e.namespace)) != nil
     }
 
-    /// Removes the earliest slot (the one `peek()` returns).
+    /// The earliest slot and whether it is the front of `run` (else the heap's top); ties go
+    /// to `run`.
     @inlinable
-    func removeFront() {
-        if runStart < run.count, heap.first.map({ $0.timestamp >= run[runStart].timestamp }) ?? true {
+    func front() -> (entry: Entry, inRun: Bool)? {
+        let fromRun = runStart < run.count ? run[runStart] : nil
+        guard let top = heap.first else { return fromRun.map { ($0, true) } }
+        guard let fromRun else { return (top, false) }
+        return top.timestamp < fromRun.timestamp ? (top, false) : (fromRun, true)
+    }
+
+    /// Removes the earliest slot, found by `front()`.
+    @inlinable
+    func removeFront(inRun: Bool) {
+        if inRun {
             runStart += 1
             // Let go of the fired prefix once it is half the array.
             if runStart >= 1024 && runStart * 2 >= run.count {
@@ -173,8 +178,8 @@ public final class TimerQueue<Key: Hashable & Sendable & BinaryCodable, Namespac
     /// Drops stale slots (deleted or already fired timers) until the earliest slot is live.
     @inlinable
     func dropStaleFront() {
-        while stale > 0, let top = peek(), !isLive(top) {
-            removeFront()
+        while stale > 0, let (top, inRun) = front(), !isLive(top) {
+            removeFront(inRun: inRun)
             stale -= 1
         }
     }
