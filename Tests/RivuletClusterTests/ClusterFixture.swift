@@ -258,8 +258,21 @@ final class ClusterFixture {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for p in argv + envp { free(p) } }
+        // The child starts with no signal blocked and every signal at its default: posix_spawn
+        // otherwise copies the calling thread's mask, and a test thread blocks SIGALRM, SIGCHLD
+        // and SIGTERM, so `timeout` in our scripts never fired and `kill` did not stop them
+        // (a `bin/zookeeper.sh start` hung on its status probe for good).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw FixtureError("cannot start \(executable): error \(rc)") }
         return pid
     }
