@@ -6,7 +6,7 @@ import Rivulet
 import RivuletCluster
 
 /// `--conf DIR`, `-D key=value` and `-m host:port`.
-struct ClusterOptions: ParsableArguments {
+struct ClusterCommandOptions: ParsableArguments {
     @Option(name: .customLong("conf"), help: ArgumentHelp("Configuration directory holding rivulet.yaml (default: $RIVULET_CONF_DIR, else ./conf).", valueName: "dir"))
     var confDirectory: String?
 
@@ -51,7 +51,7 @@ struct ClusterOptions: ParsableArguments {
             }
             return RestClient(host: leader.restHost, port: leader.restPort)
         }
-        return RestClient(host: c.string("rest.address"), port: c.int("rest.port"))
+        return RestClient(host: c[ClusterOptions.restAddress], port: c[ClusterOptions.restPort])
     }
 }
 

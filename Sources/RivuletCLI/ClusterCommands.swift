@@ -29,7 +29,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run", abstract: "Run a job on the cluster.",
         discussion: "Job options (such as --input FILE) follow the job name. Without --detached the command waits for the job to end.")
 
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterCommandOptions
 
     @Option(name: [.customShort("p"), .long], help: "Default parallelism of the job's operators.")
     var parallelism: Int?
@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
 /// Lists the cluster's jobs.
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the cluster's jobs.")
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterCommandOptions
 
     func run() async throws {
         try await cliRun {
@@ -99,7 +99,7 @@ struct ListCommand: AsyncParsableCommand {
 /// Shows one job.
 struct InfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a job's vertices, subtasks and checkpoints.")
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterCommandOptions
     @Argument(help: "The job id.") var id: String
 
     func run() async throws {
@@ -120,7 +120,7 @@ struct InfoCommand: AsyncParsableCommand {
 /// Cancels a job.
 struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a job.")
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterCommandOptions
     @Argument(help: "The job id.") var id: String
 
     func run() async throws {
@@ -134,7 +134,7 @@ struct CancelCommand: AsyncParsableCommand {
 /// Takes a savepoint and stops the job.
 struct StopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop a job with a savepoint.")
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterCommandOptions
     @Option(name: .customLong("savepoint-dir"), help: ArgumentHelp("Directory to write the savepoint into.", valueName: "dir"))
     var savepointDirectory: String
     @Argument(help: "The job id.") var id: String
@@ -150,7 +150,7 @@ struct StopCommand: AsyncParsableCommand {
 /// Takes a savepoint of a running job.
 struct SavepointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "savepoint", abstract: "Take a savepoint of a running job.")
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterCommandOptions
     @Argument(help: "The job id.") var id: String
     @Argument(help: "Directory to write the savepoint into.") var directory: String
 

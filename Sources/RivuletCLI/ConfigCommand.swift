@@ -1,38 +1,19 @@
-// `rivulet config`: prints every configuration key with its default and meaning, as YAML.
+// `rivulet config`: prints every configuration key with its default and meaning, as YAML or Markdown.
 
 import ArgumentParser
 import Foundation
 import Rivulet
+import RivuletCluster
 
-/// Prints the documented defaults (conf/rivulet.yaml is generated from this).
+/// Prints the documented defaults (conf/rivulet.yaml and docs/configuration.md are generated from this).
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "Print every configuration key with its default, as commented YAML.")
+        commandName: "config", abstract: "Print every configuration key with its default, as commented YAML (or the Markdown reference).")
+
+    @Flag(help: "Print the Markdown configuration reference (docs/configuration.md) instead of YAML.")
+    var markdown = false
 
     func run() throws {
-        print(Self.defaultsYAML(), terminator: "")
-    }
-
-    /// `# description` then `key: default` for every key, grouped by the first word.
-    static func defaultsYAML() -> String {
-        var out = """
-        # Rivulet configuration: every key with its default. Lines starting with # are comments;
-        # uncomment a key to change it. Override any key with -D key=value on the command line,
-        # or with RIVULET_PROPERTIES (key=value lines) in the environment.
-        # Regenerate with: rivulet config > conf/rivulet.yaml
-
-        """
-        var group = ""
-        for option in Configuration.options {
-            let first = String(option.key.split(separator: ".").first ?? "")
-            if first != group {
-                out += "\n# ---- \(first)\n"
-                group = first
-            }
-            out += "\n# \(option.description)\n"
-            let value = option.defaultValue.isEmpty ? "\"\"" : option.defaultValue
-            out += "# \(option.key): \(value)\n"
-        }
-        return out
+        print(markdown ? ConfigurationReference.markdown(.cluster) : ConfigurationReference.yaml(.cluster), terminator: "")
     }
 }

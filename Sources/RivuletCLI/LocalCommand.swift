@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Rivulet
+import RivuletCluster
 import Foundation
 
 /// Runs a catalog job in a local MiniCluster.
@@ -56,9 +57,9 @@ struct LocalCommand: ParsableCommand {
                 guard (1...32768).contains(parallelism) else {
                     throw ConfigurationError("--parallelism must be from 1 to 32768, got \(parallelism)")
                 }
-                overrides["parallelism.default"] = String(parallelism)
+                overrides[PipelineOptions.parallelism.key] = String(parallelism)
             }
-            let configuration = try Configuration(overrides)
+            let configuration = try Configuration(overrides, schema: .cluster)
             let arguments = try JobArguments(jobName: name, arguments: jobArguments, parameters: definition.parameters)
             let env = StreamExecutionEnvironment(configuration: configuration)
             try definition.build(env, arguments)

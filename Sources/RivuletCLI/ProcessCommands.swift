@@ -20,7 +20,7 @@ func bootstrapLogging() {
 
 /// Loads the configuration and runs a cluster process in the foreground until SIGTERM or
 /// SIGINT; any failure is one `error:` line and a non-zero exit.
-func runClusterProcess(_ name: String, _ options: ClusterOptions,
+func runClusterProcess(_ name: String, _ options: ClusterCommandOptions,
                        _ body: (Configuration, JobCatalog) async throws -> Void) async throws {
     bootstrapLogging()
     let configuration: Configuration
@@ -40,7 +40,7 @@ func runClusterProcess(_ name: String, _ options: ClusterOptions,
 struct JobManagerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobmanager", abstract: "Run a JobManager (Dispatcher, ResourceManager, JobMasters, REST API).")
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterCommandOptions
 
     func run() async throws {
         try await runClusterProcess("JobManager", cluster) { try await JobManagerProcess(configuration: $0, catalog: $1).run() }
@@ -51,7 +51,7 @@ struct JobManagerCommand: AsyncParsableCommand {
 struct TaskManagerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskmanager", abstract: "Run a TaskManager (task slots, data plane).")
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterCommandOptions
 
     func run() async throws {
         try await runClusterProcess("TaskManager", cluster) { try await TaskManagerProcess(configuration: $0, catalog: $1).run() }

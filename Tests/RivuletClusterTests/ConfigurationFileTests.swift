@@ -9,11 +9,28 @@ final class ConfigurationFileTests: XCTestCase {
     func testShippedConfigurationDocumentsEveryKeyAndLoads() throws {
         let path = ClusterFixture.root.appendingPathComponent("conf/rivulet.yaml").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        for option in Configuration.options {
-            XCTAssertTrue(text.contains("\(option.key): "), "conf/rivulet.yaml does not document \(option.key)")
+        let lines = Set(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        // Every line `rivulet config` writes is in the file, a key line either commented or set.
+        for line in ConfigurationReference.yaml(.cluster).split(separator: "\n").map(String.init) where !lines.contains(line) {
+            // A key the file sets: `# key: default` appears as `key: value`.
+            if line.hasPrefix("# "), let colon = line.firstIndex(of: ":") {
+                let key = line[line.index(line.startIndex, offsetBy: 2)..<colon]
+                if lines.contains(where: { $0.hasPrefix("\(key): ") }) { continue }
+            }
+            XCTFail("conf/rivulet.yaml lacks '\(line)' (regenerate with: rivulet config > conf/rivulet.yaml)")
         }
         let configuration = try ConfigurationLoader.load(file: path, overrides: [:], environment: [:])
-        XCTAssertEqual(configuration.int("taskmanager.numberOfTaskSlots"), 2)
+        XCTAssertEqual(configuration[ClusterOptions.numberOfTaskSlots], 2)
+    }
+
+    func testConfigurationReferenceIsGeneratedFromTheOptions() throws {
+        let path = ClusterFixture.root.appendingPathComponent("docs/configuration.md").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(text, ConfigurationReference.markdown(.cluster),
+                       "docs/configuration.md differs from the options; regenerate: rivulet config --markdown > docs/configuration.md")
+        for option in ConfigurationSchema.cluster.options {
+            XCTAssertTrue(text.contains("| `\(option.key)` |"), "the reference lacks \(option.key)")
+        }
     }
 
     func testLoaderAppliesEnvironmentAndOverridesAndNamesBadKeys() throws {
@@ -22,9 +39,9 @@ final class ConfigurationFileTests: XCTestCase {
         try "rest.port: 9000\nheartbeat:\n  interval: 2 s\n".write(to: file, atomically: true, encoding: .utf8)
         let c = try ConfigurationLoader.load(file: file.path, overrides: ["rest.port": "9100"],
                                              environment: ["RIVULET_PROPERTIES": "heartbeat.timeout=9 s\n"])
-        XCTAssertEqual(c.int("rest.port"), 9100)
-        XCTAssertEqual(c.millis("heartbeat.interval"), 2000)
-        XCTAssertEqual(c.millis("heartbeat.timeout"), 9000)
+        XCTAssertEqual(c[ClusterOptions.restPort], 9100)
+        XCTAssertEqual(c[ClusterOptions.heartbeatInterval], .seconds(2))
+        XCTAssertEqual(c[ClusterOptions.heartbeatTimeout], .seconds(9))
         try "rest.prot: 9000\n".write(to: file, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ConfigurationLoader.load(file: file.path, overrides: [:], environment: [:])) {
             XCTAssertTrue("\($0)".contains("rest.prot"), "\($0)")

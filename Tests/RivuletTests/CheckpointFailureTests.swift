@@ -310,7 +310,8 @@ final class CheckpointFailureTests: XCTestCase {
     func testCheckpointingModeIsCaseInsensitive() throws {
         let configuration = try Configuration(["execution.checkpointing.interval": "1 s", "state.checkpoints.dir": "/tmp/x",
                                                "execution.checkpointing.mode": "At-Least-Once"])
-        XCTAssertEqual(configuration.string("execution.checkpointing.mode"), "at-least-once")
+        XCTAssertEqual(configuration[CheckpointingOptions.mode], .atLeastOnce)
+        XCTAssertEqual(configuration.values["execution.checkpointing.mode"], "at-least-once")
         XCTAssertFalse(try CheckpointConfig(configuration).exactlyOnce)
     }
 }

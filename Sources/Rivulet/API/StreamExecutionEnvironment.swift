@@ -18,9 +18,9 @@ public final class StreamExecutionEnvironment {
 
     public init(configuration: Configuration = .defaults) {
         self.configuration = configuration
-        self.parallelism = configuration.int("parallelism.default")
-        self.maxParallelism = configuration.int("pipeline.max-parallelism")
-        self.autoWatermarkIntervalMillis = configuration.millis("pipeline.auto-watermark-interval")
+        self.parallelism = configuration[PipelineOptions.parallelism]
+        self.maxParallelism = configuration[PipelineOptions.maxParallelism]
+        self.autoWatermarkIntervalMillis = configuration[PipelineOptions.autoWatermarkInterval].milliseconds
     }
 
     /// Sets the default parallelism and returns the environment.
@@ -138,26 +138,19 @@ public final class StreamExecutionEnvironment {
     @discardableResult
     public func enableCheckpointing(_ interval: Duration, directory: String,
                                     mode: CheckpointingMode = .exactlyOnce) throws -> StreamExecutionEnvironment {
-        try set("execution.checkpointing.interval", "\(max(1, interval.milliseconds)) ms")
-        try set("state.checkpoints.dir", directory)
-        try set("execution.checkpointing.mode", mode.rawValue)
+        configuration = try configuration
+            .setting(CheckpointingOptions.interval, to: .milliseconds(max(1, interval.milliseconds)))
+            .setting(CheckpointingOptions.directory, to: directory)
+            .setting(CheckpointingOptions.mode, to: mode)
         return self
     }
 
     /// Sets one configuration key (validated like `-D key=value`).
     @discardableResult
     public func set(_ key: String, _ value: String) throws -> StreamExecutionEnvironment {
-        var overrides = configuration.values
-        overrides[key] = value
-        configuration = try Configuration(overrides)
+        configuration = try configuration.setting(key, to: value)
         return self
     }
-}
-
-/// Whether checkpoints align barriers.
-public enum CheckpointingMode: String, Sendable {
-    case exactlyOnce = "exactly-once"
-    case atLeastOnce = "at-least-once"
 }
 
 /// Casts the factory's `Output` argument to its concrete type.
@@ -167,12 +160,4 @@ public func castOutput<T>(_ output: Any, _ context: OperatorContext) throws -> O
         throw RuntimeInvariantError("operator '\(context.operatorName)' got an output of the wrong type (expected \(T.self))")
     }
     return typed
-}
-
-extension Configuration {
-    /// The defaults of every key.
-    public static var defaults: Configuration {
-        // No overrides: nothing can be invalid.
-        (try? Configuration([:])) ?? { preconditionFailure("defaults must be valid") }()
-    }
 }

@@ -201,7 +201,7 @@ public final class MiniCluster: Sendable {
 
     /// Creates every subtask's inbox and wires producers to consumer channels.
     static func deploy(_ jobGraph: JobGraph, configuration: Configuration) throws -> [TaskDeployment] {
-        let credits = configuration.int("taskmanager.network.credits-per-channel")
+        let credits = configuration[NetworkOptions.creditsPerChannel]
         let plan = ChannelPlan(jobGraph)
         let inboxes: [[TaskInbox]] = jobGraph.vertices.map { vertex in
             (0..<vertex.parallelism).map { TaskInbox(channelCount: plan.inputs[vertex.id][$0].count, creditsPerChannel: credits) }

@@ -20,7 +20,7 @@ public final class TimestampsAndWatermarksOperator<T: Sendable>: OneInputStreamO
         self.output = output
         self.generator = strategy.makeGenerator()
         self.assigner = strategy.timestampAssigner
-        self.interval = context.configuration.millis("pipeline.auto-watermark-interval")
+        self.interval = context.configuration[PipelineOptions.autoWatermarkInterval].milliseconds
         self.processingTime = context.processingTimeService
     }
 

@@ -57,7 +57,7 @@ public enum ConfigurationLoader {
             }
         }
         for (k, v) in overrides { values[k] = v }
-        return try Configuration(values)
+        return try Configuration(values, schema: .cluster)
     }
 
     /// Splits `key=value`.

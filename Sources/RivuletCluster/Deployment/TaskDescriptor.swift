@@ -92,7 +92,7 @@ public struct BuiltJob: Sendable {
     /// Runs the catalog builder of `name` with `arguments` under `configuration`.
     public static func build(catalog: JobCatalog, name: String, arguments: [String], configuration: [String: String]) throws -> BuiltJob {
         let definition = try catalog.job(named: name)
-        let config = try Configuration(configuration)
+        let config = try Configuration(configuration, schema: .cluster)
         let parsed = try JobArguments(jobName: name, arguments: arguments, parameters: definition.parameters)
         let env = StreamExecutionEnvironment(configuration: config)
         try definition.build(env, parsed)

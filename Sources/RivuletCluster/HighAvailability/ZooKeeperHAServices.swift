@@ -19,22 +19,22 @@ public struct HighAvailabilitySettings: Sendable {
 
     /// The ZooKeeper settings, or nil when `high-availability.type` is `none`. Errors name the key.
     public static func from(_ c: Configuration) throws -> HighAvailabilitySettings? {
-        guard c.string("high-availability.type") == "zookeeper" else { return nil }
-        let storage = c.string("high-availability.storageDir")
+        guard c[HighAvailabilityOptions.type] == .zookeeper else { return nil }
+        let storage = c[HighAvailabilityOptions.storageDirectory]
         guard !storage.isEmpty else {
             throw ConfigurationError("high-availability.type is zookeeper but high-availability.storageDir is not set; set it to a directory every JobManager shares")
         }
-        let root = c.string("high-availability.zookeeper.path.root")
-        let session = Int(c.millis("high-availability.zookeeper.client.session-timeout"))
-        let grace = Int(c.millis("high-availability.zookeeper.client.suspended-grace-period"))
+        let root = c[HighAvailabilityOptions.rootPath]
+        let session = Int(c[HighAvailabilityOptions.sessionTimeout].milliseconds)
+        let grace = Int(c[HighAvailabilityOptions.suspendedGracePeriod].milliseconds)
         guard grace * 3 < session else {
             throw ConfigurationError("high-availability.zookeeper.client.suspended-grace-period (\(grace) ms) must be under a third of high-availability.zookeeper.client.session-timeout (\(session) ms): a leader must give up before its session can expire")
         }
         return HighAvailabilitySettings(
-            quorum: c.string("high-availability.zookeeper.quorum"),
-            clusterPath: (root == "/" ? "" : root) + "/" + c.string("high-availability.cluster-id"),
+            quorum: c[HighAvailabilityOptions.quorum],
+            clusterPath: (root == "/" ? "" : root) + "/" + c[HighAvailabilityOptions.clusterID],
             storageDirectory: storage, sessionTimeoutMillis: session,
-            connectionTimeoutMillis: Int(c.millis("high-availability.zookeeper.client.connection-timeout")),
+            connectionTimeoutMillis: Int(c[HighAvailabilityOptions.connectionTimeout].milliseconds),
             suspendedGraceMillis: grace)
     }
 

@@ -57,10 +57,10 @@ public final class Dispatcher: Sendable {
             guard (1...32768).contains(p) else {
                 throw DispatcherError(status: 400, "parallelism must be from 1 to 32768, got \(p)")
             }
-            configuration["parallelism.default"] = String(p)
+            configuration[PipelineOptions.parallelism.key] = String(p)
         }
         do {
-            _ = try Configuration(configuration)
+            _ = try Configuration(configuration, schema: .cluster)
         } catch {
             throw DispatcherError(status: 400, "\(error)")
         }

@@ -84,7 +84,7 @@ final class JobMaster: Sendable {
         let recoveryStore = ha.map { $0.checkpointStore(jobID: jobID) }
         ids = CheckpointIDCounter(recovery: recoveryStore)
         completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained, recovery: recoveryStore)
-        slotTimeoutMillis = config.millis("slot.request.timeout")
+        slotTimeoutMillis = config[ClusterOptions.slotRequestTimeout].milliseconds
         if config.checkpointingEnabled {
             let s = FileSystemCheckpointStorage(baseDirectory: checkpointConfig.directory, jobID: jobID)
             try s.initialize()

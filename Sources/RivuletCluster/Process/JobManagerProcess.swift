@@ -96,20 +96,20 @@ public final class JobManagerProcess: LeaderContender {
         let c = configuration
         var logger = self.logger
         logger[metadataKey: "session"] = "\(session.prefix(8))"
-        let rm = ResourceManager(leaderSessionID: session, heartbeatIntervalMillis: c.millis("heartbeat.interval"),
-                                 heartbeatTimeoutMillis: c.millis("heartbeat.timeout"), rpcTimeoutMillis: c.millis("rpc.timeout"),
+        let rm = ResourceManager(leaderSessionID: session, heartbeatIntervalMillis: c[ClusterOptions.heartbeatInterval].milliseconds,
+                                 heartbeatTimeoutMillis: c[ClusterOptions.heartbeatTimeout].milliseconds, rpcTimeoutMillis: c[ClusterOptions.rpcTimeout].milliseconds,
                                  logger: logger)
         let dispatcher = Dispatcher(catalog: catalog, clusterConfiguration: c.values, resourceManager: rm, ha: ha, logger: logger)
         term.withLock { $0 = dispatcher }
         defer { term.withLock { $0 = nil } }
-        let rpcHost = c.string("jobmanager.bind-host"), rpcPort = c.int("jobmanager.rpc.port")
+        let rpcHost = c[ClusterOptions.jobManagerBindHost], rpcPort = c[ClusterOptions.jobManagerPort]
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: rpcHost, port: rpcPort), transportSecurity: .plaintext)
         let server = GRPCServer(transport: transport, services: [ResourceManagerService(resourceManager: rm),
                                                                  JobMasterService(dispatcher: dispatcher)])
-        let restHost = c.string("rest.bind-address"), restPort = c.int("rest.port")
+        let restHost = c[ClusterOptions.restBindAddress], restPort = c[ClusterOptions.restPort]
         let restBound = AsyncStream<Int>.makeStream()
         let app = Application(
-            router: RestServer.router(dispatcher: dispatcher, maxBodyBytes: c.bytes("rest.server.max-content-length")),
+            router: RestServer.router(dispatcher: dispatcher, maxBodyBytes: c[ClusterOptions.restMaxContentLength]),
             configuration: .init(address: .hostname(restHost, port: restPort), serverName: "rivulet"),
             onServerRunning: { channel in
                 restBound.continuation.yield(channel.localAddress?.port ?? restPort)
@@ -131,8 +131,8 @@ public final class JobManagerProcess: LeaderContender {
         logger.info("JobManager leads with session \(session); RPC on \(rpcHost):\(boundRPC), REST on \(restHost):\(boundREST)")
         try await dispatcher.recoverJobs()
         try await election.confirmLeadership(LeaderInformation(
-            sessionID: session, rpcHost: c.string("jobmanager.rpc.address"), rpcPort: boundRPC,
-            restHost: c.string("rest.address"), restPort: boundREST))
+            sessionID: session, rpcHost: c[ClusterOptions.jobManagerAddress], rpcPort: boundRPC,
+            restHost: c[ClusterOptions.restAddress], restPort: boundREST))
         // Serve until revoked or shut down.
         var shutDown = true
         while let change = await iterator.next() {

@@ -33,9 +33,9 @@ public struct TaskManagerProcess: Sendable {
             ha = services
             retrieval = await services.leaderRetrieval()
         } else {
-            retrieval = StandaloneLeaderRetrieval(rpcHost: configuration.string("jobmanager.rpc.address"),
-                                                  rpcPort: configuration.int("jobmanager.rpc.port"),
-                                                  restHost: configuration.string("rest.address"), restPort: configuration.int("rest.port"))
+            retrieval = StandaloneLeaderRetrieval(rpcHost: configuration[ClusterOptions.jobManagerAddress],
+                                                  rpcPort: configuration[ClusterOptions.jobManagerPort],
+                                                  restHost: configuration[ClusterOptions.restAddress], restPort: configuration[ClusterOptions.restPort])
         }
         defer { ha?.close() }
         let executor = TaskExecutor(settings: settings, catalog: catalog, dataPlane: dataPlane, leaderRetrieval: retrieval, logger: logger)

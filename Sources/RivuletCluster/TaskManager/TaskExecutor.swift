@@ -24,17 +24,17 @@ public struct TaskManagerSettings: Sendable {
     public var rpcTimeoutMillis: Int64
 
     public init(_ configuration: Configuration) {
-        host = configuration.string("taskmanager.host")
-        bindHost = configuration.string("taskmanager.bind-host")
-        rpcPort = configuration.int("taskmanager.rpc.port")
-        dataPort = configuration.int("taskmanager.data.port")
-        slots = configuration.int("taskmanager.numberOfTaskSlots")
-        resourceID = configuration.string("taskmanager.resource-id")
-        heartbeatIntervalMillis = configuration.millis("heartbeat.interval")
-        heartbeatTimeoutMillis = configuration.millis("heartbeat.timeout")
-        registrationInitialBackoffMillis = max(1, configuration.millis("cluster.registration.initial-timeout"))
-        registrationMaxBackoffMillis = max(1, configuration.millis("cluster.registration.max-timeout"))
-        rpcTimeoutMillis = max(1, configuration.millis("rpc.timeout"))
+        host = configuration[ClusterOptions.taskManagerHost]
+        bindHost = configuration[ClusterOptions.taskManagerBindHost]
+        rpcPort = configuration[ClusterOptions.taskManagerRPCPort]
+        dataPort = configuration[ClusterOptions.taskManagerDataPort]
+        slots = configuration[ClusterOptions.numberOfTaskSlots]
+        resourceID = configuration[ClusterOptions.taskManagerResourceID]
+        heartbeatIntervalMillis = configuration[ClusterOptions.heartbeatInterval].milliseconds
+        heartbeatTimeoutMillis = configuration[ClusterOptions.heartbeatTimeout].milliseconds
+        registrationInitialBackoffMillis = max(1, configuration[ClusterOptions.registrationInitialTimeout].milliseconds)
+        registrationMaxBackoffMillis = max(1, configuration[ClusterOptions.registrationMaxTimeout].milliseconds)
+        rpcTimeoutMillis = max(1, configuration[ClusterOptions.rpcTimeout].milliseconds)
     }
 }
 

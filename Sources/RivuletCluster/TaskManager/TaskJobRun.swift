@@ -54,7 +54,7 @@ final class TaskJobRun: Sendable {
               zip(placement, built.jobGraph.vertices).allSatisfy({ $0.count == $1.parallelism }) else {
             throw ClusterError("the deployment's placement does not fit job '\(descriptor.jobName)'")
         }
-        let credits = built.graph.configuration.int("taskmanager.network.credits-per-channel")
+        let credits = built.graph.configuration[NetworkOptions.creditsPerChannel]
         var inboxes: [ExecutionID: TaskInbox] = [:]
         for vertex in built.jobGraph.vertices {
             for subtask in 0..<vertex.parallelism where placement[vertex.id][subtask].resourceID == resourceID {
@@ -152,8 +152,8 @@ final class TaskJobRun: Sendable {
     /// network requests for inputs whose producers run elsewhere.
     func wire(_ execution: ExecutionID, vertex: JobVertex, inbox: TaskInbox) throws -> TaskDeployment {
         let graph = built.jobGraph
-        let bufferSize = built.graph.configuration.bytes("taskmanager.network.buffer-size")
-        let credits = built.graph.configuration.int("taskmanager.network.credits-per-channel")
+        let bufferSize = built.graph.configuration[NetworkOptions.bufferSize]
+        let credits = built.graph.configuration[NetworkOptions.creditsPerChannel]
         var targets: [StreamEdgeShape: [ChannelTarget]] = [:]
         var outputs: [RemoteSubpartition] = []
         for (edgeIndex, edge) in graph.edges.enumerated() where edge.sourceVertex == vertex.id {

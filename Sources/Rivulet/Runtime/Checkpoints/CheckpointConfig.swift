@@ -12,14 +12,14 @@ public struct CheckpointConfig: Sendable {
     public var directory: String
 
     public init(_ configuration: Configuration) throws {
-        intervalMillis = configuration.millis("execution.checkpointing.interval")
-        exactlyOnce = configuration.string("execution.checkpointing.mode").lowercased() != "at-least-once"
-        timeoutMillis = max(1, configuration.millis("execution.checkpointing.timeout"))
-        maxConcurrent = max(1, configuration.int("execution.checkpointing.max-concurrent-checkpoints"))
-        minPauseMillis = configuration.millis("execution.checkpointing.min-pause")
-        tolerableFailures = configuration.int("execution.checkpointing.tolerable-failed-checkpoints")
-        numRetained = max(1, configuration.int("state.checkpoints.num-retained"))
-        directory = configuration.string("state.checkpoints.dir")
+        intervalMillis = configuration[CheckpointingOptions.interval].milliseconds
+        exactlyOnce = configuration[CheckpointingOptions.mode] == .exactlyOnce
+        timeoutMillis = max(1, configuration[CheckpointingOptions.timeout].milliseconds)
+        maxConcurrent = max(1, configuration[CheckpointingOptions.maxConcurrent])
+        minPauseMillis = configuration[CheckpointingOptions.minPause].milliseconds
+        tolerableFailures = configuration[CheckpointingOptions.tolerableFailures]
+        numRetained = max(1, configuration[CheckpointingOptions.numRetained])
+        directory = configuration[CheckpointingOptions.directory]
         if intervalMillis > 0 && directory.isEmpty {
             throw ConfigurationError("checkpointing is on (execution.checkpointing.interval) but 'state.checkpoints.dir' is not set: give a directory for the checkpoints")
         }

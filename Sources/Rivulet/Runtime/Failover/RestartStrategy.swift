@@ -8,19 +8,19 @@ public enum RestartStrategy: Sendable, Equatable {
     case exponentialDelay(initialMillis: Int64, maxMillis: Int64, multiplier: Double, attempts: Int)
 
     public init(_ configuration: Configuration) {
-        var type = configuration.string("restart-strategy.type").lowercased()
-        if type.isEmpty { type = configuration.checkpointingEnabled ? "exponential-delay" : "none" }
+        var type = configuration[RestartStrategyOptions.type]
+        if type == .automatic { type = configuration.checkpointingEnabled ? .exponentialDelay : .none }
         switch type {
-        case "fixed-delay":
-            self = .fixedDelay(attempts: configuration.int("restart-strategy.fixed-delay.attempts"),
-                               delayMillis: configuration.millis("restart-strategy.fixed-delay.delay"))
-        case "exponential-delay":
+        case .fixedDelay:
+            self = .fixedDelay(attempts: configuration[RestartStrategyOptions.fixedDelayAttempts],
+                               delayMillis: configuration[RestartStrategyOptions.fixedDelay].milliseconds)
+        case .exponentialDelay:
             self = .exponentialDelay(
-                initialMillis: configuration.millis("restart-strategy.exponential-delay.initial-backoff"),
-                maxMillis: configuration.millis("restart-strategy.exponential-delay.max-backoff"),
-                multiplier: Double(configuration.string("restart-strategy.exponential-delay.backoff-multiplier")) ?? 2,
-                attempts: configuration.int("restart-strategy.exponential-delay.attempts-before-reset-backoff"))
-        default:
+                initialMillis: configuration[RestartStrategyOptions.initialBackoff].milliseconds,
+                maxMillis: configuration[RestartStrategyOptions.maxBackoff].milliseconds,
+                multiplier: configuration[RestartStrategyOptions.backoffMultiplier],
+                attempts: configuration[RestartStrategyOptions.exponentialDelayAttempts])
+        case .none, .automatic:
             self = .none
         }
     }

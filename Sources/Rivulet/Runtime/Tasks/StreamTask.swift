@@ -27,7 +27,7 @@ public final class StreamTask {
         self.deployment = deployment
         self.graph = graph
         self.processingTime = ProcessingTimeService(clock: clock)
-        self.bufferTimeoutMillis = graph.configuration.millis("execution.buffer-timeout")
+        self.bufferTimeoutMillis = graph.configuration[NetworkOptions.bufferTimeout].milliseconds
         if let responder = deployment.checkpoints {
             checkpointing = TaskCheckpointing(responder: responder, task: deployment.executionID)
         }
@@ -64,7 +64,7 @@ public final class StreamTask {
         let chained = Set(vertex.chainedEdges)
         var built: [Int: OperatorRuntime] = [:]
         var builtContexts: [Int: OperatorContext] = [:]
-        let batchSize = graph.configuration.int("taskmanager.network.batch-size")
+        let batchSize = graph.configuration[NetworkOptions.batchSize]
         for nodeID in vertex.operatorIDs.reversed() {
             guard let node = graph.node(nodeID) else { throw RuntimeInvariantError("vertex names unknown operator \(nodeID)") }
             var parts = OutputParts()
@@ -168,7 +168,7 @@ public final class StreamTask {
         var valves = channelsPerInput.map { StatusWatermarkValve(channelCount: $0) }
         var open = deployment.channelInputs.count
         var aligner = CheckpointBarrierAligner(channelCount: deployment.channelInputs.count,
-                                               exactlyOnce: graph.configuration.string("execution.checkpointing.mode") != "at-least-once")
+                                               exactlyOnce: graph.configuration[CheckpointingOptions.mode] == .exactlyOnce)
         let batchInputs = head.batchInputs, watermarkInputs = head.watermarkInputs, statusInputs = head.statusInputs
         func apply(_ outputs: [ValveOutput], input: Int) throws {
             for output in outputs {

@@ -18,14 +18,14 @@ public struct RocksDBBackendSettings: Sendable {
     public var bloomFilterBitsPerKey: Int
 
     public init(_ configuration: Configuration) {
-        let configured = configuration.string("state.backend.rocksdb.localdir")
+        let configured = configuration[StateBackendOptions.rocksDBLocalDirectory]
         localDirectory = configured.isEmpty ? NSTemporaryDirectory() + "rivulet-rocksdb" : configured
-        blockCacheBytes = configuration.bytes("state.backend.rocksdb.block-cache-size")
-        writeBufferBytes = configuration.bytes("state.backend.rocksdb.write-buffer-size")
-        incremental = configuration.bool("state.backend.incremental")
-        writeCacheEntries = configuration.int("state.backend.rocksdb.write-cache-entries")
-        bloomFilterBitsPerKey = configuration.bool("state.backend.rocksdb.use-bloom-filter")
-            ? configuration.int("state.backend.rocksdb.bloom-filter.bits-per-key") : 0
+        blockCacheBytes = configuration[StateBackendOptions.rocksDBBlockCacheSize]
+        writeBufferBytes = configuration[StateBackendOptions.rocksDBWriteBufferSize]
+        incremental = configuration[StateBackendOptions.incremental]
+        writeCacheEntries = configuration[StateBackendOptions.rocksDBWriteCacheEntries]
+        bloomFilterBitsPerKey = configuration[StateBackendOptions.rocksDBUseBloomFilter]
+            ? configuration[StateBackendOptions.rocksDBBloomFilterBitsPerKey] : 0
     }
 
     /// The options every state database opens with.
@@ -39,7 +39,3 @@ public struct RocksDBBackendSettings: Sendable {
     }
 }
 
-extension Configuration {
-    /// True when `state.backend.type` selects RocksDB.
-    public var usesRocksDB: Bool { string("state.backend.type").lowercased() == "rocksdb" }
-}

@@ -1,0 +1,55 @@
+// The configuration reference (docs/configuration.md) and the commented defaults file (conf/rivulet.yaml), generated from the options.
+
+/// Writes what a schema's options declare as a Markdown reference or as commented YAML, so the
+/// docs and the shipped configuration file cannot drift from the code (tests compare them).
+public enum ConfigurationReference {
+    /// The Markdown page: a section per area, a table row per key.
+    public static func markdown(_ schema: ConfigurationSchema) -> String {
+        var out = """
+        # Configuration reference
+
+        Every key Rivulet reads, with its type, default and meaning. Set keys in `conf/rivulet.yaml`
+        (flat keys such as `execution.checkpointing.interval: 10 s`, or nested mappings that join
+        with dots), in the `RIVULET_PROPERTIES` environment variable (`key=value` lines), or with
+        `-D key=value` on any `rivulet` command; later sources win. An unknown key or a bad value
+        stops the process at start with an error that names the key.
+
+        Durations are written `200 ms`, `5 s`, `1 min` or `2 h` (a bare number is milliseconds);
+        sizes `512 kb`, `64 mb` or `1 gb` (a bare number is bytes).
+
+        This page is generated from the option declarations in the code (`rivulet config --markdown`);
+        a test fails when it differs from them.
+
+        """
+        for group in schema.groups {
+            out += "\n## \(group.title)\n\n"
+            out += "| key | type | default | meaning |\n|---|---|---|---|\n"
+            for option in group.options {
+                let value = option.defaultText.isEmpty ? "(none)" : "`\(option.defaultText)`"
+                out += "| `\(option.key)` | \(option.typeName) | \(value) | \(escape(option.description)) |\n"
+            }
+        }
+        return out
+    }
+
+    /// `# description` then `# key: default` for every key, a section per area.
+    public static func yaml(_ schema: ConfigurationSchema) -> String {
+        var out = """
+        # Rivulet configuration: every key with its default. Lines starting with # are comments;
+        # uncomment a key to change it. Override any key with -D key=value on the command line,
+        # or with RIVULET_PROPERTIES (key=value lines) in the environment.
+        # Regenerate with: rivulet config > conf/rivulet.yaml
+
+        """
+        for group in schema.groups {
+            out += "\n# ---- \(group.title)\n"
+            for option in group.options {
+                out += "\n# \(option.description)\n"
+                out += "# \(option.key): \(option.defaultText.isEmpty ? "\"\"" : option.defaultText)\n"
+            }
+        }
+        return out
+    }
+
+    private static func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+}
