@@ -94,6 +94,12 @@ public final class Dispatcher: Sendable {
     }
 
     private func start(_ master: JobMaster) {
+        // Listed before it runs: the TaskManagers offer their slots to the job (found by its
+        // id here) as soon as the JobMaster has asked the ResourceManager for them.
+        state.withLock { s in
+            s.jobs[master.jobID] = master
+            s.order.append(master.jobID)
+        }
         let task = Task { [ha, logger] in
             guard let status = await master.run(), let ha else { return }
             // A terminal state: record it so no later leader runs the job again, then forget the job.
@@ -105,11 +111,7 @@ public final class Dispatcher: Sendable {
                 logger.warning("job \(master.jobID) ended \(status.rawValue) but ZooKeeper was not updated: \(error); the next leader runs it again from its latest checkpoint")
             }
         }
-        state.withLock { s in
-            s.jobs[master.jobID] = master
-            s.order.append(master.jobID)
-            s.tasks.append(task)
-        }
+        state.withLock { $0.tasks.append(task) }
     }
 
     /// A new leader's start: runs every job stored in ZooKeeper that has no result yet, from

@@ -11,14 +11,31 @@ struct ResourceManagerService: Rivulet_Control_ResourceManagerGateway.SimpleServ
     let resourceManager: ResourceManager
 
     func registerTaskExecutor(request: Rivulet_Control_RegisterTaskExecutorRequest, context: ServerContext) async throws -> Rivulet_Control_RegisterTaskExecutorResponse {
-        try resourceManager.register(request)
+        let a = request.address
+        let registration = TaskManagerRegistration(resourceID: a.resourceID, host: a.host, rpcPort: Int(a.rpcPort), dataPort: Int(a.dataPort),
+                                                   slots: Int(request.numberOfSlots), processID: request.processID)
+        let accepted: RegistrationAccepted
+        do {
+            accepted = try resourceManager.register(registration)
+        } catch let error as GatewayError {
+            throw error.rpcError
+        }
+        var response = Rivulet_Control_RegisterTaskExecutorResponse()
+        response.leaderSessionID = accepted.leaderSessionID
+        response.heartbeatIntervalMillis = accepted.heartbeatIntervalMillis
+        response.heartbeatTimeoutMillis = accepted.heartbeatTimeoutMillis
+        return response
     }
 
     func sendSlotReport(request: Rivulet_Control_SlotReport, context: ServerContext) async throws -> Rivulet_Control_Ack {
         guard request.leaderSessionID == resourceManager.leaderSessionID else {
             throw fencingError(request.leaderSessionID, expected: resourceManager.leaderSessionID)
         }
-        resourceManager.slotReport(resourceID: request.resourceID, slots: request.slots)
+        let slots = request.slots.map {
+            SlotStatus(index: Int($0.slotIndex), allocationID: $0.allocationID.isEmpty ? nil : $0.allocationID,
+                       jobID: $0.jobID.isEmpty ? nil : $0.jobID)
+        }
+        resourceManager.slotReport(resourceID: request.resourceID, slots: slots)
         return .init()
     }
 
@@ -55,7 +72,21 @@ struct JobMasterService: Rivulet_Control_JobMasterGateway.SimpleServiceProtocol 
 
     func updateTaskExecutionState(request: Rivulet_Control_TaskExecutionState, context: ServerContext) async throws -> Rivulet_Control_Ack {
         try fenced(request.leaderSessionID)
-        try master(request.execution.jobID).taskStateChanged(request)
+        let task = ExecutionAttemptID(request.execution)
+        let state: ExecutionState
+        switch request.state {
+        case .deploying: state = .deploying
+        case .initializing: state = .initializing
+        case .running: state = .running
+        case .finished: state = .finished
+        case .canceled: state = .canceled
+        case .failed: state = .failed
+        case .unspecified, .UNRECOGNIZED:
+            throw RPCError(code: .invalidArgument, message: "task \(task) reported no known execution state")
+        }
+        try master(task.jobID).taskStateChanged(TaskExecutionStateUpdate(
+            task: task, state: state, resourceID: request.resourceID, error: request.error.isEmpty ? nil : request.error,
+            unrecoverable: request.unrecoverable, metrics: request.hasMetrics ? TaskMetricsSample(request.metrics) : nil))
         return .init()
     }
 
@@ -94,7 +125,14 @@ struct JobMasterService: Rivulet_Control_JobMasterGateway.SimpleServiceProtocol 
     func heartbeat(request: Rivulet_Control_JobMasterHeartbeatRequest, context: ServerContext) async throws -> Rivulet_Control_HeartbeatResponse {
         var response = Rivulet_Control_HeartbeatResponse()
         guard request.leaderSessionID == session, let job = try? dispatcher.job(request.jobID) else { return response }
-        response.known = job.heartbeat(resourceID: request.resourceID, tasks: request.tasks)
+        response.known = job.heartbeat(resourceID: request.resourceID, tasks: request.tasks.map(TaskMetricsSample.init))
         return response
+    }
+}
+
+extension TaskMetricsSample {
+    init(_ m: Rivulet_Control_TaskMetrics) {
+        self.init(task: ExecutionAttemptID(m.execution), recordsIn: m.recordsIn, recordsOut: m.recordsOut,
+                  backPressuredNanos: m.backPressuredNanos)
     }
 }

@@ -1,8 +1,6 @@
 // One JobMaster per job: slots, deployment, checkpoint coordination, failover and restarts.
 
-import RivuletRPC
 import Foundation
-import GRPCCore
 import Logging
 import Rivulet
 import RivuletCore
@@ -37,7 +35,7 @@ final class JobMaster: Sendable {
     }
 
     struct Execution {
-        var status = "CREATED"
+        var state = ExecutionState.created
         var resourceID: String?
         var recordsIn: Int64 = 0
         var recordsOut: Int64 = 0
@@ -250,11 +248,11 @@ final class JobMaster: Sendable {
             for subtask in 0..<vertex.parallelism {
                 let id = ExecutionID(vertex: vertex.id, subtask: subtask)
                 let allocation = allocationOf[vertex.id][subtask]
-                guard let gateway = resourceManager.gateway(allocation.resourceID) else {
+                guard let connection = resourceManager.connection(allocation.resourceID) else {
                     return .failed("TaskManager \(allocation.resourceID) was lost before deployment", unrecoverable: false)
                 }
-                tasks[id] = RemoteTaskControl(gateway: gateway, session: resourceManager.leaderSessionID, jobID: jobID,
-                                              attempt: attempt, execution: id)
+                tasks[id] = TaskExecutorTaskControl(connection: connection,
+                                                    task: ExecutionAttemptID(jobID: jobID, attempt: attempt, execution: id))
                 if !built.jobGraph.edges.contains(where: { $0.targetVertex == vertex.id }) { sources.insert(id) }
             }
         }
@@ -272,7 +270,7 @@ final class JobMaster: Sendable {
             for vertex in built.jobGraph.vertices {
                 for subtask in 0..<vertex.parallelism {
                     s.executions[ExecutionID(vertex: vertex.id, subtask: subtask)] =
-                        Execution(status: "DEPLOYING", resourceID: allocationOf[vertex.id][subtask].resourceID)
+                        Execution(state: .deploying, resourceID: allocationOf[vertex.id][subtask].resourceID)
                 }
             }
             s.status = .running
@@ -287,24 +285,29 @@ final class JobMaster: Sendable {
                     fingerprint: built.jobGraph.fingerprint, attempt: attempt, vertex: vertex.id, subtask: subtask,
                     keyGroups: [range.startKeyGroup, range.endKeyGroup], placement: placement, restore: restore,
                     checkpointDirectory: storage == nil ? "" : checkpointConfig.directory)
-                guard let gateway = resourceManager.gateway(allocation.resourceID) else {
+                guard let connection = resourceManager.connection(allocation.resourceID) else {
                     return .failed("TaskManager \(allocation.resourceID) was lost during deployment", unrecoverable: false)
                 }
-                var request = Rivulet_Control_SubmitTaskRequest()
-                request.leaderSessionID = resourceManager.leaderSessionID
-                request.allocationID = allocation.allocationID
-                request.execution = Rivulet_Control_ExecutionRef(jobID: jobID, attempt: attempt, vertex: vertex.id, subtask: subtask)
                 do {
-                    request.descriptor = try descriptor.encoded()
-                    _ = try await gateway.endpoint.taskExecutor.submitTask(request, options: gateway.options)
+                    try await connection.gateway.submitTask(allocationID: allocation.allocationID, descriptor: descriptor)
                 } catch {
-                    let unrecoverable = (error as? RPCError)?.code == .invalidArgument
-                    return .failed("deploying \(vertex.name) (\(subtask + 1)/\(vertex.parallelism)) to TaskManager \(allocation.resourceID) failed: \(TaskExecutor.describe(error))",
+                    // This task failed to deploy and the ones after it were never sent: none of
+                    // them will report, so the run's teardown must not wait for them.
+                    let failed = ExecutionID(vertex: vertex.id, subtask: subtask)
+                    state.withLock { s in
+                        for id in s.executions.keys where id >= failed && s.executions[id]?.state == .deploying {
+                            s.executions[id]?.state = id == failed ? .failed : .canceled
+                        }
+                    }
+                    let unrecoverable = (error as? GatewayError)?.kind == .invalidRequest
+                    return .failed("deploying \(vertex.name) (\(subtask + 1)/\(vertex.parallelism)) to TaskManager \(allocation.resourceID) failed: \(error)",
                                    unrecoverable: unrecoverable)
                 }
             }
         }
-        state.withLock { s in for id in s.executions.keys where s.executions[id]?.status == "DEPLOYING" { s.executions[id]?.status = "INITIALIZING" } }
+        state.withLock { s in
+            for id in s.executions.keys where s.executions[id]?.state == .deploying { s.executions[id]?.state = .initializing }
+        }
         state.withLock { $0.coordinator }?.start()
         // 6. Wait for the run's end.
         let total = built.jobGraph.taskCount
@@ -360,22 +363,19 @@ final class JobMaster: Sendable {
             s.coordinator = nil
             let a = s.allocations
             s.allocations = []
-            return (c, a, s.executions.filter { !["FINISHED", "CANCELED", "FAILED"].contains($0.value.status) })
+            return (c, a, s.executions.filter { !$0.value.state.isTerminal })
         }
         coordinator?.stop()
         for (id, execution) in running {
-            guard let resourceID = execution.resourceID, let gateway = resourceManager.gateway(resourceID) else { continue }
-            var request = Rivulet_Control_TaskRequest()
-            request.leaderSessionID = resourceManager.leaderSessionID
-            request.execution = Rivulet_Control_ExecutionRef(jobID: jobID, attempt: attempt, vertex: id.vertex, subtask: id.subtask)
-            let prepared = request
-            gateway.send("cancelling \(id)") { client, options in _ = try await client.cancelTask(prepared, options: options) }
+            guard let resourceID = execution.resourceID, let connection = resourceManager.connection(resourceID) else { continue }
+            let task = ExecutionAttemptID(jobID: jobID, attempt: attempt, execution: id)
+            connection.send("cancelling \(id)") { try await $0.cancelTask(task) }
         }
         let deadline = ContinuousClock.now + .seconds(waiting ? 10 : 0)
         while ContinuousClock.now < deadline {
             let waiting = state.withLock { s in
                 s.executions.contains { id, e in
-                    !["FINISHED", "CANCELED", "FAILED"].contains(e.status) && e.resourceID.map(resourceManager.isRegistered) == true
+                    !e.state.isTerminal && e.resourceID.map(resourceManager.isRegistered) == true
                 }
             }
             if !waiting { break }
@@ -404,36 +404,33 @@ final class JobMaster: Sendable {
         }
     }
 
-    func taskStateChanged(_ update: Rivulet_Control_TaskExecutionState) {
-        let ref = update.execution
-        let attempt = Int(ref.attempt)
-        let id = ExecutionID(vertex: Int(ref.vertex), subtask: Int(ref.subtask))
-        let name: String
-        switch update.state {
-        case .running: name = "RUNNING"
-        case .finished: name = "FINISHED"
-        case .canceled: name = "CANCELED"
-        case .failed: name = "FAILED"
-        case .deploying: name = "DEPLOYING"
-        case .initializing: name = "INITIALIZING"
-        default: name = "UNKNOWN"
-        }
-        let current = state.withLock { s -> Bool in
-            guard s.attempt == attempt, s.executions[id] != nil else { return false }
-            s.executions[id]?.status = name
-            if update.hasMetrics { apply(update.metrics, to: &s, id: id) }
+    /// A TaskManager reports that a task changed state. Only legal transitions of the current
+    /// run count: a late or repeated report changes nothing (a second FINISHED must not count
+    /// a task twice).
+    func taskStateChanged(_ update: TaskExecutionStateUpdate) {
+        let task = update.task
+        let applied = state.withLock { s -> Bool in
+            guard s.attempt == task.attempt, let current = s.executions[task.execution]?.state else { return false }
+            if let metrics = update.metrics { apply(metrics, to: &s, id: task.execution) }
+            guard current.canTransition(to: update.state) else {
+                if current != update.state {
+                    logger.debug("ignored \(update.state.rawValue) of \(task.execution): it is \(current.rawValue)")
+                }
+                return false
+            }
+            s.executions[task.execution]?.state = update.state
             return true
         }
-        guard current else { return }
+        guard applied else { return }
         switch update.state {
-        case .finished: post(.taskFinished, attempt: attempt)
-        case .failed: post(.failed(update.error, unrecoverable: update.unrecoverable), attempt: attempt)
-        case .canceled: post(.failed("task \(id) was cancelled on TaskManager \(update.resourceID)", unrecoverable: false), attempt: attempt)
+        case .finished: post(.taskFinished, attempt: task.attempt)
+        case .failed: post(.failed(update.error ?? "task \(task.execution) failed", unrecoverable: update.unrecoverable), attempt: task.attempt)
+        case .canceled: post(.failed("task \(task.execution) was cancelled on TaskManager \(update.resourceID)", unrecoverable: false), attempt: task.attempt)
         default: break
         }
     }
 
-    private func apply(_ metrics: Rivulet_Control_TaskMetrics, to s: inout State, id: ExecutionID) {
+    private func apply(_ metrics: TaskMetricsSample, to s: inout State, id: ExecutionID) {
         guard var e = s.executions[id] else { return }
         let now = ContinuousClock.now
         let elapsed = now - e.sampledAt
@@ -448,10 +445,10 @@ final class JobMaster: Sendable {
         s.executions[id] = e
     }
 
-    func heartbeat(resourceID: String, tasks: [Rivulet_Control_TaskMetrics]) -> Bool {
+    func heartbeat(resourceID: String, tasks: [TaskMetricsSample]) -> Bool {
         state.withLock { s in
-            for m in tasks where Int(m.execution.attempt) == s.attempt {
-                apply(m, to: &s, id: ExecutionID(vertex: Int(m.execution.vertex), subtask: Int(m.execution.subtask)))
+            for m in tasks where m.task.attempt == s.attempt {
+                apply(m, to: &s, id: m.task.execution)
             }
             return s.executions.values.contains { $0.resourceID == resourceID }
         }
@@ -459,7 +456,7 @@ final class JobMaster: Sendable {
 
     func taskManagerLost(_ resourceID: String, reason: String) {
         let (affected, attempt) = state.withLock { s in
-            (s.executions.values.contains { $0.resourceID == resourceID && !["FINISHED", "CANCELED", "FAILED"].contains($0.status) }, s.attempt)
+            (s.executions.values.contains { $0.resourceID == resourceID && !$0.state.isTerminal }, s.attempt)
         }
         if affected { post(.failed(reason, unrecoverable: false), attempt: attempt) }
     }
@@ -537,7 +534,7 @@ final class JobMaster: Sendable {
             detail.vertices = built.jobGraph.vertices.map { vertex in
                 let subtasks = (0..<vertex.parallelism).map { i -> SubtaskDetail in
                     let e = s.executions[ExecutionID(vertex: vertex.id, subtask: i)] ?? Execution()
-                    return SubtaskDetail(subtask: i, status: e.status, taskManager: e.resourceID, recordsIn: e.recordsIn,
+                    return SubtaskDetail(subtask: i, status: e.state.rawValue, taskManager: e.resourceID, recordsIn: e.recordsIn,
                                          recordsOut: e.recordsOut, backPressuredMillis: e.backPressuredNanos / 1_000_000,
                                          backPressureRatio: e.backPressureRatio)
                 }
@@ -555,41 +552,20 @@ final class JobMaster: Sendable {
     }
 }
 
-/// Checkpoint control for one subtask on a TaskManager, sent in order over RPC.
-struct RemoteTaskControl: TaskControlGateway {
-    let gateway: TaskManagerGateway
-    let session: String
-    let jobID: String
-    let attempt: Int
-    let execution: ExecutionID
+/// Checkpoint control for one subtask on a TaskManager, sent in order through its gateway.
+struct TaskExecutorTaskControl: TaskControlGateway {
+    let connection: TaskExecutorConnection
+    let task: ExecutionAttemptID
 
     func sendControl(_ control: TaskControl) {
-        var request = Rivulet_Control_CheckpointRequest()
-        request.leaderSessionID = session
-        request.jobID = jobID
-        request.attempt = Int32(attempt)
-        request.executions = [Rivulet_Control_ExecutionRef(jobID: jobID, attempt: attempt, vertex: execution.vertex, subtask: execution.subtask)]
-        let base = request
+        let what: String
         switch control {
-        case .triggerCheckpoint(let barrier):
-            var request = base
-            request.checkpointID = barrier.checkpointID
-            request.timestamp = barrier.timestamp
-            request.isSavepoint = barrier.isSavepoint
-            let prepared = request
-            gateway.send("triggering checkpoint \(barrier.checkpointID)") { c, o in _ = try await c.triggerCheckpoint(prepared, options: o) }
-        case .checkpointComplete(let id, let completesJob):
-            var request = base
-            request.checkpointID = id
-            request.completesJob = completesJob
-            let prepared = request
-            gateway.send("notifying checkpoint \(id) complete") { c, o in _ = try await c.notifyCheckpointComplete(prepared, options: o) }
-        case .checkpointAborted(let id):
-            var request = base
-            request.checkpointID = id
-            let prepared = request
-            gateway.send("notifying checkpoint \(id) aborted") { c, o in _ = try await c.notifyCheckpointAborted(prepared, options: o) }
+        case .triggerCheckpoint(let barrier): what = "triggering checkpoint \(barrier.checkpointID)"
+        case .checkpointComplete(let id, _): what = "notifying checkpoint \(id) complete"
+        case .checkpointAborted(let id): what = "notifying checkpoint \(id) aborted"
         }
+        let task = self.task
+        connection.send(what) { try await $0.sendCheckpointControl(control, to: task) }
     }
 }
 

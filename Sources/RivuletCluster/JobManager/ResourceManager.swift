@@ -1,8 +1,6 @@
 // The JobManager's ResourceManager: registered TaskManagers, their slots, their heartbeats.
 
-import RivuletRPC
 import Foundation
-import GRPCCore
 import Logging
 import Synchronization
 
@@ -26,14 +24,57 @@ public struct TaskManagerSummary: Sendable, Codable {
     public let millisSinceHeartbeat: Int64
 }
 
-/// Tracks TaskManagers and hands their slots to JobMasters (Flink's ResourceManager).
+/// A TaskManager asking to join: where it is and what it offers.
+package struct TaskManagerRegistration: Sendable {
+    package var resourceID: String
+    package var host: String
+    package var rpcPort: Int
+    package var dataPort: Int
+    package var slots: Int
+    package var processID: Int64
+
+    package init(resourceID: String, host: String, rpcPort: Int, dataPort: Int, slots: Int, processID: Int64) {
+        self.resourceID = resourceID
+        self.host = host
+        self.rpcPort = rpcPort
+        self.dataPort = dataPort
+        self.slots = slots
+        self.processID = processID
+    }
+}
+
+/// What a registered TaskManager is told: the leader session to present, and the heartbeat cadence.
+package struct RegistrationAccepted: Sendable, Equatable {
+    package var leaderSessionID: String
+    package var heartbeatIntervalMillis: Int64
+    package var heartbeatTimeoutMillis: Int64
+}
+
+/// One slot as a TaskManager reports it.
+package struct SlotStatus: Sendable, Equatable {
+    package var index: Int
+    package var allocationID: String?
+    package var jobID: String?
+
+    package init(index: Int, allocationID: String?, jobID: String?) {
+        self.index = index
+        self.allocationID = allocationID
+        self.jobID = jobID
+    }
+}
+
+/// Tracks TaskManagers and hands their slots to JobMasters (Flink's ResourceManager). It
+/// reaches each TaskManager through a `TaskExecutorGateway` that `connect` makes at
+/// registration (gRPC in a cluster, in-process in local mode, a double in tests).
 public final class ResourceManager: Sendable {
+    /// Makes the gateway to a registering TaskManager for this leader session.
+    package typealias Connect = @Sendable (_ registration: TaskManagerRegistration, _ session: String) throws -> any TaskExecutorGateway
+
     struct Registered {
-        var address: Rivulet_Control_TaskManagerAddress
-        var gateway: TaskManagerGateway
+        var registration: TaskManagerRegistration
+        var connection: TaskExecutorConnection
         var slots: [(allocationID: String?, jobID: String?)]
         var lastHeartbeat: ContinuousClock.Instant
-        var processID: Int64
     }
     struct State {
         var taskManagers: [String: Registered] = [:]
@@ -43,16 +84,16 @@ public final class ResourceManager: Sendable {
     let leaderSessionID: String
     let heartbeatIntervalMillis: Int64
     let heartbeatTimeoutMillis: Int64
-    let rpcTimeoutMillis: Int64
+    let connect: Connect
     let logger: Logger
 
-    public init(leaderSessionID: String, heartbeatIntervalMillis: Int64, heartbeatTimeoutMillis: Int64,
-                rpcTimeoutMillis: Int64, logger: Logger) {
+    package init(leaderSessionID: String, heartbeatIntervalMillis: Int64, heartbeatTimeoutMillis: Int64,
+                 logger: Logger, connect: @escaping Connect) {
         self.leaderSessionID = leaderSessionID
         self.heartbeatIntervalMillis = heartbeatIntervalMillis
         self.heartbeatTimeoutMillis = heartbeatTimeoutMillis
-        self.rpcTimeoutMillis = rpcTimeoutMillis
         self.logger = logger
+        self.connect = connect
     }
 
     /// Calls `listener(resourceID, reason)` whenever a TaskManager is lost.
@@ -62,31 +103,28 @@ public final class ResourceManager: Sendable {
 
     // MARK: Gateway operations
 
-    func register(_ request: Rivulet_Control_RegisterTaskExecutorRequest) throws -> Rivulet_Control_RegisterTaskExecutorResponse {
-        let address = request.address
-        guard !address.resourceID.isEmpty, !address.host.isEmpty, address.rpcPort > 0, address.dataPort > 0, request.numberOfSlots > 0 else {
-            throw RPCError(code: .invalidArgument, message: "a registration needs a resource id, a host, RPC and data ports and at least one slot")
+    /// Registers (or registers again) a TaskManager; a TaskManager that registers again lost
+    /// its earlier slots and tasks, so the JobMasters hear it as lost first.
+    package func register(_ registration: TaskManagerRegistration) throws -> RegistrationAccepted {
+        guard !registration.resourceID.isEmpty, !registration.host.isEmpty, registration.rpcPort > 0, registration.dataPort > 0,
+              registration.slots > 0 else {
+            throw GatewayError(.invalidRequest, "a registration needs a resource id, a host, RPC and data ports and at least one slot")
         }
-        let gateway = TaskManagerGateway(endpoint: try RPCEndpoint(host: address.host, port: Int(address.rpcPort)),
-                                         resourceID: address.resourceID, rpcTimeoutMillis: rpcTimeoutMillis, logger: logger)
+        let connection = TaskExecutorConnection(gateway: try connect(registration, leaderSessionID), logger: logger)
         let replaced = state.withLock { s -> Registered? in
-            let old = s.taskManagers[address.resourceID]
-            s.taskManagers[address.resourceID] = Registered(
-                address: address, gateway: gateway,
-                slots: Array(repeating: (nil, nil), count: Int(request.numberOfSlots)),
-                lastHeartbeat: .now, processID: request.processID)
+            let old = s.taskManagers[registration.resourceID]
+            s.taskManagers[registration.resourceID] = Registered(
+                registration: registration, connection: connection,
+                slots: Array(repeating: (nil, nil), count: registration.slots), lastHeartbeat: .now)
             return old
         }
         if let replaced {
-            replaced.gateway.close()
-            notifyLost(address.resourceID, reason: "TaskManager \(address.resourceID) registered again (it restarted or lost its JobManager)")
+            replaced.connection.close()
+            notifyLost(registration.resourceID, reason: "TaskManager \(registration.resourceID) registered again (it restarted or lost its JobManager)")
         }
-        logger.info("TaskManager \(address.resourceID) at \(address.host):\(address.rpcPort) registered with \(request.numberOfSlots) slots")
-        var response = Rivulet_Control_RegisterTaskExecutorResponse()
-        response.leaderSessionID = leaderSessionID
-        response.heartbeatIntervalMillis = heartbeatIntervalMillis
-        response.heartbeatTimeoutMillis = heartbeatTimeoutMillis
-        return response
+        logger.info("TaskManager \(registration.resourceID) at \(registration.host):\(registration.rpcPort) registered with \(registration.slots) slots")
+        return RegistrationAccepted(leaderSessionID: leaderSessionID, heartbeatIntervalMillis: heartbeatIntervalMillis,
+                                    heartbeatTimeoutMillis: heartbeatTimeoutMillis)
     }
 
     func heartbeat(resourceID: String, session: String) -> Bool {
@@ -102,8 +140,8 @@ public final class ResourceManager: Sendable {
         state.withLock { $0.taskManagers[resourceID] != nil }
     }
 
-    func gateway(_ resourceID: String) -> TaskManagerGateway? {
-        state.withLock { $0.taskManagers[resourceID]?.gateway }
+    func connection(_ resourceID: String) -> TaskExecutorConnection? {
+        state.withLock { $0.taskManagers[resourceID]?.connection }
     }
 
     // MARK: Slots
@@ -114,13 +152,13 @@ public final class ResourceManager: Sendable {
     /// Allocates `count` free slots to `jobID`, spread evenly over the TaskManagers, and asks
     /// each TaskManager to offer its slot to the job. Returns nil when not enough are free.
     func allocate(jobID: String, count: Int) async -> [SlotAllocation]? {
-        let picked = state.withLock { s -> [(SlotAllocation, TaskManagerGateway)]? in
+        let picked = state.withLock { s -> [(SlotAllocation, any TaskExecutorGateway)]? in
             var free: [String: [Int]] = [:]
             for (id, tm) in s.taskManagers {
                 free[id] = tm.slots.indices.filter { tm.slots[$0].allocationID == nil }
             }
             guard free.values.reduce(0, { $0 + $1.count }) >= count else { return nil }
-            var result: [(SlotAllocation, TaskManagerGateway)] = []
+            var result: [(SlotAllocation, any TaskExecutorGateway)] = []
             let order = free.keys.sorted()
             var round = 0
             while result.count < count {
@@ -128,9 +166,9 @@ public final class ResourceManager: Sendable {
                     guard let list = free[id], round < list.count, let tm = s.taskManagers[id] else { continue }
                     let index = list[round]
                     let allocation = SlotAllocation(allocationID: UUID().uuidString.lowercased(), resourceID: id, slotIndex: index,
-                                                    location: TaskLocation(resourceID: id, host: tm.address.host, dataPort: Int(tm.address.dataPort)))
+                                                    location: TaskLocation(resourceID: id, host: tm.registration.host, dataPort: tm.registration.dataPort))
                     s.taskManagers[id]?.slots[index] = (allocation.allocationID, jobID)
-                    result.append((allocation, tm.gateway))
+                    result.append((allocation, tm.connection.gateway))
                 }
                 round += 1
             }
@@ -139,18 +177,13 @@ public final class ResourceManager: Sendable {
         guard let picked else { return nil }
         var granted: [SlotAllocation] = []
         for (allocation, gateway) in picked {
-            var request = Rivulet_Control_RequestSlotRequest()
-            request.leaderSessionID = leaderSessionID
-            request.slotIndex = Int32(allocation.slotIndex)
-            request.allocationID = allocation.allocationID
-            request.jobID = jobID
             do {
-                _ = try await gateway.endpoint.taskExecutor.requestSlot(request, options: gateway.options)
+                try await gateway.requestSlot(index: allocation.slotIndex, allocationID: allocation.allocationID, jobID: jobID)
                 granted.append(allocation)
             } catch {
-                logger.warning("TaskManager \(allocation.resourceID) did not take slot \(allocation.slotIndex): \(TaskExecutor.describe(error))")
+                logger.warning("TaskManager \(allocation.resourceID) did not take slot \(allocation.slotIndex): \(error)")
                 release([allocation])
-                if Self.isUnreachable(error) { taskManagerLost(allocation.resourceID, reason: "unreachable: \(TaskExecutor.describe(error))") }
+                if Self.isUnreachable(error) { taskManagerLost(allocation.resourceID, reason: "unreachable: \(error)") }
             }
         }
         if granted.count < count {
@@ -181,12 +214,8 @@ public final class ResourceManager: Sendable {
     /// Tells the TaskManagers to free the slots and marks them free.
     func free(_ allocations: [SlotAllocation], reason: String) async {
         for a in allocations {
-            guard let gateway = gateway(a.resourceID) else { continue }
-            var request = Rivulet_Control_FreeSlotRequest()
-            request.leaderSessionID = leaderSessionID
-            request.allocationID = a.allocationID
-            request.reason = reason
-            _ = try? await gateway.endpoint.taskExecutor.freeSlot(request, options: gateway.options)
+            guard let connection = connection(a.resourceID) else { continue }
+            try? await connection.gateway.freeSlot(allocationID: a.allocationID, reason: reason)
         }
         release(allocations)
     }
@@ -194,12 +223,12 @@ public final class ResourceManager: Sendable {
     /// Adopts the allocations a TaskManager reports and the ResourceManager does not know
     /// (slots it kept across a re-registration). It never frees a slot on a report's word: a
     /// report can be older than a RequestSlot still on its way.
-    func slotReport(resourceID: String, slots: [Rivulet_Control_SlotStatus]) {
+    package func slotReport(resourceID: String, slots: [SlotStatus]) {
         state.withLock { s in
             guard var tm = s.taskManagers[resourceID] else { return }
-            for status in slots where tm.slots.indices.contains(Int(status.slotIndex)) && !status.allocationID.isEmpty {
-                if tm.slots[Int(status.slotIndex)].allocationID == nil {
-                    tm.slots[Int(status.slotIndex)] = (status.allocationID, status.jobID)
+            for status in slots where tm.slots.indices.contains(status.index) {
+                if let allocationID = status.allocationID, tm.slots[status.index].allocationID == nil {
+                    tm.slots[status.index] = (allocationID, status.jobID)
                 }
             }
             s.taskManagers[resourceID] = tm
@@ -224,7 +253,7 @@ public final class ResourceManager: Sendable {
     func taskManagerLost(_ resourceID: String, reason: String) {
         let removed = state.withLock { $0.taskManagers.removeValue(forKey: resourceID) }
         guard let removed else { return }
-        removed.gateway.close()
+        removed.connection.close()
         logger.warning("TaskManager \(resourceID) lost: \(reason)")
         notifyLost(resourceID, reason: reason)
     }
@@ -235,8 +264,7 @@ public final class ResourceManager: Sendable {
     }
 
     static func isUnreachable(_ error: any Error) -> Bool {
-        guard let rpc = error as? RPCError else { return false }
-        return rpc.code == .unavailable || rpc.code == .deadlineExceeded
+        (error as? GatewayError)?.kind == .unreachable
     }
 
     /// The registered TaskManagers.
@@ -245,9 +273,9 @@ public final class ResourceManager: Sendable {
         return state.withLock { s in
             s.taskManagers.values.map { tm in
                 let since = now - tm.lastHeartbeat
-                return TaskManagerSummary(id: tm.address.resourceID, host: tm.address.host, rpcPort: Int(tm.address.rpcPort),
-                                          dataPort: Int(tm.address.dataPort), slots: tm.slots.count,
-                                          freeSlots: tm.slots.filter { $0.allocationID == nil }.count, processID: tm.processID,
+                return TaskManagerSummary(id: tm.registration.resourceID, host: tm.registration.host, rpcPort: tm.registration.rpcPort,
+                                          dataPort: tm.registration.dataPort, slots: tm.slots.count,
+                                          freeSlots: tm.slots.filter { $0.allocationID == nil }.count, processID: tm.registration.processID,
                                           millisSinceHeartbeat: since.components.seconds * 1000 + since.components.attoseconds / 1_000_000_000_000_000)
             }.sorted { $0.id < $1.id }
         }
@@ -258,42 +286,38 @@ public final class ResourceManager: Sendable {
             defer { s.taskManagers.removeAll() }
             return Array(s.taskManagers.values)
         }
-        for tm in all { tm.gateway.close() }
+        for tm in all { tm.connection.close() }
     }
 }
 
-/// The JobManager's client of one TaskManager: calls with deadlines, and an ordered queue for
-/// checkpoint control.
-public final class TaskManagerGateway: Sendable {
-    let endpoint: RPCEndpoint
-    let resourceID: String
-    let rpcTimeoutMillis: Int64
+/// A registered TaskManager as the JobManager holds it: its gateway, and a queue for the calls
+/// whose order matters (cancellations and checkpoint control reach a task in the order sent).
+final class TaskExecutorConnection: Sendable {
+    let gateway: any TaskExecutorGateway
     let logger: Logger
-    let queue = SerialCallQueue()
+    private let queue = SerialCallQueue()
 
-    init(endpoint: RPCEndpoint, resourceID: String, rpcTimeoutMillis: Int64, logger: Logger) {
-        self.endpoint = endpoint
-        self.resourceID = resourceID
-        self.rpcTimeoutMillis = rpcTimeoutMillis
+    init(gateway: any TaskExecutorGateway, logger: Logger) {
+        self.gateway = gateway
         self.logger = logger
     }
 
-    var options: CallOptions { RPCEndpoint.options(timeoutMillis: rpcTimeoutMillis) }
+    var resourceID: String { gateway.resourceID }
 
-    /// Queues a call after the ones before it; failures are logged.
-    func send(_ what: String, _ call: @escaping @Sendable (Rivulet_Control_TaskExecutorGateway.Client<RPCEndpoint.Transport>, CallOptions) async throws -> Void) {
-        let endpoint = self.endpoint, options = self.options, logger = self.logger, resourceID = self.resourceID
+    /// Queues a call after the ones before it; returns at once, and a failure is logged.
+    func send(_ what: String, _ call: @escaping @Sendable (any TaskExecutorGateway) async throws -> Void) {
+        let gateway = self.gateway, logger = self.logger
         queue.enqueue {
             do {
-                try await call(endpoint.taskExecutor, options)
+                try await call(gateway)
             } catch {
-                logger.warning("\(what) to TaskManager \(resourceID) failed: \(TaskExecutor.describe(error))")
+                logger.warning("\(what) to TaskManager \(gateway.resourceID) failed: \(error)")
             }
         }
     }
 
     func close() {
         queue.finish()
-        endpoint.close()
+        gateway.close()
     }
 }

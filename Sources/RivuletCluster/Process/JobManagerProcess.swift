@@ -96,9 +96,12 @@ public final class JobManagerProcess: LeaderContender {
         let c = configuration
         var logger = self.logger
         logger[metadataKey: "session"] = "\(session.prefix(8))"
+        let rpcTimeoutMillis = c[ClusterOptions.rpcTimeout].milliseconds
         let rm = ResourceManager(leaderSessionID: session, heartbeatIntervalMillis: c[ClusterOptions.heartbeatInterval].milliseconds,
-                                 heartbeatTimeoutMillis: c[ClusterOptions.heartbeatTimeout].milliseconds, rpcTimeoutMillis: c[ClusterOptions.rpcTimeout].milliseconds,
-                                 logger: logger)
+                                 heartbeatTimeoutMillis: c[ClusterOptions.heartbeatTimeout].milliseconds, logger: logger) { registration, session in
+            try GRPCTaskExecutorGateway(resourceID: registration.resourceID, host: registration.host, port: registration.rpcPort,
+                                        session: session, rpcTimeoutMillis: rpcTimeoutMillis)
+        }
         let dispatcher = Dispatcher(catalog: catalog, clusterConfiguration: c.values, resourceManager: rm, ha: ha, logger: logger)
         term.withLock { $0 = dispatcher }
         defer { term.withLock { $0 = nil } }

@@ -104,31 +104,30 @@ public final class TaskExecutor: Sendable {
         let current = connection.leaderSessionID
         guard let current, current == session else {
             logger.warning("fenced: rejected a call from leader session \(session) (registered with \(current ?? "none"))")
-            throw fencingError(session, expected: current)
+            throw GatewayError.fenced(session, expected: current)
         }
     }
 
-    // MARK: Gateway operations (called by the gRPC service)
+    // MARK: Gateway operations (called through a TaskExecutorGateway: gRPC or in-process)
 
-    func requestSlot(_ request: Rivulet_Control_RequestSlotRequest) throws {
-        try checkSession(request.leaderSessionID)
-        let index = Int(request.slotIndex)
+    func requestSlot(session: String, index: Int, allocationID: String, jobID: String) throws {
+        try checkSession(session)
         try state.withLock { s in
             guard s.slots.indices.contains(index) else {
-                throw RPCError(code: .invalidArgument, message: "slot \(index) does not exist (this TaskManager has \(s.slots.count))")
+                throw GatewayError(.invalidRequest, "slot \(index) does not exist (this TaskManager has \(s.slots.count))")
             }
-            if let held = s.slots[index].allocationID, held != request.allocationID {
-                throw RPCError(code: .failedPrecondition, message: "slot \(index) is already allocated (\(held))")
+            if let held = s.slots[index].allocationID, held != allocationID {
+                throw GatewayError(.refused, "slot \(index) is already allocated (\(held))")
             }
-            s.slots[index] = Slot(allocationID: request.allocationID, jobID: request.jobID)
+            s.slots[index] = Slot(allocationID: allocationID, jobID: jobID)
         }
         var offer = Rivulet_Control_OfferSlotsRequest()
-        offer.jobID = request.jobID
+        offer.jobID = jobID
         offer.taskManager = address
         var status = Rivulet_Control_SlotStatus()
-        status.slotIndex = request.slotIndex
-        status.allocationID = request.allocationID
-        status.jobID = request.jobID
+        status.slotIndex = Int32(index)
+        status.allocationID = allocationID
+        status.jobID = jobID
         offer.slots = [status]
         let logger = self.logger
         let prepared = offer
@@ -136,38 +135,32 @@ public final class TaskExecutor: Sendable {
             var offer = prepared
             offer.leaderSessionID = session
             let response = try await endpoint.jobMaster.offerSlots(offer, options: options)
-            if !response.acceptedAllocationIds.contains(request.allocationID) {
-                logger.info("the JobMaster of job \(request.jobID) declined slot \(index); freeing it")
-                self?.free(allocationID: request.allocationID)
+            if !response.acceptedAllocationIds.contains(allocationID) {
+                logger.info("the JobMaster of job \(jobID) declined slot \(index); freeing it")
+                self?.free(allocationID: allocationID)
             }
         }
     }
 
-    func submitTask(_ request: Rivulet_Control_SubmitTaskRequest) throws {
-        try checkSession(request.leaderSessionID)
-        let descriptor: TaskDescriptor
-        do {
-            descriptor = try TaskDescriptor.decode(request.descriptor)
-        } catch {
-            throw RPCError(code: .invalidArgument, message: "cannot read the task descriptor: \(error)")
-        }
+    func submitTask(session: String, allocationID: String, descriptor: TaskDescriptor) throws {
+        try checkSession(session)
         let allocated = state.withLock { s in
-            s.slots.contains { $0.allocationID == request.allocationID && $0.jobID == descriptor.jobID }
+            s.slots.contains { $0.allocationID == allocationID && $0.jobID == descriptor.jobID }
         }
         guard allocated else {
-            throw RPCError(code: .failedPrecondition, message: "no slot of this TaskManager is allocated to job \(descriptor.jobID) as \(request.allocationID)")
+            throw GatewayError(.refused, "no slot of this TaskManager is allocated to job \(descriptor.jobID) as \(allocationID)")
         }
         let run = try jobRun(for: descriptor)
         let vertices = run.built.jobGraph.vertices
         guard vertices.indices.contains(descriptor.vertex), (0..<vertices[descriptor.vertex].parallelism).contains(descriptor.subtask) else {
-            throw RPCError(code: .invalidArgument, message: "job '\(descriptor.jobName)' has no subtask \(descriptor.subtask) of vertex \(descriptor.vertex)")
+            throw GatewayError(.invalidRequest, "job '\(descriptor.jobName)' has no subtask \(descriptor.subtask) of vertex \(descriptor.vertex)")
         }
         // The key groups the JobMaster assigned must be the ones this TaskManager's subtask owns.
         let vertex = vertices[descriptor.vertex]
         let range = KeyGroupRangeAssignment.range(maxParallelism: vertex.maxParallelism, parallelism: vertex.parallelism,
                                                   operatorIndex: descriptor.subtask)
         guard descriptor.keyGroups == [range.startKeyGroup, range.endKeyGroup] else {
-            throw RPCError(code: .invalidArgument, message: "subtask \(descriptor.subtask) of '\(vertex.name)' was given key groups \(descriptor.keyGroups) but owns \(range.startKeyGroup)..<\(range.endKeyGroup)")
+            throw GatewayError(.invalidRequest, "subtask \(descriptor.subtask) of '\(vertex.name)' was given key groups \(descriptor.keyGroups) but owns \(range.startKeyGroup)..<\(range.endKeyGroup)")
         }
         let execution = ExecutionID(vertex: descriptor.vertex, subtask: descriptor.subtask)
         try run.start(execution) { [weak self] execution, end, metrics in
@@ -183,7 +176,7 @@ public final class TaskExecutor: Sendable {
             built = try BuiltJob.build(catalog: catalog, name: descriptor.jobName, arguments: descriptor.arguments,
                                        configuration: descriptor.configuration)
         } catch {
-            throw RPCError(code: .invalidArgument, message: "cannot build job '\(descriptor.jobName)' on TaskManager \(resourceID): \(error)")
+            throw GatewayError(.invalidRequest, "cannot build job '\(descriptor.jobName)' on TaskManager \(resourceID): \(error)")
         }
         let created = try TaskJobRun(descriptor: descriptor, built: built, resourceID: resourceID, dataPlane: dataPlane,
                                      connection: connection)
@@ -242,22 +235,20 @@ public final class TaskExecutor: Sendable {
         state.withLock { $0.runs[TaskJobRun.key(jobID, attempt)] }
     }
 
-    func cancelTask(_ request: Rivulet_Control_TaskRequest) throws {
-        try checkSession(request.leaderSessionID)
-        let e = request.execution
-        run(jobID: e.jobID, attempt: Int(e.attempt))?.cancel(ExecutionID(vertex: Int(e.vertex), subtask: Int(e.subtask)))
+    func cancelTask(session: String, _ task: ExecutionAttemptID) throws {
+        try checkSession(session)
+        run(jobID: task.jobID, attempt: task.attempt)?.cancel(task.execution)
     }
 
-    func checkpointControl(_ request: Rivulet_Control_CheckpointRequest, _ control: TaskControl) throws {
-        try checkSession(request.leaderSessionID)
-        guard let run = run(jobID: request.jobID, attempt: Int(request.attempt)) else { return }
-        let executions = request.executions.isEmpty ? nil : request.executions.map { ExecutionID(vertex: Int($0.vertex), subtask: Int($0.subtask)) }
-        run.control(control, to: executions)
+    /// Hands `control` to the given subtasks of a run (every subtask of it when nil).
+    func checkpointControl(session: String, _ control: TaskControl, jobID: String, attempt: Int, executions: [ExecutionID]?) throws {
+        try checkSession(session)
+        run(jobID: jobID, attempt: attempt)?.control(control, to: executions)
     }
 
-    func freeSlot(_ request: Rivulet_Control_FreeSlotRequest) throws {
-        try checkSession(request.leaderSessionID)
-        free(allocationID: request.allocationID)
+    func freeSlot(session: String, allocationID: String) throws {
+        try checkSession(session)
+        free(allocationID: allocationID)
     }
 
     /// Frees a slot; when its job holds no other slot here, cancels the job's tasks.
@@ -276,10 +267,10 @@ public final class TaskExecutor: Sendable {
         }
     }
 
-    func disconnectJob(_ request: Rivulet_Control_DisconnectJobRequest) throws {
-        try checkSession(request.leaderSessionID)
-        logger.info("JobManager disconnected job \(request.jobID): \(request.reason)")
-        let allocations = state.withLock { s in s.slots.compactMap { $0.jobID == request.jobID ? $0.allocationID : nil } }
+    func disconnectJob(session: String, jobID: String, reason: String) throws {
+        try checkSession(session)
+        logger.info("JobManager disconnected job \(jobID): \(reason)")
+        let allocations = state.withLock { s in s.slots.compactMap { $0.jobID == jobID ? $0.allocationID : nil } }
         for a in allocations { free(allocationID: a) }
     }
 

@@ -1,52 +1,79 @@
-// The TaskExecutorGateway served by a TaskManager: every call is fenced by the leader session.
+// The TaskExecutorGateway served by a TaskManager over gRPC: messages translated to the TaskExecutor's domain calls.
 
-import RivuletRPC
 import GRPCCore
 import Rivulet
 import RivuletCore
+import RivuletRPC
 
-/// gRPC adapter of the TaskExecutor.
+/// gRPC adapter of the TaskExecutor; every call is fenced by the leader session it carries.
 struct TaskExecutorService: Rivulet_Control_TaskExecutorGateway.SimpleServiceProtocol {
     let executor: TaskExecutor
 
     func requestSlot(request: Rivulet_Control_RequestSlotRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try executor.requestSlot(request)
-        return .init()
+        try answering {
+            try executor.requestSlot(session: request.leaderSessionID, index: Int(request.slotIndex), allocationID: request.allocationID,
+                                     jobID: request.jobID)
+        }
     }
 
     func submitTask(request: Rivulet_Control_SubmitTaskRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try executor.submitTask(request)
-        return .init()
+        try answering {
+            let descriptor: TaskDescriptor
+            do {
+                descriptor = try TaskDescriptor.decode(request.descriptor)
+            } catch {
+                throw GatewayError(.invalidRequest, "cannot read the task descriptor: \(error)")
+            }
+            try executor.submitTask(session: request.leaderSessionID, allocationID: request.allocationID, descriptor: descriptor)
+        }
     }
 
     func cancelTask(request: Rivulet_Control_TaskRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try executor.cancelTask(request)
-        return .init()
+        try answering { try executor.cancelTask(session: request.leaderSessionID, ExecutionAttemptID(request.execution)) }
     }
 
     func triggerCheckpoint(request: Rivulet_Control_CheckpointRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
         let barrier = CheckpointBarrier(checkpointID: request.checkpointID, timestamp: request.timestamp, isSavepoint: request.isSavepoint)
-        try executor.checkpointControl(request, .triggerCheckpoint(barrier))
-        return .init()
+        return try control(request, .triggerCheckpoint(barrier))
     }
 
     func notifyCheckpointComplete(request: Rivulet_Control_CheckpointRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try executor.checkpointControl(request, .checkpointComplete(request.checkpointID, completesJob: request.completesJob))
-        return .init()
+        try control(request, .checkpointComplete(request.checkpointID, completesJob: request.completesJob))
     }
 
     func notifyCheckpointAborted(request: Rivulet_Control_CheckpointRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try executor.checkpointControl(request, .checkpointAborted(request.checkpointID))
-        return .init()
+        try control(request, .checkpointAborted(request.checkpointID))
     }
 
     func freeSlot(request: Rivulet_Control_FreeSlotRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try executor.freeSlot(request)
-        return .init()
+        try answering { try executor.freeSlot(session: request.leaderSessionID, allocationID: request.allocationID) }
     }
 
     func disconnectJob(request: Rivulet_Control_DisconnectJobRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try executor.disconnectJob(request)
-        return .init()
+        try answering { try executor.disconnectJob(session: request.leaderSessionID, jobID: request.jobID, reason: request.reason) }
+    }
+
+    private func control(_ request: Rivulet_Control_CheckpointRequest, _ control: TaskControl) throws -> Rivulet_Control_Ack {
+        try answering {
+            let executions = request.executions.isEmpty ? nil : request.executions.map { ExecutionAttemptID($0).execution }
+            try executor.checkpointControl(session: request.leaderSessionID, control, jobID: request.jobID, attempt: Int(request.attempt),
+                                           executions: executions)
+        }
+    }
+
+    /// Runs a domain call and answers with an Ack, or with the gRPC status of its `GatewayError`.
+    private func answering(_ call: () throws -> Void) throws -> Rivulet_Control_Ack {
+        do {
+            try call()
+            return .init()
+        } catch let error as GatewayError {
+            throw error.rpcError
+        }
+    }
+}
+
+extension ExecutionAttemptID {
+    init(_ ref: Rivulet_Control_ExecutionRef) {
+        self.init(jobID: ref.jobID, attempt: Int(ref.attempt), execution: ExecutionID(vertex: Int(ref.vertex), subtask: Int(ref.subtask)))
     }
 }

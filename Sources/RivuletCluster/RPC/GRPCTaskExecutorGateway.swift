@@ -1,0 +1,136 @@
+// The TaskExecutorGateway over gRPC: domain calls translated to the control plane's messages.
+
+import GRPCCore
+import Rivulet
+import RivuletRPC
+
+/// Calls one TaskManager's gRPC TaskExecutorGateway for one leader session, each call with the
+/// `rpc.timeout` deadline; gRPC failures become `GatewayError`s.
+package struct GRPCTaskExecutorGateway: TaskExecutorGateway {
+    package let resourceID: String
+    let endpoint: RPCEndpoint
+    let session: String
+    let options: CallOptions
+
+    package init(resourceID: String, host: String, port: Int, session: String, rpcTimeoutMillis: Int64) throws {
+        self.resourceID = resourceID
+        self.endpoint = try RPCEndpoint(host: host, port: port)
+        self.session = session
+        self.options = RPCEndpoint.options(timeoutMillis: rpcTimeoutMillis)
+    }
+
+    private var client: Rivulet_Control_TaskExecutorGateway.Client<RPCEndpoint.Transport> { endpoint.taskExecutor }
+
+    package func requestSlot(index: Int, allocationID: String, jobID: String) async throws {
+        var request = Rivulet_Control_RequestSlotRequest()
+        request.leaderSessionID = session
+        request.slotIndex = Int32(index)
+        request.allocationID = allocationID
+        request.jobID = jobID
+        try await translatingErrors { _ = try await client.requestSlot(request, options: options) }
+    }
+
+    package func freeSlot(allocationID: String, reason: String) async throws {
+        var request = Rivulet_Control_FreeSlotRequest()
+        request.leaderSessionID = session
+        request.allocationID = allocationID
+        request.reason = reason
+        try await translatingErrors { _ = try await client.freeSlot(request, options: options) }
+    }
+
+    package func submitTask(allocationID: String, descriptor: TaskDescriptor) async throws {
+        var request = Rivulet_Control_SubmitTaskRequest()
+        request.leaderSessionID = session
+        request.allocationID = allocationID
+        request.execution = Rivulet_Control_ExecutionRef(jobID: descriptor.jobID, attempt: descriptor.attempt,
+                                                         vertex: descriptor.vertex, subtask: descriptor.subtask)
+        do {
+            request.descriptor = try descriptor.encoded()
+        } catch {
+            throw GatewayError(.invalidRequest, "cannot encode the task descriptor: \(error)")
+        }
+        let prepared = request
+        try await translatingErrors { _ = try await client.submitTask(prepared, options: options) }
+    }
+
+    package func cancelTask(_ task: ExecutionAttemptID) async throws {
+        var request = Rivulet_Control_TaskRequest()
+        request.leaderSessionID = session
+        request.execution = Rivulet_Control_ExecutionRef(task)
+        try await translatingErrors { _ = try await client.cancelTask(request, options: options) }
+    }
+
+    package func sendCheckpointControl(_ control: TaskControl, to task: ExecutionAttemptID) async throws {
+        var request = Rivulet_Control_CheckpointRequest()
+        request.leaderSessionID = session
+        request.jobID = task.jobID
+        request.attempt = Int32(task.attempt)
+        request.executions = [Rivulet_Control_ExecutionRef(task)]
+        switch control {
+        case .triggerCheckpoint(let barrier):
+            request.checkpointID = barrier.checkpointID
+            request.timestamp = barrier.timestamp
+            request.isSavepoint = barrier.isSavepoint
+            let prepared = request
+            try await translatingErrors { _ = try await client.triggerCheckpoint(prepared, options: options) }
+        case .checkpointComplete(let id, let completesJob):
+            request.checkpointID = id
+            request.completesJob = completesJob
+            let prepared = request
+            try await translatingErrors { _ = try await client.notifyCheckpointComplete(prepared, options: options) }
+        case .checkpointAborted(let id):
+            request.checkpointID = id
+            let prepared = request
+            try await translatingErrors { _ = try await client.notifyCheckpointAborted(prepared, options: options) }
+        }
+    }
+
+    package func disconnectJob(_ jobID: String, reason: String) async throws {
+        var request = Rivulet_Control_DisconnectJobRequest()
+        request.leaderSessionID = session
+        request.jobID = jobID
+        request.reason = reason
+        try await translatingErrors { _ = try await client.disconnectJob(request, options: options) }
+    }
+
+    package func close() { endpoint.close() }
+}
+
+/// Runs a gRPC call, turning its failure into a `GatewayError`.
+func translatingErrors<T>(_ call: () async throws -> T) async throws -> T {
+    do {
+        return try await call()
+    } catch let error as RPCError {
+        throw GatewayError(error)
+    }
+}
+
+extension GatewayError {
+    /// The kind a gRPC status code stands for.
+    init(_ error: RPCError) {
+        let kind: Kind
+        switch error.code {
+        case .unavailable, .deadlineExceeded: kind = .unreachable
+        case .invalidArgument: kind = .invalidRequest
+        case .failedPrecondition, .permissionDenied, .notFound: kind = .refused
+        default: kind = .failed
+        }
+        self.init(kind, "\(error.code): \(error.message)")
+    }
+
+    /// The gRPC status a server answers this failure with.
+    var rpcError: RPCError {
+        switch kind {
+        case .unreachable: RPCError(code: .unavailable, message: message)
+        case .invalidRequest: RPCError(code: .invalidArgument, message: message)
+        case .refused: RPCError(code: .failedPrecondition, message: message)
+        case .failed: RPCError(code: .internalError, message: message)
+        }
+    }
+}
+
+extension Rivulet_Control_ExecutionRef {
+    init(_ task: ExecutionAttemptID) {
+        self.init(jobID: task.jobID, attempt: task.attempt, vertex: task.execution.vertex, subtask: task.execution.subtask)
+    }
+}
