@@ -103,6 +103,8 @@ let package = Package(
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples"]),
         .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
+        // Compiles every Swift example of docs/ (Generated/) and fails when the docs and Generated/ drift.
+        .testTarget(name: "RivuletDocsTests", dependencies: ["Rivulet", "RivuletCore", "RivuletCLI", "RivuletExamples"]),
         .testTarget(
             name: "RivuletClusterTests",
             dependencies: [
