@@ -65,6 +65,14 @@ extension ExampleJobs {
         let perKey = try args.int("per-key", default: 1000, in: 0...Int.max / keys)
         let rate = try args.double("rate", default: nil)
         let delay = try args.int("sink-delay-us", default: 0, in: 0...10_000_000)
+        // The generator deals event i to source subtask i mod p; key i mod keys then always
+        // comes from one subtask, in order, only when p divides keys. Otherwise a healthy job
+        // would fail with "expected sequence ...".
+        let parallelism = env.parallelism
+        guard keys % parallelism == 0 else {
+            let lower = keys / parallelism * parallelism, higher = lower + parallelism
+            throw JobArgumentError("sequence-check needs --keys (\(keys)) to be a multiple of the parallelism (\(parallelism)), so that every key's events come from one source subtask in order; use --keys \(lower > 0 ? "\(lower) or " : "")\(higher)")
+        }
         let k = Int64(keys)
         var lines = env.generate(count: Int64(keys * perKey), recordsPerSecond: rate, seed: 1) { i, _ in
             SequenceEvent(key: Int(i % k), seq: Int(i / k))

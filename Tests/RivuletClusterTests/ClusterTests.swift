@@ -154,7 +154,8 @@ final class ClusterSavepointTests: XCTestCase {
         let output = cluster.directory.appendingPathComponent("out")
         let savepoint1 = cluster.directory.appendingPathComponent("savepoint-1").path
         let savepoint2 = cluster.directory.appendingPathComponent("savepoint-2").path
-        let keys = 20, perKey = 400
+        // 24 keys: a multiple of both parallelisms (2, then 3), as sequence-check requires.
+        let keys = 24, perKey = 350
         let job = ["sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)", "--rate", "800", "--output", output.path]
         let run = try cluster.rivulet(["run", "--detached", "-p", "2"] + job)
         XCTAssertEqual(run.status, 0, run.output)

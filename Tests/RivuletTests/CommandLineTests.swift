@@ -78,6 +78,8 @@ final class CommandLineTests: XCTestCase {
         assertOneLineError(try rivulet("local", "no-such-job"), contains: "unknown job 'no-such-job'")
         assertOneLineError(try rivulet("local", "wordcount", "--input", "/no/such/file.txt"), contains: "'/no/such/file.txt' does not exist")
         assertOneLineError(try rivulet("local", "wordcount", "--input", NSTemporaryDirectory()), contains: "is a directory")
+        assertOneLineError(try rivulet("local", "sequence-check", "--keys", "5", "-p", "2"),
+                           contains: "--keys (5) to be a multiple of the parallelism (2)")
         assertOneLineError(try rivulet("local", "wordcount", "--colour", "red"), contains: "unknown option --colour")
         assertOneLineError(try rivulet("local", "wordcount", "--input"), contains: "--input of job 'wordcount' needs a value")
         assertOneLineError(try rivulet("local", "window-wordcount", "--records", "many"), contains: "--records")
