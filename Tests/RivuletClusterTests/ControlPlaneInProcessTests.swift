@@ -154,7 +154,8 @@ final class ControlPlaneInProcessTests: XCTestCase {
     func cluster(onTask behaviour: @escaping @Sendable (Dispatcher, TaskExecutorDouble.Call, TaskDescriptor?, String) -> Void) throws -> (Dispatcher, [TaskExecutorDouble]) {
         let doubles = [TaskExecutorDouble("tm-a"), TaskExecutorDouble("tm-b")]
         let rm = resourceManager(doubles)
-        let dispatcher = Dispatcher(catalog: ExampleJobs.catalog, clusterConfiguration: [:], resourceManager: rm, logger: logger)
+        let dispatcher = Dispatcher(catalog: ExampleJobs.catalog, clusterConfiguration: [:], resourceManager: rm, ha: StandaloneHAServices(),
+                                    logger: logger)
         for double in doubles {
             double.slotTaken.withLock {
                 $0 = { [weak dispatcher] allocationID, jobID in
@@ -278,7 +279,7 @@ final class ControlPlaneInProcessTests: XCTestCase {
         let rm = ResourceManager(leaderSessionID: "s", heartbeatIntervalMillis: 1000, heartbeatTimeoutMillis: 5000, logger: logger) { _, _ in refusing }
         let dispatcher = Dispatcher(catalog: ExampleJobs.catalog, clusterConfiguration: ["restart-strategy.type": "fixed-delay",
                                                                                          "restart-strategy.fixed-delay.delay": "0 ms"],
-                                    resourceManager: rm, logger: logger)
+                                    resourceManager: rm, ha: StandaloneHAServices(), logger: logger)
         doubles[0].slotTaken.withLock { $0 = { [weak dispatcher] a, j in _ = try? dispatcher?.job(j).offer([a]) } }
         try register(rm, "tm-a", slots: 1)
         let jobID = try await dispatcher.submit(JobSubmission(job: "keyed-sum", arguments: ["--count", "100"], parallelism: 1))

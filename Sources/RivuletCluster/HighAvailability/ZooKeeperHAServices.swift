@@ -49,23 +49,8 @@ public struct HighAvailabilitySettings: Sendable {
     }
 }
 
-/// A job's end as the JobResultStore keeps it.
-struct JobResult: Codable, Sendable {
-    var jobID: String
-    var status: JobStatus
-    var endTime: Int64
-}
-
-/// What the JobGraphStore keeps of a job: enough to build it again on any JobManager.
-struct StoredJob: Codable, Sendable {
-    var jobID: String
-    var submission: JobSubmission
-    /// The job's configuration (cluster defaults plus the submission's overrides).
-    var configuration: [String: String]
-}
-
 /// The cluster's ZooKeeper session and znodes (DESIGN.md section 6).
-public final class ZooKeeperHAServices: Sendable {
+public final class ZooKeeperHAServices: HighAvailabilityServices {
     public let settings: HighAvailabilitySettings
     public let client: ZooKeeperClient
     let logger: Logger
@@ -97,6 +82,9 @@ public final class ZooKeeperHAServices: Sendable {
                                            connectionInfoPath: settings.connectionInfoPath,
                                            suspendedGraceMillis: settings.suspendedGraceMillis, logger: logger)
     }
+
+    package var leaderElection: any LeaderElectionService { election }
+    package var jobsOutliveLeader: Bool { true }
 
     /// A leader retrieval that follows `leader/connection_info`.
     public func leaderRetrieval() async -> ZooKeeperLeaderRetrieval {
@@ -130,7 +118,7 @@ public final class ZooKeeperHAServices: Sendable {
     // MARK: JobGraphStore
 
     /// Stores the job in the HA storage directory and points `jobgraphs/<jobID>` at it.
-    func putJobGraph(_ job: StoredJob) async throws {
+    package func putJobGraph(_ job: StoredJob) async throws {
         let path = jobGraphDirectory + "/" + job.jobID + ".json"
         do {
             try FileManager.default.createDirectory(atPath: jobGraphDirectory, withIntermediateDirectories: true)
@@ -146,12 +134,12 @@ public final class ZooKeeperHAServices: Sendable {
     }
 
     /// The ids of every stored job.
-    func jobGraphIDs() async throws -> [String] {
+    package func jobGraphIDs() async throws -> [String] {
         try await client.retrying { try await client.getChildren(jobGraphsPath) }
     }
 
     /// The stored job `jobID`, read through its pointer.
-    func jobGraph(_ jobID: String) async throws -> StoredJob {
+    package func jobGraph(_ jobID: String) async throws -> StoredJob {
         let pointer = try await client.retrying { try await client.get(jobGraphsPath + "/" + jobID) }
         let path = String(decoding: pointer.data, as: UTF8.self)
         do {
@@ -162,7 +150,7 @@ public final class ZooKeeperHAServices: Sendable {
     }
 
     /// Removes the job's pointer, then its file.
-    func removeJobGraph(_ jobID: String) async throws {
+    package func removeJobGraph(_ jobID: String) async throws {
         do {
             _ = try await guarded([.delete(jobGraphsPath + "/" + jobID, version: -1)])
         } catch let error as ZooKeeperError where error.code == .noNode {}
@@ -171,14 +159,14 @@ public final class ZooKeeperHAServices: Sendable {
 
     // MARK: JobResultStore
 
-    func putJobResult(_ result: JobResult) async throws {
+    package func putJobResult(_ result: JobResult) async throws {
         let data = try JSONEncoder().encode(result)
         do {
             _ = try await guarded([.create(jobResultsPath + "/" + result.jobID, Array(data), .persistent)])
         } catch let error as ZooKeeperError where error.code == .nodeExists {}
     }
 
-    func jobResult(_ jobID: String) async throws -> JobResult? {
+    package func jobResult(_ jobID: String) async throws -> JobResult? {
         do {
             let node = try await client.retrying { try await client.get(jobResultsPath + "/" + jobID) }
             return try JSONDecoder().decode(JobResult.self, from: Data(node.data))
@@ -190,7 +178,7 @@ public final class ZooKeeperHAServices: Sendable {
     // MARK: Checkpoints
 
     /// Creates the job's checkpoint id counter at `start` unless it exists.
-    func initializeCheckpointCounter(_ jobID: String, start: Int64) async throws {
+    package func initializeCheckpointCounter(_ jobID: String, start: Int64) async throws {
         do {
             _ = try await guarded([.create(jobPath(jobID), [], .persistent),
                                    .create(checkpointsPath(jobID), [], .persistent),
@@ -199,7 +187,7 @@ public final class ZooKeeperHAServices: Sendable {
     }
 
     /// The job's completed checkpoints in ZooKeeper: id and directory, oldest first.
-    func checkpointPointers(_ jobID: String) async throws -> [(id: Int64, directory: String)] {
+    package func checkpointPointers(_ jobID: String) async throws -> [(id: Int64, directory: String)] {
         let names: [String]
         do {
             names = try await client.retrying { try await client.getChildren(checkpointsPath(jobID)) }
@@ -220,20 +208,20 @@ public final class ZooKeeperHAServices: Sendable {
     }
 
     /// Removes the pointer to checkpoint `id` of the job (gone already is fine).
-    func removeCheckpointPointer(_ jobID: String, _ id: Int64) async throws {
+    package func removeCheckpointPointer(_ jobID: String, _ id: Int64) async throws {
         do {
             _ = try await guarded([.delete(checkpointsPath(jobID) + "/" + Self.checkpointNodeName(id), version: -1)])
         } catch let error as ZooKeeperError where error.code == .noNode {}
     }
 
     /// Removes the job's checkpoint pointers and counter (the job reached a terminal state).
-    func removeJobData(_ jobID: String) async throws {
+    package func removeJobData(_ jobID: String) async throws {
         guard election.currentLatch != nil else { return }
         try await client.deleteRecursively(jobPath(jobID))
     }
 
     /// The per-job store the checkpoint coordinator records into.
-    func checkpointStore(jobID: String) -> ZooKeeperCheckpointRecoveryStore {
+    package func checkpointRecoveryStore(jobID: String) -> (any CheckpointRecoveryStore)? {
         ZooKeeperCheckpointRecoveryStore(services: self, jobID: jobID)
     }
 

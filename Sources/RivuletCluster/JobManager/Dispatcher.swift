@@ -22,8 +22,8 @@ public final class Dispatcher: Sendable {
     /// The cluster's configuration values: every job's defaults.
     let clusterConfiguration: [String: String]
     let resourceManager: ResourceManager
-    /// ZooKeeper's stores in an HA cluster: jobs survive this JobManager.
-    let ha: ZooKeeperHAServices?
+    /// Where jobs, their results and checkpoints are kept for the next leader.
+    let ha: any HighAvailabilityServices
     let logger: Logger
     struct State {
         var jobs: [String: JobMaster] = [:]
@@ -33,7 +33,7 @@ public final class Dispatcher: Sendable {
     private let state = Mutex(State())
 
     init(catalog: JobCatalog, clusterConfiguration: [String: String], resourceManager: ResourceManager,
-         ha: ZooKeeperHAServices? = nil, logger: Logger) {
+         ha: any HighAvailabilityServices, logger: Logger) {
         self.catalog = catalog
         self.clusterConfiguration = clusterConfiguration
         self.resourceManager = resourceManager
@@ -66,12 +66,10 @@ public final class Dispatcher: Sendable {
         }
         let jobID = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let master = try makeMaster(jobID: jobID, submission: submission, configuration: configuration, recovered: false)
-        if let ha {
-            do {
-                try await ha.putJobGraph(StoredJob(jobID: jobID, submission: submission, configuration: configuration))
-            } catch {
-                throw DispatcherError(status: 503, "cannot store job '\(submission.job)' in ZooKeeper, so it was not started: \(error)")
-            }
+        do {
+            try await ha.putJobGraph(StoredJob(jobID: jobID, submission: submission, configuration: configuration))
+        } catch {
+            throw DispatcherError(status: 503, "cannot store job '\(submission.job)' in the high-availability store, so it was not started: \(error)")
         }
         start(master)
         logger.info("job '\(submission.job)' submitted as \(jobID) (\(master.built.jobGraph.taskCount) tasks, \(master.slotsNeeded) slots)")
@@ -101,14 +99,14 @@ public final class Dispatcher: Sendable {
             s.order.append(master.jobID)
         }
         let task = Task { [ha, logger] in
-            guard let status = await master.run(), let ha else { return }
+            guard let status = await master.run() else { return }
             // A terminal state: record it so no later leader runs the job again, then forget the job.
             do {
                 try await ha.putJobResult(JobResult(jobID: master.jobID, status: status, endTime: SystemClock.nowMillis()))
                 try await ha.removeJobGraph(master.jobID)
                 try await ha.removeJobData(master.jobID)
             } catch {
-                logger.warning("job \(master.jobID) ended \(status.rawValue) but ZooKeeper was not updated: \(error); the next leader runs it again from its latest checkpoint")
+                logger.warning("job \(master.jobID) ended \(status.rawValue) but the high-availability store was not updated: \(error); the next leader runs it again from its latest checkpoint")
             }
         }
         state.withLock { $0.tasks.append(task) }
@@ -117,7 +115,6 @@ public final class Dispatcher: Sendable {
     /// A new leader's start: runs every job stored in ZooKeeper that has no result yet, from
     /// its latest completed checkpoint.
     func recoverJobs() async throws {
-        guard let ha else { return }
         for jobID in try await ha.jobGraphIDs().sorted() {
             if let result = try await ha.jobResult(jobID) {
                 logger.info("job \(jobID) already ended \(result.status.rawValue); removing its job graph")

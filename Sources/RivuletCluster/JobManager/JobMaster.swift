@@ -22,8 +22,8 @@ final class JobMaster: Sendable {
     let ids: CheckpointIDCounter
     let completed: CompletedCheckpoints
     let slotTimeoutMillis: Int64
-    /// The HA services in a ZooKeeper cluster: checkpoints are recorded there.
-    let ha: ZooKeeperHAServices?
+    /// Where the job's checkpoint ids and completed checkpoints are recorded for the next leader.
+    let ha: any HighAvailabilityServices
     /// A job a new leader took over: its first run restores the latest completed checkpoint.
     let recovered: Bool
 
@@ -65,7 +65,7 @@ final class JobMaster: Sendable {
     let state = Mutex(State())
 
     init(jobID: String, submission: JobSubmission, configuration: [String: String], built: BuiltJob,
-         resourceManager: ResourceManager, ha: ZooKeeperHAServices? = nil, recovered: Bool = false, logger: Logger) throws {
+         resourceManager: ResourceManager, ha: any HighAvailabilityServices, recovered: Bool = false, logger: Logger) throws {
         self.jobID = jobID
         self.submission = submission
         self.configuration = configuration
@@ -79,7 +79,7 @@ final class JobMaster: Sendable {
         let config = built.graph.configuration
         checkpointConfig = try CheckpointConfig(config)
         restartStrategy = RestartStrategy(config)
-        let recoveryStore = ha.map { $0.checkpointStore(jobID: jobID) }
+        let recoveryStore = ha.checkpointRecoveryStore(jobID: jobID)
         ids = CheckpointIDCounter(recovery: recoveryStore)
         completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained, recovery: recoveryStore)
         slotTimeoutMillis = config[ClusterOptions.slotRequestTimeout].milliseconds
@@ -107,15 +107,13 @@ final class JobMaster: Sendable {
     /// Runs the job to its end (finished, failed or cancelled), or until it is suspended.
     /// Returns the terminal status, or nil when suspended.
     func run() async -> JobStatus? {
-        if let ha {
-            do {
-                try await prepareRecovery(ha)
-            } catch {
-                logger.error("job \(jobID) cannot start: \(error)")
-                if state.withLock({ $0.suspendRequested }) { return suspended() }
-                // Its checkpoints are unknown here: sweeping would delete those ZooKeeper points at.
-                return finish(.failed, "cannot read its checkpoints from ZooKeeper: \(error)", sweep: false)
-            }
+        do {
+            try await prepareRecovery()
+        } catch {
+            logger.error("job \(jobID) cannot start: \(error)")
+            if state.withLock({ $0.suspendRequested }) { return suspended() }
+            // Its checkpoints are unknown here: sweeping would delete those the HA store points at.
+            return finish(.failed, "cannot read its checkpoints from the high-availability store: \(error)", sweep: false)
         }
         var attempt = 0
         while true {
@@ -189,7 +187,7 @@ final class JobMaster: Sendable {
     /// A new leader's start: the checkpoint counter exists (from the savepoint's id on), the
     /// completed checkpoints recorded in ZooKeeper are taken back, and files of checkpoints
     /// that never completed (or were subsumed while a leader died) are deleted.
-    func prepareRecovery(_ ha: ZooKeeperHAServices) async throws {
+    func prepareRecovery() async throws {
         var start: Int64 = 1
         if let path = submission.savepointPath { start = try SnapshotLocation.resolve(path).metadata.checkpointID + 1 }
         try await ha.initializeCheckpointCounter(jobID, start: start)
@@ -199,7 +197,7 @@ final class JobMaster: Sendable {
             do {
                 found.append((pointer.id, try FileSystemCheckpointStorage.readMetadata(directory: pointer.directory)))
             } catch {
-                logger.warning("checkpoint \(pointer.id) recorded in ZooKeeper cannot be read, skipping it: \(error)")
+                logger.warning("checkpoint \(pointer.id) recorded in the high-availability store cannot be read, skipping it: \(error)")
             }
         }
         var unremoved: [Int64] = []

@@ -50,29 +50,29 @@ public final class JobManagerProcess: LeaderContender {
 
     /// Runs until SIGTERM or SIGINT.
     public func run() async throws {
-        let ha: ZooKeeperHAServices?
+        let ha: any HighAvailabilityServices
         if let settings = try HighAvailabilitySettings.from(configuration) {
             logger.info("connecting to ZooKeeper at \(settings.quorum) (session timeout \(settings.sessionTimeoutMillis) ms)")
             ha = try await ZooKeeperHAServices.connect(settings, logger: logger)
         } else {
-            ha = nil
+            ha = StandaloneHAServices()
         }
-        let election: any LeaderElectionService = ha?.election ?? StandaloneLeaderElection()
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: LeadershipService(process: self, election: election, ha: ha))],
+            services: [.init(service: LeadershipService(process: self, ha: ha))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger))
-        defer { ha?.close() }
+        defer { ha.close() }
         try await group.run()
         logger.info("JobManager stopped")
     }
 
     /// Competes for leadership and runs one term per grant until the process shuts down.
-    fileprivate func competeAndLead(election: any LeaderElectionService, ha: ZooKeeperHAServices?) async throws {
+    fileprivate func competeAndLead(ha: any HighAvailabilityServices) async throws {
+        let election = ha.leaderElection
         try await withGracefulShutdownHandler {
             try await election.start(contender: self)
-            if ha != nil { logger.info("JobManager started as a standby; waiting for leadership") }
+            if ha.jobsOutliveLeader { logger.info("JobManager started as a standby; waiting for leadership") }
             var iterator = changes.stream.makeAsyncIterator()
             while let change = await iterator.next() {
                 guard case .grant(let session) = change else {
@@ -91,7 +91,7 @@ public final class JobManagerProcess: LeaderContender {
     /// One term: serves until leadership is revoked (returns false) or the process shuts
     /// down (returns true). A term that cannot recover its jobs or publish its address throws:
     /// the process exits and its supervisor starts it again.
-    private func lead(session: String, election: any LeaderElectionService, ha: ZooKeeperHAServices?,
+    private func lead(session: String, election: any LeaderElectionService, ha: any HighAvailabilityServices,
                       changes iterator: inout AsyncStream<Change>.Iterator) async throws -> Bool {
         let c = configuration
         var logger = self.logger
@@ -107,8 +107,9 @@ public final class JobManagerProcess: LeaderContender {
         defer { term.withLock { $0 = nil } }
         let rpcHost = c[ClusterOptions.jobManagerBindHost], rpcPort = c[ClusterOptions.jobManagerPort]
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: rpcHost, port: rpcPort), transportSecurity: .plaintext)
-        let server = GRPCServer(transport: transport, services: [ResourceManagerService(resourceManager: rm),
-                                                                 JobMasterService(dispatcher: dispatcher)])
+        let gateway = LocalJobManagerGateway(resourceManager: rm, dispatcher: dispatcher)
+        let server = GRPCServer(transport: transport, services: [ResourceManagerService(gateway: gateway),
+                                                                 JobMasterService(gateway: gateway)])
         let restHost = c[ClusterOptions.restBindAddress], restPort = c[ClusterOptions.restPort]
         let restBound = AsyncStream<Int>.makeStream()
         let app = Application(
@@ -145,7 +146,7 @@ public final class JobManagerProcess: LeaderContender {
         if shutDown {
             logger.info("JobManager shutting down")
             // In an HA cluster the jobs go on under the next leader; a standalone JobManager cancels them.
-            if ha != nil { dispatcher.suspendAll() } else { dispatcher.shutdown() }
+            if ha.jobsOutliveLeader { dispatcher.suspendAll() } else { dispatcher.shutdown() }
         }
         rm.shutdown()
         await services.triggerGracefulShutdown()
@@ -158,11 +159,10 @@ public final class JobManagerProcess: LeaderContender {
 /// Runs the JobManager's leadership terms inside the process's service group.
 private struct LeadershipService: Service {
     let process: JobManagerProcess
-    let election: any LeaderElectionService
-    let ha: ZooKeeperHAServices?
+    let ha: any HighAvailabilityServices
 
     func run() async throws {
-        try await process.competeAndLead(election: election, ha: ha)
+        try await process.competeAndLead(ha: ha)
     }
 }
 

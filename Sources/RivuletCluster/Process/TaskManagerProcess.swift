@@ -38,7 +38,11 @@ public struct TaskManagerProcess: Sendable {
                                                   restHost: configuration[ClusterOptions.restAddress], restPort: configuration[ClusterOptions.restPort])
         }
         defer { ha?.close() }
-        let executor = TaskExecutor(settings: settings, catalog: catalog, dataPlane: dataPlane, leaderRetrieval: retrieval, logger: logger)
+        let rpcTimeoutMillis = settings.rpcTimeoutMillis
+        let executor = TaskExecutor(settings: settings, catalog: catalog, dataPlane: dataPlane, leaderRetrieval: retrieval,
+                                    logger: logger) { host, port in
+            try GRPCJobManagerGateway(host: host, port: port, rpcTimeoutMillis: rpcTimeoutMillis)
+        }
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: settings.bindHost, port: settings.rpcPort), transportSecurity: .plaintext)
         let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])
         let service = TaskExecutorProcessService(executor: executor, server: server, transport: transport, logger: logger)

@@ -1,70 +1,77 @@
-// The TaskManager's link to the leading JobManager: the endpoint found through leader
-// retrieval, the session it registered under, and an ordered queue for everything tasks report.
+// The TaskManager's link to the leading JobManager: the gateway to the address leader retrieval
+// names, the session it registered under, and an ordered queue for everything tasks report.
 
 import Foundation
-import GRPCCore
 import Logging
 import Synchronization
 
-/// Where the TaskManager's calls to the JobManager go. The endpoint follows the leader that
+/// Where the TaskManager's calls to the JobManager go. The gateway follows the leader that
 /// leader retrieval names; the session id is the one the leader gave at registration.
 final class JobManagerConnection: Sendable {
-    let rpcTimeoutMillis: Int64
-    let logger: Logger
-    private let queue = SerialCallQueue()
-    private let state = Mutex<(endpoint: RPCEndpoint?, session: String?)>((nil, nil))
+    /// Makes the gateway to the JobManager at `host:port` (gRPC in a cluster, in-process in local mode).
+    typealias Connect = @Sendable (_ host: String, _ port: Int) throws -> any JobManagerGateway
 
-    init(rpcTimeoutMillis: Int64, logger: Logger) {
-        self.rpcTimeoutMillis = rpcTimeoutMillis
-        self.logger = logger
+    struct Link {
+        var host: String
+        var port: Int
+        var gateway: any JobManagerGateway
+        var address: String { "\(host):\(port)" }
     }
 
-    /// The endpoint of the JobManager at `host:port`, kept while the leader stays there; a new
-    /// address closes the old endpoint and forgets its session.
-    func endpoint(host: String, port: Int) throws -> RPCEndpoint {
-        let (endpoint, replaced) = try state.withLock { s -> (RPCEndpoint, RPCEndpoint?) in
-            if let current = s.endpoint, current.host == host, current.port == port { return (current, nil) }
-            let created = try RPCEndpoint(host: host, port: port)
-            let old = s.endpoint
-            s = (created, nil)
+    let logger: Logger
+    let connect: Connect
+    private let queue = SerialCallQueue()
+    private let state = Mutex<(link: Link?, session: String?)>((nil, nil))
+
+    init(logger: Logger, connect: @escaping Connect) {
+        self.logger = logger
+        self.connect = connect
+    }
+
+    /// The gateway of the JobManager at `host:port`, kept while the leader stays there; a new
+    /// address closes the old gateway and forgets its session.
+    func gateway(host: String, port: Int) throws -> any JobManagerGateway {
+        let (gateway, replaced) = try state.withLock { s -> (any JobManagerGateway, (any JobManagerGateway)?) in
+            if let current = s.link, current.host == host, current.port == port { return (current.gateway, nil) }
+            let created = try connect(host, port)
+            let old = s.link?.gateway
+            s = (Link(host: host, port: port, gateway: created), nil)
             return (created, old)
         }
         replaced?.close()
-        return endpoint
+        return gateway
     }
 
     /// The leader session id learned at registration (nil while not registered).
     var leaderSessionID: String? { state.withLock { $0.session } }
 
-    /// The registered leader: its endpoint and session.
-    var leader: (endpoint: RPCEndpoint, session: String)? {
-        state.withLock { s in s.endpoint.flatMap { e in s.session.map { (e, $0) } } }
+    /// The registered leader: its link and session.
+    var leader: (link: Link, session: String)? {
+        state.withLock { s in s.link.flatMap { l in s.session.map { (l, $0) } } }
     }
 
     func setSession(_ id: String?) { state.withLock { $0.session = id } }
 
-    var options: CallOptions { RPCEndpoint.options(timeoutMillis: rpcTimeoutMillis) }
-
     /// Queues a call to the registered leader; calls run one at a time in order. Failures are
     /// logged: the heartbeat decides whether the JobManager is lost.
-    func send(_ call: @escaping @Sendable (RPCEndpoint, String, CallOptions) async throws -> Void) {
-        let options = self.options, logger = self.logger
+    func send(_ call: @escaping @Sendable (_ gateway: any JobManagerGateway, _ session: String) async throws -> Void) {
+        let logger = self.logger
         queue.enqueue { [self] in
-            guard let (endpoint, session) = leader else { return }
+            guard let (link, session) = leader else { return }
             do {
-                try await call(endpoint, session, options)
+                try await call(link.gateway, session)
             } catch {
-                logger.warning("call to the JobManager at \(endpoint.address) failed: \(error)")
+                logger.warning("call to the JobManager at \(link.address) failed: \(error)")
             }
         }
     }
 
     func close() {
         queue.finish()
-        let endpoint = state.withLock { s -> RPCEndpoint? in
+        let gateway = state.withLock { s -> (any JobManagerGateway)? in
             defer { s = (nil, nil) }
-            return s.endpoint
+            return s.link?.gateway
         }
-        endpoint?.close()
+        gateway?.close()
     }
 }

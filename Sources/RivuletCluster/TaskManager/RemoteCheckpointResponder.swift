@@ -1,7 +1,6 @@
 // The TaskManager's side of the checkpoint protocol: tasks write their state to the shared
-// checkpoint directory themselves and report the handles to the JobMaster over RPC.
+// checkpoint directory themselves and report the handles to the JobMaster through its gateway.
 
-import RivuletRPC
 import Foundation
 import Rivulet
 import RivuletCore
@@ -21,49 +20,31 @@ final class RemoteCheckpointResponder: CheckpointResponder {
         self.connection = connection
     }
 
-    func ref(_ task: ExecutionID) -> Rivulet_Control_ExecutionRef {
-        Rivulet_Control_ExecutionRef(jobID: jobID, attempt: attempt, vertex: task.vertex, subtask: task.subtask)
+    func task(_ execution: ExecutionID) -> ExecutionAttemptID {
+        ExecutionAttemptID(jobID: jobID, attempt: attempt, execution: execution)
     }
 
-    func acknowledge(checkpointID: Int64, task: ExecutionID, states: [String: SubtaskStateHandle]) {
-        var request = Rivulet_Control_AcknowledgeCheckpointRequest()
-        request.execution = ref(task)
-        request.checkpointID = checkpointID
-        do {
-            request.stateHandles = Data(try encodeCodable(states))
-        } catch {
-            decline(checkpointID: checkpointID, task: task, reason: "cannot encode state handles: \(error)")
-            return
-        }
-        let prepared = request
-        connection.send { endpoint, session, options in
-            var request = prepared
-            request.leaderSessionID = session
-            _ = try await endpoint.jobMaster.acknowledgeCheckpoint(request, options: options)
+    func acknowledge(checkpointID: Int64, task execution: ExecutionID, states: [String: SubtaskStateHandle]) {
+        let task = self.task(execution)
+        connection.send { gateway, session in
+            do {
+                try await gateway.acknowledgeCheckpoint(task: task, checkpointID: checkpointID, states: states, session: session)
+            } catch let error as GatewayError where error.kind == .invalidRequest {
+                // The handles could not be sent (they do not encode): the checkpoint cannot use them.
+                try await gateway.declineCheckpoint(task: task, checkpointID: checkpointID, reason: "\(error)", session: session)
+            }
         }
     }
 
-    func decline(checkpointID: Int64, task: ExecutionID, reason: String) {
-        var request = Rivulet_Control_DeclineCheckpointRequest()
-        request.execution = ref(task)
-        request.checkpointID = checkpointID
-        request.reason = reason
-        let prepared = request
-        connection.send { endpoint, session, options in
-            var request = prepared
-            request.leaderSessionID = session
-            _ = try await endpoint.jobMaster.declineCheckpoint(request, options: options)
+    func decline(checkpointID: Int64, task execution: ExecutionID, reason: String) {
+        let task = self.task(execution)
+        connection.send { gateway, session in
+            try await gateway.declineCheckpoint(task: task, checkpointID: checkpointID, reason: reason, session: session)
         }
     }
 
-    func taskFinished(_ task: ExecutionID) {
-        var request = Rivulet_Control_TaskFinishedInputRequest()
-        request.execution = ref(task)
-        let prepared = request
-        connection.send { endpoint, session, options in
-            var request = prepared
-            request.leaderSessionID = session
-            _ = try await endpoint.jobMaster.taskFinishedInput(request, options: options)
-        }
+    func taskFinished(_ execution: ExecutionID) {
+        let task = self.task(execution)
+        connection.send { gateway, session in try await gateway.taskFinishedInput(task: task, session: session) }
     }
 }

@@ -1,6 +1,5 @@
 // The TaskManager's TaskExecutor: slots, deployed subtasks, registration and heartbeats.
 
-import RivuletRPC
 import Foundation
 import GRPCCore
 import Logging
@@ -61,8 +60,11 @@ public final class TaskExecutor: Sendable {
     }
     private let state: Mutex<State>
 
-    public init(settings: TaskManagerSettings, catalog: JobCatalog, dataPlane: DataPlane,
-                leaderRetrieval: any LeaderRetrievalService, logger: Logger) {
+    /// A TaskExecutor that reaches the JobManager through gateways `connectJobManager` makes
+    /// (gRPC in a cluster, in-process in local mode and tests).
+    package init(settings: TaskManagerSettings, catalog: JobCatalog, dataPlane: DataPlane,
+                 leaderRetrieval: any LeaderRetrievalService, logger: Logger,
+                 connectJobManager: @escaping @Sendable (_ host: String, _ port: Int) throws -> any JobManagerGateway) {
         self.settings = settings
         self.leaderRetrieval = leaderRetrieval
         self.catalog = catalog
@@ -72,28 +74,19 @@ public final class TaskExecutor: Sendable {
         resourceID = settings.resourceID.isEmpty
             ? "tm-\(settings.host)-\(dataPlane.port)-\(String(UInt32.random(in: 0 ... .max, using: &generator), radix: 16))"
             : settings.resourceID
-        connection = JobManagerConnection(rpcTimeoutMillis: settings.rpcTimeoutMillis, logger: logger)
+        connection = JobManagerConnection(logger: logger, connect: connectJobManager)
         state = Mutex(State(slots: Array(repeating: Slot(), count: settings.slots)))
     }
 
-    var address: Rivulet_Control_TaskManagerAddress {
-        var a = Rivulet_Control_TaskManagerAddress()
-        a.resourceID = resourceID
-        a.host = settings.host
-        a.rpcPort = Int32(rpcPort.load(ordering: .relaxed))
-        a.dataPort = Int32(dataPlane.port)
-        return a
+    /// What this TaskManager registers with: where it is and what it offers.
+    var registration: TaskManagerRegistration {
+        TaskManagerRegistration(resourceID: resourceID, host: settings.host, rpcPort: rpcPort.load(ordering: .relaxed),
+                                dataPort: dataPlane.port, slots: settings.slots, processID: Int64(ProcessInfo.processInfo.processIdentifier))
     }
 
-    var slotReport: [Rivulet_Control_SlotStatus] {
+    var slotReport: [SlotStatus] {
         state.withLock { s in
-            s.slots.enumerated().map { i, slot in
-                var status = Rivulet_Control_SlotStatus()
-                status.slotIndex = Int32(i)
-                status.allocationID = slot.allocationID ?? ""
-                status.jobID = slot.jobID ?? ""
-                return status
-            }
+            s.slots.enumerated().map { i, slot in SlotStatus(index: i, allocationID: slot.allocationID, jobID: slot.jobID) }
         }
     }
 
@@ -121,21 +114,10 @@ public final class TaskExecutor: Sendable {
             }
             s.slots[index] = Slot(allocationID: allocationID, jobID: jobID)
         }
-        var offer = Rivulet_Control_OfferSlotsRequest()
-        offer.jobID = jobID
-        offer.taskManager = address
-        var status = Rivulet_Control_SlotStatus()
-        status.slotIndex = Int32(index)
-        status.allocationID = allocationID
-        status.jobID = jobID
-        offer.slots = [status]
         let logger = self.logger
-        let prepared = offer
-        connection.send { [weak self] endpoint, session, options in
-            var offer = prepared
-            offer.leaderSessionID = session
-            let response = try await endpoint.jobMaster.offerSlots(offer, options: options)
-            if !response.acceptedAllocationIds.contains(allocationID) {
+        connection.send { [weak self] gateway, session in
+            let accepted = try await gateway.offerSlots(jobID: jobID, allocationIDs: [allocationID], session: session)
+            if !accepted.contains(allocationID) {
                 logger.info("the JobMaster of job \(jobID) declined slot \(index); freeing it")
                 self?.free(allocationID: allocationID)
             }
@@ -196,9 +178,9 @@ public final class TaskExecutor: Sendable {
     }
 
     func report(run: TaskJobRun, execution: ExecutionID, end: TaskEnd, metrics: OutputMetrics) {
-        var update = Rivulet_Control_TaskExecutionState()
-        update.resourceID = resourceID
-        update.execution = Rivulet_Control_ExecutionRef(jobID: run.jobID, attempt: run.attempt, vertex: execution.vertex, subtask: execution.subtask)
+        let task = ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution)
+        var update = TaskExecutionStateUpdate(task: task, state: .running, resourceID: resourceID,
+                                              metrics: Self.metrics(run: run, execution, metrics))
         switch end {
         case .running: update.state = .running
         case .finished: update.state = .finished
@@ -209,26 +191,18 @@ public final class TaskExecutor: Sendable {
             update.unrecoverable = unrecoverable
             logger.warning("task failed: \(message)")
         }
-        update.metrics = Self.metrics(run: run, execution, metrics)
         let prepared = update
-        connection.send { endpoint, session, options in
-            var update = prepared
-            update.leaderSessionID = session
-            _ = try await endpoint.jobMaster.updateTaskExecutionState(update, options: options)
-        }
+        connection.send { gateway, session in try await gateway.updateTaskExecutionState(prepared, session: session) }
         if case .running = end { return }
         if run.allEnded {
             dataPlane.partitions.release(jobID: run.jobID, attempt: run.attempt)
         }
     }
 
-    static func metrics(run: TaskJobRun, _ execution: ExecutionID, _ metrics: OutputMetrics) -> Rivulet_Control_TaskMetrics {
-        var m = Rivulet_Control_TaskMetrics()
-        m.execution = Rivulet_Control_ExecutionRef(jobID: run.jobID, attempt: run.attempt, vertex: execution.vertex, subtask: execution.subtask)
-        m.recordsIn = Int64(clamping: metrics.recordsReceived)
-        m.recordsOut = Int64(clamping: metrics.recordsSent)
-        m.backPressuredNanos = Int64(clamping: metrics.backPressuredNanos)
-        return m
+    static func metrics(run: TaskJobRun, _ execution: ExecutionID, _ metrics: OutputMetrics) -> TaskMetricsSample {
+        TaskMetricsSample(task: ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution),
+                          recordsIn: Int64(clamping: metrics.recordsReceived), recordsOut: Int64(clamping: metrics.recordsSent),
+                          backPressuredNanos: Int64(clamping: metrics.backPressuredNanos))
     }
 
     func run(jobID: String, attempt: Int) -> TaskJobRun? {
@@ -298,25 +272,17 @@ public final class TaskExecutor: Sendable {
     public func runRegistration() async {
         var backoff = settings.registrationInitialBackoffMillis
         while !Task.isCancelled {
-            var request = Rivulet_Control_RegisterTaskExecutorRequest()
-            request.address = address
-            request.numberOfSlots = Int32(settings.slots)
-            request.processID = Int64(ProcessInfo.processInfo.processIdentifier)
             var target = "the leading JobManager"
             do {
                 guard let leader = await leaderRetrieval.currentLeader() else { throw ClusterError("no JobManager leads yet") }
                 target = "the JobManager at \(leader.rpcHost):\(leader.rpcPort)"
-                let endpoint = try connection.endpoint(host: leader.rpcHost, port: leader.rpcPort)
-                let response = try await endpoint.resourceManager.registerTaskExecutor(request, options: connection.options)
-                connection.setSession(response.leaderSessionID)
-                var report = Rivulet_Control_SlotReport()
-                report.resourceID = resourceID
-                report.leaderSessionID = response.leaderSessionID
-                report.slots = slotReport
-                _ = try await endpoint.resourceManager.sendSlotReport(report, options: connection.options)
-                logger.info("registered at the ResourceManager at \(endpoint.address) under leader session \(response.leaderSessionID) as \(resourceID) with \(settings.slots) slots")
+                let gateway = try connection.gateway(host: leader.rpcHost, port: leader.rpcPort)
+                let accepted = try await gateway.registerTaskExecutor(registration)
+                connection.setSession(accepted.leaderSessionID)
+                try await gateway.sendSlotReport(resourceID: resourceID, slots: slotReport, session: accepted.leaderSessionID)
+                logger.info("registered at the ResourceManager at \(leader.rpcHost):\(leader.rpcPort) under leader session \(accepted.leaderSessionID) as \(resourceID) with \(settings.slots) slots")
                 backoff = settings.registrationInitialBackoffMillis
-                await heartbeatLoop(endpoint)
+                await heartbeatLoop(gateway)
             } catch {
                 logger.warning("cannot register at \(target): \(Self.describe(error)); retrying in \(backoff) ms")
                 try? await Task.sleep(for: .milliseconds(backoff))
@@ -326,7 +292,7 @@ public final class TaskExecutor: Sendable {
     }
 
     /// Heartbeats until the JobManager is lost (silent past the timeout, or it forgot us).
-    func heartbeatLoop(_ endpoint: RPCEndpoint) async {
+    func heartbeatLoop(_ gateway: any JobManagerGateway) async {
         var lastSuccess = ContinuousClock.now
         while !Task.isCancelled {
             // Wait for the next heartbeat, following leader retrieval meanwhile: a new leader
@@ -341,17 +307,14 @@ public final class TaskExecutor: Sendable {
                 }
             }
             guard let session = connection.leaderSessionID else { return }
-            var beat = Rivulet_Control_TaskManagerHeartbeat()
-            beat.resourceID = resourceID
-            beat.leaderSessionID = session
             do {
-                let response = try await endpoint.resourceManager.heartbeat(beat, options: connection.options)
-                guard response.known else {
+                let known = try await gateway.heartbeat(resourceID: resourceID, session: session)
+                guard known else {
                     jobManagerLost("the ResourceManager no longer knows this TaskManager")
                     return
                 }
                 lastSuccess = .now
-                await sendJobMasterHeartbeats(endpoint, session: session)
+                await sendJobMasterHeartbeats(gateway, session: session)
             } catch {
                 let silent = ContinuousClock.now - lastSuccess
                 if silent >= .milliseconds(settings.heartbeatTimeoutMillis) {
@@ -362,19 +325,14 @@ public final class TaskExecutor: Sendable {
         }
     }
 
-    func sendJobMasterHeartbeats(_ endpoint: RPCEndpoint, session: String) async {
+    func sendJobMasterHeartbeats(_ gateway: any JobManagerGateway, session: String) async {
         let runs = state.withLock { Array($0.runs.values) }
-        var byJob: [String: [Rivulet_Control_TaskMetrics]] = [:]
+        var byJob: [String: [TaskMetricsSample]] = [:]
         for run in runs {
             for (execution, metrics) in run.metrics { byJob[run.jobID, default: []].append(Self.metrics(run: run, execution, metrics)) }
         }
         for (job, tasks) in byJob {
-            var beat = Rivulet_Control_JobMasterHeartbeatRequest()
-            beat.jobID = job
-            beat.leaderSessionID = session
-            beat.resourceID = resourceID
-            beat.tasks = tasks
-            _ = try? await endpoint.jobMaster.heartbeat(beat, options: connection.options)
+            _ = try? await gateway.heartbeat(jobID: job, resourceID: resourceID, tasks: tasks, session: session)
         }
     }
 

@@ -10,14 +10,15 @@ struct TaskExecutorService: Rivulet_Control_TaskExecutorGateway.SimpleServicePro
     let executor: TaskExecutor
 
     func requestSlot(request: Rivulet_Control_RequestSlotRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try answering {
+        try await answering {
             try executor.requestSlot(session: request.leaderSessionID, index: Int(request.slotIndex), allocationID: request.allocationID,
                                      jobID: request.jobID)
+            return .init()
         }
     }
 
     func submitTask(request: Rivulet_Control_SubmitTaskRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try answering {
+        try await answering {
             let descriptor: TaskDescriptor
             do {
                 descriptor = try TaskDescriptor.decode(request.descriptor)
@@ -25,49 +26,50 @@ struct TaskExecutorService: Rivulet_Control_TaskExecutorGateway.SimpleServicePro
                 throw GatewayError(.invalidRequest, "cannot read the task descriptor: \(error)")
             }
             try executor.submitTask(session: request.leaderSessionID, allocationID: request.allocationID, descriptor: descriptor)
+            return .init()
         }
     }
 
     func cancelTask(request: Rivulet_Control_TaskRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try answering { try executor.cancelTask(session: request.leaderSessionID, ExecutionAttemptID(request.execution)) }
+        try await answering {
+            try executor.cancelTask(session: request.leaderSessionID, ExecutionAttemptID(request.execution))
+            return .init()
+        }
     }
 
     func triggerCheckpoint(request: Rivulet_Control_CheckpointRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
         let barrier = CheckpointBarrier(checkpointID: request.checkpointID, timestamp: request.timestamp, isSavepoint: request.isSavepoint)
-        return try control(request, .triggerCheckpoint(barrier))
+        return try await control(request, .triggerCheckpoint(barrier))
     }
 
     func notifyCheckpointComplete(request: Rivulet_Control_CheckpointRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try control(request, .checkpointComplete(request.checkpointID, completesJob: request.completesJob))
+        try await control(request, .checkpointComplete(request.checkpointID, completesJob: request.completesJob))
     }
 
     func notifyCheckpointAborted(request: Rivulet_Control_CheckpointRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try control(request, .checkpointAborted(request.checkpointID))
+        try await control(request, .checkpointAborted(request.checkpointID))
     }
 
     func freeSlot(request: Rivulet_Control_FreeSlotRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try answering { try executor.freeSlot(session: request.leaderSessionID, allocationID: request.allocationID) }
-    }
-
-    func disconnectJob(request: Rivulet_Control_DisconnectJobRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
-        try answering { try executor.disconnectJob(session: request.leaderSessionID, jobID: request.jobID, reason: request.reason) }
-    }
-
-    private func control(_ request: Rivulet_Control_CheckpointRequest, _ control: TaskControl) throws -> Rivulet_Control_Ack {
-        try answering {
-            let executions = request.executions.isEmpty ? nil : request.executions.map { ExecutionAttemptID($0).execution }
-            try executor.checkpointControl(session: request.leaderSessionID, control, jobID: request.jobID, attempt: Int(request.attempt),
-                                           executions: executions)
+        try await answering {
+            try executor.freeSlot(session: request.leaderSessionID, allocationID: request.allocationID)
+            return .init()
         }
     }
 
-    /// Runs a domain call and answers with an Ack, or with the gRPC status of its `GatewayError`.
-    private func answering(_ call: () throws -> Void) throws -> Rivulet_Control_Ack {
-        do {
-            try call()
+    func disconnectJob(request: Rivulet_Control_DisconnectJobRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
+        try await answering {
+            try executor.disconnectJob(session: request.leaderSessionID, jobID: request.jobID, reason: request.reason)
             return .init()
-        } catch let error as GatewayError {
-            throw error.rpcError
+        }
+    }
+
+    private func control(_ request: Rivulet_Control_CheckpointRequest, _ control: TaskControl) async throws -> Rivulet_Control_Ack {
+        try await answering {
+            let executions = request.executions.isEmpty ? nil : request.executions.map { ExecutionAttemptID($0).execution }
+            try executor.checkpointControl(session: request.leaderSessionID, control, jobID: request.jobID, attempt: Int(request.attempt),
+                                           executions: executions)
+            return .init()
         }
     }
 }

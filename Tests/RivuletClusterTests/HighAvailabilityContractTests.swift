@@ -1,0 +1,125 @@
+// What every HighAvailabilityServices implementation promises, checked on each: embedded (in
+// memory), ZooKeeper (a real server) and standalone (nothing outlives the leader).
+
+import Foundation
+import Logging
+import Rivulet
+@testable import RivuletCluster
+import Synchronization
+import XCTest
+
+/// A contender that records the sessions it was granted.
+final class RecordingContender: LeaderContender {
+    let sessions = Mutex<[String]>([])
+    func grantLeadership(sessionID: String) async { sessions.withLock { $0.append(sessionID) } }
+    func revokeLeadership() async {}
+}
+
+final class HighAvailabilityContractTests: XCTestCase {
+    let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    /// Leads through `ha`'s election, then checks the stores of a durable implementation.
+    func checkDurableContract(_ ha: any HighAvailabilityServices) async throws {
+        XCTAssertTrue(ha.jobsOutliveLeader)
+        let contender = RecordingContender()
+        try await ha.leaderElection.start(contender: contender)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while contender.sessions.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        XCTAssertEqual(contender.sessions.withLock { $0.count }, 1, "the only contender leads")
+
+        // Job graphs: stored, listed, read back, removed; storing again replaces.
+        let job = StoredJob(jobID: "job-a", submission: JobSubmission(job: "keyed-sum", arguments: ["--count", "5"], parallelism: 2),
+                            configuration: ["parallelism.default": "2"])
+        try await ha.putJobGraph(StoredJob(jobID: "job-a", submission: JobSubmission(job: "older"), configuration: [:]))
+        try await ha.putJobGraph(job)
+        try await ha.putJobGraph(StoredJob(jobID: "job-b", submission: JobSubmission(job: "wordcount"), configuration: [:]))
+        let ids = try await ha.jobGraphIDs()
+        XCTAssertEqual(ids.sorted(), ["job-a", "job-b"])
+        let read = try await ha.jobGraph("job-a")
+        XCTAssertEqual(read.submission.job, "keyed-sum")
+        XCTAssertEqual(read.submission.arguments, ["--count", "5"])
+        XCTAssertEqual(read.configuration, ["parallelism.default": "2"])
+        try await ha.removeJobGraph("job-b")
+        try await ha.removeJobGraph("job-b")
+        let left = try await ha.jobGraphIDs()
+        XCTAssertEqual(left, ["job-a"])
+        do {
+            _ = try await ha.jobGraph("job-b")
+            XCTFail("a removed job graph cannot be read")
+        } catch {}
+
+        // Job results: the first result of a job stays.
+        let none = try await ha.jobResult("job-a")
+        XCTAssertNil(none)
+        try await ha.putJobResult(JobResult(jobID: "job-a", status: .finished, endTime: 42))
+        try await ha.putJobResult(JobResult(jobID: "job-a", status: .failed, endTime: 43))
+        let result = try await ha.jobResult("job-a")
+        XCTAssertEqual(result, JobResult(jobID: "job-a", status: .finished, endTime: 42))
+
+        // Checkpoints: ids continue from the counter's start and only grow; pointers are listed
+        // oldest first; a removed pointer is gone; removing the job's data forgets them all.
+        try await ha.initializeCheckpointCounter("job-a", start: 7)
+        try await ha.initializeCheckpointCounter("job-a", start: 1)
+        let store = try XCTUnwrap(ha.checkpointRecoveryStore(jobID: "job-a"))
+        let (first, second) = try await onThread { (try store.nextCheckpointID(), try store.nextCheckpointID()) }
+        XCTAssertEqual(first, 7, "the counter starts where it was first initialised")
+        XCTAssertEqual(second, 8)
+        try await onThread {
+            try store.addCheckpoint(8, directory: "/checkpoints/job-a/chk-8")
+            try store.addCheckpoint(7, directory: "/checkpoints/job-a/chk-7")
+            try store.addCheckpoint(9, directory: "/checkpoints/job-a/chk-9")
+            try store.removeCheckpoint(7)
+        }
+        let pointers = try await ha.checkpointPointers("job-a")
+        XCTAssertEqual(pointers.map(\.id), [8, 9])
+        XCTAssertEqual(pointers.map(\.directory), ["/checkpoints/job-a/chk-8", "/checkpoints/job-a/chk-9"])
+        try await ha.removeCheckpointPointer("job-a", 8)
+        try await ha.removeCheckpointPointer("job-a", 8)
+        let remaining = try await ha.checkpointPointers("job-a")
+        XCTAssertEqual(remaining.map(\.id), [9])
+        try await ha.removeJobData("job-a")
+        let forgotten = try await ha.checkpointPointers("job-a")
+        XCTAssertTrue(forgotten.isEmpty)
+        await ha.leaderElection.stop()
+    }
+
+    /// Runs blocking store calls off the cooperative pool, as the checkpoint coordinator does.
+    func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await runBlocking(body)
+    }
+
+    func testEmbeddedServicesKeepWhatANewLeaderNeeds() async throws {
+        try await checkDurableContract(EmbeddedHAServices())
+    }
+
+    func testZooKeeperServicesKeepWhatANewLeaderNeeds() async throws {
+        let server = try ZooKeeperServerFixture()
+        defer { server.stop() }
+        let configuration = try Configuration([
+            "high-availability.type": "zookeeper", "high-availability.zookeeper.quorum": server.connectString,
+            "high-availability.storageDir": server.directory.appendingPathComponent("ha").path,
+            "high-availability.cluster-id": "contract",
+        ], schema: .cluster)
+        let settings = try XCTUnwrap(try HighAvailabilitySettings.from(configuration))
+        let ha = try await ZooKeeperHAServices.connect(settings, logger: logger)
+        defer { ha.close() }
+        try await checkDurableContract(ha)
+    }
+
+    func testStandaloneServicesLeadAtOnceAndKeepNoJobs() async throws {
+        let ha = StandaloneHAServices()
+        XCTAssertFalse(ha.jobsOutliveLeader)
+        let contender = RecordingContender()
+        try await ha.leaderElection.start(contender: contender)
+        XCTAssertEqual(contender.sessions.withLock { $0.count }, 1, "a standalone JobManager leads at once")
+        try await ha.putJobGraph(StoredJob(jobID: "job-a", submission: JobSubmission(job: "keyed-sum"), configuration: [:]))
+        let ids = try await ha.jobGraphIDs()
+        XCTAssertTrue(ids.isEmpty, "without high availability no job graph is kept")
+        XCTAssertNil(ha.checkpointRecoveryStore(jobID: "job-a"), "checkpoints live in the coordinator's memory")
+        let pointers = try await ha.checkpointPointers("job-a")
+        XCTAssertTrue(pointers.isEmpty)
+        try await ha.putJobResult(JobResult(jobID: "job-a", status: .canceled, endTime: 1))
+        let result = try await ha.jobResult("job-a")
+        XCTAssertEqual(result?.status, .canceled)
+    }
+}
