@@ -80,8 +80,10 @@ func benchCluster() throws {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let rest = freePort(), rpc = freePort()
     // Metrics reach the JobManager with every heartbeat: 50 ms bounds the error of both numbers.
-    let common = ["--conf", directory, "-D", "rest.port=\(rest)", "-D", "jobmanager.rpc.port=\(rpc)",
-                  "-D", "heartbeat.interval=50 ms", "-D", "taskmanager.numberOfTaskSlots=1"]
+    let common = [
+        "--conf", directory, "-D", "rest.port=\(rest)", "-D", "jobmanager.rpc.port=\(rpc)",
+        "-D", "heartbeat.interval=50 ms", "-D", "taskmanager.numberOfTaskSlots=1",
+    ]
     var processes: [ChildProcess] = []
     defer { for p in processes.reversed() { p.stop() } }
     processes.append(try ChildProcess(binary, ["jobmanager"] + common, log: directory + "/jobmanager.log"))
@@ -95,10 +97,16 @@ func benchCluster() throws {
     // Submit with the CLI, as a user does; watch the job over REST.
     let submitted = DispatchTime.now().uptimeNanoseconds
     let runLog = directory + "/run.log"
-    let run = try ChildProcess(binary, ["run", "--detached", "-m", "127.0.0.1:\(rest)", "-p", "2", "keyed-sum",
-                                        "--count", "\(n)", "--keys", "\(keys)"], log: runLog)
-    guard run.wait() == 0, let id = (try? String(contentsOfFile: runLog, encoding: .utf8))?
-        .split(whereSeparator: \.isWhitespace).last.map(String.init) else {
+    let run = try ChildProcess(
+        binary,
+        [
+            "run", "--detached", "-m", "127.0.0.1:\(rest)", "-p", "2", "keyed-sum",
+            "--count", "\(n)", "--keys", "\(keys)",
+        ], log: runLog)
+    guard run.wait() == 0,
+        let id = (try? String(contentsOfFile: runLog, encoding: .utf8))?
+            .split(whereSeparator: \.isWhitespace).last.map(String.init)
+    else {
         throw BenchError("rivulet run failed: \((try? String(contentsOfFile: runLog, encoding: .utf8)) ?? "")")
     }
     var firstRecord: UInt64?
@@ -116,8 +124,8 @@ func benchCluster() throws {
         default: usleep(5_000)
         }
     }
-    guard let end = finished else { throw BenchError("keyed-sum did not finish") }   // the loop ends only once it has
-    let first = firstRecord ?? end   // no metrics arrived before the job finished
+    guard let end = finished else { throw BenchError("keyed-sum did not finish") }  // the loop ends only once it has
+    let first = firstRecord ?? end  // no metrics arrived before the job finished
     let startup = Double(first - submitted) / 1e9
     let running = Double(end - first) / 1e9
 
@@ -128,10 +136,17 @@ func benchCluster() throws {
         try job.build(env, JobArguments(jobName: job.name, arguments: ["--count", "\(n)", "--keys", "\(keys)"], parameters: job.parameters))
         try env.execute("keyed-sum")
     }
-    print("10. keyed aggregation across processes: \(n / 1_000_000)M records, \(keys / 1000)k keys, parallelism 2 on two TaskManagers (half the records cross TCP)")
-    print("  cluster:    \(millions(Double(n) / max(running, 1e-9))) records/s from the first record to FINISHED (\(String(format: "%.2f", running)) s)")
-    print("  in-process: \(millions(local.perSecond)) records/s, same job at parallelism 2 in one process (\(String(format: "%.2f", local.seconds)) s)")
+    print(
+        "10. keyed aggregation across processes: \(n / 1_000_000)M records, \(keys / 1000)k keys, parallelism 2 on two TaskManagers (half the records cross TCP)"
+    )
+    print(
+        "  cluster:    \(millions(Double(n) / max(running, 1e-9))) records/s from the first record to FINISHED (\(String(format: "%.2f", running)) s)"
+    )
+    print(
+        "  in-process: \(millions(local.perSecond)) records/s, same job at parallelism 2 in one process (\(String(format: "%.2f", local.seconds)) s)")
     print("  cluster/in-process: \(String(format: "%.2f", (Double(n) / max(running, 1e-9)) / local.perSecond))x")
-    print("  from `rivulet run` to the first record processed: \(String(format: "%.0f", startup * 1000)) ms (a whole 100-record `rivulet local` run: case 5, startup)")
+    print(
+        "  from `rivulet run` to the first record processed: \(String(format: "%.0f", startup * 1000)) ms (a whole 100-record `rivulet local` run: case 5, startup)"
+    )
     fflush(nil)
 }

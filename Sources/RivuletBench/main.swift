@@ -9,7 +9,9 @@ import RivuletExamples
 let arguments = CommandLine.arguments.dropFirst()
 let scale = arguments.contains("--quick") ? 10 : 1
 /// `--backend heap|rocksdb|rocksdb-incremental`: the checkpointed cases run only that configuration.
-let backendFilter = arguments.firstIndex(of: "--backend").flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil }
+let backendFilter = arguments.firstIndex(of: "--backend").flatMap {
+    arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil
+}
 let only = arguments.first { !$0.hasPrefix("--") && $0 != backendFilter }
 
 /// CPU seconds (user + system) this process has used.
@@ -50,7 +52,9 @@ func millions(_ x: Double) -> String { String(format: "%.2fM", x / 1e6) }
 func report(_ name: String, engine: Measurement, loop: Measurement, flink: String) {
     let ratio = loop.perSecond / engine.perSecond
     print("\(name)")
-    print("  engine: \(millions(engine.perSecond)) records/s, \(millions(engine.perCPUSecond)) records/CPU-s (\(String(format: "%.2f", engine.seconds)) s)")
+    print(
+        "  engine: \(millions(engine.perSecond)) records/s, \(millions(engine.perCPUSecond)) records/CPU-s (\(String(format: "%.2f", engine.seconds)) s)"
+    )
     print("  loop:   \(millions(loop.perSecond)) records/s, \(millions(loop.perCPUSecond)) records/CPU-s (\(String(format: "%.2f", loop.seconds)) s)")
     print("  loop/engine: \(String(format: "%.2f", ratio))x   Flink 2.3 reference: \(flink)")
     fflush(nil)
@@ -118,7 +122,9 @@ func benchKeyed() throws {
         }
         blackHole((state.count, checksum))
     }
-    report("2. keyed aggregation: \(n / 1_000_000)M records, \(keys / 1000)k keys, running count+sum", engine: engine, loop: loop, flink: "0.93M records/s")
+    report(
+        "2. keyed aggregation: \(n / 1_000_000)M records, \(keys / 1000)k keys, running count+sum", engine: engine, loop: loop,
+        flink: "0.93M records/s")
 }
 
 // MARK: 3. Tumbling window
@@ -160,8 +166,10 @@ func benchWindow() throws {
         let env = try environment()
         let counter = DiscardCounter()
         env.generate(count: Int64(n)) { i, _ in windowedRecord(i, keys: keys) }
-            .assignTimestampsAndWatermarks(WatermarkStrategy<WindowedValue>.forMonotonousTimestamps()
-                .withTimestampAssigner { r, _ in r.timestamp })
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy<WindowedValue>.forMonotonousTimestamps()
+                    .withTimestampAssigner { r, _ in r.timestamp }
+            )
             .keyBy { $0.key }
             .window(try TumblingEventTimeWindows.of(size: .seconds(1)))
             .aggregate(CountSumAggregate())
@@ -193,8 +201,9 @@ func benchWindow() throws {
         blackHole(checksum)
     }
     precondition(engineWindows == loopWindows, "window: engine fired \(engineWindows) windows, loop \(loopWindows)")
-    report("3. event-time tumbling window: \(n / 1_000_000)M records, \(keys / 1000)k keys, 1 s windows, count+sum (\(loopWindows) windows)",
-           engine: engine, loop: loop, flink: "1.33M records/s")
+    report(
+        "3. event-time tumbling window: \(n / 1_000_000)M records, \(keys / 1000)k keys, 1 s windows, count+sum (\(loopWindows) windows)",
+        engine: engine, loop: loop, flink: "1.33M records/s")
 }
 
 // MARK: 4. Word count of a text file
@@ -236,7 +245,9 @@ func benchWordCount() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let text = String(decoding: data, as: UTF8.self)
         for line in text.split(separator: "\n") {
-            Tokenizer.forEachWord(in: String(line)) { counts[$0, default: 0] += 1; words += 1 }
+            Tokenizer.forEachWord(in: String(line)) {
+                counts[$0, default: 0] += 1; words += 1
+            }
         }
         blackHole(counts.count)
     }
@@ -252,8 +263,9 @@ func benchWordCount() throws {
         let total = sink.values.reduce(0) { $0 + $1.count }
         precondition(total == words, "wordcount: engine counted \(total) words, loop \(words)")
     }
-    report("4. word count: \(megabytes) MB file, 10k-word vocabulary (\(words / 1_000_000)M words; rates in words/s)",
-           engine: engine, loop: Measurement(seconds: loop.seconds, cpu: loop.cpu, records: words), flink: "1.7M words/s")
+    report(
+        "4. word count: \(megabytes) MB file, 10k-word vocabulary (\(words / 1_000_000)M words; rates in words/s)",
+        engine: engine, loop: Measurement(seconds: loop.seconds, cpu: loop.cpu, records: words), flink: "1.7M words/s")
 }
 
 // MARK: 5. Start-up of a small job
@@ -280,8 +292,9 @@ func benchStartup() throws {
         let status = "/proc/\(process.processIdentifier)/status"
         while process.isRunning {
             if let text = try? String(contentsOfFile: status, encoding: .utf8),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kb = Int(line.split(separator: " ").dropFirst().first ?? "") {
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+            {
                 peakKB = max(peakKB, kb)
             }
             usleep(500)
@@ -290,7 +303,9 @@ func benchStartup() throws {
         runs.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     }
     runs.sort()
-    print("5. 100-record job (rivulet local wordcount): median \(String(format: "%.3f", runs[runs.count / 2])) s from start to exit, peak RSS \(peakKB / 1024) MB (sampled VmHWM)   Flink 2.3 reference: about 6 s and 400 MB")
+    print(
+        "5. 100-record job (rivulet local wordcount): median \(String(format: "%.3f", runs[runs.count / 2])) s from start to exit, peak RSS \(peakKB / 1024) MB (sampled VmHWM)   Flink 2.3 reference: about 6 s and 400 MB"
+    )
 }
 
 // MARK: 6. Serialization
@@ -340,8 +355,9 @@ struct HandWrittenBid: Sendable, Hashable, Codable, BinaryCodable {
 let bidChannels = ["apple", "google", "facebook", "baidu", "channel-1234"]
 
 @inline(__always) func derivedBid(_ i: Int) -> DerivedBid {
-    DerivedBid(auction: Int64(1000 + i % 997), bidder: Int64(i &* 31 % 100_003), price: Double(i % 10_000) / 100 + 1,
-               channel: bidChannels[i % bidChannels.count], dateTime: 1_700_000_000_000 + Int64(i))
+    DerivedBid(
+        auction: Int64(1000 + i % 997), bidder: Int64(i &* 31 % 100_003), price: Double(i % 10_000) / 100 + 1,
+        channel: bidChannels[i % bidChannels.count], dateTime: 1_700_000_000_000 + Int64(i))
 }
 
 @inline(__always) func handWrittenBid(_ i: Int) -> HandWrittenBid {
@@ -397,11 +413,15 @@ func benchSerialization() throws {
     func line(_ name: String, _ r: (perSecond: Double, bytes: Double)) -> String {
         "  \(name)\(millions(r.perSecond)) round trips/s, \(String(format: "%.0f", r.bytes)) bytes each"
     }
-    print("6. serialization: encode + decode of a bid (Int64 x3, Double, String); \(nDerived / 1000)k derived, \(n / 1000)k hand-written, \(nJSON / 1000)k JSON round trips")
+    print(
+        "6. serialization: encode + decode of a bid (Int64 x3, Double, String); \(nDerived / 1000)k derived, \(n / 1000)k hand-written, \(nJSON / 1000)k JSON round trips"
+    )
     print(line("BinaryCodable derived from Codable: ", derived))
     print(line("BinaryCodable hand-written:         ", handWritten))
     print(line("JSONEncoder + JSONDecoder:          ", json))
-    print("  derived/JSON: \(String(format: "%.1f", derived.perSecond / json.perSecond))x   hand-written/JSON: \(String(format: "%.1f", handWritten.perSecond / json.perSecond))x   hand-written/derived: \(String(format: "%.1f", handWritten.perSecond / derived.perSecond))x")
+    print(
+        "  derived/JSON: \(String(format: "%.1f", derived.perSecond / json.perSecond))x   hand-written/JSON: \(String(format: "%.1f", handWritten.perSecond / json.perSecond))x   hand-written/derived: \(String(format: "%.1f", handWritten.perSecond / derived.perSecond))x"
+    )
     fflush(nil)
 }
 
@@ -418,13 +438,14 @@ func withCheckpointDirectory<R>(_ body: (String) throws -> R) throws -> R {
 /// An environment at parallelism 1 that checkpoints every `interval` into `directory` with the
 /// given keyed state backend (`state.backend.type`, `state.backend.incremental`).
 func checkpointedEnvironment(backend: String, incremental: Bool = false, interval: String, directory: String) throws -> StreamExecutionEnvironment {
-    StreamExecutionEnvironment(configuration: try Configuration([
-        "parallelism.default": "1",
-        "execution.checkpointing.interval": interval,
-        "state.checkpoints.dir": directory,
-        "state.backend.type": backend,
-        "state.backend.incremental": incremental ? "true" : "false",
-    ]))
+    StreamExecutionEnvironment(
+        configuration: try Configuration([
+            "parallelism.default": "1",
+            "execution.checkpointing.interval": interval,
+            "state.checkpoints.dir": directory,
+            "state.backend.type": backend,
+            "state.backend.incremental": incremental ? "true" : "false",
+        ]))
 }
 
 func megabytes(_ bytes: Double) -> String { String(format: "%.2f MB", bytes / 1e6) }
@@ -436,7 +457,8 @@ func checkpointSummary(_ stats: [CheckpointStats]) -> String {
     let duration = Double(stats.reduce(0) { $0 + $1.durationMillis }) / count
     let uploaded = Double(stats.reduce(0) { $0 + $1.uploadedBytes }) / count
     let state = Double(stats.reduce(0) { $0 + $1.stateBytes }) / count
-    return "\(stats.count) checkpoint\(stats.count == 1 ? "" : "s"), mean \(String(format: "%.0f", duration)) ms, mean \(megabytes(uploaded)) uploaded (of \(megabytes(state)) state)"
+    return
+        "\(stats.count) checkpoint\(stats.count == 1 ? "" : "s"), mean \(String(format: "%.0f", duration)) ms, mean \(megabytes(uploaded)) uploaded (of \(megabytes(state)) state)"
 }
 
 /// Runs `build` once without checkpoints and once per backend with a checkpoint every second,
@@ -453,7 +475,8 @@ func benchCheckpointed(_ title: String, records: Int, _ build: (StreamExecutionE
         print("  no checkpoints:       \(millions(plain?.perSecond ?? 0)) records/s")
     }
     let configurations = [("heap", "heap", false), ("rocksdb", "rocksdb", false), ("rocksdb incremental", "rocksdb", true)]
-    for (label, backend, incremental) in configurations where backendFilter == nil || backendFilter == label.replacingOccurrences(of: " ", with: "-") {
+    for (label, backend, incremental) in configurations where backendFilter == nil || backendFilter == label.replacingOccurrences(of: " ", with: "-")
+    {
         var stats: [CheckpointStats] = []
         let run = try withCheckpointDirectory { dir in
             try measure(records: records) {
@@ -471,7 +494,9 @@ func benchCheckpointed(_ title: String, records: Int, _ build: (StreamExecutionE
 
 func benchKeyedCheckpointed() throws {
     let n = 20_000_000 / scale, keys = 100_000
-    try benchCheckpointed("7a. keyed aggregation with checkpoints every 1 s: \(n / 1_000_000)M records, \(keys / 1000)k keys, running count+sum", records: n) { env in
+    try benchCheckpointed(
+        "7a. keyed aggregation with checkpoints every 1 s: \(n / 1_000_000)M records, \(keys / 1000)k keys, running count+sum", records: n
+    ) { env in
         let counter = DiscardCounter()
         env.generate(count: Int64(n)) { i, _ in KeyedCount.event(i, keys: keys) }
             .keyBy { $0.key }
@@ -482,10 +507,15 @@ func benchKeyedCheckpointed() throws {
 
 func benchWindowCheckpointed() throws {
     let n = 10_000_000 / scale, keys = 10_000
-    try benchCheckpointed("7b. event-time tumbling window with checkpoints every 1 s: \(n / 1_000_000)M records, \(keys / 1000)k keys, 1 s windows, count+sum", records: n) { env in
+    try benchCheckpointed(
+        "7b. event-time tumbling window with checkpoints every 1 s: \(n / 1_000_000)M records, \(keys / 1000)k keys, 1 s windows, count+sum",
+        records: n
+    ) { env in
         env.generate(count: Int64(n)) { i, _ in windowedRecord(i, keys: keys) }
-            .assignTimestampsAndWatermarks(WatermarkStrategy<WindowedValue>.forMonotonousTimestamps()
-                .withTimestampAssigner { r, _ in r.timestamp })
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy<WindowedValue>.forMonotonousTimestamps()
+                    .withTimestampAssigner { r, _ in r.timestamp }
+            )
             .keyBy { $0.key }
             .window(try TumblingEventTimeWindows.of(size: .seconds(1)))
             .aggregate(CountSumAggregate())
@@ -532,8 +562,10 @@ struct CompactCount: Sendable, Hashable, BinaryCodable {
 }
 
 /// Running count and sum per key over `largeStateRecord`s.
-func buildLargeStateJob(_ env: StreamExecutionEnvironment, keys: Int, updates: Int,
-                        paced: @escaping @Sendable () -> Bool = { true }) -> DataStream<CompactCount> {
+func buildLargeStateJob(
+    _ env: StreamExecutionEnvironment, keys: Int, updates: Int,
+    paced: @escaping @Sendable () -> Bool = { true }
+) -> DataStream<CompactCount> {
     env.generate(count: Int64(keys + updates)) { i, _ in largeStateRecord(i, keys: keys, paced: paced) }
         .keyBy { $0.key }
         .reduce { a, b in CompactCount(key: a.key, count: a.count + b.count, sum: a.sum + b.sum) }
@@ -545,16 +577,21 @@ let largeStateConfigurations: [(name: String, backend: String, incremental: Bool
 
 func benchCheckpointSize() throws {
     let keys = 1_000_000 / scale, updates = scale > 1 ? 150_000 : 200_000
-    print("8. checkpoint size: \(keys / 1000)k keys of keyed state (count+sum), then \(updates / 1000)k updates of 1k keys over about \(String(format: "%.1f", Double(updates) / 100_000)) s, checkpoint every 700 ms")
+    print(
+        "8. checkpoint size: \(keys / 1000)k keys of keyed state (count+sum), then \(updates / 1000)k updates of 1k keys over about \(String(format: "%.1f", Double(updates) / 100_000)) s, checkpoint every 700 ms"
+    )
     for configuration in largeStateConfigurations {
         let stats = try withCheckpointDirectory { dir in
-            let env = try checkpointedEnvironment(backend: configuration.backend, incremental: configuration.incremental, interval: "700 ms", directory: dir)
+            let env = try checkpointedEnvironment(
+                backend: configuration.backend, incremental: configuration.incremental, interval: "700 ms", directory: dir)
             buildLargeStateJob(env, keys: keys, updates: updates).discard()
             return try env.execute("checkpoint-size").checkpointStats
         }
         print("  \(configuration.name) (state.backend.type=\(configuration.backend), state.backend.incremental=\(configuration.incremental)):")
         for s in stats {
-            print("    checkpoint \(s.checkpointID): \(s.durationMillis) ms, \(megabytes(Double(s.uploadedBytes))) uploaded of \(megabytes(Double(s.stateBytes)))")
+            print(
+                "    checkpoint \(s.checkpointID): \(s.durationMillis) ms, \(megabytes(Double(s.uploadedBytes))) uploaded of \(megabytes(Double(s.stateBytes)))"
+            )
         }
     }
     fflush(nil)
@@ -578,7 +615,10 @@ final class RestoreProbe: Sendable {
             let jobDirectory = checkpointDirectory + "/" + job
             for chk in (try? fm.contentsOfDirectory(atPath: jobDirectory)) ?? [] where chk.hasPrefix("chk-") {
                 if let written = (try? fm.attributesOfItem(atPath: "\(jobDirectory)/\(chk)/_metadata"))?[.modificationDate] as? Date,
-                   written > date { count += 1 }
+                    written > date
+                {
+                    count += 1
+                }
             }
         }
         return count
@@ -604,8 +644,11 @@ struct FailAfterLoad: ProcessFunction {
         } else if seen == keys {
             probe.times.withLock { $0.loadedAt = Date() }
         } else if seen > keys, seen % 1000 == 0, let loaded = probe.times.withLock({ $0.loadedAt }),
-                  probe.checkpointsCompleted(after: loaded) >= 2 {
-            probe.times.withLock { $0.failedAt = RestoreProbe.now(); $0.paced = false }
+            probe.checkpointsCompleted(after: loaded) >= 2
+        {
+            probe.times.withLock {
+                $0.failedAt = RestoreProbe.now(); $0.paced = false
+            }
             throw BenchFailure()
         }
         try out.collect(value)
@@ -618,12 +661,15 @@ struct BenchFailure: Error, CustomStringConvertible {
 
 func benchRestore() throws {
     let keys = 1_000_000 / scale, updates = 1_000_000
-    print("9. restore: \(keys / 1000)k keys of keyed state, checkpoint every 500 ms; the job fails once a checkpoint of the whole state completed and restarts (no delay) from it")
+    print(
+        "9. restore: \(keys / 1000)k keys of keyed state, checkpoint every 500 ms; the job fails once a checkpoint of the whole state completed and restarts (no delay) from it"
+    )
     for configuration in largeStateConfigurations {
         try withCheckpointDirectory { dir in
             let probe = RestoreProbe(checkpointDirectory: dir)
             let restoredFrom = Mutex<String>("")
-            let env = try checkpointedEnvironment(backend: configuration.backend, incremental: configuration.incremental, interval: "500 ms", directory: dir)
+            let env = try checkpointedEnvironment(
+                backend: configuration.backend, incremental: configuration.incremental, interval: "500 ms", directory: dir)
             try env.set("restart-strategy.type", "fixed-delay")
             try env.set("restart-strategy.fixed-delay.delay", "0 ms")
             // Paced until the failure; after the restart the rest of the input goes at full speed.
@@ -658,7 +704,9 @@ func benchRestore() throws {
                 let bytes = result.checkpointStats.first { $0.checkpointID == latest.id }.map { megabytes(Double($0.stateBytes)) } ?? "?"
                 load = "reading, checking and redistributing checkpoint \(latest.id) (\(bytes)) alone: \(String(format: "%.0f", millis)) ms"
             }
-            print("  \(configuration.name): from the failure to the first record after restoring checkpoint \(id.map(String.init) ?? "?") (\(size)): \(String(format: "%.0f", Double(running - failed) / 1e6)) ms; \(load)")
+            print(
+                "  \(configuration.name): from the failure to the first record after restoring checkpoint \(id.map(String.init) ?? "?") (\(size)): \(String(format: "%.0f", Double(running - failed) / 1e6)) ms; \(load)"
+            )
         }
     }
     fflush(nil)

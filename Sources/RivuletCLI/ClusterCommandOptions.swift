@@ -7,13 +7,17 @@ import RivuletCluster
 
 /// `--conf DIR`, `-D key=value` and `-m host:port`.
 struct ClusterCommandOptions: ParsableArguments {
-    @Option(name: .customLong("conf"), help: ArgumentHelp("Configuration directory holding rivulet.yaml (default: $RIVULET_CONF_DIR, else ./conf).", valueName: "dir"))
+    @Option(
+        name: .customLong("conf"),
+        help: ArgumentHelp("Configuration directory holding rivulet.yaml (default: $RIVULET_CONF_DIR, else ./conf).", valueName: "dir"))
     var confDirectory: String?
 
     @Option(name: .customShort("D"), help: "Set a configuration key: -D key=value.")
     var properties: [String] = []
 
-    @Option(name: [.customShort("m"), .customLong("jobmanager")], help: ArgumentHelp("The JobManager's REST address (default: rest.address and rest.port).", valueName: "host:port"))
+    @Option(
+        name: [.customShort("m"), .customLong("jobmanager")],
+        help: ArgumentHelp("The JobManager's REST address (default: rest.address and rest.port).", valueName: "host:port"))
     var jobManager: String?
 
     var configurationFile: String {
@@ -39,7 +43,8 @@ struct ClusterCommandOptions: ParsableArguments {
     func client() async throws -> RestClient {
         if let jobManager {
             guard let colon = jobManager.lastIndex(of: ":"), let port = Int(jobManager[jobManager.index(after: colon)...]),
-                  (1...65535).contains(port), colon != jobManager.startIndex else {
+                (1...65535).contains(port), colon != jobManager.startIndex
+            else {
                 throw ValidationError("-m expects host:port, got '\(jobManager)'")
             }
             return RestClient(host: String(jobManager[..<colon]), port: port)
@@ -47,7 +52,8 @@ struct ClusterCommandOptions: ParsableArguments {
         let c = try configuration()
         if let settings = try HighAvailabilitySettings.from(c) {
             guard let leader = try await LeaderLookup.find(settings, waitingMillis: 15_000) else {
-                throw ValidationError("no JobManager leads the cluster '\(settings.clusterPath)' in ZooKeeper at \(settings.quorum) (waited 15 s); is one running?")
+                throw ValidationError(
+                    "no JobManager leads the cluster '\(settings.clusterPath)' in ZooKeeper at \(settings.quorum) (waited 15 s); is one running?")
             }
             return RestClient(host: leader.restHost, port: leader.restPort)
         }

@@ -57,8 +57,9 @@ struct RunCommand: AsyncParsableCommand {
                 let (k, v) = try ConfigurationLoader.parseProperty(property)
                 overrides[k] = v
             }
-            let submission = JobSubmission(job: job, arguments: jobArguments, parallelism: parallelism, savepointPath: fromSavepoint,
-                                           configuration: overrides.isEmpty ? nil : overrides)
+            let submission = JobSubmission(
+                job: job, arguments: jobArguments, parallelism: parallelism, savepointPath: fromSavepoint,
+                configuration: overrides.isEmpty ? nil : overrides)
             let submitted: Submitted = try await client.post("/v1/jobs", body: submission)
             print("Job has been submitted with JobID \(submitted.jobID)")
             if detached { return }
@@ -67,7 +68,8 @@ struct RunCommand: AsyncParsableCommand {
                 if detail.status.isTerminal {
                     print("Job \(submitted.jobID) \(detail.status.rawValue) after \(detail.durationMillis) ms (restarts: \(detail.attempt))")
                     guard detail.status == .finished else {
-                        throw fail("job \(submitted.jobID) \(detail.status.rawValue.lowercased()): \(detail.exceptions?.last ?? "no reason recorded")")
+                        throw fail(
+                            "job \(submitted.jobID) \(detail.status.rawValue.lowercased()): \(detail.exceptions?.last ?? "no reason recorded")")
                     }
                     return
                 }
@@ -107,7 +109,8 @@ struct InfoCommand: AsyncParsableCommand {
             let d: JobDetail = try await cluster.client().get("/v1/jobs/\(id)")
             print("\(d.id)  \(d.name)  \(d.status.rawValue)  restarts \(d.attempt)  \(d.durationMillis) ms")
             for v in d.vertices ?? [] {
-                print("  [\(v.id)] \(v.name)  p=\(v.parallelism)  \(v.status)  in \(v.recordsIn)  out \(v.recordsOut)  backpressure \(v.backPressure)")
+                print(
+                    "  [\(v.id)] \(v.name)  p=\(v.parallelism)  \(v.status)  in \(v.recordsIn)  out \(v.recordsOut)  backpressure \(v.backPressure)")
             }
             if let checkpoints = d.checkpoints, let last = checkpoints.last {
                 print("  checkpoints: \(checkpoints.count) completed, last \(last.id) (\(last.stateBytes) bytes, \(last.durationMillis) ms)")

@@ -21,12 +21,14 @@ struct LocalCommand: ParsableCommand {
     @Option(name: .customShort("D"), help: "Set a configuration key: -D key=value.")
     var properties: [String] = []
 
-    @Option(name: [.customShort("s"), .customLong("from-savepoint")],
-            help: ArgumentHelp("Restore the job's state from a savepoint (or a retained checkpoint's chk-<n> directory).", valueName: "path"))
+    @Option(
+        name: [.customShort("s"), .customLong("from-savepoint")],
+        help: ArgumentHelp("Restore the job's state from a savepoint (or a retained checkpoint's chk-<n> directory).", valueName: "path"))
     var fromSavepoint: String?
 
-    @Option(name: .customLong("savepoint-on-finish"),
-            help: ArgumentHelp("Write a savepoint into this directory when the job finishes (needs checkpointing).", valueName: "dir"))
+    @Option(
+        name: .customLong("savepoint-on-finish"),
+        help: ArgumentHelp("Write a savepoint into this directory when the job finishes (needs checkpointing).", valueName: "dir"))
     var savepointOnFinish: String?
 
     @Argument(help: "The job to run.")

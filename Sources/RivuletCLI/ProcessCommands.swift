@@ -20,8 +20,10 @@ func bootstrapLogging() {
 
 /// Loads the configuration and runs a cluster process in the foreground until SIGTERM or
 /// SIGINT; any failure is one `error:` line and a non-zero exit.
-func runClusterProcess(_ name: String, _ options: ClusterCommandOptions,
-                       _ body: (Configuration, JobCatalog) async throws -> Void) async throws {
+func runClusterProcess(
+    _ name: String, _ options: ClusterCommandOptions,
+    _ body: (Configuration, JobCatalog) async throws -> Void
+) async throws {
     bootstrapLogging()
     let configuration: Configuration
     do {

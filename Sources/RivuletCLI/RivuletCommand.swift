@@ -9,9 +9,11 @@ public struct RivuletCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "rivulet",
         abstract: "A distributed, stateful stream processor.",
-        subcommands: [LocalCommand.self, RunCommand.self, ListCommand.self, InfoCommand.self, CancelCommand.self,
-                      StopCommand.self, SavepointCommand.self, JobManagerCommand.self, TaskManagerCommand.self,
-                      ConfigCommand.self])
+        subcommands: [
+            LocalCommand.self, RunCommand.self, ListCommand.self, InfoCommand.self, CancelCommand.self,
+            StopCommand.self, SavepointCommand.self, JobManagerCommand.self, TaskManagerCommand.self,
+            ConfigCommand.self,
+        ])
 
     static let catalog = Mutex(JobCatalog([]))
 

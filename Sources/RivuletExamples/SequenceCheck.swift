@@ -71,7 +71,9 @@ extension ExampleJobs {
         let parallelism = env.parallelism
         guard keys % parallelism == 0 else {
             let lower = keys / parallelism * parallelism, higher = lower + parallelism
-            throw JobArgumentError("sequence-check needs --keys (\(keys)) to be a multiple of the parallelism (\(parallelism)), so that every key's events come from one source subtask in order; use --keys \(lower > 0 ? "\(lower) or " : "")\(higher)")
+            throw JobArgumentError(
+                "sequence-check needs --keys (\(keys)) to be a multiple of the parallelism (\(parallelism)), so that every key's events come from one source subtask in order; use --keys \(lower > 0 ? "\(lower) or " : "")\(higher)"
+            )
         }
         let k = Int64(keys)
         var lines = env.generate(count: Int64(keys * perKey), recordsPerSecond: rate, seed: 1) { i, _ in

@@ -31,7 +31,7 @@ public struct TopSpeedPerPeriod: KeyedProcessFunction {
     public mutating func processElement(_ event: CarEvent, _ context: KeyedContext<Int>, _ out: Collector<String>) throws {
         guard let topSpeeds else { return }
         let periodEnd = (event.timestamp / periodMillis + 1) * periodMillis - 1
-        if periodEnd <= context.currentWatermark { return }   // its period was reported already
+        if periodEnd <= context.currentWatermark { return }  // its period was reported already
         if try topSpeeds.get(periodEnd).map({ event.speed > $0 }) ?? true {
             try topSpeeds.put(periodEnd, event.speed)
         }
@@ -66,8 +66,10 @@ extension ExampleJobs {
             let speed = 50 + Double(rng.next() % 15_000) / 100
             return CarEvent(carID: car, speed: speed, timestamp: (i / Int64(cars)) * 100)
         }
-        .assignTimestampsAndWatermarks(WatermarkStrategy<CarEvent>.forMonotonousTimestamps()
-            .withTimestampAssigner { event, _ in event.timestamp })
+        .assignTimestampsAndWatermarks(
+            WatermarkStrategy<CarEvent>.forMonotonousTimestamps()
+                .withTimestampAssigner { event, _ in event.timestamp }
+        )
         .keyBy { $0.carID }
         .process { TopSpeedPerPeriod(periodMillis: 10_000) }
         .name("Top Speed")

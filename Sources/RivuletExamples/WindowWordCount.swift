@@ -74,11 +74,13 @@ extension ExampleJobs {
                 return TimedLine(text: words.joined(separator: " "), timestamp: i * 100 - jitter)
             }
         }
-        let counts = lines
+        let counts =
+            lines
             .assignTimestampsAndWatermarks(
                 WatermarkStrategy<TimedLine>.forBoundedOutOfOrderness(.milliseconds(delay))
                     .withTimestampAssigner { line, _ in line.timestamp }
-                    .withIdleness(.seconds(5)))
+                    .withIdleness(.seconds(5))
+            )
             .flatMap { (line: TimedLine, out: Collector<String>) in try Tokenizer.forEachWord(in: line.text) { try out.collect($0) } }
             .name("Tokenizer")
             .keyBy { $0 }

@@ -59,9 +59,11 @@ extension ExampleJobs {
             JobParameter("output", help: "Directory to write part files to instead of printing."),
         ]
     ) { env, args in
-        let lines = try args.string("input").map { try env.readTextFile($0) }
+        let lines =
+            try args.string("input").map { try env.readTextFile($0) }
             ?? env.fromCollection(SampleText.lines).name("Sample Text")
-        let counts = lines
+        let counts =
+            lines
             .flatMap { (line: String, out: Collector<String>) in try Tokenizer.forEachWord(in: line) { try out.collect($0) } }
             .name("Tokenizer")
             .keyBy { $0 }

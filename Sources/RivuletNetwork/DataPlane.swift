@@ -19,8 +19,10 @@ public final class DataPlane: Sendable {
     /// Serialises connection set-up so two tasks never open two connections to one peer.
     private let connecting = Mutex(())
 
-    private init(group: MultiThreadedEventLoopGroup, serverChannel: any Channel, host: String, port: Int,
-                 partitions: ResultPartitionManager) {
+    private init(
+        group: MultiThreadedEventLoopGroup, serverChannel: any Channel, host: String, port: Int,
+        partitions: ResultPartitionManager
+    ) {
         self.group = group
         self.serverChannel = serverChannel
         self.host = host

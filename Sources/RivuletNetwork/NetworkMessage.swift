@@ -61,7 +61,12 @@ public enum NetworkMessage: Sendable, Equatable {
     public static let maxFrameLength = 64 << 20
 
     enum Kind: UInt8 {
-        case partitionRequest = 1, addCredit, cancelRequest, buffer, event, error
+        case partitionRequest = 1
+        case addCredit
+        case cancelRequest
+        case buffer
+        case event
+        case error
     }
 
     /// Appends the frame to `out`.
@@ -137,9 +142,12 @@ public enum NetworkMessage: Sendable, Equatable {
             let edge: Int32 = try frame.readInteger().orThrow("edge")
             let producer: Int32 = try frame.readInteger().orThrow("producer")
             let consumer: Int32 = try frame.readInteger().orThrow("consumer")
-            return .partitionRequest(stream: stream, key: SubpartitionKey(jobID: job, attempt: Int(attempt), edge: Int(edge),
-                                                                          producer: Int(producer), consumer: Int(consumer)),
-                                     credits: credits)
+            return .partitionRequest(
+                stream: stream,
+                key: SubpartitionKey(
+                    jobID: job, attempt: Int(attempt), edge: Int(edge),
+                    producer: Int(producer), consumer: Int(consumer)),
+                credits: credits)
         case .addCredit:
             return .addCredit(stream: stream, credits: try frame.readInteger().orThrow("credits"))
         case .cancelRequest:

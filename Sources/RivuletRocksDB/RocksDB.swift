@@ -48,7 +48,9 @@ public final class RocksDB {
         rocksdb_options_set_create_missing_column_families(options, 1)
         rocksdb_options_set_write_buffer_size(options, config.writeBufferBytes)
         rocksdb_options_set_max_write_buffer_number(options, Int32(config.maxWriteBufferNumber))
-        guard let tableOptions = rocksdb_block_based_options_create() else { throw RocksDBError(operation: "open", path: path, message: "cannot allocate options") }
+        guard let tableOptions = rocksdb_block_based_options_create() else {
+            throw RocksDBError(operation: "open", path: path, message: "cannot allocate options")
+        }
         self.tableOptions = tableOptions
         let cache: OpaquePointer?
         if config.blockCacheBytes > 0 {
@@ -68,10 +70,14 @@ public final class RocksDB {
             rocksdb_options_set_memtable_prefix_bloom_size_ratio(options, 0.1)
         }
         rocksdb_options_set_block_based_table_factory(options, tableOptions)
-        guard let writeOptions = rocksdb_writeoptions_create() else { throw RocksDBError(operation: "open", path: path, message: "cannot allocate options") }
+        guard let writeOptions = rocksdb_writeoptions_create() else {
+            throw RocksDBError(operation: "open", path: path, message: "cannot allocate options")
+        }
         self.writeOptions = writeOptions
         rocksdb_writeoptions_disable_WAL(writeOptions, config.disableWAL ? 1 : 0)
-        guard let readOptions = rocksdb_readoptions_create() else { throw RocksDBError(operation: "open", path: path, message: "cannot allocate options") }
+        guard let readOptions = rocksdb_readoptions_create() else {
+            throw RocksDBError(operation: "open", path: path, message: "cannot allocate options")
+        }
         self.readOptions = readOptions
 
         // Open with every column family already on disk (RocksDB requires naming them all).
@@ -82,7 +88,7 @@ public final class RocksDB {
             names = (0..<count).compactMap { list[$0].map { String(cString: $0) } }
             rocksdb_list_column_families_destroy(list, count)
         }
-        if let listError { rocksdb_free(listError) }   // no database yet: it will be created
+        if let listError { rocksdb_free(listError) }  // no database yet: it will be created
         if !names.contains("default") { names.insert("default", at: 0) }
         var handles = [OpaquePointer?](repeating: nil, count: names.count)
         let familyOptions = [OpaquePointer?](repeating: options, count: names.count)
@@ -92,8 +98,9 @@ public final class RocksDB {
         let opened: OpaquePointer? = cNames.withUnsafeMutableBufferPointer { namePointers in
             namePointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { constNames in
                 familyOptions.withUnsafeBufferPointer { opts in
-                    rocksdb_open_column_families(options, path, Int32(names.count), constNames.baseAddress,
-                                                 opts.baseAddress, &handles, &openError)
+                    rocksdb_open_column_families(
+                        options, path, Int32(names.count), constNames.baseAddress,
+                        opts.baseAddress, &handles, &openError)
                 }
             }
         }
@@ -188,7 +195,9 @@ public final class RocksDB {
             try value.withUnsafeBufferPointer { v in
                 try k.withMemoryRebound(to: CChar.self) { kc in
                     try v.withMemoryRebound(to: CChar.self) { vc in
-                        try call("put") { rocksdb_put_cf(handle, writeOptions, family.handle, kc.baseAddress, kc.count, vc.baseAddress, vc.count, &$0) }
+                        try call("put") {
+                            rocksdb_put_cf(handle, writeOptions, family.handle, kc.baseAddress, kc.count, vc.baseAddress, vc.count, &$0)
+                        }
                     }
                 }
             }
@@ -217,15 +226,18 @@ public final class RocksDB {
     @usableFromInline
     func rawPut(_ family: ColumnFamily, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws {
         try call("put") {
-            rocksdb_put_cf(handle, writeOptions, family.handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
-                           value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count, &$0)
+            rocksdb_put_cf(
+                handle, writeOptions, family.handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
+                value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count, &$0)
         }
     }
 
     /// Calls `body` with the value at `key` (nil when absent) without copying it out of
     /// RocksDB (a pinned slice, valid only during `body`).
-    public func withValue<R>(_ family: ColumnFamily, key: UnsafeRawBufferPointer,
-                             _ body: (UnsafeRawBufferPointer?) throws -> R) throws -> R {
+    public func withValue<R>(
+        _ family: ColumnFamily, key: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer?) throws -> R
+    ) throws -> R {
         let pinned = try call("get") {
             rocksdb_get_pinned_cf(handle, readOptions, family.handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count, &$0)
         }

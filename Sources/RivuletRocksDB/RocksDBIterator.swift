@@ -40,8 +40,9 @@ public final class RocksDBIterator {
     public func withEntry<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var keyLength = 0, valueLength = 0
         let k = rocksdb_iter_key(handle, &keyLength), v = rocksdb_iter_value(handle, &valueLength)
-        return try body(UnsafeRawBufferPointer(start: k.map { UnsafeRawPointer($0) }, count: k == nil ? 0 : keyLength),
-                        UnsafeRawBufferPointer(start: v.map { UnsafeRawPointer($0) }, count: v == nil ? 0 : valueLength))
+        return try body(
+            UnsafeRawBufferPointer(start: k.map { UnsafeRawPointer($0) }, count: k == nil ? 0 : keyLength),
+            UnsafeRawBufferPointer(start: v.map { UnsafeRawPointer($0) }, count: v == nil ? 0 : valueLength))
     }
 
     /// Moves to the first key at or after the raw `key`.

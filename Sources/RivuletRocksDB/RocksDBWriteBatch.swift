@@ -41,8 +41,9 @@ public final class RocksDBWriteBatch {
 
     /// Adds a put of the bytes `value` at the bytes `key` in `family` (both copied).
     public func put(_ family: RocksDB.ColumnFamily, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        rocksdb_writebatch_put_cf(handle, family.handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
-                                  value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count)
+        rocksdb_writebatch_put_cf(
+            handle, family.handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
+            value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count)
     }
 
     /// Adds a delete of the bytes `key` in `family`.

@@ -67,7 +67,11 @@ public final class ZooKeeperClient: Sendable {
         while !isConnected {
             if ContinuousClock.now >= deadline {
                 close()
-                throw ZooKeeperError(.connectionLoss, operation: "connect to \(connectString) within \(connectionTimeoutMillis) ms (high-availability.zookeeper.client.connection-timeout)", path: nil)
+                throw ZooKeeperError(
+                    .connectionLoss,
+                    operation:
+                        "connect to \(connectString) within \(connectionTimeoutMillis) ms (high-availability.zookeeper.client.connection-timeout)",
+                    path: nil)
             }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -81,8 +85,12 @@ public final class ZooKeeperClient: Sendable {
 
     /// Ends the session (its ephemeral nodes go at once) and stops the client's threads.
     public func close() {
-        state.withLock { $0.closed = true; $0.connected = false }
-        let h = handle.withLock { h -> Handle? in defer { h = nil }; return h }
+        state.withLock {
+            $0.closed = true; $0.connected = false
+        }
+        let h = handle.withLock { h -> Handle? in
+            defer { h = nil }; return h
+        }
         if let h {
             zookeeper_close(h.pointer)
             h.context.release()
@@ -100,11 +108,13 @@ public final class ZooKeeperClient: Sendable {
             return s.generation
         }
         let context = Unmanaged.passRetained(WatcherContext(generation: generation, client: self))
-        let pointer = zookeeper_init(connectString, { _, type, state, path, context in
-            guard let context else { return }
-            let c = Unmanaged<WatcherContext>.fromOpaque(context).takeUnretainedValue()
-            c.client.handleEvent(generation: c.generation, type: type, state: state, path: path.map { String(cString: $0) } ?? "")
-        }, Int32(sessionTimeoutMillis), nil, context.toOpaque(), 0)
+        let pointer = zookeeper_init(
+            connectString,
+            { _, type, state, path, context in
+                guard let context else { return }
+                let c = Unmanaged<WatcherContext>.fromOpaque(context).takeUnretainedValue()
+                c.client.handleEvent(generation: c.generation, type: type, state: state, path: path.map { String(cString: $0) } ?? "")
+            }, Int32(sessionTimeoutMillis), nil, context.toOpaque(), 0)
         guard let pointer else {
             context.release()
             throw ZooKeeperError(.other(-1), operation: "open a session with \(connectString) (\(String(cString: strerror(errno))))", path: nil)
@@ -171,7 +181,9 @@ public final class ZooKeeperClient: Sendable {
     private func renewSession(expired generation: Int) {
         let current = state.withLock { $0.generation == generation && !$0.closed }
         guard current else { return }
-        let old = handle.withLock { h -> Handle? in defer { h = nil }; return h }
+        let old = handle.withLock { h -> Handle? in
+            defer { h = nil }; return h
+        }
         if let old {
             zookeeper_close(old.pointer)
             old.context.release()
@@ -210,7 +222,11 @@ public final class ZooKeeperClient: Sendable {
     private func addWatch(_ path: String, children: Bool, _ handler: @escaping @Sendable (ZooKeeperWatchEvent) -> Void) -> UInt64 {
         state.withLock { s in
             s.nextToken += 1
-            if children { s.childWatches[path, default: [:]][s.nextToken] = handler } else { s.dataWatches[path, default: [:]][s.nextToken] = handler }
+            if children {
+                s.childWatches[path, default: [:]][s.nextToken] = handler
+            } else {
+                s.dataWatches[path, default: [:]][s.nextToken] = handler
+            }
             return s.nextToken
         }
     }
@@ -224,8 +240,10 @@ public final class ZooKeeperClient: Sendable {
     // MARK: Calls
 
     /// Starts one C call with a retained result box as its completion data.
-    private func submit<T: Sendable>(_ operation: String, path: String?,
-                                     _ start: (OpaquePointer, UnsafeRawPointer) -> Int32) async throws -> T {
+    private func submit<T: Sendable>(
+        _ operation: String, path: String?,
+        _ start: (OpaquePointer, UnsafeRawPointer) -> Int32
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let box = Unmanaged.passRetained(ResultBox(continuation, operation: operation, path: path))
             let rc: Int32 = handle.withLock { h in
@@ -245,10 +263,12 @@ public final class ZooKeeperClient: Sendable {
         try await submit("create", path: path) { zh, box in
             data.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { chars in
-                    zoo_acreate(zh, path, chars.baseAddress, Int32(data.count), rivulet_zoo_open_acl_unsafe(), mode.flags, { rc, value, box in
-                        let result = Unmanaged<ResultBox<String>>.fromOpaque(box!).takeRetainedValue()
-                        if rc == 0 { result.succeed(value.map { String(cString: $0) } ?? "") } else { result.fail(rc) }
-                    }, box)
+                    zoo_acreate(
+                        zh, path, chars.baseAddress, Int32(data.count), rivulet_zoo_open_acl_unsafe(), mode.flags,
+                        { rc, value, box in
+                            let result = Unmanaged<ResultBox<String>>.fromOpaque(box!).takeRetainedValue()
+                            if rc == 0 { result.succeed(value.map { String(cString: $0) } ?? "") } else { result.fail(rc) }
+                        }, box)
                 }
             }
         }
@@ -272,15 +292,17 @@ public final class ZooKeeperClient: Sendable {
         let token = watch.map { addWatch(path, children: false, $0) }
         do {
             let node: NodeData = try await submit("get", path: path) { zh, box in
-                zoo_aget(zh, path, token == nil ? 0 : 1, { rc, value, length, stat, box in
-                    let result = Unmanaged<ResultBox<NodeData>>.fromOpaque(box!).takeRetainedValue()
-                    guard rc == 0, let stat else { return result.fail(rc) }
-                    var bytes: [UInt8] = []
-                    if let value, length > 0 {
-                        bytes = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(value), count: Int(length)))
-                    }
-                    result.succeed(NodeData(data: bytes, stat: ZooKeeperStat(stat.pointee)))
-                }, box)
+                zoo_aget(
+                    zh, path, token == nil ? 0 : 1,
+                    { rc, value, length, stat, box in
+                        let result = Unmanaged<ResultBox<NodeData>>.fromOpaque(box!).takeRetainedValue()
+                        guard rc == 0, let stat else { return result.fail(rc) }
+                        var bytes: [UInt8] = []
+                        if let value, length > 0 {
+                            bytes = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(value), count: Int(length)))
+                        }
+                        result.succeed(NodeData(data: bytes, stat: ZooKeeperStat(stat.pointee)))
+                    }, box)
             }
             return (node.data, node.stat)
         } catch {
@@ -295,12 +317,14 @@ public final class ZooKeeperClient: Sendable {
         let token = watch.map { addWatch(path, children: false, $0) }
         do {
             let stat: OptionalStat = try await submit("exists", path: path) { zh, box in
-                zoo_aexists(zh, path, token == nil ? 0 : 1, { rc, stat, box in
-                    let result = Unmanaged<ResultBox<OptionalStat>>.fromOpaque(box!).takeRetainedValue()
-                    if rc == ZNONODE.rawValue { return result.succeed(OptionalStat(stat: nil)) }
-                    guard rc == 0, let stat else { return result.fail(rc) }
-                    result.succeed(OptionalStat(stat: ZooKeeperStat(stat.pointee)))
-                }, box)
+                zoo_aexists(
+                    zh, path, token == nil ? 0 : 1,
+                    { rc, stat, box in
+                        let result = Unmanaged<ResultBox<OptionalStat>>.fromOpaque(box!).takeRetainedValue()
+                        if rc == ZNONODE.rawValue { return result.succeed(OptionalStat(stat: nil)) }
+                        guard rc == 0, let stat else { return result.fail(rc) }
+                        result.succeed(OptionalStat(stat: ZooKeeperStat(stat.pointee)))
+                    }, box)
             }
             return stat.stat
         } catch {
@@ -315,11 +339,13 @@ public final class ZooKeeperClient: Sendable {
         try await submit("set", path: path) { zh, box in
             data.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { chars in
-                    zoo_aset(zh, path, chars.baseAddress, Int32(data.count), version, { rc, stat, box in
-                        let result = Unmanaged<ResultBox<ZooKeeperStat>>.fromOpaque(box!).takeRetainedValue()
-                        guard rc == 0, let stat else { return result.fail(rc) }
-                        result.succeed(ZooKeeperStat(stat.pointee))
-                    }, box)
+                    zoo_aset(
+                        zh, path, chars.baseAddress, Int32(data.count), version,
+                        { rc, stat, box in
+                            let result = Unmanaged<ResultBox<ZooKeeperStat>>.fromOpaque(box!).takeRetainedValue()
+                            guard rc == 0, let stat else { return result.fail(rc) }
+                            result.succeed(ZooKeeperStat(stat.pointee))
+                        }, box)
                 }
             }
         }
@@ -328,10 +354,12 @@ public final class ZooKeeperClient: Sendable {
     /// Deletes the node if its version is `version` (-1: any).
     public func delete(_ path: String, version: Int32 = -1) async throws {
         let _: Done = try await submit("delete", path: path) { zh, box in
-            zoo_adelete(zh, path, version, { rc, box in
-                let result = Unmanaged<ResultBox<Done>>.fromOpaque(box!).takeRetainedValue()
-                if rc == 0 { result.succeed(Done()) } else { result.fail(rc) }
-            }, box)
+            zoo_adelete(
+                zh, path, version,
+                { rc, box in
+                    let result = Unmanaged<ResultBox<Done>>.fromOpaque(box!).takeRetainedValue()
+                    if rc == 0 { result.succeed(Done()) } else { result.fail(rc) }
+                }, box)
         }
     }
 
@@ -357,17 +385,19 @@ public final class ZooKeeperClient: Sendable {
         let token = watch.map { addWatch(path, children: true, $0) }
         do {
             return try await submit("get children", path: path) { zh, box in
-                zoo_aget_children(zh, path, token == nil ? 0 : 1, { rc, strings, box in
-                    let result = Unmanaged<ResultBox<[String]>>.fromOpaque(box!).takeRetainedValue()
-                    guard rc == 0 else { return result.fail(rc) }
-                    var names: [String] = []
-                    if let vector = strings?.pointee, let data = vector.data {
-                        for i in 0..<Int(vector.count) {
-                            if let name = data[i] { names.append(String(cString: name)) }
+                zoo_aget_children(
+                    zh, path, token == nil ? 0 : 1,
+                    { rc, strings, box in
+                        let result = Unmanaged<ResultBox<[String]>>.fromOpaque(box!).takeRetainedValue()
+                        guard rc == 0 else { return result.fail(rc) }
+                        var names: [String] = []
+                        if let vector = strings?.pointee, let data = vector.data {
+                            for i in 0..<Int(vector.count) {
+                                if let name = data[i] { names.append(String(cString: name)) }
+                            }
                         }
-                    }
-                    result.succeed(names)
-                }, box)
+                        result.succeed(names)
+                    }, box)
             }
         } catch {
             if let token { removeWatch(path, children: true, token) }
@@ -382,9 +412,11 @@ public final class ZooKeeperClient: Sendable {
         let request = MultiRequest(operations)
         // The transaction's code; the per-operation codes are read from the request's buffers.
         let rc: Int32 = try await submit("transaction", path: operations.first?.path) { zh, box in
-            zoo_amulti(zh, Int32(operations.count), request.ops, request.results, { rc, box in
-                Unmanaged<ResultBox<Int32>>.fromOpaque(box!).takeRetainedValue().succeed(rc)
-            }, box)
+            zoo_amulti(
+                zh, Int32(operations.count), request.ops, request.results,
+                { rc, box in
+                    Unmanaged<ResultBox<Int32>>.fromOpaque(box!).takeRetainedValue().succeed(rc)
+                }, box)
         }
         var results: [ZooKeeperOperationResult] = []
         for (i, operation) in operations.enumerated() {
@@ -486,8 +518,9 @@ final class MultiRequest: @unchecked Sendable {
             switch operation {
             case .create(_, let data, let mode):
                 let bytes = copy(data.map { CChar(bitPattern: $0) })
-                zoo_create_op_init(ops + i, path, bytes, Int32(data.count), rivulet_zoo_open_acl_unsafe(), mode.flags,
-                                   pathBuffers[i], Int32(Self.pathBufferSize))
+                zoo_create_op_init(
+                    ops + i, path, bytes, Int32(data.count), rivulet_zoo_open_acl_unsafe(), mode.flags,
+                    pathBuffers[i], Int32(Self.pathBufferSize))
             case .delete(_, let version):
                 zoo_delete_op_init(ops + i, path, version)
             case .setData(_, let data, let version):
@@ -531,7 +564,8 @@ extension CreateMode {
 
 extension ZooKeeperStat {
     init(_ s: Stat) {
-        self.init(version: s.version, childVersion: s.cversion, ephemeralOwner: s.ephemeralOwner, dataLength: s.dataLength,
-                  numChildren: s.numChildren, createdMillis: s.ctime, modifiedMillis: s.mtime, createdZxid: s.czxid)
+        self.init(
+            version: s.version, childVersion: s.cversion, ephemeralOwner: s.ephemeralOwner, dataLength: s.dataLength,
+            numChildren: s.numChildren, createdMillis: s.ctime, modifiedMillis: s.mtime, createdZxid: s.czxid)
     }
 }

@@ -18,8 +18,10 @@ final class BackpressureTests: XCTestCase {
         let cluster = try ClusterFixture(taskManagers: 2, slots: 2)
         let output = cluster.directory.appendingPathComponent("out")
         // 10^9 events: far more than the slow stage can take while the test watches.
-        let run = try cluster.rivulet(["run", "--detached", "-p", "2", "sequence-check", "--keys", "1000", "--per-key", "1000000",
-                                       "--sink-delay-us", "500", "--output", output.path])
+        let run = try cluster.rivulet([
+            "run", "--detached", "-p", "2", "sequence-check", "--keys", "1000", "--per-key", "1000000",
+            "--sink-delay-us", "500", "--output", output.path,
+        ])
         XCTAssertEqual(run.status, 0, run.output)
         let id = try XCTUnwrap(run.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         var pressured: [String: Any] = [:]
@@ -29,8 +31,9 @@ final class BackpressureTests: XCTestCase {
             pressured = source
             return source["backPressure"] as? String == "high"
         }
-        let slow = try XCTUnwrap((try cluster.get("/v1/jobs/\(id)").json["vertices"] as? [[String: Any]])?
-            .first { ($0["name"] as? String ?? "").contains("Slow Stage") })
+        let slow = try XCTUnwrap(
+            (try cluster.get("/v1/jobs/\(id)").json["vertices"] as? [[String: Any]])?
+                .first { ($0["name"] as? String ?? "").contains("Slow Stage") })
         XCTAssertNotEqual(slow["backPressure"] as? String, "high", "the slow stage itself is not blocked on output: \(slow)")
         XCTAssertGreaterThan(pressured["recordsOut"] as? Int ?? 0, 0)
 

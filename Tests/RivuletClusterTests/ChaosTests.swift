@@ -19,7 +19,6 @@ final class ChaosTests: XCTestCase {
         case freezeLeader = "freeze the leader past its session timeout"
     }
 
-
     var violations: [String] = []
 
     func violation(_ text: String) {
@@ -35,23 +34,27 @@ final class ChaosTests: XCTestCase {
         let sessionTimeout = 3.0
         let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-chaos-chk-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: checkpoints) }
-        let cluster = try ClusterFixture(taskManagers: 3, slots: 2, jobManagers: 3, extra: [
-            "execution.checkpointing.interval": "1 s",
-            "state.checkpoints.dir": checkpoints.path,
-            "state.backend.type": "rocksdb",
-            "state.backend.incremental": "true",
-            "restart-strategy.type": "fixed-delay",
-            "restart-strategy.fixed-delay.attempts": "1000",
-            "restart-strategy.fixed-delay.delay": "200 ms",
-            "high-availability.zookeeper.client.session-timeout": "\(Int(sessionTimeout)) s",
-        ])
+        let cluster = try ClusterFixture(
+            taskManagers: 3, slots: 2, jobManagers: 3,
+            extra: [
+                "execution.checkpointing.interval": "1 s",
+                "state.checkpoints.dir": checkpoints.path,
+                "state.backend.type": "rocksdb",
+                "state.backend.incremental": "true",
+                "restart-strategy.type": "fixed-delay",
+                "restart-strategy.fixed-delay.attempts": "1000",
+                "restart-strategy.fixed-delay.delay": "200 ms",
+                "high-availability.zookeeper.client.session-timeout": "\(Int(sessionTimeout)) s",
+            ])
         // Events enough to outlast the faults at the source's rate.
         let faultsWanted = duration > 0 ? Int.max : Fault.allCases.count
         let keys = 40, rate = 400
         let perKey = max(400, Int(duration * Double(rate)) / keys)
         let output = cluster.directory.appendingPathComponent("out")
-        let run = try cluster.rivulet(["run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
-                                       "--rate", "\(rate)", "--output", output.path])
+        let run = try cluster.rivulet([
+            "run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
+            "--rate", "\(rate)", "--output", output.path,
+        ])
         XCTAssertEqual(run.status, 0, run.output)
         let id = try XCTUnwrap(run.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         print("chaos: seed \(seed), job \(id): \(keys) keys x \(perKey) events at \(rate)/s, session timeout \(sessionTimeout) s")
@@ -78,7 +81,9 @@ final class ChaosTests: XCTestCase {
             let fault = schedule.removeFirst()
             let before = latestCheckpoint() ?? latestSeen
             guard let leader = cluster.leader else { violation("no leader before the fault"); break }
-            print("chaos: \(String(format: "%6.1f", Date().timeIntervalSince(start))) s: \(fault.rawValue) (leader jobmanager-\(leader), checkpoint \(before))")
+            print(
+                "chaos: \(String(format: "%6.1f", Date().timeIntervalSince(start))) s: \(fault.rawValue) (leader jobmanager-\(leader), checkpoint \(before))"
+            )
             let faultAt = Date()
             var frozen: Int32?
             let revocations = { (name: String) in cluster.log(name).components(separatedBy: "revoked").count }
@@ -155,7 +160,9 @@ final class ChaosTests: XCTestCase {
 
         failovers.sort()
         if !failovers.isEmpty {
-            print("chaos: \(failovers.count) faults; fault -> running again (a newer checkpoint completed): min \(String(format: "%.2f", failovers.first ?? 0)) s, median \(String(format: "%.2f", failovers[failovers.count / 2])) s, max \(String(format: "%.2f", failovers.last ?? 0)) s")
+            print(
+                "chaos: \(failovers.count) faults; fault -> running again (a newer checkpoint completed): min \(String(format: "%.2f", failovers.first ?? 0)) s, median \(String(format: "%.2f", failovers[failovers.count / 2])) s, max \(String(format: "%.2f", failovers.last ?? 0)) s"
+            )
         }
         print("chaos: \(violations.isEmpty ? "no violations" : "\(violations.count) violation(s)")")
         XCTAssertEqual(violations, [], "chaos violations (seed \(seed))")

@@ -62,7 +62,8 @@ final class ClusterFixture {
         properties = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         try settings.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
             .write(to: confDirectory.appendingPathComponent("rivulet.yaml"), atomically: true, encoding: .utf8)
-        try restPorts.map { "127.0.0.1:\($0)\n" }.joined().write(to: confDirectory.appendingPathComponent("masters"), atomically: true, encoding: .utf8)
+        try restPorts.map { "127.0.0.1:\($0)\n" }.joined().write(
+            to: confDirectory.appendingPathComponent("masters"), atomically: true, encoding: .utf8)
         try String(repeating: "127.0.0.1\n", count: taskManagers)
             .write(to: confDirectory.appendingPathComponent("workers"), atomically: true, encoding: .utf8)
         let started = try script("start-cluster.sh")
@@ -190,7 +191,9 @@ final class ClusterFixture {
     /// True once job `id` is FINISHED; throws `JobEndedError` when it FAILED or was CANCELED.
     func jobFinished(_ id: String) throws -> Bool {
         let status = try jobStatus(id)
-        if status == "FAILED" || status == "CANCELED" { throw JobEndedError(status: status, log: log("jobmanager-\(leader ?? 0)").suffix(3000).description) }
+        if status == "FAILED" || status == "CANCELED" {
+            throw JobEndedError(status: status, log: log("jobmanager-\(leader ?? 0)").suffix(3000).description)
+        }
         return status == "FINISHED"
     }
 

@@ -46,17 +46,21 @@ final class ClusterTests: XCTestCase {
     func testKilledTaskManagerJobRecoversExactlyOnce() throws {
         let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-chk-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: checkpoints) }
-        let cluster = try ClusterFixture(taskManagers: 3, slots: 1, extra: [
-            "execution.checkpointing.interval": "300 ms",
-            "state.checkpoints.dir": checkpoints,
-            "restart-strategy.type": "fixed-delay",
-            "restart-strategy.fixed-delay.attempts": "10",
-            "restart-strategy.fixed-delay.delay": "200 ms",
-        ])
+        let cluster = try ClusterFixture(
+            taskManagers: 3, slots: 1,
+            extra: [
+                "execution.checkpointing.interval": "300 ms",
+                "state.checkpoints.dir": checkpoints,
+                "restart-strategy.type": "fixed-delay",
+                "restart-strategy.fixed-delay.attempts": "10",
+                "restart-strategy.fixed-delay.delay": "200 ms",
+            ])
         let output = cluster.directory.appendingPathComponent("out")
         let keys = 20, perKey = 300
-        let run = try cluster.rivulet(["run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
-                                       "--rate", "1000", "--output", output.path])
+        let run = try cluster.rivulet([
+            "run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
+            "--rate", "1000", "--output", output.path,
+        ])
         XCTAssertEqual(run.status, 0, run.output)
         let id = try XCTUnwrap(run.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         // Wait until the job runs and has completed a checkpoint, then kill a TaskManager
@@ -94,7 +98,8 @@ final class ClusterTests: XCTestCase {
         try check("POST", "/v1/jobs", "{\"job\": \"no-such-job\"}", status: 404, mentions: "unknown job 'no-such-job'")
         try check("POST", "/v1/jobs", "{\"job\": \"wordcount\", \"parallelism\": 1000000}", status: 400, mentions: "parallelism")
         try check("POST", "/v1/jobs", "{\"job\": \"wordcount\", \"configuration\": {\"no.such.key\": \"1\"}}", status: 400, mentions: "no.such.key")
-        try check("POST", "/v1/jobs", "{\"job\": \"wordcount\", \"arguments\": [\"--input\", \"/no/such/file\"]}", status: 400, mentions: "/no/such/file")
+        try check(
+            "POST", "/v1/jobs", "{\"job\": \"wordcount\", \"arguments\": [\"--input\", \"/no/such/file\"]}", status: 400, mentions: "/no/such/file")
         try check("GET", "/v1/jobs/0123456789abcdef", nil, status: 404, mentions: "no job")
         try check("POST", "/v1/jobs/0123456789abcdef/cancel", nil, status: 404, mentions: "no job")
         let huge = "{\"job\": \"wordcount\", \"arguments\": [\"" + String(repeating: "x", count: 2 << 20) + "\"]}"
@@ -117,10 +122,12 @@ final class ClusterTests: XCTestCase {
         let port = try ClusterFixture.freePort()
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-tm-\(UUID().uuidString.prefix(8)).log").path
         defer { try? FileManager.default.removeItem(atPath: logPath) }
-        let pid = try ClusterFixture.spawn(ClusterFixture.binary, [
-            "taskmanager", "--conf", "/nonexistent", "-D", "jobmanager.rpc.port=\(port)",
-            "-D", "cluster.registration.initial-timeout=50 ms", "-D", "cluster.registration.max-timeout=400 ms",
-        ], environment: ProcessInfo.processInfo.environment, output: logPath)
+        let pid = try ClusterFixture.spawn(
+            ClusterFixture.binary,
+            [
+                "taskmanager", "--conf", "/nonexistent", "-D", "jobmanager.rpc.port=\(port)",
+                "-D", "cluster.registration.initial-timeout=50 ms", "-D", "cluster.registration.max-timeout=400 ms",
+            ], environment: ProcessInfo.processInfo.environment, output: logPath)
         var exited = false
         defer { if !exited { kill(pid, SIGKILL); _ = ClusterFixture.waitForExit(pid) } }
         let marker = "cannot register at the JobManager at 127.0.0.1:\(port)"
@@ -147,10 +154,12 @@ final class ClusterSavepointTests: XCTestCase {
     func testStopWithSavepointAndResumeIsExactlyOnce() throws {
         let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-chk-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: checkpoints) }
-        let cluster = try ClusterFixture(taskManagers: 2, slots: 2, extra: [
-            "execution.checkpointing.interval": "200 ms",
-            "state.checkpoints.dir": checkpoints,
-        ])
+        let cluster = try ClusterFixture(
+            taskManagers: 2, slots: 2,
+            extra: [
+                "execution.checkpointing.interval": "200 ms",
+                "state.checkpoints.dir": checkpoints,
+            ])
         let output = cluster.directory.appendingPathComponent("out")
         let savepoint1 = cluster.directory.appendingPathComponent("savepoint-1").path
         let savepoint2 = cluster.directory.appendingPathComponent("savepoint-2").path

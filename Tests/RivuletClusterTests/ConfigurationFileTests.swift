@@ -26,8 +26,9 @@ final class ConfigurationFileTests: XCTestCase {
     func testConfigurationReferenceIsGeneratedFromTheOptions() throws {
         let path = ClusterFixture.root.appendingPathComponent("docs/configuration.md").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        XCTAssertEqual(text, ConfigurationReference.markdown(.cluster),
-                       "docs/configuration.md differs from the options; regenerate: rivulet config --markdown > docs/configuration.md")
+        XCTAssertEqual(
+            text, ConfigurationReference.markdown(.cluster),
+            "docs/configuration.md differs from the options; regenerate: rivulet config --markdown > docs/configuration.md")
         for option in ConfigurationSchema.cluster.options {
             XCTAssertTrue(text.contains("| `\(option.key)` |"), "the reference lacks \(option.key)")
         }
@@ -37,8 +38,9 @@ final class ConfigurationFileTests: XCTestCase {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: file) }
         try "rest.port: 9000\nheartbeat:\n  interval: 2 s\n".write(to: file, atomically: true, encoding: .utf8)
-        let c = try ConfigurationLoader.load(file: file.path, overrides: ["rest.port": "9100"],
-                                             environment: ["RIVULET_PROPERTIES": "heartbeat.timeout=9 s\n"])
+        let c = try ConfigurationLoader.load(
+            file: file.path, overrides: ["rest.port": "9100"],
+            environment: ["RIVULET_PROPERTIES": "heartbeat.timeout=9 s\n"])
         XCTAssertEqual(c[ClusterOptions.restPort], 9100)
         XCTAssertEqual(c[ClusterOptions.heartbeatInterval], .seconds(2))
         XCTAssertEqual(c[ClusterOptions.heartbeatTimeout], .seconds(9))

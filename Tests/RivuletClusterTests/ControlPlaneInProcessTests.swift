@@ -44,8 +44,9 @@ final class TaskExecutorDouble: TaskExecutorGateway {
     }
 
     func submitTask(allocationID: String, descriptor: TaskDescriptor) async throws {
-        let task = ExecutionAttemptID(jobID: descriptor.jobID, attempt: descriptor.attempt,
-                                      execution: ExecutionID(vertex: descriptor.vertex, subtask: descriptor.subtask))
+        let task = ExecutionAttemptID(
+            jobID: descriptor.jobID, attempt: descriptor.attempt,
+            execution: ExecutionID(vertex: descriptor.vertex, subtask: descriptor.subtask))
         calls.withLock { $0.append(.submitTask(task)) }
         taskEvent.withLock { $0 }?(.submitTask(task), descriptor)
     }
@@ -148,14 +149,44 @@ final class ControlPlaneInProcessTests: XCTestCase {
         }
     }
 
+    func testATaskManagerSilentPastTheHeartbeatTimeoutIsLost() throws {
+        let clock = Mutex(ContinuousClock.now)
+        let a = TaskExecutorDouble("tm-a"), b = TaskExecutorDouble("tm-b")
+        let doubles = ["tm-a": a, "tm-b": b]
+        let rm = ResourceManager(
+            leaderSessionID: "session-1", heartbeatIntervalMillis: 1000, heartbeatTimeoutMillis: 5000, logger: logger,
+            now: { clock.withLock { $0 } }
+        ) { r, _ in
+            guard let double = doubles[r.resourceID] else { throw GatewayError(.unreachable, "no double") }
+            return double
+        }
+        let lost = Mutex<[String]>([])
+        rm.onTaskManagerLost { id, reason in lost.withLock { $0.append("\(id): \(reason)") } }
+        try register(rm, "tm-a", slots: 1)
+        try register(rm, "tm-b", slots: 1)
+        clock.withLock { $0 += .seconds(4) }
+        XCTAssertTrue(rm.heartbeat(resourceID: "tm-a", session: "session-1"))
+        XCTAssertFalse(rm.heartbeat(resourceID: "tm-a", session: "session-0"), "a heartbeat under another session does not count")
+        XCTAssertEqual(rm.expireSilentTaskManagers(), [], "4 s of silence is within the 5 s timeout")
+        clock.withLock { $0 += .seconds(2) }
+        XCTAssertEqual(rm.expireSilentTaskManagers(), ["tm-b"], "tm-b was silent 6 s; tm-a beat 2 s ago")
+        XCTAssertEqual(lost.withLock { $0 }, ["tm-b: TaskManager tm-b lost: no heartbeat for more than 5000 ms"])
+        XCTAssertFalse(rm.heartbeat(resourceID: "tm-b", session: "session-1"), "a lost TaskManager must register again")
+        XCTAssertEqual(rm.summaries.map(\.id), ["tm-a"])
+        XCTAssertEqual(rm.summaries.first?.millisSinceHeartbeat, 2000)
+    }
+
     // MARK: A job through Dispatcher, JobMaster and ResourceManager
 
     /// Two TaskManager doubles that offer the slots they are given and run tasks as `behaviour` says.
-    func cluster(onTask behaviour: @escaping @Sendable (Dispatcher, TaskExecutorDouble.Call, TaskDescriptor?, String) -> Void) throws -> (Dispatcher, [TaskExecutorDouble]) {
+    func cluster(
+        onTask behaviour: @escaping @Sendable (Dispatcher, TaskExecutorDouble.Call, TaskDescriptor?, String) -> Void
+    ) throws -> (Dispatcher, [TaskExecutorDouble]) {
         let doubles = [TaskExecutorDouble("tm-a"), TaskExecutorDouble("tm-b")]
         let rm = resourceManager(doubles)
-        let dispatcher = Dispatcher(catalog: ExampleJobs.catalog, clusterConfiguration: [:], resourceManager: rm, ha: StandaloneHAServices(),
-                                    logger: logger)
+        let dispatcher = Dispatcher(
+            catalog: ExampleJobs.catalog, clusterConfiguration: [:], resourceManager: rm, ha: StandaloneHAServices(),
+            logger: logger)
         for double in doubles {
             double.slotTaken.withLock {
                 $0 = { [weak dispatcher] allocationID, jobID in
@@ -175,8 +206,10 @@ final class ControlPlaneInProcessTests: XCTestCase {
         return (dispatcher, doubles)
     }
 
-    static func report(_ dispatcher: Dispatcher, _ task: ExecutionAttemptID, _ state: ExecutionState, on resourceID: String,
-                       error: String? = nil, unrecoverable: Bool = false) {
+    static func report(
+        _ dispatcher: Dispatcher, _ task: ExecutionAttemptID, _ state: ExecutionState, on resourceID: String,
+        error: String? = nil, unrecoverable: Bool = false
+    ) {
         try? dispatcher.job(task.jobID).taskStateChanged(
             TaskExecutionStateUpdate(task: task, state: state, resourceID: resourceID, error: error, unrecoverable: unrecoverable))
     }
@@ -276,10 +309,15 @@ final class ControlPlaneInProcessTests: XCTestCase {
             func close() {}
         }
         let refusing = Refusing(doubles[0])
-        let rm = ResourceManager(leaderSessionID: "s", heartbeatIntervalMillis: 1000, heartbeatTimeoutMillis: 5000, logger: logger) { _, _ in refusing }
-        let dispatcher = Dispatcher(catalog: ExampleJobs.catalog, clusterConfiguration: ["restart-strategy.type": "fixed-delay",
-                                                                                         "restart-strategy.fixed-delay.delay": "0 ms"],
-                                    resourceManager: rm, ha: StandaloneHAServices(), logger: logger)
+        let rm = ResourceManager(leaderSessionID: "s", heartbeatIntervalMillis: 1000, heartbeatTimeoutMillis: 5000, logger: logger) { _, _ in refusing
+        }
+        let dispatcher = Dispatcher(
+            catalog: ExampleJobs.catalog,
+            clusterConfiguration: [
+                "restart-strategy.type": "fixed-delay",
+                "restart-strategy.fixed-delay.delay": "0 ms",
+            ],
+            resourceManager: rm, ha: StandaloneHAServices(), logger: logger)
         doubles[0].slotTaken.withLock { $0 = { [weak dispatcher] a, j in _ = try? dispatcher?.job(j).offer([a]) } }
         try register(rm, "tm-a", slots: 1)
         let jobID = try await dispatcher.submit(JobSubmission(job: "keyed-sum", arguments: ["--count", "100"], parallelism: 1))

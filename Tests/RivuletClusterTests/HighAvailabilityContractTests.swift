@@ -28,8 +28,9 @@ final class HighAvailabilityContractTests: XCTestCase {
         XCTAssertEqual(contender.sessions.withLock { $0.count }, 1, "the only contender leads")
 
         // Job graphs: stored, listed, read back, removed; storing again replaces.
-        let job = StoredJob(jobID: "job-a", submission: JobSubmission(job: "keyed-sum", arguments: ["--count", "5"], parallelism: 2),
-                            configuration: ["parallelism.default": "2"])
+        let job = StoredJob(
+            jobID: "job-a", submission: JobSubmission(job: "keyed-sum", arguments: ["--count", "5"], parallelism: 2),
+            configuration: ["parallelism.default": "2"])
         try await ha.putJobGraph(StoredJob(jobID: "job-a", submission: JobSubmission(job: "older"), configuration: [:]))
         try await ha.putJobGraph(job)
         try await ha.putJobGraph(StoredJob(jobID: "job-b", submission: JobSubmission(job: "wordcount"), configuration: [:]))
@@ -95,11 +96,12 @@ final class HighAvailabilityContractTests: XCTestCase {
     func testZooKeeperServicesKeepWhatANewLeaderNeeds() async throws {
         let server = try ZooKeeperServerFixture()
         defer { server.stop() }
-        let configuration = try Configuration([
-            "high-availability.type": "zookeeper", "high-availability.zookeeper.quorum": server.connectString,
-            "high-availability.storageDir": server.directory.appendingPathComponent("ha").path,
-            "high-availability.cluster-id": "contract",
-        ], schema: .cluster)
+        let configuration = try Configuration(
+            [
+                "high-availability.type": "zookeeper", "high-availability.zookeeper.quorum": server.connectString,
+                "high-availability.storageDir": server.directory.appendingPathComponent("ha").path,
+                "high-availability.cluster-id": "contract",
+            ], schema: .cluster)
         let settings = try XCTUnwrap(try HighAvailabilitySettings.from(configuration))
         let ha = try await ZooKeeperHAServices.connect(settings, logger: logger)
         defer { ha.close() }

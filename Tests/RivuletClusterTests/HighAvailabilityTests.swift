@@ -10,19 +10,25 @@ final class HighAvailabilityTests: XCTestCase {
     /// job from ZooKeeper, resumes it from its latest checkpoint, and every (key, seq) is
     /// committed exactly once. The CLI finds each leader through ZooKeeper.
     func testStandbyTakesOverFromAKilledLeaderExactlyOnce() throws {
-        let cluster = try ClusterFixture(taskManagers: 2, slots: 2, jobManagers: 2, extra: [
-            "execution.checkpointing.interval": "300 ms",
-            "state.checkpoints.dir": FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-ha-chk-\(UUID().uuidString.prefix(8))").path,
-            "state.backend.type": "rocksdb",
-            "state.backend.incremental": "true",
-            "restart-strategy.type": "fixed-delay",
-            "restart-strategy.fixed-delay.attempts": "10",
-            "restart-strategy.fixed-delay.delay": "200 ms",
-        ])
+        let cluster = try ClusterFixture(
+            taskManagers: 2, slots: 2, jobManagers: 2,
+            extra: [
+                "execution.checkpointing.interval": "300 ms",
+                "state.checkpoints.dir": FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "rivulet-ha-chk-\(UUID().uuidString.prefix(8))"
+                ).path,
+                "state.backend.type": "rocksdb",
+                "state.backend.incremental": "true",
+                "restart-strategy.type": "fixed-delay",
+                "restart-strategy.fixed-delay.attempts": "10",
+                "restart-strategy.fixed-delay.delay": "200 ms",
+            ])
         let output = cluster.directory.appendingPathComponent("out")
         let keys = 20, perKey = 200
-        let run = try cluster.rivulet(["run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
-                                       "--rate", "400", "--output", output.path])
+        let run = try cluster.rivulet([
+            "run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
+            "--rate", "400", "--output", output.path,
+        ])
         XCTAssertEqual(run.status, 0, run.output)
         let id = try XCTUnwrap(run.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         try cluster.wait("a completed checkpoint") {
@@ -38,8 +44,11 @@ final class HighAvailabilityTests: XCTestCase {
         let failover = Date().timeIntervalSince(killedAt)
         print("failover after killing the leader JobManager: \(String(format: "%.2f", failover)) s (session timeout 3 s)")
         let second = try XCTUnwrap(cluster.leader)
-        XCTAssertTrue(cluster.log("jobmanager-\(second)").contains("recovered job 'sequence-check' \(id)"), cluster.log("jobmanager-\(second)").suffix(3000).description)
-        XCTAssertTrue(cluster.log("jobmanager-\(second)").contains("resumes from checkpoint"), cluster.log("jobmanager-\(second)").suffix(3000).description)
+        XCTAssertTrue(
+            cluster.log("jobmanager-\(second)").contains("recovered job 'sequence-check' \(id)"),
+            cluster.log("jobmanager-\(second)").suffix(3000).description)
+        XCTAssertTrue(
+            cluster.log("jobmanager-\(second)").contains("resumes from checkpoint"), cluster.log("jobmanager-\(second)").suffix(3000).description)
         let list = try cluster.rivulet(["list"])
         XCTAssertEqual(list.status, 0, list.output)
         XCTAssertTrue(list.output.contains(id), list.output)
@@ -51,7 +60,8 @@ final class HighAvailabilityTests: XCTestCase {
         // Every TaskManager registered with the new leader's session.
         let session = try XCTUnwrap(try cluster.get("/v1/overview").json["leaderSessionID"] as? String)
         for i in 0..<2 {
-            XCTAssertTrue(cluster.log("taskmanager-\(i)").contains("under leader session \(session)"), cluster.log("taskmanager-\(i)").suffix(2000).description)
+            XCTAssertTrue(
+                cluster.log("taskmanager-\(i)").contains("under leader session \(session)"), cluster.log("taskmanager-\(i)").suffix(2000).description)
         }
     }
 

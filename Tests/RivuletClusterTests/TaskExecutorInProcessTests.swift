@@ -43,8 +43,10 @@ final class JobManagerDouble: JobManagerGateway {
         updates.withLock { $0.append(update) }
     }
 
-    func acknowledgeCheckpoint(task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
-                               session: String) async throws {}
+    func acknowledgeCheckpoint(
+        task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
+        session: String
+    ) async throws {}
 
     func declineCheckpoint(task: ExecutionAttemptID, checkpointID: Int64, reason: String, session: String) async throws {}
 
@@ -68,9 +70,11 @@ final class TaskExecutorInProcessTests: XCTestCase {
         let jobManager = JobManagerDouble(session: "session-1")
         let dataPlane = try await DataPlane.start(host: "127.0.0.1", port: 0)
         let configuration = try Configuration(["taskmanager.numberOfTaskSlots": "2", "taskmanager.resource-id": "tm-test"], schema: .cluster)
-        let executor = TaskExecutor(settings: TaskManagerSettings(configuration), catalog: ExampleJobs.catalog, dataPlane: dataPlane,
-                                    leaderRetrieval: StandaloneLeaderRetrieval(rpcHost: "jobmanager", rpcPort: 6123, restHost: "jobmanager", restPort: 8081),
-                                    logger: logger) { host, port in
+        let executor = TaskExecutor(
+            settings: TaskManagerSettings(configuration), catalog: ExampleJobs.catalog, dataPlane: dataPlane,
+            leaderRetrieval: StandaloneLeaderRetrieval(rpcHost: "jobmanager", rpcPort: 6123, restHost: "jobmanager", restPort: 8081),
+            logger: logger
+        ) { host, port in
             XCTAssertEqual("\(host):\(port)", "jobmanager:6123", "the TaskManager dials the address leader retrieval names")
             return jobManager
         }
@@ -84,8 +88,12 @@ final class TaskExecutorInProcessTests: XCTestCase {
         XCTAssertEqual(registered.resourceID, "tm-test")
         XCTAssertEqual(registered.slots, 2)
         XCTAssertEqual(registered.dataPort, dataPlane.port)
-        XCTAssertEqual(jobManager.slotReports.withLock { $0.first }, [SlotStatus(index: 0, allocationID: nil, jobID: nil),
-                                                                       SlotStatus(index: 1, allocationID: nil, jobID: nil)])
+        XCTAssertEqual(
+            jobManager.slotReports.withLock { $0.first },
+            [
+                SlotStatus(index: 0, allocationID: nil, jobID: nil),
+                SlotStatus(index: 1, allocationID: nil, jobID: nil),
+            ])
 
         // A JobManager that no longer leads (another session) is refused, and nothing changes.
         let stale = LocalTaskExecutorGateway(executor: executor, session: "session-0")
@@ -117,10 +125,11 @@ final class TaskExecutorInProcessTests: XCTestCase {
         func descriptor(vertex: Int, keyGroups: [Int]? = nil) -> TaskDescriptor {
             let v = built.jobGraph.vertices[vertex]
             let range = KeyGroupRangeAssignment.range(maxParallelism: v.maxParallelism, parallelism: v.parallelism, operatorIndex: 0)
-            return TaskDescriptor(jobID: jobID, jobName: "keyed-sum", arguments: arguments, configuration: [:],
-                                  fingerprint: built.jobGraph.fingerprint, attempt: 0, vertex: vertex, subtask: 0,
-                                  keyGroups: keyGroups ?? [range.startKeyGroup, range.endKeyGroup], placement: placement,
-                                  restore: nil, checkpointDirectory: "")
+            return TaskDescriptor(
+                jobID: jobID, jobName: "keyed-sum", arguments: arguments, configuration: [:],
+                fingerprint: built.jobGraph.fingerprint, attempt: 0, vertex: vertex, subtask: 0,
+                keyGroups: keyGroups ?? [range.startKeyGroup, range.endKeyGroup], placement: placement,
+                restore: nil, checkpointDirectory: "")
         }
         do {
             try await leader.submitTask(allocationID: "a0", descriptor: descriptor(vertex: 0, keyGroups: [0, 1]))

@@ -73,8 +73,10 @@ final class ZooKeeperClientTests: XCTestCase {
         let zk = try await connect()
         defer { zk.close() }
         try await zk.ensurePath("/t")
-        let results = try await zk.multi([.create("/t/one", [1], .persistent), .check("/t", version: -1),
-                                          .create("/t/two", [2], .persistent), .setData("/t/one", [3], version: 0)])
+        let results = try await zk.multi([
+            .create("/t/one", [1], .persistent), .check("/t", version: -1),
+            .create("/t/two", [2], .persistent), .setData("/t/one", [3], version: 0),
+        ])
         XCTAssertEqual(results.count, 4)
         XCTAssertEqual(results[0], .created("/t/one"))
         do {
@@ -160,8 +162,13 @@ final class ZooKeeperClientTests: XCTestCase {
         XCTAssertNotEqual(zk.sessionID, before)
         // The watch fires once: with the session's end, or, when the server's deletion of the
         // expired session's ephemeral node reaches this connection first, with that deletion.
-        XCTAssertTrue(watch.withLock { $0.contains { e in if case .deleted = e { return true }; return e == .sessionExpired } },
-                      "the watch must hear that the session ended or its node went: \(watch.withLock { $0 })")
+        XCTAssertTrue(
+            watch.withLock {
+                $0.contains { e in
+                    if case .deleted = e { return true }; return e == .sessionExpired
+                }
+            },
+            "the watch must hear that the session ended or its node went: \(watch.withLock { $0 })")
         let mine = try await zk.exists("/mine")
         XCTAssertNil(mine, "the expired session's ephemeral node must be gone")
         try await zk.create("/mine", mode: .ephemeral)  // the new session works

@@ -9,23 +9,31 @@ final class ZooKeeperFaultTests: XCTestCase {
     /// makes the JobManagers stop leading; when ZooKeeper returns, a leader resumes the job
     /// from its latest checkpoint, and the committed output is exactly once.
     func testOneServerLostKeepsTheJobAndTheWholeEnsembleLostLosesNothing() throws {
-        let cluster = try ClusterFixture(taskManagers: 2, slots: 2, jobManagers: 2, zooKeeperServers: 3, extra: [
-            "execution.checkpointing.interval": "500 ms",
-            "state.checkpoints.dir": FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-zkf-chk-\(UUID().uuidString.prefix(8))").path,
-            "restart-strategy.type": "fixed-delay",
-            "restart-strategy.fixed-delay.attempts": "100",
-            "restart-strategy.fixed-delay.delay": "200 ms",
-            "high-availability.zookeeper.client.session-timeout": "8 s",
-            "high-availability.zookeeper.client.suspended-grace-period": "2 s",
-        ])
+        let cluster = try ClusterFixture(
+            taskManagers: 2, slots: 2, jobManagers: 2, zooKeeperServers: 3,
+            extra: [
+                "execution.checkpointing.interval": "500 ms",
+                "state.checkpoints.dir": FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "rivulet-zkf-chk-\(UUID().uuidString.prefix(8))"
+                ).path,
+                "restart-strategy.type": "fixed-delay",
+                "restart-strategy.fixed-delay.attempts": "100",
+                "restart-strategy.fixed-delay.delay": "200 ms",
+                "high-availability.zookeeper.client.session-timeout": "8 s",
+                "high-availability.zookeeper.client.suspended-grace-period": "2 s",
+            ])
         let output = cluster.directory.appendingPathComponent("out")
         let keys = 20, perKey = 600
-        let run = try cluster.rivulet(["run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
-                                       "--rate", "400", "--output", output.path])
+        let run = try cluster.rivulet([
+            "run", "--detached", "-p", "2", "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)",
+            "--rate", "400", "--output", output.path,
+        ])
         XCTAssertEqual(run.status, 0, run.output)
         let id = try XCTUnwrap(run.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         func newestCheckpoint() throws -> Int64 {
-            let ids = (try cluster.get("/v1/jobs/\(id)").json["checkpoints"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.int64Value }
+            let ids = (try cluster.get("/v1/jobs/\(id)").json["checkpoints"] as? [[String: Any]] ?? []).compactMap {
+                ($0["id"] as? NSNumber)?.int64Value
+            }
             return ids.max() ?? 0
         }
         try cluster.wait("a completed checkpoint") { try newestCheckpoint() > 0 }
@@ -34,8 +42,9 @@ final class ZooKeeperFaultTests: XCTestCase {
 
         // One server down: the ZooKeeper leader.
         let status = try cluster.script("zookeeper.sh", ["status"])
-        let zkLeader = try XCTUnwrap(status.output.split(separator: "\n").first { $0.hasSuffix(": leader") }?
-            .split(separator: " ").dropFirst().first.flatMap { Int($0) }, status.output)
+        let zkLeader = try XCTUnwrap(
+            status.output.split(separator: "\n").first { $0.hasSuffix(": leader") }?
+                .split(separator: " ").dropFirst().first.flatMap { Int($0) }, status.output)
         XCTAssertEqual(kill(try cluster.pid("zookeeper-\(zkLeader)"), SIGKILL), 0)
         let before = try newestCheckpoint()
         try cluster.wait("checkpoints to go on without ZooKeeper server \(zkLeader)", seconds: 30) { try newestCheckpoint() > before + 2 }

@@ -107,19 +107,20 @@ struct Empty: Codable, BinaryCodable, Equatable {
 
 final class BinaryCodableCodableTests: XCTestCase {
     func sampleEvent() -> TestEvent {
-        TestEvent(id: 42, user: "ünïcødé 🙂", tags: ["a", "", "long tag"], score: 0.5, missing: nil,
-                  point: PlainPoint(x: -1, y: 2.5), points: [[PlainPoint(x: 1, y: 1)], [], [PlainPoint(x: 2, y: 2), PlainPoint(x: 3, y: 3)]],
-                  counts: ["x": 1, "y": 2], byID: [7: PlainPoint(x: 7, y: 7), -1: PlainPoint(x: 0, y: 0)],
-                  named: Dictionary(uniqueKeysWithValues: (0..<40).map { ("k\($0)", PlainPoint(x: $0, y: 0)) }),
-                  maybePoint: nil, flags: [1, 2, 3], shape: .labeled("hi", PlainPoint(x: 5, y: 6)), raw: .green)
+        TestEvent(
+            id: 42, user: "ünïcødé 🙂", tags: ["a", "", "long tag"], score: 0.5, missing: nil,
+            point: PlainPoint(x: -1, y: 2.5), points: [[PlainPoint(x: 1, y: 1)], [], [PlainPoint(x: 2, y: 2), PlainPoint(x: 3, y: 3)]],
+            counts: ["x": 1, "y": 2], byID: [7: PlainPoint(x: 7, y: 7), -1: PlainPoint(x: 0, y: 0)],
+            named: Dictionary(uniqueKeysWithValues: (0..<40).map { ("k\($0)", PlainPoint(x: $0, y: 0)) }),
+            maybePoint: nil, flags: [1, 2, 3], shape: .labeled("hi", PlainPoint(x: 5, y: 6)), raw: .green)
     }
 
     func testStructRoundTripThroughBinaryCodable() throws {
         let event = sampleEvent()
         var w = BinaryWriter()
-        event.encode(to: &w)                 // BinaryCodable.encode(to: inout BinaryWriter)
+        event.encode(to: &w)  // BinaryCodable.encode(to: inout BinaryWriter)
         var r = BinaryReader(w.bytes)
-        let decoded = try TestEvent(from: &r) // BinaryCodable.init(from: inout BinaryReader)
+        let decoded = try TestEvent(from: &r)  // BinaryCodable.init(from: inout BinaryReader)
         XCTAssertTrue(r.isAtEnd)
         XCTAssertEqual(decoded, event)
         XCTAssertEqual(event.keyHash(), referenceMurmur3(w.bytes))
@@ -131,8 +132,10 @@ final class BinaryCodableCodableTests: XCTestCase {
     }
 
     func testEnumsAllCases() throws {
-        let shapes: [TestShape] = [.circle(radius: 2), .rect(w: 3, h: 4), .point, .labeled("", nil),
-                                   .labeled("x", PlainPoint(x: 1, y: 2)), .nested([.point, .nested([.circle(radius: -1)])])]
+        let shapes: [TestShape] = [
+            .circle(radius: 2), .rect(w: 3, h: 4), .point, .labeled("", nil),
+            .labeled("x", PlainPoint(x: 1, y: 2)), .nested([.point, .nested([.circle(radius: -1)])]),
+        ]
         for shape in shapes {
             let bytes = try encodeCodable(shape)
             XCTAssertEqual(try decodeCodable(TestShape.self, from: bytes), shape)
@@ -145,24 +148,27 @@ final class BinaryCodableCodableTests: XCTestCase {
 
     func testOptionalsAndTopLevelValues() throws {
         XCTAssertEqual(try decodeCodable(PlainPoint?.self, from: try encodeCodable(PlainPoint?.none)), nil)
-        XCTAssertEqual(try decodeCodable(PlainPoint?.self, from: try encodeCodable(PlainPoint?.some(PlainPoint(x: 1, y: 2)))),
-                       PlainPoint(x: 1, y: 2))
+        XCTAssertEqual(
+            try decodeCodable(PlainPoint?.self, from: try encodeCodable(PlainPoint?.some(PlainPoint(x: 1, y: 2)))),
+            PlainPoint(x: 1, y: 2))
         let doubleOptional: PlainPoint?? = .some(nil)
         XCTAssertEqual(try decodeCodable(PlainPoint??.self, from: try encodeCodable(doubleOptional)), doubleOptional)
         XCTAssertEqual(try decodeCodable(Int.self, from: try encodeCodable(5)), 5)
-        XCTAssertEqual(try decodeCodable([PlainPoint?].self, from: try encodeCodable([nil, PlainPoint(x: 3, y: 4)])),
-                       [nil, PlainPoint(x: 3, y: 4)])
+        XCTAssertEqual(
+            try decodeCodable([PlainPoint?].self, from: try encodeCodable([nil, PlainPoint(x: 3, y: 4)])),
+            [nil, PlainPoint(x: 3, y: 4)])
         let dict: [String: [PlainPoint?]] = ["a": [nil], "b": []]
         XCTAssertEqual(try decodeCodable([String: [PlainPoint?]].self, from: try encodeCodable(dict)), dict)
-        XCTAssertEqual(try decodeCodable(Set<PlainPoint>.self, from: try encodeCodable(Set([PlainPoint(x: 1, y: 1)]))),
-                       Set([PlainPoint(x: 1, y: 1)]))
+        XCTAssertEqual(
+            try decodeCodable(Set<PlainPoint>.self, from: try encodeCodable(Set([PlainPoint(x: 1, y: 1)]))),
+            Set([PlainPoint(x: 1, y: 1)]))
     }
 
     func testDecodeIfPresentAndMissingKeys() throws {
         struct V1: Codable { var a: Int }
         struct V2: Codable, Equatable { var a: Int; var b: String? }
         XCTAssertEqual(try decodeCodable(V2.self, from: try encodeCodable(V1(a: 3))), V2(a: 3, b: nil))
-        XCTAssertEqual(try decodeCodable(V1.self, from: try encodeCodable(V2(a: 1, b: "x"))).a, 1) // extra keys are ignored
+        XCTAssertEqual(try decodeCodable(V1.self, from: try encodeCodable(V2(a: 1, b: "x"))).a, 1)  // extra keys are ignored
         struct NeedsC: Codable { var c: Int }
         XCTAssertThrowsError(try decodeCodable(NeedsC.self, from: try encodeCodable(V1(a: 3)))) { error in
             XCTAssertEqual(error as? SerializationError, .keyNotFound(key: "c", codingPath: "<root>"))

@@ -79,8 +79,10 @@ final class BinaryCodableTests: XCTestCase {
     }
 
     func testStringsRoundTripAndHash() throws {
-        let strings = ["", "a", "hello", "grüße", "日本語のテキスト", "🙂🙃 mixed ASCII and emoji", String(repeating: "x", count: 127),
-                       String(repeating: "y", count: 128), String(repeating: "é", count: 5000), "nul\u{0}inside"]
+        let strings = [
+            "", "a", "hello", "grüße", "日本語のテキスト", "🙂🙃 mixed ASCII and emoji", String(repeating: "x", count: 127),
+            String(repeating: "y", count: 128), String(repeating: "é", count: 5000), "nul\u{0}inside",
+        ]
         for s in strings {
             XCTAssertEqual(try roundTrip(s), s)
             XCTAssertEqual(s.keyHash(), referenceMurmur3(s.binaryEncoded()), s)
@@ -130,23 +132,27 @@ final class BinaryCodableTests: XCTestCase {
     }
 
     func testMalformedInputThrows() {
-        XCTAssertThrowsError(try Bool(binaryEncoded: [2])) { XCTAssertEqual($0 as? SerializationError, .invalidValue("Bool byte must be 0 or 1, got 2")) }
+        XCTAssertThrowsError(try Bool(binaryEncoded: [2])) {
+            XCTAssertEqual($0 as? SerializationError, .invalidValue("Bool byte must be 0 or 1, got 2"))
+        }
         XCTAssertThrowsError(try Int?(binaryEncoded: [3, 0, 0, 0, 0, 0, 0, 0, 0]))
         XCTAssertThrowsError(try String(binaryEncoded: [2, 0xC3, 0x28])) { XCTAssertEqual($0 as? SerializationError, .invalidUTF8(byteCount: 2)) }
         XCTAssertThrowsError(try String(binaryEncoded: [5, 0x41])) { error in
             XCTAssertEqual(error as? SerializationError, .truncated(needed: 5, remaining: 1, what: "String"))
             XCTAssertTrue("\(error)".contains("String"))
         }
-        XCTAssertThrowsError(try Int(binaryEncoded: [1, 2, 3])) { XCTAssertEqual($0 as? SerializationError, .truncated(needed: 8, remaining: 3, what: "UInt64")) }
+        XCTAssertThrowsError(try Int(binaryEncoded: [1, 2, 3])) {
+            XCTAssertEqual($0 as? SerializationError, .truncated(needed: 8, remaining: 3, what: "UInt64"))
+        }
         XCTAssertThrowsError(try [Int](binaryEncoded: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]))
         XCTAssertThrowsError(try [UInt8](binaryEncoded: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]))
         XCTAssertThrowsError(try [Int](binaryEncoded: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])) {
             XCTAssertEqual($0 as? SerializationError, .varIntOverflow)
         }
         XCTAssertThrowsError(try [Int](binaryEncoded: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))
-        XCTAssertThrowsError(try Set<Int8>(binaryEncoded: [2, 1, 1])) // duplicate
-        XCTAssertThrowsError(try [Int8: Int8](binaryEncoded: [2, 1, 0, 1, 0])) // duplicate key
-        XCTAssertThrowsError(try Int8(binaryEncoded: [1, 2])) // trailing byte
+        XCTAssertThrowsError(try Set<Int8>(binaryEncoded: [2, 1, 1]))  // duplicate
+        XCTAssertThrowsError(try [Int8: Int8](binaryEncoded: [2, 1, 0, 1, 0]))  // duplicate key
+        XCTAssertThrowsError(try Int8(binaryEncoded: [1, 2]))  // trailing byte
         assertPrefixesThrow([["a": [1, 2]], ["bb": []]])
         assertPrefixesThrow(Optional("text"))
         assertPrefixesThrow(Set(["x", "y"]))

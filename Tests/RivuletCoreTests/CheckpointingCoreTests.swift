@@ -20,19 +20,28 @@ private func sampleMetadata(checkpointID: Int64 = 7) -> CheckpointMetadata {
     return CheckpointMetadata(
         jobID: "job-1", jobName: "word count", checkpointID: checkpointID, timestamp: 1_700_000_000_123, kind: .checkpoint,
         operators: [
-            OperatorStateMetadata(uid: "source", name: "Source: numbers", parallelism: 1, maxParallelism: 128, subtasks: [
-                SubtaskStateHandle(subtaskIndex: 0, keyGroupRange: nil,
-                                   stateFile: StateFileHandle(path: "chk-\(checkpointID)/source-0.state", size: 12, crc32c: 1)),
-            ]),
-            OperatorStateMetadata(uid: "counts", name: "Keyed Reduce", parallelism: 2, maxParallelism: 128, subtasks: [
-                SubtaskStateHandle(subtaskIndex: 0, keyGroupRange: KeyGroupRange(startKeyGroup: 0, endKeyGroup: 64),
-                                   stateFile: StateFileHandle(path: "chk-\(checkpointID)/counts-0.state", size: 300, crc32c: 2),
-                                   sharedFiles: [shared],
-                                   localFiles: ["MANIFEST": StateFileHandle(path: "chk-\(checkpointID)/MANIFEST-0", size: 10, crc32c: 3),
-                                                "OPTIONS": StateFileHandle(path: "chk-\(checkpointID)/OPTIONS-0", size: 20, crc32c: 4)]),
-                SubtaskStateHandle(subtaskIndex: 1, keyGroupRange: KeyGroupRange(startKeyGroup: 64, endKeyGroup: 128),
-                                   stateFile: nil, sharedFiles: [shared]),
-            ]),
+            OperatorStateMetadata(
+                uid: "source", name: "Source: numbers", parallelism: 1, maxParallelism: 128,
+                subtasks: [
+                    SubtaskStateHandle(
+                        subtaskIndex: 0, keyGroupRange: nil,
+                        stateFile: StateFileHandle(path: "chk-\(checkpointID)/source-0.state", size: 12, crc32c: 1))
+                ]),
+            OperatorStateMetadata(
+                uid: "counts", name: "Keyed Reduce", parallelism: 2, maxParallelism: 128,
+                subtasks: [
+                    SubtaskStateHandle(
+                        subtaskIndex: 0, keyGroupRange: KeyGroupRange(startKeyGroup: 0, endKeyGroup: 64),
+                        stateFile: StateFileHandle(path: "chk-\(checkpointID)/counts-0.state", size: 300, crc32c: 2),
+                        sharedFiles: [shared],
+                        localFiles: [
+                            "MANIFEST": StateFileHandle(path: "chk-\(checkpointID)/MANIFEST-0", size: 10, crc32c: 3),
+                            "OPTIONS": StateFileHandle(path: "chk-\(checkpointID)/OPTIONS-0", size: 20, crc32c: 4),
+                        ]),
+                    SubtaskStateHandle(
+                        subtaskIndex: 1, keyGroupRange: KeyGroupRange(startKeyGroup: 64, endKeyGroup: 128),
+                        stateFile: nil, sharedFiles: [shared]),
+                ]),
             OperatorStateMetadata(uid: "sink", name: "Sink: print", parallelism: 1, maxParallelism: 128, subtasks: []),
         ])
 }
@@ -128,7 +137,8 @@ final class CheckpointingCoreTests: XCTestCase {
 
     func testFlippedPayloadByteIsAChecksumMismatch() throws {
         var bytes = try CheckpointMetadataFormat.encode(sampleMetadata())
-        let stored = UInt32(bytes[bytes.count - 4]) << 24 | UInt32(bytes[bytes.count - 3]) << 16
+        let stored =
+            UInt32(bytes[bytes.count - 4]) << 24 | UInt32(bytes[bytes.count - 3]) << 16
             | UInt32(bytes[bytes.count - 2]) << 8 | UInt32(bytes[bytes.count - 1])
         bytes[30] ^= 0x01
         let computed = CRC32C.checksum(Array(bytes.dropLast(4)))

@@ -5,12 +5,15 @@ import XCTest
 
 final class KeyGroupRangeAssignmentTests: XCTestCase {
     func testRangeFormula() {
-        XCTAssertEqual(KeyGroupRangeAssignment.range(maxParallelism: 128, parallelism: 3, operatorIndex: 0),
-                       KeyGroupRange(startKeyGroup: 0, endKeyGroup: 42))
-        XCTAssertEqual(KeyGroupRangeAssignment.range(maxParallelism: 128, parallelism: 3, operatorIndex: 1),
-                       KeyGroupRange(startKeyGroup: 42, endKeyGroup: 85))
-        XCTAssertEqual(KeyGroupRangeAssignment.range(maxParallelism: 128, parallelism: 3, operatorIndex: 2),
-                       KeyGroupRange(startKeyGroup: 85, endKeyGroup: 128))
+        XCTAssertEqual(
+            KeyGroupRangeAssignment.range(maxParallelism: 128, parallelism: 3, operatorIndex: 0),
+            KeyGroupRange(startKeyGroup: 0, endKeyGroup: 42))
+        XCTAssertEqual(
+            KeyGroupRangeAssignment.range(maxParallelism: 128, parallelism: 3, operatorIndex: 1),
+            KeyGroupRange(startKeyGroup: 42, endKeyGroup: 85))
+        XCTAssertEqual(
+            KeyGroupRangeAssignment.range(maxParallelism: 128, parallelism: 3, operatorIndex: 2),
+            KeyGroupRange(startKeyGroup: 85, endKeyGroup: 128))
         XCTAssertEqual(KeyGroupRangeAssignment.range(maxParallelism: 10, parallelism: 10, operatorIndex: 7).count, 1)
     }
 
@@ -53,9 +56,11 @@ final class KeyGroupRangeAssignmentTests: XCTestCase {
         }
         let g = KeyGroupRangeAssignment.keyGroup(for: "user-17", maxParallelism: 128)
         XCTAssertTrue((0..<128).contains(g))
-        XCTAssertTrue(KeyGroupRangeAssignment.range(
-            maxParallelism: 128, parallelism: 4,
-            operatorIndex: KeyGroupRangeAssignment.operatorIndex(for: "user-17", maxParallelism: 128, parallelism: 4)).contains(g))
+        XCTAssertTrue(
+            KeyGroupRangeAssignment.range(
+                maxParallelism: 128, parallelism: 4,
+                operatorIndex: KeyGroupRangeAssignment.operatorIndex(for: "user-17", maxParallelism: 128, parallelism: 4)
+            ).contains(g))
     }
 
     func testValidate() throws {

@@ -36,8 +36,13 @@ final class MergingWindowSetTests: XCTestCase {
         _ = try add(&set, TimeWindow(start: 0, end: 3), &merges)
         let result = try add(&set, TimeWindow(start: 2, end: 5), &merges)
         XCTAssertEqual(result, TimeWindow(start: 0, end: 5))
-        XCTAssertEqual(merges, [Merge(result: TimeWindow(start: 0, end: 5), merged: [TimeWindow(start: 0, end: 3)],
-                                      stateWindow: TimeWindow(start: 0, end: 3), mergedStateWindows: [])])
+        XCTAssertEqual(
+            merges,
+            [
+                Merge(
+                    result: TimeWindow(start: 0, end: 5), merged: [TimeWindow(start: 0, end: 3)],
+                    stateWindow: TimeWindow(start: 0, end: 3), mergedStateWindows: [])
+            ])
         XCTAssertEqual(set.mapping, [TimeWindow(start: 0, end: 5): TimeWindow(start: 0, end: 3)])
     }
 

@@ -99,8 +99,9 @@ final class WatermarkGeneratorTests: XCTestCase {
 
     func testIdlenessMarksIdleAfterTimeoutWithoutEventsAndRecoversOnEvents() {
         let clock = FakeClock()
-        var generator = WatermarksWithIdleness(wrapping: MonotonousTimestampsWatermarks(),
-                                               idleTimeout: .milliseconds(10), clock: clock.read)
+        var generator = WatermarksWithIdleness(
+            wrapping: MonotonousTimestampsWatermarks(),
+            idleTimeout: .milliseconds(10), clock: clock.read)
         XCTAssertEqual(generator.idleTimeoutMillis, 10)
         var output = WatermarkOutput()
 
@@ -110,10 +111,10 @@ final class WatermarkGeneratorTests: XCTestCase {
         XCTAssertEqual(taken.watermark, 99)
         XCTAssertNil(taken.status)
 
-        clock.set(5) // first probe without activity starts the inactivity interval
+        clock.set(5)  // first probe without activity starts the inactivity interval
         generator.onPeriodicEmit(output: &output)
         XCTAssertFalse(output.idle)
-        clock.set(15) // exactly the timeout: not yet idle
+        clock.set(15)  // exactly the timeout: not yet idle
         generator.onPeriodicEmit(output: &output)
         XCTAssertFalse(output.idle)
         clock.set(16)
@@ -138,16 +139,17 @@ final class WatermarkGeneratorTests: XCTestCase {
 
     func testIdlenessActivityResetsTheTimer() {
         let clock = FakeClock()
-        var generator = WatermarksWithIdleness(wrapping: BoundedOutOfOrdernessWatermarks(outOfOrdernessMillis: 0),
-                                               idleTimeout: .milliseconds(10), clock: clock.read)
+        var generator = WatermarksWithIdleness(
+            wrapping: BoundedOutOfOrdernessWatermarks(outOfOrdernessMillis: 0),
+            idleTimeout: .milliseconds(10), clock: clock.read)
         var output = WatermarkOutput()
-        generator.onPeriodicEmit(output: &output) // t=0: starts the inactivity interval
+        generator.onPeriodicEmit(output: &output)  // t=0: starts the inactivity interval
         clock.set(8)
         generator.onEvent(timestamp: 1, output: &output)
         clock.set(11)
-        generator.onPeriodicEmit(output: &output) // activity seen: reset
+        generator.onPeriodicEmit(output: &output)  // activity seen: reset
         clock.set(20)
-        generator.onPeriodicEmit(output: &output) // starts again at 20
+        generator.onPeriodicEmit(output: &output)  // starts again at 20
         clock.set(30)
         generator.onPeriodicEmit(output: &output)
         XCTAssertFalse(output.idle)

@@ -51,10 +51,12 @@ final class WindowAssignerTests: XCTestCase {
         let assigner = try SlidingEventTimeWindows.of(size: .milliseconds(5_000), slide: .milliseconds(1_000))
         let assigned = windows(assigner, 3_500)
         XCTAssertEqual(assigned.count, 5)
-        XCTAssertEqual(assigned, [
-            TimeWindow(start: 3_000, end: 8_000), TimeWindow(start: 2_000, end: 7_000), TimeWindow(start: 1_000, end: 6_000),
-            TimeWindow(start: 0, end: 5_000), TimeWindow(start: -1_000, end: 4_000),
-        ])
+        XCTAssertEqual(
+            assigned,
+            [
+                TimeWindow(start: 3_000, end: 8_000), TimeWindow(start: 2_000, end: 7_000), TimeWindow(start: 1_000, end: 6_000),
+                TimeWindow(start: 0, end: 5_000), TimeWindow(start: -1_000, end: 4_000),
+            ])
         for window in assigned { XCTAssertTrue(window.start <= 3_500 && 3_500 < window.end) }
         XCTAssertTrue(assigner.isEventTime)
     }

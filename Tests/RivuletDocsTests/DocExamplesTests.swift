@@ -79,7 +79,10 @@ final class DocExamplesTests: XCTestCase {
         XCTAssertEqual(present, Set(expected.keys), "Generated/ must hold one file per page with Swift examples")
         for (name, text) in expected {
             let committed = try? String(contentsOf: Self.generated.appendingPathComponent(name), encoding: .utf8)
-            XCTAssertEqual(committed, text, "Tests/RivuletDocsTests/Generated/\(name) differs from its page: regenerate with RIVULET_REGENERATE_DOC_EXAMPLES=1 swift test --filter DocExamplesTests")
+            XCTAssertEqual(
+                committed, text,
+                "Tests/RivuletDocsTests/Generated/\(name) differs from its page: regenerate with RIVULET_REGENERATE_DOC_EXAMPLES=1 swift test --filter DocExamplesTests"
+            )
         }
     }
 

@@ -44,7 +44,7 @@ final class RocksDBTests: XCTestCase {
                 try db.put(state, [UInt8(group >> 8), UInt8(group & 0xFF)] + bytes(k), bytes("\(group)\(k)"))
             }
         }
-        try db.deleteRange(state, from: [0, 1], to: [0, 3])   // key groups 1 and 2
+        try db.deleteRange(state, from: [0, 1], to: [0, 3])  // key groups 1 and 2
         let it = db.iterator(state)
         var seen: [String] = []
         it.seekToFirst()

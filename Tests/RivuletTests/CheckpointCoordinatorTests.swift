@@ -29,8 +29,10 @@ final class InstantTask: TaskControlGateway {
 }
 
 final class CheckpointCoordinatorTests: XCTestCase {
-    func makeCoordinator(_ directory: String, tasks: [InstantTask], recovery: (any CheckpointRecoveryStore)? = nil,
-                         failJob: @escaping @Sendable (String) -> Void = { _ in }) throws -> CheckpointCoordinator {
+    func makeCoordinator(
+        _ directory: String, tasks: [InstantTask], recovery: (any CheckpointRecoveryStore)? = nil,
+        failJob: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws -> CheckpointCoordinator {
         let configuration = try Configuration(["execution.checkpointing.interval": "10 ms", "state.checkpoints.dir": directory])
         let storage = FileSystemCheckpointStorage(baseDirectory: directory, jobID: "job")
         try storage.initialize()
@@ -38,8 +40,9 @@ final class CheckpointCoordinatorTests: XCTestCase {
             storage: storage, config: try CheckpointConfig(configuration), jobName: "test", operators: [],
             ids: CheckpointIDCounter(), store: CompletedCheckpoints(numRetained: 3, recovery: recovery), failJob: failJob, log: { _ in })
         for t in tasks { t.coordinator.withLock { $0 = coordinator } }
-        coordinator.register(tasks: Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0 as any TaskControlGateway) }),
-                             sources: Set(tasks.map(\.id)), savepointOnFinish: nil)
+        coordinator.register(
+            tasks: Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0 as any TaskControlGateway) }),
+            sources: Set(tasks.map(\.id)), savepointOnFinish: nil)
         return coordinator
     }
 
@@ -95,7 +98,11 @@ final class CheckpointCoordinatorTests: XCTestCase {
     func testCheckpointWhoseRecordIsUncertainKeepsItsFilesAndCountsAsFailed() throws {
         final class UncertainStore: CheckpointRecoveryStore {
             let ids = Mutex<Int64>(0)
-            func nextCheckpointID() throws -> Int64 { ids.withLock { $0 += 1; return $0 } }
+            func nextCheckpointID() throws -> Int64 {
+                ids.withLock {
+                    $0 += 1; return $0
+                }
+            }
             func addCheckpoint(_ id: Int64, directory: String) throws {
                 throw CheckpointStoreError("connection lost", outcomeUnknown: true)
             }
@@ -116,8 +123,10 @@ final class CheckpointCoordinatorTests: XCTestCase {
         XCTAssertTrue(reason.contains("tolerable-failed-checkpoints"), reason)
         let aborted = task.received.withLock { $0.compactMap { if case .checkpointAborted(let id) = $0 { return id } else { return nil } } }
         let first = try XCTUnwrap(aborted.first)
-        XCTAssertFalse(task.received.withLock { $0.contains { if case .checkpointComplete = $0 { return true } else { return false } } },
-                       "a task was told to commit a checkpoint that may not be recorded")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/job/chk-\(first)/_metadata"), "the files of checkpoint \(first) were deleted")
+        XCTAssertFalse(
+            task.received.withLock { $0.contains { if case .checkpointComplete = $0 { return true } else { return false } } },
+            "a task was told to commit a checkpoint that may not be recorded")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: directory + "/job/chk-\(first)/_metadata"), "the files of checkpoint \(first) were deleted")
     }
 }

@@ -99,10 +99,12 @@ final class CheckpointFailureTests: XCTestCase {
     func testFullDiskWithToleratedFailuresFinishesWithTheRightOutput() throws {
         try withTinyFileSystem(size: "64k") { mountPoint in
             let sink = CollectedValues<String>(), log = LogLines()
-            let env = try keyedCountJob(checkpoints: mountPoint, [
-                "execution.checkpointing.tolerable-failed-checkpoints": "1000",
-                "restart-strategy.type": "none",
-            ], sink: sink)
+            let env = try keyedCountJob(
+                checkpoints: mountPoint,
+                [
+                    "execution.checkpointing.tolerable-failed-checkpoints": "1000",
+                    "restart-strategy.type": "none",
+                ], sink: sink)
             let result = try env.execute("full-disk-tolerated", options: ExecutionOptions(log: log.sink))
             XCTAssertEqual(sink.values.sorted(), expectedKeyedCounts())
             XCTAssertEqual(result.restarts, [])
@@ -136,12 +138,14 @@ final class CheckpointFailureTests: XCTestCase {
     /// fails with the disk error instead of hanging.
     func testFullDiskAtTheLastCheckpointFailsCleanly() throws {
         try withTinyFileSystem(size: "64k") { mountPoint in
-            let env = try environment(parallelism: 1, [
-                "execution.checkpointing.tolerable-failed-checkpoints": "50",
-                "restart-strategy.type": "fixed-delay",
-                "restart-strategy.fixed-delay.attempts": "1",
-                "restart-strategy.fixed-delay.delay": "0 ms",
-            ])
+            let env = try environment(
+                parallelism: 1,
+                [
+                    "execution.checkpointing.tolerable-failed-checkpoints": "50",
+                    "restart-strategy.type": "fixed-delay",
+                    "restart-strategy.fixed-delay.attempts": "1",
+                    "restart-strategy.fixed-delay.delay": "0 ms",
+                ])
             try env.enableCheckpointing(.milliseconds(20), directory: mountPoint)
             // Running counts: all 50,000 keys stay in the state to the end.
             let keys = Self.distinctKeys
@@ -177,10 +181,12 @@ final class CheckpointFailureTests: XCTestCase {
         let checkpoints = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: checkpoints) }
         let sink = CollectedValues<String>(), log = LogLines()
-        let env = try keyedCountJob(checkpoints: checkpoints, [
-            "execution.checkpointing.tolerable-failed-checkpoints": "200",
-            "restart-strategy.type": "none",
-        ], sink: sink)
+        let env = try keyedCountJob(
+            checkpoints: checkpoints,
+            [
+                "execution.checkpointing.tolerable-failed-checkpoints": "200",
+                "restart-strategy.type": "none",
+            ], sink: sink)
         let options = ExecutionOptions(writeFault: .init(failAfterBytes: 64 << 10), log: log.sink)
         let started = Date()
         XCTAssertThrowsError(try env.execute("injected-tolerated", options: options)) { error in
@@ -236,20 +242,24 @@ final class CheckpointFailureTests: XCTestCase {
     /// checkpoint trigger up to 20 ms after Evens: the union gets Evens' barrier first and (in
     /// at-least-once mode) goes on processing Evens' records until Odds' barrier arrives.
     func runUnionJob(mode: CheckpointingMode, failures: FailureSchedule, output: String, checkpoints: String) throws -> JobExecutionResult {
-        let env = try environment(parallelism: 1, [
-            "execution.buffer-timeout": "1 ms",
-            "restart-strategy.type": "fixed-delay",
-            "restart-strategy.fixed-delay.attempts": "10",
-            "restart-strategy.fixed-delay.delay": "10 ms",
-        ])
+        let env = try environment(
+            parallelism: 1,
+            [
+                "execution.buffer-timeout": "1 ms",
+                "restart-strategy.type": "fixed-delay",
+                "restart-strategy.fixed-delay.attempts": "10",
+                "restart-strategy.fixed-delay.delay": "10 ms",
+            ])
         try env.enableCheckpointing(.milliseconds(25), directory: checkpoints, mode: mode)
         let keys = Self.unionKeys
-        let evens = env.fromSource(DataGeneratorSource<Int>(count: Int64(Self.evens), recordsPerSecond: 20_000, seed: 1) { i, _ in Int(i) * 2 },
-                                   name: "Evens")
-        let odds = env.fromSource(DataGeneratorSource<Int>(count: Int64(Self.odds), recordsPerSecond: 40, seed: 2) { i, _ in
-            usleep(20_000)
-            return Int(i) * 2 + 1
-        }, name: "Odds")
+        let evens = env.fromSource(
+            DataGeneratorSource<Int>(count: Int64(Self.evens), recordsPerSecond: 20_000, seed: 1) { i, _ in Int(i) * 2 },
+            name: "Evens")
+        let odds = env.fromSource(
+            DataGeneratorSource<Int>(count: Int64(Self.odds), recordsPerSecond: 40, seed: 2) { i, _ in
+                usleep(20_000)
+                return Int(i) * 2 + 1
+            }, name: "Odds")
         evens.union(odds)
             .process { FailingCounter(schedule: failures) }
             .keyBy { $0 % keys }
@@ -308,8 +318,10 @@ final class CheckpointFailureTests: XCTestCase {
     }
 
     func testCheckpointingModeIsCaseInsensitive() throws {
-        let configuration = try Configuration(["execution.checkpointing.interval": "1 s", "state.checkpoints.dir": "/tmp/x",
-                                               "execution.checkpointing.mode": "At-Least-Once"])
+        let configuration = try Configuration([
+            "execution.checkpointing.interval": "1 s", "state.checkpoints.dir": "/tmp/x",
+            "execution.checkpointing.mode": "At-Least-Once",
+        ])
         XCTAssertEqual(configuration[CheckpointingOptions.mode], .atLeastOnce)
         XCTAssertEqual(configuration.values["execution.checkpointing.mode"], "at-least-once")
         XCTAssertFalse(try CheckpointConfig(configuration).exactlyOnce)

@@ -24,7 +24,6 @@ struct InjectedFailure: Error, CustomStringConvertible {
     var description: String { "injected failure at record \(count)" }
 }
 
-
 /// Counts records per key and emits `key<TAB>count` for each: for every key the committed
 /// output must be exactly the lines 1...n, whatever the order records arrived in.
 struct CountEachRecord: KeyedProcessFunction {
@@ -59,15 +58,19 @@ final class CheckpointRecoveryTests: XCTestCase {
 
     /// Builds the job: generator (rate-limited so checkpoints happen between failures) ->
     /// failing map -> keyed count -> exactly-once file sink.
-    func runJob(parallelism: Int, backend: String, incremental: Bool = false, failures: FailureSchedule, output: String,
-                checkpoints: String) throws -> JobExecutionResult {
-        let env = try environment(parallelism: parallelism, [
-            "state.backend.type": backend,
-            "state.backend.incremental": incremental ? "true" : "false",
-            "restart-strategy.type": "fixed-delay",
-            "restart-strategy.fixed-delay.attempts": "10",
-            "restart-strategy.fixed-delay.delay": "10 ms",
-        ])
+    func runJob(
+        parallelism: Int, backend: String, incremental: Bool = false, failures: FailureSchedule, output: String,
+        checkpoints: String
+    ) throws -> JobExecutionResult {
+        let env = try environment(
+            parallelism: parallelism,
+            [
+                "state.backend.type": backend,
+                "state.backend.incremental": incremental ? "true" : "false",
+                "restart-strategy.type": "fixed-delay",
+                "restart-strategy.fixed-delay.attempts": "10",
+                "restart-strategy.fixed-delay.delay": "10 ms",
+            ])
         try env.enableCheckpointing(.milliseconds(25), directory: checkpoints)
         let keys = Self.keys
         let source = DataGeneratorSource<Int>(count: Int64(Self.records), recordsPerSecond: 60_000, seed: 7) { i, _ in Int(i) }
@@ -93,8 +96,9 @@ final class CheckpointRecoveryTests: XCTestCase {
         let output = try temporaryDirectory(), checkpoints = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: output) }
         let failures = FailureSchedule([9_000, 27_000, 45_000])
-        let result = try runJob(parallelism: parallelism, backend: backend, incremental: incremental, failures: failures,
-                                output: output, checkpoints: checkpoints)
+        let result = try runJob(
+            parallelism: parallelism, backend: backend, incremental: incremental, failures: failures,
+            output: output, checkpoints: checkpoints)
         XCTAssertEqual(failures.remaining, 0, "every injected failure happened")
         XCTAssertEqual(result.restarts.count, 3, "the job restarted once per failure: \(result.restarts); log: \(logText)")
         XCTAssertFalse(result.completedCheckpoints.isEmpty, "checkpoints completed")

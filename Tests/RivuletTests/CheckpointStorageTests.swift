@@ -21,7 +21,8 @@ final class CheckpointStorageTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: scratch)
     }
 
-    private func makeStorage(jobID: String = "job-a", writeFault: FileSystemCheckpointStorage.WriteFault? = nil) throws -> FileSystemCheckpointStorage {
+    private func makeStorage(jobID: String = "job-a", writeFault: FileSystemCheckpointStorage.WriteFault? = nil) throws -> FileSystemCheckpointStorage
+    {
         let storage = FileSystemCheckpointStorage(baseDirectory: scratch + "/checkpoints", jobID: jobID, writeFault: writeFault)
         try storage.initialize()
         return storage
@@ -47,15 +48,21 @@ final class CheckpointStorageTests: XCTestCase {
         let handle = try storage.writeFile(state, relativePath: "chk-\(id)/counts-0.state")
         let metadata = CheckpointMetadata(
             jobID: storage.jobID, jobName: "test", checkpointID: id, timestamp: 1000 * id, kind: .checkpoint,
-            operators: [OperatorStateMetadata(uid: "counts", name: "counts", parallelism: 1, maxParallelism: 128, subtasks: [
-                SubtaskStateHandle(subtaskIndex: 0, keyGroupRange: KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128), stateFile: handle),
-            ])])
+            operators: [
+                OperatorStateMetadata(
+                    uid: "counts", name: "counts", parallelism: 1, maxParallelism: 128,
+                    subtasks: [
+                        SubtaskStateHandle(subtaskIndex: 0, keyGroupRange: KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128), stateFile: handle)
+                    ])
+            ])
         try storage.writeMetadata(metadata)
         return handle
     }
 
     /// The error `body` throws, failing the test if it does not throw one.
-    private func storageError(_ body: () throws(CheckpointStorageError) -> Void, file: StaticString = #filePath, line: UInt = #line) -> CheckpointStorageError? {
+    private func storageError(
+        _ body: () throws(CheckpointStorageError) -> Void, file: StaticString = #filePath, line: UInt = #line
+    ) -> CheckpointStorageError? {
         do {
             try body()
             XCTFail("expected a CheckpointStorageError", file: file, line: line)
@@ -92,7 +99,7 @@ final class CheckpointStorageTests: XCTestCase {
         try writeCheckpoint(1, state: [1, 2, 3], to: storage)
         _ = try storage.writeFile([UInt8](repeating: 7, count: 1 << 20), relativePath: "shared/big.sst")
         _ = try storage.writeFile([], relativePath: "chk-1/empty.state")
-        _ = try storage.writeFile([9], relativePath: "chk-1/counts-0.state") // replaces atomically
+        _ = try storage.writeFile([9], relativePath: "chk-1/counts-0.state")  // replaces atomically
         XCTAssertEqual(filesUnder(storage.jobDirectory), ["chk-1/_metadata", "chk-1/counts-0.state", "chk-1/empty.state", "shared/big.sst"])
     }
 
@@ -110,9 +117,11 @@ final class CheckpointStorageTests: XCTestCase {
         let storage = try makeStorage()
         XCTAssertNotNil(storageError { () throws(CheckpointStorageError) in _ = try storage.writeFile([1], relativePath: "../escape") })
         XCTAssertNotNil(storageError { () throws(CheckpointStorageError) in _ = try storage.writeFile([1], relativePath: "/etc/escape") })
-        XCTAssertNotNil(storageError { () throws(CheckpointStorageError) in
-            _ = try FileSystemCheckpointStorage.readFile(StateFileHandle(path: "../../etc/passwd", size: 1, crc32c: 0), base: storage.jobDirectory)
-        })
+        XCTAssertNotNil(
+            storageError { () throws(CheckpointStorageError) in
+                _ = try FileSystemCheckpointStorage.readFile(
+                    StateFileHandle(path: "../../etc/passwd", size: 1, crc32c: 0), base: storage.jobDirectory)
+            })
     }
 
     // MARK: Disk full
@@ -186,7 +195,9 @@ final class CheckpointStorageTests: XCTestCase {
         XCTAssertTrue(warnings.first?.contains(storage.checkpointDirectory(2)) ?? false, "\(warnings)")
         XCTAssertTrue(warnings.first?.contains("truncated") ?? false, "\(warnings)")
 
-        let error = storageError { () throws(CheckpointStorageError) in _ = try FileSystemCheckpointStorage.readMetadata(directory: storage.checkpointDirectory(2)) }
+        let error = storageError { () throws(CheckpointStorageError) in
+            _ = try FileSystemCheckpointStorage.readMetadata(directory: storage.checkpointDirectory(2))
+        }
         XCTAssertEqual(error?.path, metadataPath)
     }
 
@@ -241,14 +252,20 @@ final class CheckpointStorageTests: XCTestCase {
         let handle = StateFileHandle(path: "counts-0.state", size: 3, crc32c: CRC32C.checksum(state))
         let metadata = CheckpointMetadata(
             jobID: "job-a", jobName: "test", checkpointID: 4, timestamp: 0, kind: .savepoint,
-            operators: [OperatorStateMetadata(uid: "counts", name: "counts", parallelism: 1, maxParallelism: 128, subtasks: [
-                SubtaskStateHandle(subtaskIndex: 0, keyGroupRange: nil, stateFile: handle),
-            ])])
+            operators: [
+                OperatorStateMetadata(
+                    uid: "counts", name: "counts", parallelism: 1, maxParallelism: 128,
+                    subtasks: [
+                        SubtaskStateHandle(subtaskIndex: 0, keyGroupRange: nil, stateFile: handle)
+                    ])
+            ])
         try FileSystemCheckpointStorage.writeMetadata(metadata, directory: directory)
         XCTAssertEqual(try FileSystemCheckpointStorage.readMetadata(directory: directory), metadata)
         XCTAssertEqual(try FileSystemCheckpointStorage.readFile(handle, base: directory), state)
 
-        let missing = storageError { () throws(CheckpointStorageError) in _ = try FileSystemCheckpointStorage.readMetadata(directory: scratch + "/nowhere") }
+        let missing = storageError { () throws(CheckpointStorageError) in
+            _ = try FileSystemCheckpointStorage.readMetadata(directory: scratch + "/nowhere")
+        }
         XCTAssertEqual(missing?.path, scratch + "/nowhere/_metadata")
         XCTAssertTrue(missing?.problem.contains("missing") ?? false, "\(String(describing: missing))")
     }
@@ -263,12 +280,13 @@ final class CheckpointStorageTests: XCTestCase {
         _ = try storage.writeFile([8], relativePath: "shared/b.sst")
 
         storage.discardCheckpoint(1)
-        storage.discardCheckpoint(42) // missing: fine
+        storage.discardCheckpoint(42)  // missing: fine
         XCTAssertEqual(storage.completedCheckpointIDs(), [2])
 
         storage.deleteShared(["shared/a.sst", "shared/never-written.sst", "chk-2/counts-0.state", "shared/../chk-2/_metadata"])
-        XCTAssertEqual(filesUnder(storage.jobDirectory), ["chk-2/_metadata", "chk-2/counts-0.state", "shared/b.sst"],
-                       "only files under shared/ are deleted")
+        XCTAssertEqual(
+            filesUnder(storage.jobDirectory), ["chk-2/_metadata", "chk-2/counts-0.state", "shared/b.sst"],
+            "only files under shared/ are deleted")
 
         storage.discardJob()
         XCTAssertFalse(FileManager.default.fileExists(atPath: storage.jobDirectory))

@@ -29,8 +29,9 @@ final class CommandLineTests: XCTestCase {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     func assertOneLineError(_ run: Run, contains text: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -78,8 +79,9 @@ final class CommandLineTests: XCTestCase {
         assertOneLineError(try rivulet("local", "no-such-job"), contains: "unknown job 'no-such-job'")
         assertOneLineError(try rivulet("local", "wordcount", "--input", "/no/such/file.txt"), contains: "'/no/such/file.txt' does not exist")
         assertOneLineError(try rivulet("local", "wordcount", "--input", NSTemporaryDirectory()), contains: "is a directory")
-        assertOneLineError(try rivulet("local", "sequence-check", "--keys", "5", "-p", "2"),
-                           contains: "--keys (5) to be a multiple of the parallelism (2)")
+        assertOneLineError(
+            try rivulet("local", "sequence-check", "--keys", "5", "-p", "2"),
+            contains: "--keys (5) to be a multiple of the parallelism (2)")
         assertOneLineError(try rivulet("local", "wordcount", "--colour", "red"), contains: "unknown option --colour")
         assertOneLineError(try rivulet("local", "wordcount", "--input"), contains: "--input of job 'wordcount' needs a value")
         assertOneLineError(try rivulet("local", "window-wordcount", "--records", "many"), contains: "--records")
@@ -99,11 +101,13 @@ final class CommandLineTests: XCTestCase {
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = err
         try process.run()
-        usleep(1_000_000)   // the job is unbounded: still running now
+        usleep(1_000_000)  // the job is unbounded: still running now
         XCTAssertTrue(process.isRunning)
         kill(process.processIdentifier, SIGINT)
         let exited = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { process.waitUntilExit(); exited.signal() }
+        Thread.detachNewThread {
+            process.waitUntilExit(); exited.signal()
+        }
         if exited.wait(timeout: .now() + 20) == .timedOut {
             kill(process.processIdentifier, SIGKILL)
             return XCTFail("Ctrl-C did not stop the job")
@@ -136,8 +140,9 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(expected.count, 5_000)
         for parallelism in ["1", "3"] {
             let out = dir + "/checkpointed-\(parallelism)", checkpoints = dir + "/checkpoints-\(parallelism)"
-            let run = try rivulet("local", "wordcount", "--input", input, "--output", out, "-p", parallelism,
-                                  "-D", "execution.checkpointing.interval=20ms", "-D", "state.checkpoints.dir=\(checkpoints)")
+            let run = try rivulet(
+                "local", "wordcount", "--input", input, "--output", out, "-p", parallelism,
+                "-D", "execution.checkpointing.interval=20ms", "-D", "state.checkpoints.dir=\(checkpoints)")
             XCTAssertEqual(run.status, 0, run.stderr)
             XCTAssertEqual(try readPartFiles(out).sorted(), expected, "parallelism \(parallelism)")
             let hidden = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".") }
@@ -160,8 +165,9 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/sp/_metadata"), first.stderr)
         XCTAssertTrue(first.stderr.contains(dir + "/sp"), "says where the savepoint is: \(first.stderr)")
         // A second savepoint into the same directory is refused before the job runs.
-        assertOneLineError(try rivulet(["local", "wordcount", "--savepoint-on-finish", dir + "/sp"] + checkpointing),
-                           contains: "\(dir)/sp: already holds a savepoint")
+        assertOneLineError(
+            try rivulet(["local", "wordcount", "--savepoint-on-finish", dir + "/sp"] + checkpointing),
+            contains: "\(dir)/sp: already holds a savepoint")
         // Restoring (long and short form, the directory or its _metadata), into a new output directory.
         for (flag, path, out) in [("--from-savepoint", dir + "/sp", "/out2"), ("-s", dir + "/sp/_metadata", "/out3")] {
             let restored = try rivulet(["local", "wordcount", "--output", dir + out, flag, path] + checkpointing)
@@ -175,19 +181,26 @@ final class CommandLineTests: XCTestCase {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let checkpointing = ["-D", "execution.checkpointing.interval=20ms", "-D", "state.checkpoints.dir=\(dir)/checkpoints"]
-        assertOneLineError(try rivulet(["local", "wordcount", "--from-savepoint", dir + "/missing"] + checkpointing),
-                           contains: "\(dir)/missing: cannot restore: no savepoint there")
-        assertOneLineError(try rivulet(["local", "wordcount", "-s", dir] + checkpointing),
-                           contains: "\(dir): cannot restore: not a savepoint (the directory has no _metadata file)")
+        assertOneLineError(
+            try rivulet(["local", "wordcount", "--from-savepoint", dir + "/missing"] + checkpointing),
+            contains: "\(dir)/missing: cannot restore: no savepoint there")
+        assertOneLineError(
+            try rivulet(["local", "wordcount", "-s", dir] + checkpointing),
+            contains: "\(dir): cannot restore: not a savepoint (the directory has no _metadata file)")
         assertOneLineError(try rivulet("local", "wordcount", "-s", dir + "/missing"), contains: "\(dir)/missing")
-        assertOneLineError(try rivulet("local", "wordcount", "-D", "execution.checkpointing.interval=20ms"),
-                           contains: "'state.checkpoints.dir' is not set")
-        assertOneLineError(try rivulet("local", "wordcount", "--savepoint-on-finish", dir + "/sp"),
-                           contains: "needs checkpointing: set execution.checkpointing.interval and state.checkpoints.dir")
+        assertOneLineError(
+            try rivulet("local", "wordcount", "-D", "execution.checkpointing.interval=20ms"),
+            contains: "'state.checkpoints.dir' is not set")
+        assertOneLineError(
+            try rivulet("local", "wordcount", "--savepoint-on-finish", dir + "/sp"),
+            contains: "needs checkpointing: set execution.checkpointing.interval and state.checkpoints.dir")
         try "not a directory".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
-        assertOneLineError(try rivulet(["local", "wordcount", "-D", "state.checkpoints.dir=\(dir)/file/checkpoints",
-                                        "-D", "execution.checkpointing.interval=20ms"]),
-                           contains: "\(dir)/file/checkpoints")
+        assertOneLineError(
+            try rivulet([
+                "local", "wordcount", "-D", "state.checkpoints.dir=\(dir)/file/checkpoints",
+                "-D", "execution.checkpointing.interval=20ms",
+            ]),
+            contains: "\(dir)/file/checkpoints")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/sp"), "nothing is created for a refused savepoint")
     }
 

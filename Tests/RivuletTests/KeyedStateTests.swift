@@ -57,15 +57,19 @@ struct KeyedStateSuite {
 
     static func store(maxParallelism: Int = 128) throws -> RocksDBKeyedStore {
         let config = try Configuration(["state.backend.rocksdb.localdir": NSTemporaryDirectory() + "rivulet-test-rocksdb"])
-        return try RocksDBKeyedStore(settings: RocksDBBackendSettings(config), operatorUID: "op", subtask: 0, runID: "test",
-                                     maxParallelism: maxParallelism)
+        return try RocksDBKeyedStore(
+            settings: RocksDBBackendSettings(config), operatorUID: "op", subtask: 0, runID: "test",
+            maxParallelism: maxParallelism)
     }
 
-    func backend(_ clock: Clock = Clock(), rocksdb: Bool? = nil, range: KeyGroupRange = KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128),
-                 restored: KeyedStateSnapshot? = nil) -> KeyedStateBackend<String> {
+    func backend(
+        _ clock: Clock = Clock(), rocksdb: Bool? = nil, range: KeyGroupRange = KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128),
+        restored: KeyedStateSnapshot? = nil
+    ) -> KeyedStateBackend<String> {
         let useRocks = rocksdb ?? self.rocksdb
-        return KeyedStateBackend<String>(operatorName: "op", keyGroupRange: range, maxParallelism: 128, clock: { clock.now },
-                                         restored: restored, rocks: useRocks ? try? Self.store() : nil)
+        return KeyedStateBackend<String>(
+            operatorName: "op", keyGroupRange: range, maxParallelism: 128, clock: { clock.now },
+            restored: restored, rocks: useRocks ? try? Self.store() : nil)
     }
 
     func testValueStateIsScopedToTheCurrentKey() throws {
@@ -134,11 +138,11 @@ struct KeyedStateSuite {
         clock.now += 60
         try list.add(2)
         XCTAssertEqual(try write.value(), 1)
-        XCTAssertEqual(try read.value(), 1)   // refreshed at +60
-        clock.now += 60                       // +120: written-at-0 entries expired
+        XCTAssertEqual(try read.value(), 1)  // refreshed at +60
+        clock.now += 60  // +120: written-at-0 entries expired
         XCTAssertNil(try write.value())
-        XCTAssertEqual(try read.value(), 1)   // last read at +60
-        XCTAssertEqual(try list.get(), [2])   // element 1 expired, 2 lives
+        XCTAssertEqual(try read.value(), 1)  // last read at +60
+        XCTAssertEqual(try list.get(), [2])  // element 1 expired, 2 lives
         clock.now += 200
         XCTAssertNil(try read.value())
         XCTAssertEqual(try list.get(), [])

@@ -20,8 +20,11 @@ final class NetworkTests: XCTestCase {
     func writer(_ p: Partitioning, consumers: Int, batch: Int = 4, select: ((Int) -> Int)? = nil) -> (RecordWriter<Int>, TaskInbox) {
         let inbox = TaskInbox(channelCount: consumers, creditsPerChannel: 100)
         let targets = (0..<consumers).map { ChannelTarget(inbox: inbox, channel: $0) }
-        return (RecordWriter<Int>(targets: targets, partitioning: p, batchSize: batch, selectChannel: select,
-                                  producerIndex: 0, metrics: OutputMetrics()), inbox)
+        return (
+            RecordWriter<Int>(
+                targets: targets, partitioning: p, batchSize: batch, selectChannel: select,
+                producerIndex: 0, metrics: OutputMetrics()), inbox
+        )
     }
 
     func testRebalanceIsRoundRobinAndBroadcastReachesAll() throws {
@@ -38,8 +41,9 @@ final class NetworkTests: XCTestCase {
     func testHashPartitioningFollowsKeyGroupRanges() throws {
         let p = 3, maxP = 128
         let select: (Int) -> Int = {
-            KeyGroupRangeAssignment.operatorIndex(forKeyGroup: KeyGroupRangeAssignment.keyGroup(for: $0, maxParallelism: maxP),
-                                                  maxParallelism: maxP, parallelism: p)
+            KeyGroupRangeAssignment.operatorIndex(
+                forKeyGroup: KeyGroupRangeAssignment.keyGroup(for: $0, maxParallelism: maxP),
+                maxParallelism: maxP, parallelism: p)
         }
         let (w, inbox) = writer(.hash, consumers: p, select: select)
         for v in 0..<300 { try w.emit(v, timestamp: 0) }
@@ -77,7 +81,7 @@ final class NetworkTests: XCTestCase {
         try inbox.push(batch(), channel: 0)
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            _ = try? inbox.push(batch(), channel: 0)   // no credit: blocks
+            _ = try? inbox.push(batch(), channel: 0)  // no credit: blocks
             done.signal()
         }
         XCTAssertEqual(done.wait(timeout: .now() + 0.2), .timedOut, "a push without credit must block")

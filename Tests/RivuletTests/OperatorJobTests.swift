@@ -75,12 +75,14 @@ final class OperatorJobTests: XCTestCase {
         for p in [1, 4] {
             let env = try environment(parallelism: p)
             let out = CollectedValues<String>()
-            env.fromCollection([Event(key: "x", timestamp: 1, value: 2), Event(key: "y", timestamp: 2, value: 5),
-                                Event(key: "x", timestamp: 3, value: 3)])
-                .assignTimestampsAndWatermarks(punctuated(delay: 0) { $0.timestamp })
-                .keyBy { $0.key }
-                .process { SumWithTimer() }
-                .collect(into: out)
+            env.fromCollection([
+                Event(key: "x", timestamp: 1, value: 2), Event(key: "y", timestamp: 2, value: 5),
+                Event(key: "x", timestamp: 3, value: 3),
+            ])
+            .assignTimestampsAndWatermarks(punctuated(delay: 0) { $0.timestamp })
+            .keyBy { $0.key }
+            .process { SumWithTimer() }
+            .collect(into: out)
             try env.execute("timers")
             XCTAssertEqual(out.values.sorted(), ["x sum=5 at=100 seen=[1, 3]", "y sum=5 at=100 seen=[2]"], "parallelism \(p)")
         }

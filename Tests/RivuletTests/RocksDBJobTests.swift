@@ -8,11 +8,13 @@ import RivuletExamples
 
 final class RocksDBJobTests: XCTestCase {
     func environment(backend: String, parallelism: Int = 2, _ extra: [String: String] = [:]) throws -> StreamExecutionEnvironment {
-        try Rivulet.StreamExecutionEnvironment(configuration: Configuration([
-            "parallelism.default": String(parallelism),
-            "state.backend.type": backend,
-            "state.backend.rocksdb.localdir": NSTemporaryDirectory() + "rivulet-test-rocksdb",
-        ].merging(extra) { $1 }))
+        try Rivulet.StreamExecutionEnvironment(
+            configuration: Configuration(
+                [
+                    "parallelism.default": String(parallelism),
+                    "state.backend.type": backend,
+                    "state.backend.rocksdb.localdir": NSTemporaryDirectory() + "rivulet-test-rocksdb",
+                ].merging(extra) { $1 }))
     }
 
     /// Keyed reduce, tumbling and session windows with allowed lateness, and a keyed process
@@ -23,7 +25,7 @@ final class RocksDBJobTests: XCTestCase {
         let events = (0..<3000).map { i in Event(key: "k\(i % 37)", timestamp: Int64(i * 7 % 5000), value: i % 11) }
         let stream = env.fromCollection(events)
             .assignTimestampsAndWatermarks(punctuated(delay: 400) { $0.timestamp })
-            .setParallelism(1)   // watermarks follow the source: the results are deterministic
+            .setParallelism(1)  // watermarks follow the source: the results are deterministic
         stream.keyBy { $0.key }.sum(\.value).map { "sum \($0.key) \($0.value)" }.collect(into: out)
         stream.keyBy { $0.key }
             .window(try TumblingEventTimeWindows.of(size: .milliseconds(250)))

@@ -36,7 +36,8 @@ final class SavepointTests: XCTestCase {
         Thread {
             do {
                 let env = try Self.job(parallelism: 2, checkpoints: checkpoints, rate: 20_000, sink: CollectedValues<String>())
-                try env.execute("savepoint-source", on: cluster, options: ExecutionOptions(log: { _ in })) } catch {
+                try env.execute("savepoint-source", on: cluster, options: ExecutionOptions(log: { _ in }))
+            } catch {
                 outcome.withLock { $0 = error }
             }
             done.signal()
@@ -88,7 +89,8 @@ final class SavepointTests: XCTestCase {
         try takeSavepoint(into: savepoint, checkpoints: checkpoints)
         let env = try environment(parallelism: 1)
         try env.enableCheckpointing(.milliseconds(50), directory: checkpoints)
-        env.fromSequence(1, 10).uid("numbers").keyBy { $0 % 2 }.process { CountAndClearAtEnd() }.uid("other-uid").collect(into: CollectedValues<String>())
+        env.fromSequence(1, 10).uid("numbers").keyBy { $0 % 2 }.process { CountAndClearAtEnd() }.uid("other-uid").collect(
+            into: CollectedValues<String>())
         XCTAssertThrowsError(try env.execute("other", options: ExecutionOptions(restoreFromSavepoint: savepoint, log: { _ in }))) { error in
             XCTAssertTrue("\(error)".contains("final-count"), "names the unknown uid: \(error)")
         }

@@ -20,9 +20,9 @@ final class TimerServiceTests: XCTestCase {
         }
         service.deleteEventTimeTimer(key: "a", namespace: VoidNamespace(), time: 40)
         try service.advanceWatermark(20)
-        XCTAssertEqual(fired, ["a@10", "c@20"])   // the duplicate a@10 fires once
+        XCTAssertEqual(fired, ["a@10", "c@20"])  // the duplicate a@10 fires once
         try service.advanceWatermark(Int64.max)
-        XCTAssertEqual(fired, ["a@10", "c@20", "b@30"])   // a@40 was deleted
+        XCTAssertEqual(fired, ["a@10", "c@20", "b@30"])  // a@40 was deleted
         XCTAssertEqual(service.currentWatermark, Int64.max)
     }
 
@@ -71,9 +71,11 @@ final class TimerSpillTests: XCTestCase {
         let rocks = try RocksDBKeyedStore(settings: settings, operatorUID: "timers", subtask: 0, runID: "spill", maxParallelism: 128)
         let timers = RocksDBTimerStore<Int, TimeWindow>(store: rocks, family: try rocks.family("_timers"))
         let service = Service(processingTimeService: time)
-        service.spill(to: TimerSpillStore(write: { try timers.write($0, $1) }, delete: { try timers.delete($0, $1) },
-                                          take: { try timers.take($0, limit: $1) }, all: { try timers.all() }),
-                      capacity: capacity)
+        service.spill(
+            to: TimerSpillStore(
+                write: { try timers.write($0, $1) }, delete: { try timers.delete($0, $1) },
+                take: { try timers.take($0, limit: $1) }, all: { try timers.all() }),
+            capacity: capacity)
         return (service, rocks, timers)
     }
 
@@ -96,7 +98,9 @@ final class TimerSpillTests: XCTestCase {
                 fired[i].append("e \(t.timestamp) \(t.key)")
                 batches[i][batches[i].count - 1].append(t)
                 // A timer firing registers a later one, as a trigger might.
-                if t.key % 5 == 0 && t.timestamp < Int64.max - 3 { service.registerEventTimeTimer(key: t.key + 1, namespace: t.namespace, time: t.timestamp + 3) }
+                if t.key % 5 == 0 && t.timestamp < Int64.max - 3 {
+                    service.registerEventTimeTimer(key: t.key + 1, namespace: t.namespace, time: t.timestamp + 3)
+                }
             }
             service.onProcessingTime = { t in fired[i].append("p \(t.timestamp) \(t.key)") }
         }
@@ -130,8 +134,9 @@ final class TimerSpillTests: XCTestCase {
             }
             if step % 100 == 0, try !stored.all().isEmpty { timersWereInRocksDB = true }
             if step % 500 == 0 {
-                XCTAssertEqual(Set(try spilling.allTimers().map { "\($0.domain) \($0.timer)" }),
-                               Set(try plain.allTimers().map { "\($0.domain) \($0.timer)" }), "pending timers at step \(step)")
+                XCTAssertEqual(
+                    Set(try spilling.allTimers().map { "\($0.domain) \($0.timer)" }),
+                    Set(try plain.allTimers().map { "\($0.domain) \($0.timer)" }), "pending timers at step \(step)")
             }
         }
         XCTAssertTrue(timersWereInRocksDB, "the test must move timers to RocksDB")

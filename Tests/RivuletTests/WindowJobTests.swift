@@ -9,9 +9,9 @@ final class WindowJobTests: XCTestCase {
     /// (key, timestamp) in arrival order; watermark = max timestamp - 6 after each event.
     let events: [Event] = [
         ("a", 1), ("a", 3), ("b", 12), ("a", 8), ("a", 15), ("b", 18),
-        ("a", 4),   // window [0,10) fired at watermark 9 (after a@15): late
+        ("a", 4),  // window [0,10) fired at watermark 9 (after a@15): late
         ("a", 21), ("b", 11), ("a", 30), ("b", 25),
-        ("a", 9),   // late again
+        ("a", 9),  // late again
     ].map { Event(key: $0.0, timestamp: $0.1) }
 
     func runTumbling(lateness: Duration, parallelism: Int = 1) throws -> (windows: [String], late: [Event]) {
@@ -21,7 +21,7 @@ final class WindowJobTests: XCTestCase {
         let late = CollectedValues<Event>()
         let counted = env.fromCollection(events)
             .assignTimestampsAndWatermarks(punctuated(delay: 5) { $0.timestamp })
-            .setParallelism(1)   // watermarks follow the source, as in a real job
+            .setParallelism(1)  // watermarks follow the source, as in a real job
             .keyBy { $0.key }
             .window(try TumblingEventTimeWindows.of(size: .milliseconds(10)))
             .allowedLateness(lateness)
@@ -35,10 +35,12 @@ final class WindowJobTests: XCTestCase {
 
     func testTumblingWindowCountsWithOutOfOrderEventsAndLateSideOutput() throws {
         let result = try runTumbling(lateness: .zero)
-        XCTAssertEqual(result.windows, [
-            "a [0,10) 3", "a [10,20) 1", "a [20,30) 1", "a [30,40) 1",
-            "b [10,20) 3", "b [20,30) 1",
-        ])
+        XCTAssertEqual(
+            result.windows,
+            [
+                "a [0,10) 3", "a [10,20) 1", "a [20,30) 1", "a [30,40) 1",
+                "b [10,20) 3", "b [20,30) 1",
+            ])
         XCTAssertEqual(result.late.map(\.timestamp), [4, 9])
     }
 
@@ -46,10 +48,12 @@ final class WindowJobTests: XCTestCase {
         // With 5 ms lateness, window [0,10) of a lives until watermark 14: a@4 (watermark 12)
         // fires it again with 4 elements; a@9 arrives at watermark 24 and is late.
         let result = try runTumbling(lateness: .milliseconds(5))
-        XCTAssertEqual(result.windows, [
-            "a [0,10) 3", "a [0,10) 4", "a [10,20) 1", "a [20,30) 1", "a [30,40) 1",
-            "b [10,20) 3", "b [20,30) 1",
-        ])
+        XCTAssertEqual(
+            result.windows,
+            [
+                "a [0,10) 3", "a [0,10) 4", "a [10,20) 1", "a [20,30) 1", "a [30,40) 1",
+                "b [10,20) 3", "b [20,30) 1",
+            ])
         XCTAssertEqual(result.late.map(\.timestamp), [9])
     }
 

@@ -13,7 +13,8 @@ final class WordCountJobTests: XCTestCase {
             for ch in line.unicodeScalars {
                 if ch.properties.isAlphabetic && ch.properties.generalCategory != .letterNumber
                     && ch.properties.generalCategory != .spacingMark && ch.properties.generalCategory != .nonspacingMark
-                    || ch.properties.generalCategory == .decimalNumber {
+                    || ch.properties.generalCategory == .decimalNumber
+                {
                     word.unicodeScalars.append(ch)
                 } else if !word.isEmpty {
                     counts[word.lowercased(), default: 0] += 1

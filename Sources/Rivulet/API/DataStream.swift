@@ -16,8 +16,10 @@ public struct DataStream<T: Sendable> {
     /// `@Sendable (T) -> Int` key group of a record, when keyed.
     public let keyGroupOf: (any Sendable)?
 
-    public init(environment: StreamExecutionEnvironment, nodeID: Int, partitioning: Partitioning = .forward,
-                explicitPartitioning: Bool = false, sideOutputTag: String? = nil, keyGroupOf: (any Sendable)? = nil) {
+    public init(
+        environment: StreamExecutionEnvironment, nodeID: Int, partitioning: Partitioning = .forward,
+        explicitPartitioning: Bool = false, sideOutputTag: String? = nil, keyGroupOf: (any Sendable)? = nil
+    ) {
         self.environment = environment
         self.nodeID = nodeID
         self.partitioning = partitioning
@@ -69,16 +71,19 @@ public struct DataStream<T: Sendable> {
     public func forward() -> DataStream<T> { repartitioned(.forward) }
 
     func repartitioned(_ p: Partitioning) -> DataStream<T> {
-        DataStream(environment: environment, nodeID: nodeID, partitioning: p, explicitPartitioning: true,
-                   sideOutputTag: sideOutputTag)
+        DataStream(
+            environment: environment, nodeID: nodeID, partitioning: p, explicitPartitioning: true,
+            sideOutputTag: sideOutputTag)
     }
 
     // MARK: Transformations
 
     /// Adds a one-input operator fed by this stream.
     @inlinable
-    public func transform<R: Sendable>(_ name: String, usesKeyedState: Bool = false,
-                                       _ factory: @escaping OperatorFactory, outputType: RecordType) -> DataStream<R> {
+    public func transform<R: Sendable>(
+        _ name: String, usesKeyedState: Bool = false,
+        _ factory: @escaping OperatorFactory, outputType: RecordType
+    ) -> DataStream<R> {
         let id = environment.addNode(name: name, outputType: outputType, usesKeyedState: usesKeyedState, factory: factory)
         environment.addEdge(from: self, to: id)
         return DataStream<R>(environment: environment, nodeID: id)
@@ -87,30 +92,37 @@ public struct DataStream<T: Sendable> {
     /// One result per element.
     @inlinable
     public func map<R: Sendable>(_ function: @escaping @Sendable (T) throws -> R) -> DataStream<R> {
-        transform("Map", { ctx, out in
-            StreamMap(function, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(R.self))
+        transform(
+            "Map",
+            { ctx, out in
+                StreamMap(function, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(R.self))
     }
 
     /// The elements for which `predicate` is true.
     @inlinable
     public func filter(_ predicate: @escaping @Sendable (T) throws -> Bool) -> DataStream<T> {
-        transform("Filter", { ctx, out in
-            StreamFilter(predicate, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(T.self))
+        transform(
+            "Filter",
+            { ctx, out in
+                StreamFilter(predicate, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(T.self))
     }
 
     /// Any number of results per element, emitted through the collector.
     @inlinable
     public func flatMap<R: Sendable>(_ function: @escaping @Sendable (T, Collector<R>) throws -> Void) -> DataStream<R> {
-        transform("Flat Map", { ctx, out in
-            StreamFlatMap(function, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(R.self))
+        transform(
+            "Flat Map",
+            { ctx, out in
+                StreamFlatMap(function, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(R.self))
     }
 
     /// The elements of a sequence returned per element.
     @inlinable
-    public func flatMap<S: Sequence & SendableMetatype>(_ function: @escaping @Sendable (T) throws -> S) -> DataStream<S.Element> where S.Element: Sendable, S.Iterator: SendableMetatype {
+    public func flatMap<S: Sequence & SendableMetatype>(_ function: @escaping @Sendable (T) throws -> S) -> DataStream<S.Element>
+    where S.Element: Sendable, S.Iterator: SendableMetatype {
         flatMap { (value: T, out: Collector<S.Element>) in
             for element in try function(value) { try out.collect(element) }
         }
@@ -119,9 +131,11 @@ public struct DataStream<T: Sendable> {
     /// Runs a `ProcessFunction`; `makeFunction` creates one instance per subtask.
     @inlinable
     public func process<F: ProcessFunction>(_ makeFunction: @escaping @Sendable () -> F) -> DataStream<F.Output> where F.Input == T {
-        transform("Process", { ctx, out in
-            ProcessOperator(makeFunction(), operatorContext: ctx, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(F.Output.self))
+        transform(
+            "Process",
+            { ctx, out in
+                ProcessOperator(makeFunction(), operatorContext: ctx, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(F.Output.self))
     }
 
     /// Partitions by key: records with equal keys go to the same subtask and share keyed state.
@@ -133,10 +147,12 @@ public struct DataStream<T: Sendable> {
     /// Assigns event timestamps and generates watermarks.
     @inlinable
     public func assignTimestampsAndWatermarks(_ strategy: WatermarkStrategy<T>) -> DataStream<T> {
-        transform("Timestamps/Watermarks", { ctx, out in
-            TimestampsAndWatermarksOperator(strategy: strategy, context: ctx, output: try castOutput(out, ctx))
-                .makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(T.self))
+        transform(
+            "Timestamps/Watermarks",
+            { ctx, out in
+                TimestampsAndWatermarksOperator(strategy: strategy, context: ctx, output: try castOutput(out, ctx))
+                    .makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(T.self))
     }
 
     /// This stream and `others` as one stream (same type).
@@ -167,10 +183,12 @@ public struct DataStream<T: Sendable> {
     @inlinable
     @discardableResult
     public func sinkTo<S: Sink>(_ sink: S, name: String = "Sink") -> DataStream<Never> where S.Writer.Input == T {
-        transform(name, { ctx, out in
-            let writer = try sink.createWriter(subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism)
-            return SinkOperator(writer: writer, context: ctx, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(Never.self))
+        transform(
+            name,
+            { ctx, out in
+                let writer = try sink.createWriter(subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism)
+                return SinkOperator(writer: writer, context: ctx, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(Never.self))
     }
 
     /// Sends every record to a two-phase-commit sink: with checkpointing, its output becomes
@@ -179,10 +197,12 @@ public struct DataStream<T: Sendable> {
     @discardableResult
     public func sinkTo<S: Sink>(_ sink: S, name: String = "Sink") -> DataStream<Never>
     where S.Writer.Input == T, S.Writer: TwoPhaseCommittingSinkWriter {
-        transform(name, { ctx, out in
-            let writer = try sink.createWriter(subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism)
-            return TwoPhaseCommitSinkOperator(writer: writer, context: ctx, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(Never.self))
+        transform(
+            name,
+            { ctx, out in
+                let writer = try sink.createWriter(subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism)
+                return TwoPhaseCommitSinkOperator(writer: writer, context: ctx, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(Never.self))
     }
 
     /// Prints each record on standard output.

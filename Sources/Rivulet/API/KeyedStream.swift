@@ -20,8 +20,9 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
         let key = self.key
         let maxP = input.environment.maxParallelism
         let keyGroupOf: @Sendable (T) -> Int = { KeyGroupRangeAssignment.keyGroup(for: key($0), maxParallelism: maxP) }
-        return DataStream(environment: input.environment, nodeID: input.nodeID, partitioning: .hash,
-                          explicitPartitioning: true, sideOutputTag: input.sideOutputTag, keyGroupOf: keyGroupOf)
+        return DataStream(
+            environment: input.environment, nodeID: input.nodeID, partitioning: .hash,
+            explicitPartitioning: true, sideOutputTag: input.sideOutputTag, keyGroupOf: keyGroupOf)
     }
 
     /// One result per element, with the elements partitioned by key (in Flink a KeyedStream
@@ -55,10 +56,12 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
     public func process<F: KeyedProcessFunction>(_ makeFunction: @escaping @Sendable () -> F) -> DataStream<F.Output>
     where F.Input == T, F.Key == K {
         let key = self.key
-        return transform("Keyed Process", { ctx, out in
-            try KeyedProcessOperator(makeFunction(), keySelector: key, operatorContext: ctx, output: try castOutput(out, ctx))
-                .makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(F.Output.self))
+        return transform(
+            "Keyed Process",
+            { ctx, out in
+                try KeyedProcessOperator(makeFunction(), keySelector: key, operatorContext: ctx, output: try castOutput(out, ctx))
+                    .makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(F.Output.self))
     }
 
     /// A running reduce per key: emits the new aggregate for every element.
@@ -70,15 +73,21 @@ public struct KeyedStream<T: Sendable, K: StreamKey> {
     @inlinable
     func reduce(name: String, _ function: @escaping @Sendable (T, T) throws -> T) -> DataStream<T> {
         let key = self.key
-        return transform(name, { ctx, out in
-            let output: Output<T> = try castOutput(out, ctx)
-            if ctx.configuration.usesRocksDB {
-                return try KeyedReduceOperator(keySelector: key, reduce: function, operatorContext: ctx, output: output,
-                                               map: RocksDBStateMap<K, VoidNamespace, T>.self).makeRuntime(name: ctx.operatorName)
-            }
-            return try KeyedReduceOperator(keySelector: key, reduce: function, operatorContext: ctx, output: output,
-                                           map: StateHashMap<K, VoidNamespace, T>.self).makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(T.self))
+        return transform(
+            name,
+            { ctx, out in
+                let output: Output<T> = try castOutput(out, ctx)
+                if ctx.configuration.usesRocksDB {
+                    return try KeyedReduceOperator(
+                        keySelector: key, reduce: function, operatorContext: ctx, output: output,
+                        map: RocksDBStateMap<K, VoidNamespace, T>.self
+                    ).makeRuntime(name: ctx.operatorName)
+                }
+                return try KeyedReduceOperator(
+                    keySelector: key, reduce: function, operatorContext: ctx, output: output,
+                    map: StateHashMap<K, VoidNamespace, T>.self
+                ).makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(T.self))
     }
 
     /// A running sum of `field` per key; the other fields keep the first element's values.

@@ -32,8 +32,9 @@ public struct RecordType: Sendable {
                 let maxP = spec.maxParallelism, p = spec.targets.count
                 select = { KeyGroupRangeAssignment.operatorIndex(forKeyGroup: keyGroupOf($0), maxParallelism: maxP, parallelism: p) }
             }
-            let writer = RecordWriter<T>(targets: spec.targets, partitioning: spec.partitioning, batchSize: spec.batchSize,
-                                         selectChannel: select, producerIndex: spec.producerIndex, metrics: spec.metrics)
+            let writer = RecordWriter<T>(
+                targets: spec.targets, partitioning: spec.partitioning, batchSize: spec.batchSize,
+                selectChannel: select, producerIndex: spec.producerIndex, metrics: spec.metrics)
             return (RecordInput(recordEntry(T.self) { try writer.emit($0, timestamp: $1) }), writer)
         }
         makeOutput = { parts in
@@ -44,7 +45,9 @@ public struct RecordType: Sendable {
             case 1: record = records[0].call
             case 2:
                 let a = records[0].call, b = records[1].call
-                record = { try a($0, $1); try b($0, $1) }
+                record = {
+                    try a($0, $1); try b($0, $1)
+                }
             default: record = { v, t in for f in records { try f.call(v, t) } }
             }
             let watermarks = parts.watermarks, statuses = parts.statuses, sides = parts.sides

@@ -18,8 +18,10 @@ public struct SlidingCountWindowedStream<T: Sendable, K: StreamKey> {
     }
 
     @inlinable
-    func apply<Out: Sendable>(_ name: String,
-                              _ emit: @escaping @Sendable (K, WindowContext<GlobalWindow>, [T], Collector<Out>) throws -> Void) -> DataStream<Out> {
+    func apply<Out: Sendable>(
+        _ name: String,
+        _ emit: @escaping @Sendable (K, WindowContext<GlobalWindow>, [T], Collector<Out>) throws -> Void
+    ) -> DataStream<Out> {
         let size = self.size
         return WindowedStream(keyed: keyed, assigner: GlobalWindows(), trigger: CountTrigger<GlobalWindow>.of(slide))
             .apply(name) {

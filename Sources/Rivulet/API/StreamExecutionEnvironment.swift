@@ -35,8 +35,10 @@ public final class StreamExecutionEnvironment {
     /// A stream from a `Source`.
     @inlinable
     public func fromSource<S: Source>(_ source: S, name: String = "Source") -> DataStream<S.Reader.Output> {
-        let id = addNode(name: name, outputType: RecordType(S.Reader.Output.self), isSource: true,
-                         parallelism: min(parallelism, source.maxSourceParallelism ?? Int.max)) { ctx, out in
+        let id = addNode(
+            name: name, outputType: RecordType(S.Reader.Output.self), isSource: true,
+            parallelism: min(parallelism, source.maxSourceParallelism ?? Int.max)
+        ) { ctx, out in
             let output: Output<S.Reader.Output> = try castOutput(out, ctx)
             let reader = try source.createReader(subtaskIndex: ctx.subtaskIndex, parallelism: ctx.parallelism)
             return SourceOperator(reader: reader, context: ctx, output: output).makeRuntime(name: ctx.operatorName)
@@ -77,31 +79,39 @@ public final class StreamExecutionEnvironment {
     /// Generated records: `generate(index, rng)` for index 0..<count (nil: unbounded), at most
     /// `recordsPerSecond` over all subtasks (nil: as fast as possible).
     @inlinable
-    public func generate<T: Sendable>(count: Int64?, recordsPerSecond: Double? = nil, seed: UInt64 = 42,
-                                      _ generate: @escaping @Sendable (Int64, inout SplitMix64) -> T) -> DataStream<T> {
-        fromSource(DataGeneratorSource(count: count, recordsPerSecond: recordsPerSecond, seed: seed, generate: generate),
-                   name: "Data Generator")
+    public func generate<T: Sendable>(
+        count: Int64?, recordsPerSecond: Double? = nil, seed: UInt64 = 42,
+        _ generate: @escaping @Sendable (Int64, inout SplitMix64) -> T
+    ) -> DataStream<T> {
+        fromSource(
+            DataGeneratorSource(count: count, recordsPerSecond: recordsPerSecond, seed: seed, generate: generate),
+            name: "Data Generator")
     }
 
     // MARK: Graph construction
 
     /// Adds a node; returns its id.
-    public func addNode(name: String, outputType: RecordType, isSource: Bool = false, parallelism: Int? = nil,
-                        usesKeyedState: Bool = false, factory: @escaping OperatorFactory) -> Int {
+    public func addNode(
+        name: String, outputType: RecordType, isSource: Bool = false, parallelism: Int? = nil,
+        usesKeyedState: Bool = false, factory: @escaping OperatorFactory
+    ) -> Int {
         let id = nodes.count
-        let shape = StreamNodeShape(id: id, name: name, parallelism: parallelism ?? self.parallelism,
-                                    maxParallelism: maxParallelism, isSource: isSource, usesKeyedState: usesKeyedState)
+        let shape = StreamNodeShape(
+            id: id, name: name, parallelism: parallelism ?? self.parallelism,
+            maxParallelism: maxParallelism, isSource: isSource, usesKeyedState: usesKeyedState)
         nodes.append(StreamNode(shape: shape, factory: factory, outputType: outputType))
         return id
     }
 
     /// Connects `input`'s producer to node `target` with the input's partitioning.
     public func addEdge<T>(from input: DataStream<T>, to target: Int, inputIndex: Int = 0) {
-        edges.append(StreamGraphEdge(
-            shape: StreamEdgeShape(source: input.nodeID, target: target, partitioning: input.partitioning,
-                                   inputIndex: inputIndex, sideOutputTag: input.sideOutputTag,
-                                   explicitPartitioning: input.explicitPartitioning),
-            keyGroupOf: input.keyGroupOf))
+        edges.append(
+            StreamGraphEdge(
+                shape: StreamEdgeShape(
+                    source: input.nodeID, target: target, partitioning: input.partitioning,
+                    inputIndex: inputIndex, sideOutputTag: input.sideOutputTag,
+                    explicitPartitioning: input.explicitPartitioning),
+                keyGroupOf: input.keyGroupOf))
     }
 
     /// Declares that node `id` can emit side output `tag` of type `type`.
@@ -125,8 +135,10 @@ public final class StreamExecutionEnvironment {
     /// Translates the job and runs it in this process until it finishes (bounded inputs) or
     /// fails or is cancelled; throws the first failure, naming the operator.
     @discardableResult
-    public func execute(_ jobName: String = "Rivulet Job", on cluster: MiniCluster = MiniCluster(),
-                        options: ExecutionOptions = ExecutionOptions()) throws -> JobExecutionResult {
+    public func execute(
+        _ jobName: String = "Rivulet Job", on cluster: MiniCluster = MiniCluster(),
+        options: ExecutionOptions = ExecutionOptions()
+    ) throws -> JobExecutionResult {
         let graph = try streamGraph(jobName: jobName).normalized()
         let jobGraph = try JobGraphGenerator.createJobGraph(graph.topology)
         return try cluster.execute(graph, jobGraph: jobGraph, options: options)
@@ -136,9 +148,12 @@ public final class StreamExecutionEnvironment {
     /// `state.checkpoints.dir`): keyed state, source positions and pending sink output become
     /// recoverable, and a failed task restarts the job from the latest checkpoint.
     @discardableResult
-    public func enableCheckpointing(_ interval: Duration, directory: String,
-                                    mode: CheckpointingMode = .exactlyOnce) throws -> StreamExecutionEnvironment {
-        configuration = try configuration
+    public func enableCheckpointing(
+        _ interval: Duration, directory: String,
+        mode: CheckpointingMode = .exactlyOnce
+    ) throws -> StreamExecutionEnvironment {
+        configuration =
+            try configuration
             .setting(CheckpointingOptions.interval, to: .milliseconds(max(1, interval.milliseconds)))
             .setting(CheckpointingOptions.directory, to: directory)
             .setting(CheckpointingOptions.mode, to: mode)

@@ -9,8 +9,10 @@ public struct WatermarkStrategy<T>: Sendable {
     /// The event timestamp of a record given its previous timestamp; nil keeps the record's.
     public let timestampAssigner: (@Sendable (T, Int64) -> Int64)?
 
-    public init(makeGenerator: @escaping @Sendable () -> any WatermarkGenerator,
-                timestampAssigner: (@Sendable (T, Int64) -> Int64)? = nil) {
+    public init(
+        makeGenerator: @escaping @Sendable () -> any WatermarkGenerator,
+        timestampAssigner: (@Sendable (T, Int64) -> Int64)? = nil
+    ) {
         self.makeGenerator = makeGenerator
         self.timestampAssigner = timestampAssigner
     }
@@ -34,11 +36,12 @@ public struct WatermarkStrategy<T>: Sendable {
     /// without records.
     public func withIdleness(_ timeout: Duration) -> WatermarkStrategy<T> {
         let inner = makeGenerator
-        return WatermarkStrategy(makeGenerator: {
-            func wrap<G: WatermarkGenerator>(_ generator: G) -> any WatermarkGenerator {
-                WatermarksWithIdleness(wrapping: generator, idleTimeout: timeout)
-            }
-            return wrap(inner())
-        }, timestampAssigner: timestampAssigner)
+        return WatermarkStrategy(
+            makeGenerator: {
+                func wrap<G: WatermarkGenerator>(_ generator: G) -> any WatermarkGenerator {
+                    WatermarksWithIdleness(wrapping: generator, idleTimeout: timeout)
+                }
+                return wrap(inner())
+            }, timestampAssigner: timestampAssigner)
     }
 }

@@ -23,41 +23,51 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
     /// Replaces the assigner's default trigger.
     @inlinable
     public func trigger<T2: Trigger>(_ trigger: T2) -> WindowedStream<T, K, A, T2> where T2.W == A.W {
-        WindowedStream<T, K, A, T2>(keyed: keyed, assigner: assigner, trigger: trigger,
-                                    allowedLatenessMillis: allowedLatenessMillis, lateDataTag: lateDataTag)
+        WindowedStream<T, K, A, T2>(
+            keyed: keyed, assigner: assigner, trigger: trigger,
+            allowedLatenessMillis: allowedLatenessMillis, lateDataTag: lateDataTag)
     }
 
     /// Keeps event-time windows for `lateness` after the watermark passed their end; late
     /// elements within it fire the window again.
     @inlinable
     public func allowedLateness(_ lateness: Duration) -> WindowedStream<T, K, A, Tr> {
-        WindowedStream(keyed: keyed, assigner: assigner, trigger: trigger,
-                       allowedLatenessMillis: max(0, lateness.milliseconds), lateDataTag: lateDataTag)
+        WindowedStream(
+            keyed: keyed, assigner: assigner, trigger: trigger,
+            allowedLatenessMillis: max(0, lateness.milliseconds), lateDataTag: lateDataTag)
     }
 
     /// Sends elements that arrive after their windows were cleaned up to side output `tag`.
     @inlinable
     public func sideOutputLateData(_ tag: OutputTag<T>) -> WindowedStream<T, K, A, Tr> {
-        WindowedStream(keyed: keyed, assigner: assigner, trigger: trigger,
-                       allowedLatenessMillis: allowedLatenessMillis, lateDataTag: tag.id)
+        WindowedStream(
+            keyed: keyed, assigner: assigner, trigger: trigger,
+            allowedLatenessMillis: allowedLatenessMillis, lateDataTag: tag.id)
     }
 
     /// Adds the window operator with the given contents handling.
     @inlinable
-    public func apply<Acc, Out: Sendable>(_ name: String, _ contents: @escaping @Sendable () -> WindowContents<K, T, Acc, Out, W>) -> DataStream<Out> {
+    public func apply<Acc, Out: Sendable>(_ name: String, _ contents: @escaping @Sendable () -> WindowContents<K, T, Acc, Out, W>) -> DataStream<Out>
+    {
         let assigner = self.assigner, trigger = self.trigger, lateness = allowedLatenessMillis
         let tag = lateDataTag, key = keyed.key
-        return keyed.transform(name, { ctx, out in
-            let output: Output<Out> = try castOutput(out, ctx)
-            if ctx.configuration.usesRocksDB {
-                return try WindowOperator(assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
-                                          keySelector: key, contents: contents(), context: ctx, output: output,
-                                          map: RocksDBStateMap<K, W, Acc>.self).makeRuntime(name: ctx.operatorName)
-            }
-            return try WindowOperator(assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
-                                      keySelector: key, contents: contents(), context: ctx, output: output,
-                                      map: StateHashMap<K, W, Acc>.self).makeRuntime(name: ctx.operatorName)
-        }, outputType: RecordType(Out.self))
+        return keyed.transform(
+            name,
+            { ctx, out in
+                let output: Output<Out> = try castOutput(out, ctx)
+                if ctx.configuration.usesRocksDB {
+                    return try WindowOperator(
+                        assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
+                        keySelector: key, contents: contents(), context: ctx, output: output,
+                        map: RocksDBStateMap<K, W, Acc>.self
+                    ).makeRuntime(name: ctx.operatorName)
+                }
+                return try WindowOperator(
+                    assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
+                    keySelector: key, contents: contents(), context: ctx, output: output,
+                    map: StateHashMap<K, W, Acc>.self
+                ).makeRuntime(name: ctx.operatorName)
+            }, outputType: RecordType(Out.self))
     }
 
     /// Reduces each window's elements to one with `function`.
@@ -117,7 +127,7 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
     static func accumulate<F: AggregateFunction>(_ function: F) -> (T, inout F.Accumulator?) throws -> Void where F.Input == T {
         { value, acc in
             var a = acc ?? function.createAccumulator()
-            acc = nil   // leave `a` uniquely referenced, so adding does not copy it
+            acc = nil  // leave `a` uniquely referenced, so adding does not copy it
             try function.add(value, to: &a)
             acc = a
         }

@@ -71,7 +71,8 @@ public struct JobArguments: Sendable {
     public func int(_ name: String, default defaultValue: Int, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
         guard let text = values[name] else { return defaultValue }
         guard let n = Int(text), range.contains(n) else {
-            throw JobArgumentError("option --\(name) of job '\(jobName)' must be a whole number in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            throw JobArgumentError(
+                "option --\(name) of job '\(jobName)' must be a whole number in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
         }
         return n
     }

@@ -7,8 +7,10 @@ public struct JobDefinition: Sendable {
     public let parameters: [JobParameter]
     public let build: @Sendable (StreamExecutionEnvironment, JobArguments) throws -> Void
 
-    public init(name: String, summary: String, parameters: [JobParameter] = [],
-                build: @escaping @Sendable (StreamExecutionEnvironment, JobArguments) throws -> Void) {
+    public init(
+        name: String, summary: String, parameters: [JobParameter] = [],
+        build: @escaping @Sendable (StreamExecutionEnvironment, JobArguments) throws -> Void
+    ) {
         self.name = name
         self.summary = summary
         self.parameters = parameters

@@ -148,7 +148,9 @@ public final class FileSystemCheckpointStorage: Sendable {
         let bytes = try readWholeFile(path, expectedSize: handle.size)
         let crc = CRC32C.checksum(bytes)
         guard crc == handle.crc32c else {
-            throw CheckpointStorageError(path: path, problem: "checksum mismatch: the metadata records CRC32C \(hex(handle.crc32c)) but the file's is \(hex(crc)); the file is corrupt")
+            throw CheckpointStorageError(
+                path: path,
+                problem: "checksum mismatch: the metadata records CRC32C \(hex(handle.crc32c)) but the file's is \(hex(crc)); the file is corrupt")
         }
         return bytes
     }
@@ -244,7 +246,8 @@ public final class FileSystemCheckpointStorage: Sendable {
         for relativePath in relativePaths {
             let components = relativePath.split(separator: "/", omittingEmptySubsequences: true)
             guard components.count >= 2, components.first == "shared",
-                  let path = try? Self.resolve(relativePath, base: jobDirectory) else { continue }
+                let path = try? Self.resolve(relativePath, base: jobDirectory)
+            else { continue }
             _ = unlink(path)
         }
     }
@@ -285,7 +288,9 @@ public final class FileSystemCheckpointStorage: Sendable {
     private static func resolve(_ relative: String, base: String) throws(CheckpointStorageError) -> String {
         let components = relative.split(separator: "/", omittingEmptySubsequences: true)
         guard !relative.hasPrefix("/"), !components.isEmpty, !components.contains("..") else {
-            throw CheckpointStorageError(path: join(base, relative), problem: "invalid state file path '\(relative)': it must be relative to \(base) and must not contain '..'")
+            throw CheckpointStorageError(
+                path: join(base, relative), problem: "invalid state file path '\(relative)': it must be relative to \(base) and must not contain '..'"
+            )
         }
         return join(base, relative)
     }
@@ -344,8 +349,10 @@ public final class FileSystemCheckpointStorage: Sendable {
     /// Writes `bytes` to a temporary file next to `path`, syncs it, renames it to `path` and syncs
     /// the directory. `limit`, when given, grants each write's bytes (fault injection). On failure
     /// nothing is left at the temporary path nor at `path`.
-    private static func writeAtomically(_ bytes: [UInt8], to path: String,
-                                        limit: ((Int) -> (granted: Int, failure: Int32?))?) throws(CheckpointStorageError) {
+    private static func writeAtomically(
+        _ bytes: [UInt8], to path: String,
+        limit: ((Int) -> (granted: Int, failure: Int32?))?
+    ) throws(CheckpointStorageError) {
         let directory = parent(of: path)
         let name = path.split(separator: "/").last.map(String.init) ?? "file"
         let temporary = join(directory, ".\(name).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
@@ -415,7 +422,9 @@ public final class FileSystemCheckpointStorage: Sendable {
         }
         let size = Int(info.st_size)
         if let expectedSize, Int64(size) != expectedSize {
-            throw CheckpointStorageError(path: path, problem: "size mismatch: the metadata records \(expectedSize) byte(s) but the file has \(size); it is truncated or was replaced")
+            throw CheckpointStorageError(
+                path: path,
+                problem: "size mismatch: the metadata records \(expectedSize) byte(s) but the file has \(size); it is truncated or was replaced")
         }
         var readError: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
@@ -436,7 +445,8 @@ public final class FileSystemCheckpointStorage: Sendable {
             throw CheckpointStorageError(path: path, problem: "cannot read the file: \(errnoText(readError))")
         }
         if bytes.count != size {
-            throw CheckpointStorageError(path: path, problem: "size mismatch: the file shrank to \(bytes.count) byte(s) while being read (expected \(size))")
+            throw CheckpointStorageError(
+                path: path, problem: "size mismatch: the file shrank to \(bytes.count) byte(s) while being read (expected \(size))")
         }
         return bytes
     }

@@ -20,7 +20,8 @@ public final class RuntimeContext {
 
     /// Keyed state needs a keyed stream: this always fails with an error naming the operator.
     public func valueState<V>(_ descriptor: ValueStateDescriptor<V>) throws -> ValueState<V> {
-        throw StateAccessError("keyed state '\(descriptor.name)' is used in operator '\(operatorName)', which is not on a keyed stream; call keyBy() first")
+        throw StateAccessError(
+            "keyed state '\(descriptor.name)' is used in operator '\(operatorName)', which is not on a keyed stream; call keyBy() first")
     }
 }
 

@@ -15,9 +15,11 @@ public struct ExecutionOptions: Sendable {
     /// Makes checkpoint writes fail as on a full disk after this many bytes (tests).
     public var writeFault: FileSystemCheckpointStorage.WriteFault?
 
-    public init(restoreFromSavepoint: String? = nil, savepointOnFinish: String? = nil, jobID: String? = nil,
-                writeFault: FileSystemCheckpointStorage.WriteFault? = nil,
-                log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+    public init(
+        restoreFromSavepoint: String? = nil, savepointOnFinish: String? = nil, jobID: String? = nil,
+        writeFault: FileSystemCheckpointStorage.WriteFault? = nil,
+        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) {
         self.restoreFromSavepoint = restoreFromSavepoint
         self.savepointOnFinish = savepointOnFinish
         self.jobID = jobID

@@ -56,8 +56,10 @@ public final class MiniCluster: Sendable {
         if let path = options.restoreFromSavepoint {
             let location = try SnapshotLocation.resolve(path)
             let kind = location.metadata.kind == .savepoint ? "savepoint" : "checkpoint"
-            savepointState = try StateRestorer.load(location.metadata, origin: "\(kind) \(location.directory)", strict: true,
-                                                    graph: graph, jobGraph: jobGraph) {
+            savepointState = try StateRestorer.load(
+                location.metadata, origin: "\(kind) \(location.directory)", strict: true,
+                graph: graph, jobGraph: jobGraph
+            ) {
                 try FileSystemCheckpointStorage.readFile($0, base: location.fileBase)
             }
             ids.advance(past: location.metadata.checkpointID)
@@ -68,8 +70,10 @@ public final class MiniCluster: Sendable {
             var restore = savepointState
             if attempt > 0, let storage {
                 if let latest = storage.latestValidCheckpoint(warn: options.log) {
-                    restore = try StateRestorer.load(latest.metadata, origin: "checkpoint \(storage.checkpointDirectory(latest.id))",
-                                                     strict: false, graph: graph, jobGraph: jobGraph) { try storage.readFile($0) }
+                    restore = try StateRestorer.load(
+                        latest.metadata, origin: "checkpoint \(storage.checkpointDirectory(latest.id))",
+                        strict: false, graph: graph, jobGraph: jobGraph
+                    ) { try storage.readFile($0) }
                     options.log("job '\(jobGraph.jobName)' restarts (attempt \(attempt)) from checkpoint \(latest.id)")
                 } else {
                     let from = options.restoreFromSavepoint.map { "from \($0) again" } ?? "from the start"
@@ -86,13 +90,15 @@ public final class MiniCluster: Sendable {
             }
             state.withLock { $0.coordinator = coordinator }
             do {
-                let result = try runOnce(graph, jobGraph: jobGraph, runPrefix: String(jobID.prefix(8)), attempt: attempt, restore: restore,
-                                         coordinator: coordinator, savepointOnFinish: options.savepointOnFinish)
+                let result = try runOnce(
+                    graph, jobGraph: jobGraph, runPrefix: String(jobID.prefix(8)), attempt: attempt, restore: restore,
+                    coordinator: coordinator, savepointOnFinish: options.savepointOnFinish)
                 coordinator?.stop()
-                return JobExecutionResult(jobName: jobGraph.jobName, durationMillis: SystemClock.nowMillis() - started,
-                                          taskCount: result.taskCount, backPressuredNanosByVertex: result.backPressure,
-                                          jobID: jobID, restarts: restarts, completedCheckpoints: completed.retained,
-                                          checkpointStats: completed.stats)
+                return JobExecutionResult(
+                    jobName: jobGraph.jobName, durationMillis: SystemClock.nowMillis() - started,
+                    taskCount: result.taskCount, backPressuredNanosByVertex: result.backPressure,
+                    jobID: jobID, restarts: restarts, completedCheckpoints: completed.retained,
+                    checkpointStats: completed.stats)
             } catch let error as JobExecutionError {
                 coordinator?.stop()
                 if case .cancelled = error { throw error }
@@ -110,14 +116,18 @@ public final class MiniCluster: Sendable {
     /// Takes a savepoint of the running job into `directory` (checkpointing must be on).
     public func triggerSavepoint(into directory: String) throws -> String {
         guard let coordinator = state.withLock({ $0.coordinator }) else {
-            throw CheckpointFailure("cannot take a savepoint: the job is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir)")
+            throw CheckpointFailure(
+                "cannot take a savepoint: the job is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir)"
+            )
         }
         return try coordinator.triggerSavepoint(into: directory)
     }
 
     /// One run of the job's tasks.
-    func runOnce(_ graph: StreamGraph, jobGraph: JobGraph, runPrefix: String, attempt: Int, restore: [ExecutionID: [String: OperatorSnapshot]],
-                 coordinator: CheckpointCoordinator?, savepointOnFinish: String?) throws -> (taskCount: Int, backPressure: [String: UInt64]) {
+    func runOnce(
+        _ graph: StreamGraph, jobGraph: JobGraph, runPrefix: String, attempt: Int, restore: [ExecutionID: [String: OperatorSnapshot]],
+        coordinator: CheckpointCoordinator?, savepointOnFinish: String?
+    ) throws -> (taskCount: Int, backPressure: [String: UInt64]) {
         var deployments = try Self.deploy(jobGraph, configuration: graph.configuration)
         for i in deployments.indices {
             deployments[i].attempt = attempt
@@ -136,9 +146,10 @@ public final class MiniCluster: Sendable {
         if cancelledAlready { throw JobExecutionError.cancelled(job: jobGraph.jobName) }
         if let coordinator {
             let sourceVertices = Set(jobGraph.vertices.filter { v in !jobGraph.edges.contains { $0.targetVertex == v.id } }.map(\.id))
-            coordinator.register(tasks: Dictionary(uniqueKeysWithValues: deployments.map { ($0.executionID, $0.inbox as any TaskControlGateway) }),
-                                 sources: Set(deployments.map(\.executionID).filter { sourceVertices.contains($0.vertex) }),
-                                 savepointOnFinish: savepointOnFinish)
+            coordinator.register(
+                tasks: Dictionary(uniqueKeysWithValues: deployments.map { ($0.executionID, $0.inbox as any TaskControlGateway) }),
+                sources: Set(deployments.map(\.executionID).filter { sourceVertices.contains($0.vertex) }),
+                savepointOnFinish: savepointOnFinish)
             coordinator.start()
         }
         let vertexNames = Dictionary(uniqueKeysWithValues: jobGraph.vertices.map { ($0.id, $0.name) })
@@ -215,9 +226,11 @@ public final class MiniCluster: Sendable {
                         ChannelTarget(inbox: inboxes[edge.targetVertex][$0.consumer], channel: $0.channel)
                     }
                 }
-                deployments.append(TaskDeployment(vertex: vertex, subtaskIndex: subtask, inbox: inboxes[vertex.id][subtask],
-                                                  channelInputs: plan.inputs[vertex.id][subtask].map(\.input),
-                                                  outputTargets: targets))
+                deployments.append(
+                    TaskDeployment(
+                        vertex: vertex, subtaskIndex: subtask, inbox: inboxes[vertex.id][subtask],
+                        channelInputs: plan.inputs[vertex.id][subtask].map(\.input),
+                        outputTargets: targets))
             }
         }
         return deployments

@@ -14,8 +14,10 @@ public final class KeyedCoProcessOperator<F: KeyedCoProcessFunction>: TwoInputSt
     @usableFromInline let services: KeyedOperatorServices<F.Key, F.Output>
 
     @inlinable
-    public init(_ function: F, key1: @escaping @Sendable (F.Input1) -> F.Key, key2: @escaping @Sendable (F.Input2) -> F.Key,
-                operatorContext: OperatorContext, output: Output<F.Output>) throws {
+    public init(
+        _ function: F, key1: @escaping @Sendable (F.Input1) -> F.Key, key2: @escaping @Sendable (F.Input2) -> F.Key,
+        operatorContext: OperatorContext, output: Output<F.Output>
+    ) throws {
         self.function = function
         self.key1 = key1
         self.key2 = key2

@@ -11,8 +11,10 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
     @usableFromInline let services: KeyedOperatorServices<F.Key, F.Output>
 
     @inlinable
-    public init(_ function: F, keySelector: @escaping @Sendable (F.Input) -> F.Key,
-                operatorContext: OperatorContext, output: Output<F.Output>) throws {
+    public init(
+        _ function: F, keySelector: @escaping @Sendable (F.Input) -> F.Key,
+        operatorContext: OperatorContext, output: Output<F.Output>
+    ) throws {
         self.function = function
         self.keySelector = keySelector
         self.output = output

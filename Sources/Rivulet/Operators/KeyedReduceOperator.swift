@@ -15,8 +15,10 @@ where M.Key == K, M.Namespace == VoidNamespace, M.Value == T {
     public let backend: KeyedStateBackend<K>
 
     @inlinable
-    public init(keySelector: @escaping @Sendable (T) -> K, reduce: @escaping @Sendable (T, T) throws -> T,
-                operatorContext: OperatorContext, output: Output<T>, map: M.Type = M.self) throws {
+    public init(
+        keySelector: @escaping @Sendable (T) -> K, reduce: @escaping @Sendable (T, T) throws -> T,
+        operatorContext: OperatorContext, output: Output<T>, map: M.Type = M.self
+    ) throws {
         self.keySelector = keySelector
         self.reduce = reduce
         self.output = output

@@ -34,10 +34,12 @@ public final class OperatorContext {
     /// Operator parts that act at checkpoints (sources, transactional sinks).
     public private(set) var checkpointListeners: [any CheckpointListener] = []
 
-    public init(operatorName: String, uid: String, subtaskIndex: Int, parallelism: Int, maxParallelism: Int,
-                processingTimeService: ProcessingTimeService, configuration: Configuration,
-                operatorState: OperatorStateStore, restored: OperatorSnapshot? = nil,
-                checkpointingEnabled: Bool = false, attempt: Int = 0, runID: String = "run0") {
+    public init(
+        operatorName: String, uid: String, subtaskIndex: Int, parallelism: Int, maxParallelism: Int,
+        processingTimeService: ProcessingTimeService, configuration: Configuration,
+        operatorState: OperatorStateStore, restored: OperatorSnapshot? = nil,
+        checkpointingEnabled: Bool = false, attempt: Int = 0, runID: String = "run0"
+    ) {
         self.runID = runID
         self.restored = restored
         self.checkpointingEnabled = checkpointingEnabled
@@ -47,8 +49,9 @@ public final class OperatorContext {
         self.subtaskIndex = subtaskIndex
         self.parallelism = parallelism
         self.maxParallelism = maxParallelism
-        self.keyGroupRange = KeyGroupRangeAssignment.range(maxParallelism: maxParallelism,
-                                                           parallelism: parallelism, operatorIndex: subtaskIndex)
+        self.keyGroupRange = KeyGroupRangeAssignment.range(
+            maxParallelism: maxParallelism,
+            parallelism: parallelism, operatorIndex: subtaskIndex)
         self.processingTimeService = processingTimeService
         self.configuration = configuration
         self.operatorState = operatorState
@@ -76,7 +79,9 @@ public final class OperatorContext {
 
     /// The synchronous part of a checkpoint: lets listeners record their positions or
     /// pre-commit, then captures keyed and operator state.
-    public func snapshotState(checkpointID: Int64, savepoint: Bool = false) throws -> (snapshot: OperatorSnapshot, pending: PendingIncrementalSnapshot?) {
+    public func snapshotState(
+        checkpointID: Int64, savepoint: Bool = false
+    ) throws -> (snapshot: OperatorSnapshot, pending: PendingIncrementalSnapshot?) {
         for listener in checkpointListeners { try listener.prepareSnapshot(checkpointID: checkpointID) }
         var snapshot = OperatorSnapshot(lists: operatorState.snapshot())
         switch try keyedSnapshot?(savepoint) {

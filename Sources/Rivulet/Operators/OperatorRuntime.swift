@@ -25,17 +25,19 @@ public final class OperatorRuntime {
     /// A source's poll, when this operator is a source.
     public let source: SourceDriver?
 
-    public init(name: String,
-                batchInputs: [(AnyObject) throws -> Void],
-                recordInputs: [RecordInput],
-                inputTypeNames: [String],
-                watermarkInputs: [(Int64) throws -> Void],
-                statusInputs: [(WatermarkStatus) throws -> Void],
-                open: @escaping () throws -> Void,
-                finish: @escaping () throws -> Void,
-                flush: @escaping () throws -> Void,
-                close: @escaping () throws -> Void,
-                source: SourceDriver? = nil) {
+    public init(
+        name: String,
+        batchInputs: [(AnyObject) throws -> Void],
+        recordInputs: [RecordInput],
+        inputTypeNames: [String],
+        watermarkInputs: [(Int64) throws -> Void],
+        statusInputs: [(WatermarkStatus) throws -> Void],
+        open: @escaping () throws -> Void,
+        finish: @escaping () throws -> Void,
+        flush: @escaping () throws -> Void,
+        close: @escaping () throws -> Void,
+        source: SourceDriver? = nil
+    ) {
         self.name = name
         self.batchInputs = batchInputs
         self.recordInputs = recordInputs

@@ -36,10 +36,12 @@ public struct Output<T> {
     public let side: (String, Any, Int64) throws -> Void
 
     @inlinable
-    public init(recordEntry: @escaping RecordEntry,
-                watermark: @escaping (Int64) throws -> Void,
-                status: @escaping (WatermarkStatus) throws -> Void,
-                side: @escaping (String, Any, Int64) throws -> Void) {
+    public init(
+        recordEntry: @escaping RecordEntry,
+        watermark: @escaping (Int64) throws -> Void,
+        status: @escaping (WatermarkStatus) throws -> Void,
+        side: @escaping (String, Any, Int64) throws -> Void
+    ) {
         self.recordEntry = recordEntry
         self.watermark = watermark
         self.status = status

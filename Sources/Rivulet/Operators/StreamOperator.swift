@@ -55,9 +55,11 @@ extension OneInputStreamOperator {
             batchInputs: [batch],
             recordInputs: [RecordInput(record)],
             inputTypeNames: ["\(In.self)"],
-            watermarkInputs: [{ [self] in
-                do { try self.processWatermark($0) } catch { throw attributed(name, error) }
-            }],
+            watermarkInputs: [
+                { [self] in
+                    do { try self.processWatermark($0) } catch { throw attributed(name, error) }
+                }
+            ],
             statusInputs: [{ [self] in try self.processWatermarkStatus($0) }],
             open: { [self] in try self.open() },
             finish: { [self] in try self.finish() },

@@ -67,14 +67,18 @@ extension TwoInputStreamOperator {
             batchInputs: [batch1, batch2],
             recordInputs: [RecordInput(record1), RecordInput(record2)],
             inputTypeNames: ["\(In1.self)", "\(In2.self)"],
-            watermarkInputs: [{ [self] in
-                                do { try self.inputWatermark($0, input: 0) } catch { throw attributed(name, error) }
-                              },
-                              { [self] in
-                                do { try self.inputWatermark($0, input: 1) } catch { throw attributed(name, error) }
-                              }],
-            statusInputs: [{ [self] in try self.inputStatus($0, input: 0) },
-                           { [self] in try self.inputStatus($0, input: 1) }],
+            watermarkInputs: [
+                { [self] in
+                    do { try self.inputWatermark($0, input: 0) } catch { throw attributed(name, error) }
+                },
+                { [self] in
+                    do { try self.inputWatermark($0, input: 1) } catch { throw attributed(name, error) }
+                },
+            ],
+            statusInputs: [
+                { [self] in try self.inputStatus($0, input: 0) },
+                { [self] in try self.inputStatus($0, input: 1) },
+            ],
             open: { [self] in try self.open() },
             finish: { [self] in try self.finish() },
             flush: {},

@@ -13,8 +13,10 @@ public struct WindowContents<K, In, Acc, Out, W: Window> {
     public let emit: (K, WindowContext<W>, Acc, Collector<Out>) throws -> Void
 
     @inlinable
-    public init(add: @escaping (In, inout Acc?) throws -> Void, merge: @escaping (Acc, Acc) throws -> Acc,
-                emit: @escaping (K, WindowContext<W>, Acc, Collector<Out>) throws -> Void) {
+    public init(
+        add: @escaping (In, inout Acc?) throws -> Void, merge: @escaping (Acc, Acc) throws -> Acc,
+        emit: @escaping (K, WindowContext<W>, Acc, Collector<Out>) throws -> Void
+    ) {
         self.add = add
         self.merge = merge
         self.emit = emit
@@ -30,7 +32,8 @@ public struct MissingTimestampError: Error, CustomStringConvertible {
 }
 
 /// Flink's WindowOperator for the heap backend.
-public final class WindowOperator<K: StreamKey, In: Sendable, Acc, Out: Sendable, A: WindowAssigner, Tr: Trigger, M: KeyedStateMap>: OneInputStreamOperator
+public final class WindowOperator<K: StreamKey, In: Sendable, Acc, Out: Sendable, A: WindowAssigner, Tr: Trigger, M: KeyedStateMap>:
+    OneInputStreamOperator
 where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     public typealias W = A.W
     public let output: Output<Out>
@@ -56,9 +59,11 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     @exclusivity(unchecked) @usableFromInline var lateRecordsDropped = 0
 
     @inlinable
-    public init(assigner: A, trigger: Tr, allowedLateness: Int64, lateDataTag: String?,
-                keySelector: @escaping @Sendable (In) -> K, contents: WindowContents<K, In, Acc, Out, W>,
-                context: OperatorContext, output: Output<Out>, map: M.Type = M.self) throws {
+    public init(
+        assigner: A, trigger: Tr, allowedLateness: Int64, lateDataTag: String?,
+        keySelector: @escaping @Sendable (In) -> K, contents: WindowContents<K, In, Acc, Out, W>,
+        context: OperatorContext, output: Output<Out>, map: M.Type = M.self
+    ) throws {
         self.assigner = assigner
         self.mergingAssigner = assigner as? any MergingWindowAssigner<W>
         self.trigger = trigger
@@ -81,41 +86,45 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     func registerState() throws {
         try backend.registerTimers("_timers", timers)
         let maxParallelism = backend.maxParallelism
-        try backend.register("_trigger-state", signature: "TriggerState<\(W.self)>", participant: KeyedStateParticipant(
-            snapshot: { [unowned self] in
-                var groups: [Int: BinaryWriter] = [:]
-                for (slot, values) in triggerState.slots {
-                    let group = KeyGroupRangeAssignment.keyGroup(for: slot.key, maxParallelism: maxParallelism)
-                    groups[group, default: BinaryWriter()].append { w in
-                        slot.key.encode(to: &w); slot.namespace.encode(to: &w); values.encode(to: &w)
+        try backend.register(
+            "_trigger-state", signature: "TriggerState<\(W.self)>",
+            participant: KeyedStateParticipant(
+                snapshot: { [unowned self] in
+                    var groups: [Int: BinaryWriter] = [:]
+                    for (slot, values) in triggerState.slots {
+                        let group = KeyGroupRangeAssignment.keyGroup(for: slot.key, maxParallelism: maxParallelism)
+                        groups[group, default: BinaryWriter()].append { w in
+                            slot.key.encode(to: &w); slot.namespace.encode(to: &w); values.encode(to: &w)
+                        }
                     }
-                }
-                return groups.mapValues(\.bytes)
-            },
-            restoreEntry: { [unowned self] _, r in
-                let key = try K(from: &r), window = try W(from: &r)
-                triggerState.slots[HeapStateKey(key, window)] = try [String: Int64](from: &r)
-            }))
+                    return groups.mapValues(\.bytes)
+                },
+                restoreEntry: { [unowned self] _, r in
+                    let key = try K(from: &r), window = try W(from: &r)
+                    triggerState.slots[HeapStateKey(key, window)] = try [String: Int64](from: &r)
+                }))
         guard mergingAssigner != nil else { return }
-        try backend.register("_merging-windows", signature: "MergingWindowSet<\(W.self)>", participant: KeyedStateParticipant(
-            snapshot: { [unowned self] in
-                var groups: [Int: BinaryWriter] = [:]
-                for (key, set) in mergingSets {
-                    let group = KeyGroupRangeAssignment.keyGroup(for: key, maxParallelism: maxParallelism)
-                    groups[group, default: BinaryWriter()].append { w in
-                        key.encode(to: &w)
-                        w.writeVarUInt(UInt64(set.mapping.count))
-                        for (window, stateWindow) in set.mapping { window.encode(to: &w); stateWindow.encode(to: &w) }
+        try backend.register(
+            "_merging-windows", signature: "MergingWindowSet<\(W.self)>",
+            participant: KeyedStateParticipant(
+                snapshot: { [unowned self] in
+                    var groups: [Int: BinaryWriter] = [:]
+                    for (key, set) in mergingSets {
+                        let group = KeyGroupRangeAssignment.keyGroup(for: key, maxParallelism: maxParallelism)
+                        groups[group, default: BinaryWriter()].append { w in
+                            key.encode(to: &w)
+                            w.writeVarUInt(UInt64(set.mapping.count))
+                            for (window, stateWindow) in set.mapping { window.encode(to: &w); stateWindow.encode(to: &w) }
+                        }
                     }
-                }
-                return groups.mapValues(\.bytes)
-            },
-            restoreEntry: { [unowned self] _, r in
-                let key = try K(from: &r)
-                var mapping: [W: W] = [:]
-                for _ in 0..<(try r.readCount("merging windows")) { mapping[try W(from: &r)] = try W(from: &r) }
-                mergingSets[key] = MergingWindowSet(mapping: mapping)
-            }))
+                    return groups.mapValues(\.bytes)
+                },
+                restoreEntry: { [unowned self] _, r in
+                    let key = try K(from: &r)
+                    var mapping: [W: W] = [:]
+                    for _ in 0..<(try r.readCount("merging windows")) { mapping[try W(from: &r)] = try W(from: &r) }
+                    mergingSets[key] = MergingWindowSet(mapping: mapping)
+                }))
     }
 
     // MARK: Elements
@@ -151,8 +160,9 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
                 // state is created, so while it exists the same timer need not be looked up again.
                 if created { registerCleanupTimer(key: key, window: window) }
                 let cleanup = cleanupTime(window)
-                try onElementTrigger(key: key, window: window, stateWindow: window, timestamp: timestamp,
-                                     registeredTime: cleanup == Int64.max ? nil : cleanup)
+                try onElementTrigger(
+                    key: key, window: window, stateWindow: window, timestamp: timestamp,
+                    registeredTime: cleanup == Int64.max ? nil : cleanup)
             }
         }
         if skipped && isElementLate(timestamp) {
@@ -166,8 +176,9 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
 
     @inlinable
     func onElementTrigger(key: K, window: W, stateWindow: W, timestamp: Int64, registeredTime: Int64? = nil) throws {
-        var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window,
-                                           registeredTime: registeredTime, eventTimeDomain: assigner.isEventTime)
+        var context = WindowTriggerContext(
+            timers: timers, state: triggerState, key: key, window: window,
+            registeredTime: registeredTime, eventTimeDomain: assigner.isEventTime)
         let result = trigger.onElement(timestamp: timestamp, window: window, context: &context)
         if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
         if result.isPurge { try windows.removeValue(key, stateWindow) }
@@ -219,7 +230,8 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
             stateWindow = sw
         }
         var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
-        let result = eventTime
+        let result =
+            eventTime
             ? trigger.onEventTime(timer.timestamp, window: window, context: &context)
             : trigger.onProcessingTime(timer.timestamp, window: window, context: &context)
         if result.isFire { try fire(key: key, window: window, stateWindow: stateWindow) }
@@ -233,8 +245,9 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     func fire(key: K, window: W, stateWindow: W) throws {
         guard let acc = try windows.value(key, stateWindow) else { return }
         collector.timestamp = window.maxTimestamp
-        let context = WindowContext(window: window, currentWatermark: timers.currentWatermark,
-                                    currentProcessingTime: assigner.isEventTime ? 0 : timers.currentProcessingTime())
+        let context = WindowContext(
+            window: window, currentWatermark: timers.currentWatermark,
+            currentProcessingTime: assigner.isEventTime ? 0 : timers.currentProcessingTime())
         try contents.emit(key, context, acc, collector)
     }
 

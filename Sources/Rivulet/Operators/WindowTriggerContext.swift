@@ -22,8 +22,10 @@ public struct WindowTriggerContext<K: StreamKey, W: Window>: TriggerContext {
     @usableFromInline let eventTimeDomain: Bool
 
     @inlinable
-    public init(timers: InternalTimerService<K, W>, state: TriggerStateTable<K, W>, key: K, window: W,
-                registeredTime: Int64? = nil, eventTimeDomain: Bool = true) {
+    public init(
+        timers: InternalTimerService<K, W>, state: TriggerStateTable<K, W>, key: K, window: W,
+        registeredTime: Int64? = nil, eventTimeDomain: Bool = true
+    ) {
         self.timers = timers
         self.state = state
         self.key = key

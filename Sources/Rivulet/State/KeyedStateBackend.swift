@@ -33,9 +33,11 @@ public final class KeyedStateBackend<K: StreamKey> {
         flushers.append(flush)
     }
 
-    public init(operatorName: String, keyGroupRange: KeyGroupRange, maxParallelism: Int,
-                clock: @escaping () -> Int64, restored: KeyedStateSnapshot? = nil,
-                requiresSerializableState: Bool = false, rocks: RocksDBKeyedStore? = nil) {
+    public init(
+        operatorName: String, keyGroupRange: KeyGroupRange, maxParallelism: Int,
+        clock: @escaping () -> Int64, restored: KeyedStateSnapshot? = nil,
+        requiresSerializableState: Bool = false, rocks: RocksDBKeyedStore? = nil
+    ) {
         self.rocks = rocks
         self.operatorName = operatorName
         self.keyGroupRange = keyGroupRange
@@ -50,16 +52,18 @@ public final class KeyedStateBackend<K: StreamKey> {
     public convenience init(context: OperatorContext) throws {
         var store: RocksDBKeyedStore?
         if context.configuration.usesRocksDB {
-            let opened = try RocksDBKeyedStore(settings: RocksDBBackendSettings(context.configuration), operatorUID: context.uid,
-                                               subtask: context.subtaskIndex, runID: context.runID,
-                                               maxParallelism: context.maxParallelism)
+            let opened = try RocksDBKeyedStore(
+                settings: RocksDBBackendSettings(context.configuration), operatorUID: context.uid,
+                subtask: context.subtaskIndex, runID: context.runID,
+                maxParallelism: context.maxParallelism)
             context.addDisposer { opened.dispose() }
             store = opened
         }
-        self.init(operatorName: context.operatorName, keyGroupRange: context.keyGroupRange,
-                  maxParallelism: context.maxParallelism, clock: context.processingTimeService.clock,
-                  restored: context.restored?.keyed,
-                  requiresSerializableState: context.checkpointingEnabled || store != nil, rocks: store)
+        self.init(
+            operatorName: context.operatorName, keyGroupRange: context.keyGroupRange,
+            maxParallelism: context.maxParallelism, clock: context.processingTimeService.clock,
+            restored: context.restored?.keyed,
+            requiresSerializableState: context.checkpointingEnabled || store != nil, rocks: store)
         context.keyedSnapshot = { [unowned self] savepoint in try self.snapshot(savepoint: savepoint) }
         if let store, store.settings.incremental {
             let tracker = store.tracker
@@ -75,7 +79,8 @@ public final class KeyedStateBackend<K: StreamKey> {
     @inlinable
     public func currentKey(for state: String) throws -> K {
         guard let key = _currentKey else {
-            throw StateAccessError("state '\(state)' of operator '\(operatorName)' was used with no current key (only inside processing of an element or a timer)")
+            throw StateAccessError(
+                "state '\(state)' of operator '\(operatorName)' was used with no current key (only inside processing of an element or a timer)")
         }
         return key
     }
@@ -83,12 +88,15 @@ public final class KeyedStateBackend<K: StreamKey> {
     /// Returns the table registered under `name`, creating it; a second registration with a
     /// different kind or type is an error naming both.
     @inlinable
-    public func table<N: StateNamespace & BinaryCodable, V>(_ name: String, kind: String, namespace: N.Type, value: V.Type,
-                                                          entries: KeyedEntryFormat<K, N, TtlValue<V>>) throws -> HeapStateTable<K, N, V> {
+    public func table<N: StateNamespace & BinaryCodable, V>(
+        _ name: String, kind: String, namespace: N.Type, value: V.Type,
+        entries: KeyedEntryFormat<K, N, TtlValue<V>>
+    ) throws -> HeapStateTable<K, N, V> {
         let signature = "\(kind)<\(V.self)>"
         if let existing = registered[name] {
             guard existing.signature == signature, let table = existing.table as? HeapStateTable<K, N, V> else {
-                throw StateAccessError("state '\(name)' of operator '\(operatorName)' is registered as \(existing.signature) and cannot be used as \(signature)")
+                throw StateAccessError(
+                    "state '\(name)' of operator '\(operatorName)' is registered as \(existing.signature) and cannot be used as \(signature)")
             }
             return table
         }
@@ -105,7 +113,8 @@ public final class KeyedStateBackend<K: StreamKey> {
     public func register(_ name: String, signature: String, participant: KeyedStateParticipant) throws {
         if let restored = pendingRestore.removeValue(forKey: name) {
             guard restored.signature == signature else {
-                throw StateAccessError("restored state '\(name)' of operator '\(operatorName)' is \(restored.signature), but the job declares \(signature)")
+                throw StateAccessError(
+                    "restored state '\(name)' of operator '\(operatorName)' is \(restored.signature), but the job declares \(signature)")
             }
             for group in restored.keyGroups.keys.sorted() {
                 guard let bytes = restored.keyGroups[group] else { continue }
@@ -122,8 +131,10 @@ public final class KeyedStateBackend<K: StreamKey> {
     }
 
     /// Registers a state kept in a `StateHashMap`, written entry by entry in `entries`' format.
-    public func registerMap<N, S>(_ name: String, signature: String, map: StateHashMap<K, N, S>,
-                               entries: KeyedEntryFormat<K, N, S>) throws {
+    public func registerMap<N, S>(
+        _ name: String, signature: String, map: StateHashMap<K, N, S>,
+        entries: KeyedEntryFormat<K, N, S>
+    ) throws {
         if requiresSerializableState { _ = try entries.codecs() }
         let maxParallelism = self.maxParallelism
         var cached: KeyedEntryFormat<K, N, S>.Codecs?
@@ -133,18 +144,20 @@ public final class KeyedStateBackend<K: StreamKey> {
             cached = c
             return c
         }
-        try register(name, signature: signature, participant: KeyedStateParticipant(
-            snapshot: {
-                let c = try codecs()
-                var groups: [Int: BinaryWriter] = [:]
-                var scratch = BinaryWriter()
-                map.forEach { key, namespace, value in
-                    let group = KeyGroupRangeAssignment.keyGroup(for: key, maxParallelism: maxParallelism)
-                    c.write(key, namespace, value, &groups[group, default: BinaryWriter()], &scratch)
-                }
-                return groups.mapValues(\.bytes)
-            },
-            restoreEntry: { _, reader in try codecs().read(&reader, map) }))
+        try register(
+            name, signature: signature,
+            participant: KeyedStateParticipant(
+                snapshot: {
+                    let c = try codecs()
+                    var groups: [Int: BinaryWriter] = [:]
+                    var scratch = BinaryWriter()
+                    map.forEach { key, namespace, value in
+                        let group = KeyGroupRangeAssignment.keyGroup(for: key, maxParallelism: maxParallelism)
+                        c.write(key, namespace, value, &groups[group, default: BinaryWriter()], &scratch)
+                    }
+                    return groups.mapValues(\.bytes)
+                },
+                restoreEntry: { _, reader in try codecs().read(&reader, map) }))
     }
 
     /// The synchronous part of a checkpoint: canonical state, or with incremental RocksDB
@@ -163,9 +176,10 @@ public final class KeyedStateBackend<K: StreamKey> {
             }
         }
         let directory = try rocks.nativeCheckpoint()
-        return .incremental(PendingIncrementalSnapshot(
-            localDirectory: directory, maxParallelism: maxParallelism, keyGroupRange: keyGroupRange,
-            columnFamilies: families, heap: heap, tracker: rocks.tracker, instanceID: rocks.instanceID))
+        return .incremental(
+            PendingIncrementalSnapshot(
+                localDirectory: directory, maxParallelism: maxParallelism, keyGroupRange: keyGroupRange,
+                columnFamilies: families, heap: heap, tracker: rocks.tracker, instanceID: rocks.instanceID))
     }
 
     /// The keyed state of this subtask in canonical form (registered and still-pending states).
@@ -184,8 +198,9 @@ public final class KeyedStateBackend<K: StreamKey> {
     @inlinable
     public func valueState<V>(_ descriptor: ValueStateDescriptor<V>) throws -> ValueState<V> {
         if let rocks { return try rocksValueState(descriptor, rocks) }
-        let table = try self.table(descriptor.name, kind: "ValueState", namespace: VoidNamespace.self, value: V.self,
-                                   entries: .value(state: descriptor.name, operatorName: operatorName))
+        let table = try self.table(
+            descriptor.name, kind: "ValueState", namespace: VoidNamespace.self, value: V.self,
+            entries: .value(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl
         let name = descriptor.name
         return ValueState(
@@ -212,8 +227,9 @@ public final class KeyedStateBackend<K: StreamKey> {
     @inlinable
     public func listState<T>(_ descriptor: ListStateDescriptor<T>) throws -> ListState<T> {
         if let rocks { return try rocksListState(descriptor, rocks) }
-        let table = try self.table(descriptor.name, kind: "ListState", namespace: VoidNamespace.self, value: [TtlValue<T>].self,
-                                   entries: .list(state: descriptor.name, operatorName: operatorName))
+        let table = try self.table(
+            descriptor.name, kind: "ListState", namespace: VoidNamespace.self, value: [TtlValue<T>].self,
+            entries: .list(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl
         let name = descriptor.name
         return ListState(
@@ -236,7 +252,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                 let now = ttl == nil ? 0 : self.clock()
                 table.map.upsert(key, VoidNamespace()) { entry in
                     var list = entry?.value ?? []
-                    entry = nil   // leave `list` uniquely referenced
+                    entry = nil  // leave `list` uniquely referenced
                     list.append(contentsOf: values.lazy.map { TtlValue($0, lastAccess: now) })
                     entry = TtlValue(list, lastAccess: now)
                 }
@@ -244,8 +260,9 @@ public final class KeyedStateBackend<K: StreamKey> {
             set: { [self] values in
                 let key = try self.currentKey(for: name)
                 let now = ttl == nil ? 0 : self.clock()
-                table.map.set(key, VoidNamespace(),
-                              values.isEmpty ? nil : TtlValue(values.map { TtlValue($0, lastAccess: now) }, lastAccess: now))
+                table.map.set(
+                    key, VoidNamespace(),
+                    values.isEmpty ? nil : TtlValue(values.map { TtlValue($0, lastAccess: now) }, lastAccess: now))
             })
     }
 
@@ -253,8 +270,9 @@ public final class KeyedStateBackend<K: StreamKey> {
     @inlinable
     public func mapState<UK, UV>(_ descriptor: MapStateDescriptor<UK, UV>) throws -> MapState<UK, UV> {
         if let rocks { return try rocksMapState(descriptor, rocks) }
-        let table = try self.table(descriptor.name, kind: "MapState", namespace: VoidNamespace.self, value: [UK: TtlValue<UV>].self,
-                                   entries: .map(state: descriptor.name, operatorName: operatorName))
+        let table = try self.table(
+            descriptor.name, kind: "MapState", namespace: VoidNamespace.self, value: [UK: TtlValue<UV>].self,
+            entries: .map(state: descriptor.name, operatorName: operatorName))
         let ttl = descriptor.ttl
         let name = descriptor.name
         let readAll: () throws -> [UK: UV] = { [self] in
@@ -293,7 +311,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                 table.map.upsert(key, VoidNamespace()) { entry in
                     if let value {
                         var map = entry?.value ?? [:]
-                        entry = nil   // leave `map` uniquely referenced
+                        entry = nil  // leave `map` uniquely referenced
                         map[userKey] = TtlValue(value, lastAccess: now)
                         entry = TtlValue(map, lastAccess: now)
                     } else {

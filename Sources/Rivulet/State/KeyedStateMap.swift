@@ -24,8 +24,9 @@ public protocol KeyedStateMap<Key, Namespace, Value>: AnyObject {
 extension StateHashMap: KeyedStateMap where N: BinaryCodable {
     public static func register(_ name: String, signature: String, in backend: KeyedStateBackend<K>) throws -> StateHashMap<K, N, V> {
         let map = StateHashMap<K, N, V>()
-        try backend.registerMap(name, signature: signature, map: map,
-                                entries: .plainValue(state: name, operatorName: backend.operatorName))
+        try backend.registerMap(
+            name, signature: signature, map: map,
+            entries: .plainValue(state: name, operatorName: backend.operatorName))
         return map
     }
 }

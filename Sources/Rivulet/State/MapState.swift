@@ -8,8 +8,10 @@ public final class MapState<UK: Hashable, UV> {
     @usableFromInline let clearAll: () throws -> Void
 
     @inlinable
-    public init(get: @escaping (UK) throws -> UV?, put: @escaping (UK, UV?) throws -> Void,
-                all: @escaping () throws -> [UK: UV], clear: @escaping () throws -> Void) {
+    public init(
+        get: @escaping (UK) throws -> UV?, put: @escaping (UK, UV?) throws -> Void,
+        all: @escaping () throws -> [UK: UV], clear: @escaping () throws -> Void
+    ) {
         self.getOne = get
         self.putOne = put
         self.all = all

@@ -31,8 +31,10 @@ public final class OperatorStateStore {
 
     /// The list state `name` of element type `T`, created empty or from the restored
     /// checkpoint on first use.
-    public func listState<T: BinaryCodable>(_ name: String, of type: T.Type = T.self,
-                                            distribution: OperatorStateDistribution = .splitEvenly) throws -> OperatorListState<T> {
+    public func listState<T: BinaryCodable>(
+        _ name: String, of type: T.Type = T.self,
+        distribution: OperatorStateDistribution = .splitEvenly
+    ) throws -> OperatorListState<T> {
         let typeName = "\(T.self)"
         if let existing = entries[name] {
             guard existing.typeName == typeName else {
@@ -43,7 +45,8 @@ public final class OperatorStateStore {
         var values: [Any] = []
         if let old = restored.removeValue(forKey: name) {
             guard old.typeName == typeName else {
-                throw StateAccessError("restored operator state '\(name)' of operator '\(operatorName)' holds \(old.typeName), but the job declares \(typeName)")
+                throw StateAccessError(
+                    "restored operator state '\(name)' of operator '\(operatorName)' holds \(old.typeName), but the job declares \(typeName)")
             }
             for bytes in old.elements {
                 var reader = BinaryReader(bytes)
@@ -61,8 +64,9 @@ public final class OperatorStateStore {
     public func snapshot() -> [String: OperatorSnapshot.ListState] {
         var result = restored
         for (name, entry) in entries {
-            result[name] = OperatorSnapshot.ListState(distribution: entry.distribution, typeName: entry.typeName,
-                                                      elements: entry.encode(entry.values))
+            result[name] = OperatorSnapshot.ListState(
+                distribution: entry.distribution, typeName: entry.typeName,
+                elements: entry.encode(entry.values))
         }
         return result
     }

@@ -24,7 +24,8 @@ public enum StateBackendOptions: ConfigOptionGroup {
         "state.backend.rocksdb.write-buffer-size", default: "32 mb", "RocksDB memtable size per column family.")
     public static let rocksDBWriteCacheEntries = ConfigOption<Int>.integer(
         "state.backend.rocksdb.write-cache-entries", default: 262_144, in: 0...Int.max,
-        "Entries of a keyed reduce or window state cached in memory before they are written to RocksDB (0: none); timers kept in memory per timer queue (at least 128).")
+        "Entries of a keyed reduce or window state cached in memory before they are written to RocksDB (0: none); timers kept in memory per timer queue (at least 128)."
+    )
     public static let rocksDBUseBloomFilter = ConfigOption<Bool>.boolean(
         "state.backend.rocksdb.use-bloom-filter", default: true,
         "RocksDB bloom filters in SST files and memtables: a lookup of an absent key skips the files that cannot hold it.")

@@ -18,8 +18,10 @@ public struct StateTtlConfig: Sendable, Hashable {
     public var visibility: StateVisibility
 
     /// A TTL of `ttl` (must be positive).
-    public init(ttl: Duration, updateType: UpdateType = .onCreateAndWrite,
-                visibility: StateVisibility = .neverReturnExpired) {
+    public init(
+        ttl: Duration, updateType: UpdateType = .onCreateAndWrite,
+        visibility: StateVisibility = .neverReturnExpired
+    ) {
         let (seconds, attoseconds) = ttl.components
         self.ttlMillis = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         self.updateType = updateType

@@ -39,8 +39,10 @@ public enum ConfigurationLoader {
     }
 
     /// The configuration of a process: `file` (if it exists), then environment, then overrides.
-    public static func load(file: String?, overrides: [String: String],
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+    public static func load(
+        file: String?, overrides: [String: String],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Configuration {
         var values: [String: String] = [:]
         if let file {
             if FileManager.default.fileExists(atPath: file) {

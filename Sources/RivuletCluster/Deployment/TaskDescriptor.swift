@@ -54,9 +54,11 @@ public struct TaskDescriptor: Codable, Sendable {
     /// Where the job's checkpoints go (empty when it does not checkpoint).
     public var checkpointDirectory: String
 
-    public init(jobID: String, jobName: String, arguments: [String], configuration: [String: String], fingerprint: String,
-                attempt: Int, vertex: Int, subtask: Int, keyGroups: [Int], placement: [[TaskLocation]],
-                restore: RestoreSource?, checkpointDirectory: String) {
+    public init(
+        jobID: String, jobName: String, arguments: [String], configuration: [String: String], fingerprint: String,
+        attempt: Int, vertex: Int, subtask: Int, keyGroups: [Int], placement: [[TaskLocation]],
+        restore: RestoreSource?, checkpointDirectory: String
+    ) {
         self.jobID = jobID
         self.jobName = jobName
         self.arguments = arguments

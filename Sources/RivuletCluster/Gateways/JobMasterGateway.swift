@@ -11,8 +11,9 @@ package protocol JobMasterGateway: Sendable {
     /// A task changed state.
     func updateTaskExecutionState(_ update: TaskExecutionStateUpdate, session: String) async throws
     /// A task wrote its part of a checkpoint: the handles of its state, by operator uid.
-    func acknowledgeCheckpoint(task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
-                               session: String) async throws
+    func acknowledgeCheckpoint(
+        task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
+        session: String) async throws
     /// A task could not take its part of a checkpoint.
     func declineCheckpoint(task: ExecutionAttemptID, checkpointID: Int64, reason: String, session: String) async throws
     /// A task read all its input (later checkpoints go on without it).

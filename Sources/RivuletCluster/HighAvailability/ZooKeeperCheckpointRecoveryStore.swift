@@ -20,7 +20,9 @@ struct ZooKeeperCheckpointRecoveryStore: CheckpointRecoveryStore {
             while true {
                 let node = try await client.retrying { try await client.get(path) }
                 guard let value = Int64(String(decoding: node.data, as: UTF8.self)) else {
-                    throw CheckpointStoreError("the checkpoint id counter \(path) holds '\(String(decoding: node.data, as: UTF8.self))', not a number", outcomeUnknown: false)
+                    throw CheckpointStoreError(
+                        "the checkpoint id counter \(path) holds '\(String(decoding: node.data, as: UTF8.self))', not a number", outcomeUnknown: false
+                    )
                 }
                 do {
                     _ = try await services.guarded([.setData(path, Array(String(value + 1).utf8), version: node.stat.version)])

@@ -22,13 +22,16 @@ public struct HighAvailabilitySettings: Sendable {
         guard c[HighAvailabilityOptions.type] == .zookeeper else { return nil }
         let storage = c[HighAvailabilityOptions.storageDirectory]
         guard !storage.isEmpty else {
-            throw ConfigurationError("high-availability.type is zookeeper but high-availability.storageDir is not set; set it to a directory every JobManager shares")
+            throw ConfigurationError(
+                "high-availability.type is zookeeper but high-availability.storageDir is not set; set it to a directory every JobManager shares")
         }
         let root = c[HighAvailabilityOptions.rootPath]
         let session = Int(c[HighAvailabilityOptions.sessionTimeout].milliseconds)
         let grace = Int(c[HighAvailabilityOptions.suspendedGracePeriod].milliseconds)
         guard grace * 3 < session else {
-            throw ConfigurationError("high-availability.zookeeper.client.suspended-grace-period (\(grace) ms) must be under a third of high-availability.zookeeper.client.session-timeout (\(session) ms): a leader must give up before its session can expire")
+            throw ConfigurationError(
+                "high-availability.zookeeper.client.suspended-grace-period (\(grace) ms) must be under a third of high-availability.zookeeper.client.session-timeout (\(session) ms): a leader must give up before its session can expire"
+            )
         }
         return HighAvailabilitySettings(
             quorum: c[HighAvailabilityOptions.quorum],
@@ -61,7 +64,9 @@ public final class ZooKeeperHAServices: HighAvailabilityServices {
     func jobPath(_ jobID: String) -> String { settings.clusterPath + "/jobs/" + jobID }
     func checkpointsPath(_ jobID: String) -> String { jobPath(jobID) + "/checkpoints" }
     func counterPath(_ jobID: String) -> String { jobPath(jobID) + "/checkpoint_id_counter" }
-    var jobGraphDirectory: String { settings.storageDirectory + "/" + (settings.clusterPath.split(separator: "/").last.map(String.init) ?? "default") + "/jobgraphs" }
+    var jobGraphDirectory: String {
+        settings.storageDirectory + "/" + (settings.clusterPath.split(separator: "/").last.map(String.init) ?? "default") + "/jobgraphs"
+    }
 
     /// Connects to ZooKeeper and creates the cluster's znodes.
     public static func connect(_ settings: HighAvailabilitySettings, logger: Logger) async throws -> ZooKeeperHAServices {
@@ -78,9 +83,10 @@ public final class ZooKeeperHAServices: HighAvailabilityServices {
         self.settings = settings
         self.client = client
         self.logger = logger
-        election = ZooKeeperLeaderElection(client: client, latchPath: settings.latchPath,
-                                           connectionInfoPath: settings.connectionInfoPath,
-                                           suspendedGraceMillis: settings.suspendedGraceMillis, logger: logger)
+        election = ZooKeeperLeaderElection(
+            client: client, latchPath: settings.latchPath,
+            connectionInfoPath: settings.connectionInfoPath,
+            suspendedGraceMillis: settings.suspendedGraceMillis, logger: logger)
     }
 
     package var leaderElection: any LeaderElectionService { election }
@@ -180,9 +186,11 @@ public final class ZooKeeperHAServices: HighAvailabilityServices {
     /// Creates the job's checkpoint id counter at `start` unless it exists.
     package func initializeCheckpointCounter(_ jobID: String, start: Int64) async throws {
         do {
-            _ = try await guarded([.create(jobPath(jobID), [], .persistent),
-                                   .create(checkpointsPath(jobID), [], .persistent),
-                                   .create(counterPath(jobID), Array(String(start).utf8), .persistent)])
+            _ = try await guarded([
+                .create(jobPath(jobID), [], .persistent),
+                .create(checkpointsPath(jobID), [], .persistent),
+                .create(counterPath(jobID), Array(String(start).utf8), .persistent),
+            ])
         } catch let error as ZooKeeperError where error.code == .nodeExists {}
     }
 

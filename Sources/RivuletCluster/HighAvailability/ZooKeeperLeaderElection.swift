@@ -76,7 +76,9 @@ public final class ZooKeeperLeaderElection: LeaderElectionService {
                 continue
             }
         }
-        logger.info("published leader information for session \(information.sessionID): RPC \(information.rpcHost):\(information.rpcPort), REST \(information.restHost):\(information.restPort)")
+        logger.info(
+            "published leader information for session \(information.sessionID): RPC \(information.rpcHost):\(information.rpcPort), REST \(information.restHost):\(information.restPort)"
+        )
     }
 
     public func stop() async {

@@ -50,7 +50,11 @@ public final class ZooKeeperLeaderRetrieval: LeaderRetrievalService {
                 defer { l = information }
                 return l != information
             }
-            if changed { logger.info("leader is session \(information.sessionID) at RPC \(information.rpcHost):\(information.rpcPort), REST \(information.restHost):\(information.restPort)") }
+            if changed {
+                logger.info(
+                    "leader is session \(information.sessionID) at RPC \(information.rpcHost):\(information.rpcPort), REST \(information.restHost):\(information.restPort)"
+                )
+            }
         } catch let error as ZooKeeperError where error.code == .noNode {
             leader.withLock { $0 = nil }
             // Watch for the next leader's node; it may have appeared in between.

@@ -32,8 +32,10 @@ public final class Dispatcher: Sendable {
     }
     private let state = Mutex(State())
 
-    init(catalog: JobCatalog, clusterConfiguration: [String: String], resourceManager: ResourceManager,
-         ha: any HighAvailabilityServices, logger: Logger) {
+    init(
+        catalog: JobCatalog, clusterConfiguration: [String: String], resourceManager: ResourceManager,
+        ha: any HighAvailabilityServices, logger: Logger
+    ) {
         self.catalog = catalog
         self.clusterConfiguration = clusterConfiguration
         self.resourceManager = resourceManager
@@ -84,8 +86,9 @@ public final class Dispatcher: Sendable {
             throw DispatcherError(status: 400, "cannot build job '\(submission.job)': \(error)")
         }
         do {
-            return try JobMaster(jobID: jobID, submission: submission, configuration: configuration, built: built,
-                                 resourceManager: resourceManager, ha: ha, recovered: recovered, logger: logger)
+            return try JobMaster(
+                jobID: jobID, submission: submission, configuration: configuration, built: built,
+                resourceManager: resourceManager, ha: ha, recovered: recovered, logger: logger)
         } catch {
             throw DispatcherError(status: 400, "cannot start job '\(submission.job)': \(error)")
         }
@@ -106,7 +109,9 @@ public final class Dispatcher: Sendable {
                 try await ha.removeJobGraph(master.jobID)
                 try await ha.removeJobData(master.jobID)
             } catch {
-                logger.warning("job \(master.jobID) ended \(status.rawValue) but the high-availability store was not updated: \(error); the next leader runs it again from its latest checkpoint")
+                logger.warning(
+                    "job \(master.jobID) ended \(status.rawValue) but the high-availability store was not updated: \(error); the next leader runs it again from its latest checkpoint"
+                )
             }
         }
         state.withLock { $0.tasks.append(task) }

@@ -10,10 +10,13 @@ import RivuletRPC
 struct ResourceManagerService: Rivulet_Control_ResourceManagerGateway.SimpleServiceProtocol {
     let gateway: LocalJobManagerGateway
 
-    func registerTaskExecutor(request: Rivulet_Control_RegisterTaskExecutorRequest, context: ServerContext) async throws -> Rivulet_Control_RegisterTaskExecutorResponse {
+    func registerTaskExecutor(
+        request: Rivulet_Control_RegisterTaskExecutorRequest, context: ServerContext
+    ) async throws -> Rivulet_Control_RegisterTaskExecutorResponse {
         let a = request.address
-        let registration = TaskManagerRegistration(resourceID: a.resourceID, host: a.host, rpcPort: Int(a.rpcPort), dataPort: Int(a.dataPort),
-                                                   slots: Int(request.numberOfSlots), processID: request.processID)
+        let registration = TaskManagerRegistration(
+            resourceID: a.resourceID, host: a.host, rpcPort: Int(a.rpcPort), dataPort: Int(a.dataPort),
+            slots: Int(request.numberOfSlots), processID: request.processID)
         let accepted = try await answering { try await gateway.registerTaskExecutor(registration) }
         var response = Rivulet_Control_RegisterTaskExecutorResponse()
         response.leaderSessionID = accepted.leaderSessionID
@@ -75,16 +78,18 @@ struct JobMasterService: Rivulet_Control_JobMasterGateway.SimpleServiceProtocol 
             throw RPCError(code: .invalidArgument, message: "cannot read the state handles: \(error)")
         }
         try await answering {
-            try await gateway.acknowledgeCheckpoint(task: ExecutionAttemptID(request.execution), checkpointID: request.checkpointID,
-                                                    states: states, session: request.leaderSessionID)
+            try await gateway.acknowledgeCheckpoint(
+                task: ExecutionAttemptID(request.execution), checkpointID: request.checkpointID,
+                states: states, session: request.leaderSessionID)
         }
         return .init()
     }
 
     func declineCheckpoint(request: Rivulet_Control_DeclineCheckpointRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
         try await answering {
-            try await gateway.declineCheckpoint(task: ExecutionAttemptID(request.execution), checkpointID: request.checkpointID,
-                                                reason: request.reason, session: request.leaderSessionID)
+            try await gateway.declineCheckpoint(
+                task: ExecutionAttemptID(request.execution), checkpointID: request.checkpointID,
+                reason: request.reason, session: request.leaderSessionID)
         }
         return .init()
     }
@@ -97,8 +102,9 @@ struct JobMasterService: Rivulet_Control_JobMasterGateway.SimpleServiceProtocol 
     func heartbeat(request: Rivulet_Control_JobMasterHeartbeatRequest, context: ServerContext) async throws -> Rivulet_Control_HeartbeatResponse {
         var response = Rivulet_Control_HeartbeatResponse()
         response.known = try await answering {
-            try await gateway.heartbeat(jobID: request.jobID, resourceID: request.resourceID, tasks: request.tasks.map(TaskMetricsSample.init),
-                                        session: request.leaderSessionID)
+            try await gateway.heartbeat(
+                jobID: request.jobID, resourceID: request.resourceID, tasks: request.tasks.map(TaskMetricsSample.init),
+                session: request.leaderSessionID)
         }
         return response
     }
@@ -115,8 +121,9 @@ func answering<T: Sendable>(_ call: () async throws -> T) async throws -> T {
 
 extension TaskMetricsSample {
     init(_ m: Rivulet_Control_TaskMetrics) {
-        self.init(task: ExecutionAttemptID(m.execution), recordsIn: m.recordsIn, recordsOut: m.recordsOut,
-                  backPressuredNanos: m.backPressuredNanos)
+        self.init(
+            task: ExecutionAttemptID(m.execution), recordsIn: m.recordsIn, recordsOut: m.recordsOut,
+            backPressuredNanos: m.backPressuredNanos)
     }
 }
 

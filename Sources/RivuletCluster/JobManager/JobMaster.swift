@@ -64,8 +64,10 @@ final class JobMaster: Sendable {
     }
     let state = Mutex(State())
 
-    init(jobID: String, submission: JobSubmission, configuration: [String: String], built: BuiltJob,
-         resourceManager: ResourceManager, ha: any HighAvailabilityServices, recovered: Bool = false, logger: Logger) throws {
+    init(
+        jobID: String, submission: JobSubmission, configuration: [String: String], built: BuiltJob,
+        resourceManager: ResourceManager, ha: any HighAvailabilityServices, recovered: Bool = false, logger: Logger
+    ) throws {
         self.jobID = jobID
         self.submission = submission
         self.configuration = configuration
@@ -212,7 +214,9 @@ final class JobMaster: Sendable {
         // Deletes the files of subsumed checkpoints and of checkpoints that never completed;
         // not while ZooKeeper may still point at a subsumed one (the next sweep will).
         if unremoved.isEmpty { storage.sweep(keeping: completed.retained, isShared: completed.isShared) }
-        if !found.isEmpty { logger.info("job \(jobID) has completed checkpoints \(completed.retained.map(String.init).joined(separator: ", ")) in ZooKeeper") }
+        if !found.isEmpty {
+            logger.info("job \(jobID) has completed checkpoints \(completed.retained.map(String.init).joined(separator: ", ")) in ZooKeeper")
+        }
     }
 
     func runAttempt(_ attempt: Int, events: AsyncStream<Event>) async -> Outcome {
@@ -233,7 +237,8 @@ final class JobMaster: Sendable {
         // are all in place.
         var restore: RestoreSource?
         if attempt > 0 || recovered, let storage,
-           let latest = storage.latestValidCheckpoint(among: completed.retained, warn: { [logger] in logger.warning("\($0)") }) {
+            let latest = storage.latestValidCheckpoint(among: completed.retained, warn: { [logger] in logger.warning("\($0)") })
+        {
             restore = RestoreSource(directory: storage.checkpointDirectory(latest.id), strict: false)
             logger.info("job '\(built.jobGraph.jobName)' \(attempt > 0 ? "restarts (attempt \(attempt))" : "resumes") from checkpoint \(latest.id)")
         } else if let path = submission.savepointPath {
@@ -249,8 +254,9 @@ final class JobMaster: Sendable {
                 guard let connection = resourceManager.connection(allocation.resourceID) else {
                     return .failed("TaskManager \(allocation.resourceID) was lost before deployment", unrecoverable: false)
                 }
-                tasks[id] = TaskExecutorTaskControl(connection: connection,
-                                                    task: ExecutionAttemptID(jobID: jobID, attempt: attempt, execution: id))
+                tasks[id] = TaskExecutorTaskControl(
+                    connection: connection,
+                    task: ExecutionAttemptID(jobID: jobID, attempt: attempt, execution: id))
                 if !built.jobGraph.edges.contains(where: { $0.targetVertex == vertex.id }) { sources.insert(id) }
             }
         }
@@ -276,8 +282,9 @@ final class JobMaster: Sendable {
         for vertex in built.jobGraph.vertices {
             for subtask in 0..<vertex.parallelism {
                 let allocation = allocationOf[vertex.id][subtask]
-                let range = KeyGroupRangeAssignment.range(maxParallelism: vertex.maxParallelism, parallelism: vertex.parallelism,
-                                                          operatorIndex: subtask)
+                let range = KeyGroupRangeAssignment.range(
+                    maxParallelism: vertex.maxParallelism, parallelism: vertex.parallelism,
+                    operatorIndex: subtask)
                 let descriptor = TaskDescriptor(
                     jobID: jobID, jobName: submission.job, arguments: submission.arguments ?? [], configuration: configuration,
                     fingerprint: built.jobGraph.fingerprint, attempt: attempt, vertex: vertex.id, subtask: subtask,
@@ -298,8 +305,9 @@ final class JobMaster: Sendable {
                         }
                     }
                     let unrecoverable = (error as? GatewayError)?.kind == .invalidRequest
-                    return .failed("deploying \(vertex.name) (\(subtask + 1)/\(vertex.parallelism)) to TaskManager \(allocation.resourceID) failed: \(error)",
-                                   unrecoverable: unrecoverable)
+                    return .failed(
+                        "deploying \(vertex.name) (\(subtask + 1)/\(vertex.parallelism)) to TaskManager \(allocation.resourceID) failed: \(error)",
+                        unrecoverable: unrecoverable)
                 }
             }
         }
@@ -343,7 +351,9 @@ final class JobMaster: Sendable {
                 throw ClusterError("the TaskManagers did not offer the \(needed) allocated slots within 10 s")
             }
             if ContinuousClock.now >= deadline {
-                throw ClusterError("could not get \(needed) slots within \(slotTimeoutMillis) ms (the cluster has \(resourceManager.totalSlots) slots; raise taskmanager.numberOfTaskSlots, start more TaskManagers or lower the parallelism)")
+                throw ClusterError(
+                    "could not get \(needed) slots within \(slotTimeoutMillis) ms (the cluster has \(resourceManager.totalSlots) slots; raise taskmanager.numberOfTaskSlots, start more TaskManagers or lower the parallelism)"
+                )
             }
             if !warned {
                 logger.info("waiting for \(needed) free slots (the cluster has \(resourceManager.totalSlots))")
@@ -423,7 +433,8 @@ final class JobMaster: Sendable {
         switch update.state {
         case .finished: post(.taskFinished, attempt: task.attempt)
         case .failed: post(.failed(update.error ?? "task \(task.execution) failed", unrecoverable: update.unrecoverable), attempt: task.attempt)
-        case .canceled: post(.failed("task \(task.execution) was cancelled on TaskManager \(update.resourceID)", unrecoverable: false), attempt: task.attempt)
+        case .canceled:
+            post(.failed("task \(task.execution) was cancelled on TaskManager \(update.resourceID)", unrecoverable: false), attempt: task.attempt)
         default: break
         }
     }
@@ -489,7 +500,9 @@ final class JobMaster: Sendable {
     /// Takes a savepoint of the running job into `directory`.
     func triggerSavepoint(into directory: String) async throws -> String {
         guard let coordinator = state.withLock({ $0.status == .running ? $0.coordinator : nil }) else {
-            throw ClusterError("job \(jobID) is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir), so it cannot take a savepoint")
+            throw ClusterError(
+                "job \(jobID) is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir), so it cannot take a savepoint"
+            )
         }
         let path = try await runBlocking { try coordinator.triggerSavepoint(into: directory) }
         state.withLock { $0.lastSavepoint = path }
@@ -500,7 +513,9 @@ final class JobMaster: Sendable {
     /// ends FINISHED, and a job restored from the savepoint continues exactly where it stopped.
     func stop(savepointDirectory: String) async throws -> String {
         guard let coordinator = state.withLock({ $0.status == .running ? $0.coordinator : nil }) else {
-            throw ClusterError("job \(jobID) is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir), so it cannot stop with a savepoint")
+            throw ClusterError(
+                "job \(jobID) is not running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir), so it cannot stop with a savepoint"
+            )
         }
         let path = try await runBlocking { try coordinator.stopWithSavepoint(into: savepointDirectory) }
         state.withLock { s in
@@ -522,9 +537,10 @@ final class JobMaster: Sendable {
 
     func detail(full: Bool) -> JobDetail {
         state.withLock { s in
-            var detail = JobDetail(id: jobID, name: submission.job, status: s.status, attempt: s.attempt, startTime: s.startTime,
-                                   endTime: s.endTime, durationMillis: (s.endTime ?? SystemClock.nowMillis()) - s.startTime,
-                                   arguments: submission.arguments ?? [])
+            var detail = JobDetail(
+                id: jobID, name: submission.job, status: s.status, attempt: s.attempt, startTime: s.startTime,
+                endTime: s.endTime, durationMillis: (s.endTime ?? SystemClock.nowMillis()) - s.startTime,
+                arguments: submission.arguments ?? [])
             guard full else { return detail }
             detail.exceptions = s.exceptions
             detail.lastSavepoint = s.lastSavepoint
@@ -532,18 +548,20 @@ final class JobMaster: Sendable {
             detail.vertices = built.jobGraph.vertices.map { vertex in
                 let subtasks = (0..<vertex.parallelism).map { i -> SubtaskDetail in
                     let e = s.executions[ExecutionID(vertex: vertex.id, subtask: i)] ?? Execution()
-                    return SubtaskDetail(subtask: i, status: e.state.rawValue, taskManager: e.resourceID, recordsIn: e.recordsIn,
-                                         recordsOut: e.recordsOut, backPressuredMillis: e.backPressuredNanos / 1_000_000,
-                                         backPressureRatio: e.backPressureRatio)
+                    return SubtaskDetail(
+                        subtask: i, status: e.state.rawValue, taskManager: e.resourceID, recordsIn: e.recordsIn,
+                        recordsOut: e.recordsOut, backPressuredMillis: e.backPressuredNanos / 1_000_000,
+                        backPressureRatio: e.backPressureRatio)
                 }
                 let ratio = subtasks.map(\.backPressureRatio).max() ?? 0
                 let statuses = Set(subtasks.map(\.status))
-                return VertexDetail(id: vertex.id, name: vertex.name, parallelism: vertex.parallelism,
-                                    status: statuses.count == 1 ? statuses.first ?? "CREATED" : "MIXED",
-                                    recordsIn: subtasks.reduce(0) { $0 + $1.recordsIn },
-                                    recordsOut: subtasks.reduce(0) { $0 + $1.recordsOut },
-                                    backPressure: ratio <= 0.1 ? "ok" : ratio <= 0.5 ? "low" : "high",
-                                    backPressureRatio: ratio, subtasks: subtasks)
+                return VertexDetail(
+                    id: vertex.id, name: vertex.name, parallelism: vertex.parallelism,
+                    status: statuses.count == 1 ? statuses.first ?? "CREATED" : "MIXED",
+                    recordsIn: subtasks.reduce(0) { $0 + $1.recordsIn },
+                    recordsOut: subtasks.reduce(0) { $0 + $1.recordsOut },
+                    backPressure: ratio <= 0.1 ? "ok" : ratio <= 0.5 ? "low" : "high",
+                    backPressureRatio: ratio, subtasks: subtasks)
             }
             return detail
         }

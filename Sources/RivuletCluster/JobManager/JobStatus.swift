@@ -29,8 +29,10 @@ public struct JobSubmission: Codable, Sendable {
     /// Configuration overrides for this job (`key: value`).
     public var configuration: [String: String]?
 
-    public init(job: String, arguments: [String]? = nil, parallelism: Int? = nil, savepointPath: String? = nil,
-                configuration: [String: String]? = nil) {
+    public init(
+        job: String, arguments: [String]? = nil, parallelism: Int? = nil, savepointPath: String? = nil,
+        configuration: [String: String]? = nil
+    ) {
         self.job = job
         self.arguments = arguments
         self.parallelism = parallelism

@@ -60,8 +60,10 @@ package struct LocalJobManagerGateway: JobManagerGateway {
         try master(update.task.jobID).taskStateChanged(update)
     }
 
-    package func acknowledgeCheckpoint(task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
-                                       session: String) async throws {
+    package func acknowledgeCheckpoint(
+        task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
+        session: String
+    ) async throws {
         try fenced(session)
         guard let coordinator = try master(task.jobID).coordinator(attempt: task.attempt) else { return }
         // The coordinator writes the checkpoint's metadata: blocking work, off the cooperative pool.

@@ -86,13 +86,18 @@ public final class ResourceManager: Sendable {
     let heartbeatTimeoutMillis: Int64
     let connect: Connect
     let logger: Logger
+    /// The time heartbeats are measured by (a manual clock in tests).
+    let now: @Sendable () -> ContinuousClock.Instant
 
-    package init(leaderSessionID: String, heartbeatIntervalMillis: Int64, heartbeatTimeoutMillis: Int64,
-                 logger: Logger, connect: @escaping Connect) {
+    package init(
+        leaderSessionID: String, heartbeatIntervalMillis: Int64, heartbeatTimeoutMillis: Int64,
+        logger: Logger, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, connect: @escaping Connect
+    ) {
         self.leaderSessionID = leaderSessionID
         self.heartbeatIntervalMillis = heartbeatIntervalMillis
         self.heartbeatTimeoutMillis = heartbeatTimeoutMillis
         self.logger = logger
+        self.now = now
         self.connect = connect
     }
 
@@ -107,7 +112,8 @@ public final class ResourceManager: Sendable {
     /// its earlier slots and tasks, so the JobMasters hear it as lost first.
     package func register(_ registration: TaskManagerRegistration) throws -> RegistrationAccepted {
         guard !registration.resourceID.isEmpty, !registration.host.isEmpty, registration.rpcPort > 0, registration.dataPort > 0,
-              registration.slots > 0 else {
+            registration.slots > 0
+        else {
             throw GatewayError(.invalidRequest, "a registration needs a resource id, a host, RPC and data ports and at least one slot")
         }
         let connection = TaskExecutorConnection(gateway: try connect(registration, leaderSessionID), logger: logger)
@@ -115,23 +121,26 @@ public final class ResourceManager: Sendable {
             let old = s.taskManagers[registration.resourceID]
             s.taskManagers[registration.resourceID] = Registered(
                 registration: registration, connection: connection,
-                slots: Array(repeating: (nil, nil), count: registration.slots), lastHeartbeat: .now)
+                slots: Array(repeating: (nil, nil), count: registration.slots), lastHeartbeat: now())
             return old
         }
         if let replaced {
             replaced.connection.close()
-            notifyLost(registration.resourceID, reason: "TaskManager \(registration.resourceID) registered again (it restarted or lost its JobManager)")
+            notifyLost(
+                registration.resourceID, reason: "TaskManager \(registration.resourceID) registered again (it restarted or lost its JobManager)")
         }
-        logger.info("TaskManager \(registration.resourceID) at \(registration.host):\(registration.rpcPort) registered with \(registration.slots) slots")
-        return RegistrationAccepted(leaderSessionID: leaderSessionID, heartbeatIntervalMillis: heartbeatIntervalMillis,
-                                    heartbeatTimeoutMillis: heartbeatTimeoutMillis)
+        logger.info(
+            "TaskManager \(registration.resourceID) at \(registration.host):\(registration.rpcPort) registered with \(registration.slots) slots")
+        return RegistrationAccepted(
+            leaderSessionID: leaderSessionID, heartbeatIntervalMillis: heartbeatIntervalMillis,
+            heartbeatTimeoutMillis: heartbeatTimeoutMillis)
     }
 
     func heartbeat(resourceID: String, session: String) -> Bool {
         guard session == leaderSessionID else { return false }
         return state.withLock { s in
             guard s.taskManagers[resourceID] != nil else { return false }
-            s.taskManagers[resourceID]?.lastHeartbeat = .now
+            s.taskManagers[resourceID]?.lastHeartbeat = now()
             return true
         }
     }
@@ -165,8 +174,9 @@ public final class ResourceManager: Sendable {
                 for id in order where result.count < count {
                     guard let list = free[id], round < list.count, let tm = s.taskManagers[id] else { continue }
                     let index = list[round]
-                    let allocation = SlotAllocation(allocationID: UUID().uuidString.lowercased(), resourceID: id, slotIndex: index,
-                                                    location: TaskLocation(resourceID: id, host: tm.registration.host, dataPort: tm.registration.dataPort))
+                    let allocation = SlotAllocation(
+                        allocationID: UUID().uuidString.lowercased(), resourceID: id, slotIndex: index,
+                        location: TaskLocation(resourceID: id, host: tm.registration.host, dataPort: tm.registration.dataPort))
                     s.taskManagers[id]?.slots[index] = (allocation.allocationID, jobID)
                     result.append((allocation, tm.connection.gateway))
                 }
@@ -237,16 +247,23 @@ public final class ResourceManager: Sendable {
 
     // MARK: Liveness
 
-    /// Drops TaskManagers silent past the heartbeat timeout; runs until cancelled.
+    /// Drops TaskManagers silent past the heartbeat timeout every half interval; runs until cancelled.
     func monitorHeartbeats() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(max(50, heartbeatIntervalMillis / 2)))
-            let now = ContinuousClock.now
-            let silent = state.withLock { s in
-                s.taskManagers.filter { now - $0.value.lastHeartbeat > .milliseconds(heartbeatTimeoutMillis) }.map(\.key)
-            }
-            for id in silent { taskManagerLost(id, reason: "no heartbeat for more than \(heartbeatTimeoutMillis) ms") }
+            expireSilentTaskManagers()
         }
+    }
+
+    /// Drops the TaskManagers whose last heartbeat is older than the timeout; returns their ids.
+    @discardableResult
+    func expireSilentTaskManagers() -> [String] {
+        let now = self.now()
+        let silent = state.withLock { s in
+            s.taskManagers.filter { now - $0.value.lastHeartbeat > .milliseconds(heartbeatTimeoutMillis) }.map(\.key).sorted()
+        }
+        for id in silent { taskManagerLost(id, reason: "no heartbeat for more than \(heartbeatTimeoutMillis) ms") }
+        return silent
     }
 
     /// Forgets a TaskManager and tells the JobMasters.
@@ -269,14 +286,15 @@ public final class ResourceManager: Sendable {
 
     /// The registered TaskManagers.
     var summaries: [TaskManagerSummary] {
-        let now = ContinuousClock.now
+        let now = self.now()
         return state.withLock { s in
             s.taskManagers.values.map { tm in
                 let since = now - tm.lastHeartbeat
-                return TaskManagerSummary(id: tm.registration.resourceID, host: tm.registration.host, rpcPort: tm.registration.rpcPort,
-                                          dataPort: tm.registration.dataPort, slots: tm.slots.count,
-                                          freeSlots: tm.slots.filter { $0.allocationID == nil }.count, processID: tm.registration.processID,
-                                          millisSinceHeartbeat: since.components.seconds * 1000 + since.components.attoseconds / 1_000_000_000_000_000)
+                return TaskManagerSummary(
+                    id: tm.registration.resourceID, host: tm.registration.host, rpcPort: tm.registration.rpcPort,
+                    dataPort: tm.registration.dataPort, slots: tm.slots.count,
+                    freeSlots: tm.slots.filter { $0.allocationID == nil }.count, processID: tm.registration.processID,
+                    millisSinceHeartbeat: since.components.seconds * 1000 + since.components.attoseconds / 1_000_000_000_000_000)
             }.sorted { $0.id < $1.id }
         }
     }

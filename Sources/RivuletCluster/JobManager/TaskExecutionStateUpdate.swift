@@ -28,8 +28,10 @@ package struct TaskExecutionStateUpdate: Sendable {
     package var unrecoverable: Bool
     package var metrics: TaskMetricsSample?
 
-    package init(task: ExecutionAttemptID, state: ExecutionState, resourceID: String, error: String? = nil, unrecoverable: Bool = false,
-                 metrics: TaskMetricsSample? = nil) {
+    package init(
+        task: ExecutionAttemptID, state: ExecutionState, resourceID: String, error: String? = nil, unrecoverable: Bool = false,
+        metrics: TaskMetricsSample? = nil
+    ) {
         self.task = task
         self.state = state
         self.resourceID = resourceID

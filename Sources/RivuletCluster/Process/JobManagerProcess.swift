@@ -57,11 +57,12 @@ public final class JobManagerProcess: LeaderContender {
         } else {
             ha = StandaloneHAServices()
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: LeadershipService(process: self, ha: ha))],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            cancellationSignals: [],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: LeadershipService(process: self, ha: ha))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger))
         defer { ha.close() }
         try await group.run()
         logger.info("JobManager stopped")
@@ -91,16 +92,21 @@ public final class JobManagerProcess: LeaderContender {
     /// One term: serves until leadership is revoked (returns false) or the process shuts
     /// down (returns true). A term that cannot recover its jobs or publish its address throws:
     /// the process exits and its supervisor starts it again.
-    private func lead(session: String, election: any LeaderElectionService, ha: any HighAvailabilityServices,
-                      changes iterator: inout AsyncStream<Change>.Iterator) async throws -> Bool {
+    private func lead(
+        session: String, election: any LeaderElectionService, ha: any HighAvailabilityServices,
+        changes iterator: inout AsyncStream<Change>.Iterator
+    ) async throws -> Bool {
         let c = configuration
         var logger = self.logger
         logger[metadataKey: "session"] = "\(session.prefix(8))"
         let rpcTimeoutMillis = c[ClusterOptions.rpcTimeout].milliseconds
-        let rm = ResourceManager(leaderSessionID: session, heartbeatIntervalMillis: c[ClusterOptions.heartbeatInterval].milliseconds,
-                                 heartbeatTimeoutMillis: c[ClusterOptions.heartbeatTimeout].milliseconds, logger: logger) { registration, session in
-            try GRPCTaskExecutorGateway(resourceID: registration.resourceID, host: registration.host, port: registration.rpcPort,
-                                        session: session, rpcTimeoutMillis: rpcTimeoutMillis)
+        let rm = ResourceManager(
+            leaderSessionID: session, heartbeatIntervalMillis: c[ClusterOptions.heartbeatInterval].milliseconds,
+            heartbeatTimeoutMillis: c[ClusterOptions.heartbeatTimeout].milliseconds, logger: logger
+        ) { registration, session in
+            try GRPCTaskExecutorGateway(
+                resourceID: registration.resourceID, host: registration.host, port: registration.rpcPort,
+                session: session, rpcTimeoutMillis: rpcTimeoutMillis)
         }
         let dispatcher = Dispatcher(catalog: catalog, clusterConfiguration: c.values, resourceManager: rm, ha: ha, logger: logger)
         term.withLock { $0 = dispatcher }
@@ -108,8 +114,12 @@ public final class JobManagerProcess: LeaderContender {
         let rpcHost = c[ClusterOptions.jobManagerBindHost], rpcPort = c[ClusterOptions.jobManagerPort]
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: rpcHost, port: rpcPort), transportSecurity: .plaintext)
         let gateway = LocalJobManagerGateway(resourceManager: rm, dispatcher: dispatcher)
-        let server = GRPCServer(transport: transport, services: [ResourceManagerService(gateway: gateway),
-                                                                 JobMasterService(gateway: gateway)])
+        let server = GRPCServer(
+            transport: transport,
+            services: [
+                ResourceManagerService(gateway: gateway),
+                JobMasterService(gateway: gateway),
+            ])
         let restHost = c[ClusterOptions.restBindAddress], restPort = c[ClusterOptions.restPort]
         let restBound = AsyncStream<Int>.makeStream()
         let app = Application(
@@ -120,10 +130,13 @@ public final class JobManagerProcess: LeaderContender {
                 restBound.continuation.finish()
             },
             logger: logger)
-        let services = ServiceGroup(configuration: .init(
-            services: [.init(service: GRPCServerService(server: server)), .init(service: app),
-                       .init(service: HeartbeatMonitorService(resourceManager: rm))],
-            gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: GRPCServerService(server: server)), .init(service: app),
+                    .init(service: HeartbeatMonitorService(resourceManager: rm)),
+                ],
+                gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
         let serving = Task { try await services.run() }
         defer { serving.cancel() }
         // Publish where this leader is once both servers are bound.
@@ -134,9 +147,10 @@ public final class JobManagerProcess: LeaderContender {
         let boundREST = await restIterator.next() ?? restPort
         logger.info("JobManager leads with session \(session); RPC on \(rpcHost):\(boundRPC), REST on \(restHost):\(boundREST)")
         try await dispatcher.recoverJobs()
-        try await election.confirmLeadership(LeaderInformation(
-            sessionID: session, rpcHost: c[ClusterOptions.jobManagerAddress], rpcPort: boundRPC,
-            restHost: c[ClusterOptions.restAddress], restPort: boundREST))
+        try await election.confirmLeadership(
+            LeaderInformation(
+                sessionID: session, rpcHost: c[ClusterOptions.jobManagerAddress], rpcPort: boundRPC,
+                restHost: c[ClusterOptions.restAddress], restPort: boundREST))
         // Serve until revoked or shut down.
         var shutDown = true
         while let change = await iterator.next() {

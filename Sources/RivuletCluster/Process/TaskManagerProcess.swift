@@ -33,24 +33,28 @@ public struct TaskManagerProcess: Sendable {
             ha = services
             retrieval = await services.leaderRetrieval()
         } else {
-            retrieval = StandaloneLeaderRetrieval(rpcHost: configuration[ClusterOptions.jobManagerAddress],
-                                                  rpcPort: configuration[ClusterOptions.jobManagerPort],
-                                                  restHost: configuration[ClusterOptions.restAddress], restPort: configuration[ClusterOptions.restPort])
+            retrieval = StandaloneLeaderRetrieval(
+                rpcHost: configuration[ClusterOptions.jobManagerAddress],
+                rpcPort: configuration[ClusterOptions.jobManagerPort],
+                restHost: configuration[ClusterOptions.restAddress], restPort: configuration[ClusterOptions.restPort])
         }
         defer { ha?.close() }
         let rpcTimeoutMillis = settings.rpcTimeoutMillis
-        let executor = TaskExecutor(settings: settings, catalog: catalog, dataPlane: dataPlane, leaderRetrieval: retrieval,
-                                    logger: logger) { host, port in
+        let executor = TaskExecutor(
+            settings: settings, catalog: catalog, dataPlane: dataPlane, leaderRetrieval: retrieval,
+            logger: logger
+        ) { host, port in
             try GRPCJobManagerGateway(host: host, port: port, rpcTimeoutMillis: rpcTimeoutMillis)
         }
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: settings.bindHost, port: settings.rpcPort), transportSecurity: .plaintext)
         let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])
         let service = TaskExecutorProcessService(executor: executor, server: server, transport: transport, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            cancellationSignals: [],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger))
         defer { executor.shutdown() }
         try await group.run()
         await dataPlane.shutdown()
@@ -73,7 +77,9 @@ struct TaskExecutorProcessService: Service {
                     throw ClusterError("the TaskManager's RPC server is not listening on an IPv4 address")
                 }
                 executor.rpcPort.store(port, ordering: .relaxed)
-                logger.info("TaskManager \(executor.resourceID): RPC on port \(port), data on port \(executor.dataPlane.port), \(executor.settings.slots) slots")
+                logger.info(
+                    "TaskManager \(executor.resourceID): RPC on port \(port), data on port \(executor.dataPlane.port), \(executor.settings.slots) slots"
+                )
                 group.addTask {
                     await cancelWhenGracefulShutdown { await executor.runRegistration() }
                 }

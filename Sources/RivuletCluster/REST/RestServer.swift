@@ -98,11 +98,13 @@ public enum RestServer {
             await answer {
                 let jobs = dispatcher.jobs.map(\.status)
                 let tms = rm.summaries
-                return json(Overview(taskManagers: tms.count, slotsTotal: tms.reduce(0) { $0 + $1.slots },
-                                     slotsAvailable: tms.reduce(0) { $0 + $1.freeSlots },
-                                     jobsRunning: jobs.filter { !$0.isTerminal }.count, jobsFinished: jobs.filter { $0 == .finished }.count,
-                                     jobsCancelled: jobs.filter { $0 == .canceled }.count, jobsFailed: jobs.filter { $0 == .failed }.count,
-                                     leaderSessionID: rm.leaderSessionID))
+                return json(
+                    Overview(
+                        taskManagers: tms.count, slotsTotal: tms.reduce(0) { $0 + $1.slots },
+                        slotsAvailable: tms.reduce(0) { $0 + $1.freeSlots },
+                        jobsRunning: jobs.filter { !$0.isTerminal }.count, jobsFinished: jobs.filter { $0 == .finished }.count,
+                        jobsCancelled: jobs.filter { $0 == .canceled }.count, jobsFailed: jobs.filter { $0 == .failed }.count,
+                        leaderSessionID: rm.leaderSessionID))
             }
         }
         router.get("/v1/catalog") { _, _ in
@@ -126,7 +128,9 @@ public enum RestServer {
         router.post("/v1/jobs/:id/cancel") { _, context in
             await answer {
                 let job = try dispatcher.job(try context.parameters.require("id"))
-                guard !job.status.isTerminal else { throw RequestError(status: 409, message: "job \(job.jobID) already ended (\(job.status.rawValue))") }
+                guard !job.status.isTerminal else {
+                    throw RequestError(status: 409, message: "job \(job.jobID) already ended (\(job.status.rawValue))")
+                }
                 job.cancel()
                 return json(job.detail(full: false), status: .accepted)
             }
@@ -149,8 +153,9 @@ public enum RestServer {
             await answer { json(TaskManagers(taskManagers: rm.summaries)) }
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(dispatcher: dispatcher))))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(dispatcher: dispatcher))))
         }
         return router
     }
@@ -173,7 +178,8 @@ enum PrometheusText {
         metric("rivulet_slots_total", "gauge", "Task slots of all TaskManagers.", [("", Double(tms.reduce(0) { $0 + $1.slots }))])
         metric("rivulet_slots_available", "gauge", "Free task slots.", [("", Double(tms.reduce(0) { $0 + $1.freeSlots }))])
         var running = 0.0
-        var vertexIn: [(String, Double)] = [], vertexOut: [(String, Double)] = [], pressure: [(String, Double)] = [], restarts: [(String, Double)] = []
+        var vertexIn: [(String, Double)] = [], vertexOut: [(String, Double)] = [], pressure: [(String, Double)] = [],
+            restarts: [(String, Double)] = []
         var checkpoints: [(String, Double)] = []
         for job in jobs {
             let detail = job.detail(full: true)

@@ -33,8 +33,9 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
         request.numberOfSlots = Int32(registration.slots)
         request.processID = registration.processID
         let response = try await translatingErrors { try await endpoint.resourceManager.registerTaskExecutor(request, options: options) }
-        return RegistrationAccepted(leaderSessionID: response.leaderSessionID, heartbeatIntervalMillis: response.heartbeatIntervalMillis,
-                                    heartbeatTimeoutMillis: response.heartbeatTimeoutMillis)
+        return RegistrationAccepted(
+            leaderSessionID: response.leaderSessionID, heartbeatIntervalMillis: response.heartbeatIntervalMillis,
+            heartbeatTimeoutMillis: response.heartbeatTimeoutMillis)
     }
 
     package func sendSlotReport(resourceID: String, slots: [SlotStatus], session: String) async throws {
@@ -95,8 +96,10 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
         _ = try await translatingErrors { try await endpoint.jobMaster.updateTaskExecutionState(prepared, options: options) }
     }
 
-    package func acknowledgeCheckpoint(task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
-                                       session: String) async throws {
+    package func acknowledgeCheckpoint(
+        task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
+        session: String
+    ) async throws {
         var request = Rivulet_Control_AcknowledgeCheckpointRequest()
         request.leaderSessionID = session
         request.execution = Rivulet_Control_ExecutionRef(task)

@@ -42,8 +42,9 @@ package struct GRPCTaskExecutorGateway: TaskExecutorGateway {
         var request = Rivulet_Control_SubmitTaskRequest()
         request.leaderSessionID = session
         request.allocationID = allocationID
-        request.execution = Rivulet_Control_ExecutionRef(jobID: descriptor.jobID, attempt: descriptor.attempt,
-                                                         vertex: descriptor.vertex, subtask: descriptor.subtask)
+        request.execution = Rivulet_Control_ExecutionRef(
+            jobID: descriptor.jobID, attempt: descriptor.attempt,
+            vertex: descriptor.vertex, subtask: descriptor.subtask)
         do {
             request.descriptor = try descriptor.encoded()
         } catch {

@@ -87,6 +87,7 @@ extension Rivulet_Control_ExecutionRef {
 
 /// A fencing failure: the caller's leader session id is not the one this process follows.
 func fencingError(_ received: String, expected: String?) -> RPCError {
-    RPCError(code: .failedPrecondition,
-             message: "leader session id \(received.isEmpty ? "(none)" : received) is not the current one (\(expected ?? "not registered"))")
+    RPCError(
+        code: .failedPrecondition,
+        message: "leader session id \(received.isEmpty ? "(none)" : received) is not the current one (\(expected ?? "not registered"))")
 }

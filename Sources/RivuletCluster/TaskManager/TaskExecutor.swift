@@ -62,16 +62,19 @@ public final class TaskExecutor: Sendable {
 
     /// A TaskExecutor that reaches the JobManager through gateways `connectJobManager` makes
     /// (gRPC in a cluster, in-process in local mode and tests).
-    package init(settings: TaskManagerSettings, catalog: JobCatalog, dataPlane: DataPlane,
-                 leaderRetrieval: any LeaderRetrievalService, logger: Logger,
-                 connectJobManager: @escaping @Sendable (_ host: String, _ port: Int) throws -> any JobManagerGateway) {
+    package init(
+        settings: TaskManagerSettings, catalog: JobCatalog, dataPlane: DataPlane,
+        leaderRetrieval: any LeaderRetrievalService, logger: Logger,
+        connectJobManager: @escaping @Sendable (_ host: String, _ port: Int) throws -> any JobManagerGateway
+    ) {
         self.settings = settings
         self.leaderRetrieval = leaderRetrieval
         self.catalog = catalog
         self.dataPlane = dataPlane
         self.logger = logger
         var generator = SystemRandomNumberGenerator()
-        resourceID = settings.resourceID.isEmpty
+        resourceID =
+            settings.resourceID.isEmpty
             ? "tm-\(settings.host)-\(dataPlane.port)-\(String(UInt32.random(in: 0 ... .max, using: &generator), radix: 16))"
             : settings.resourceID
         connection = JobManagerConnection(logger: logger, connect: connectJobManager)
@@ -80,8 +83,9 @@ public final class TaskExecutor: Sendable {
 
     /// What this TaskManager registers with: where it is and what it offers.
     var registration: TaskManagerRegistration {
-        TaskManagerRegistration(resourceID: resourceID, host: settings.host, rpcPort: rpcPort.load(ordering: .relaxed),
-                                dataPort: dataPlane.port, slots: settings.slots, processID: Int64(ProcessInfo.processInfo.processIdentifier))
+        TaskManagerRegistration(
+            resourceID: resourceID, host: settings.host, rpcPort: rpcPort.load(ordering: .relaxed),
+            dataPort: dataPlane.port, slots: settings.slots, processID: Int64(ProcessInfo.processInfo.processIdentifier))
     }
 
     var slotReport: [SlotStatus] {
@@ -139,10 +143,14 @@ public final class TaskExecutor: Sendable {
         }
         // The key groups the JobMaster assigned must be the ones this TaskManager's subtask owns.
         let vertex = vertices[descriptor.vertex]
-        let range = KeyGroupRangeAssignment.range(maxParallelism: vertex.maxParallelism, parallelism: vertex.parallelism,
-                                                  operatorIndex: descriptor.subtask)
+        let range = KeyGroupRangeAssignment.range(
+            maxParallelism: vertex.maxParallelism, parallelism: vertex.parallelism,
+            operatorIndex: descriptor.subtask)
         guard descriptor.keyGroups == [range.startKeyGroup, range.endKeyGroup] else {
-            throw GatewayError(.invalidRequest, "subtask \(descriptor.subtask) of '\(vertex.name)' was given key groups \(descriptor.keyGroups) but owns \(range.startKeyGroup)..<\(range.endKeyGroup)")
+            throw GatewayError(
+                .invalidRequest,
+                "subtask \(descriptor.subtask) of '\(vertex.name)' was given key groups \(descriptor.keyGroups) but owns \(range.startKeyGroup)..<\(range.endKeyGroup)"
+            )
         }
         let execution = ExecutionID(vertex: descriptor.vertex, subtask: descriptor.subtask)
         try run.start(execution) { [weak self] execution, end, metrics in
@@ -155,13 +163,15 @@ public final class TaskExecutor: Sendable {
         if let existing = state.withLock({ $0.runs[key] }) { return existing }
         let built: BuiltJob
         do {
-            built = try BuiltJob.build(catalog: catalog, name: descriptor.jobName, arguments: descriptor.arguments,
-                                       configuration: descriptor.configuration)
+            built = try BuiltJob.build(
+                catalog: catalog, name: descriptor.jobName, arguments: descriptor.arguments,
+                configuration: descriptor.configuration)
         } catch {
             throw GatewayError(.invalidRequest, "cannot build job '\(descriptor.jobName)' on TaskManager \(resourceID): \(error)")
         }
-        let created = try TaskJobRun(descriptor: descriptor, built: built, resourceID: resourceID, dataPlane: dataPlane,
-                                     connection: connection)
+        let created = try TaskJobRun(
+            descriptor: descriptor, built: built, resourceID: resourceID, dataPlane: dataPlane,
+            connection: connection)
         let (run, older) = state.withLock { s -> (TaskJobRun, [TaskJobRun]) in
             if let existing = s.runs[key] { return (existing, []) }
             s.runs[key] = created
@@ -179,8 +189,9 @@ public final class TaskExecutor: Sendable {
 
     func report(run: TaskJobRun, execution: ExecutionID, end: TaskEnd, metrics: OutputMetrics) {
         let task = ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution)
-        var update = TaskExecutionStateUpdate(task: task, state: .running, resourceID: resourceID,
-                                              metrics: Self.metrics(run: run, execution, metrics))
+        var update = TaskExecutionStateUpdate(
+            task: task, state: .running, resourceID: resourceID,
+            metrics: Self.metrics(run: run, execution, metrics))
         switch end {
         case .running: update.state = .running
         case .finished: update.state = .finished
@@ -200,9 +211,10 @@ public final class TaskExecutor: Sendable {
     }
 
     static func metrics(run: TaskJobRun, _ execution: ExecutionID, _ metrics: OutputMetrics) -> TaskMetricsSample {
-        TaskMetricsSample(task: ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution),
-                          recordsIn: Int64(clamping: metrics.recordsReceived), recordsOut: Int64(clamping: metrics.recordsSent),
-                          backPressuredNanos: Int64(clamping: metrics.backPressuredNanos))
+        TaskMetricsSample(
+            task: ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution),
+            recordsIn: Int64(clamping: metrics.recordsReceived), recordsOut: Int64(clamping: metrics.recordsSent),
+            backPressuredNanos: Int64(clamping: metrics.backPressuredNanos))
     }
 
     func run(jobID: String, attempt: Int) -> TaskJobRun? {
@@ -280,7 +292,9 @@ public final class TaskExecutor: Sendable {
                 let accepted = try await gateway.registerTaskExecutor(registration)
                 connection.setSession(accepted.leaderSessionID)
                 try await gateway.sendSlotReport(resourceID: resourceID, slots: slotReport, session: accepted.leaderSessionID)
-                logger.info("registered at the ResourceManager at \(leader.rpcHost):\(leader.rpcPort) under leader session \(accepted.leaderSessionID) as \(resourceID) with \(settings.slots) slots")
+                logger.info(
+                    "registered at the ResourceManager at \(leader.rpcHost):\(leader.rpcPort) under leader session \(accepted.leaderSessionID) as \(resourceID) with \(settings.slots) slots"
+                )
                 backoff = settings.registrationInitialBackoffMillis
                 await heartbeatLoop(gateway)
             } catch {
@@ -301,7 +315,8 @@ public final class TaskExecutor: Sendable {
             while ContinuousClock.now < beatAt && !Task.isCancelled {
                 try? await Task.sleep(for: min(.milliseconds(50), beatAt - ContinuousClock.now))
                 if let leader = await leaderRetrieval.currentLeader(), !leader.sessionID.isEmpty,
-                   let registered = connection.leaderSessionID, leader.sessionID != registered {
+                    let registered = connection.leaderSessionID, leader.sessionID != registered
+                {
                     jobManagerLost("a new leader (session \(leader.sessionID)) replaced session \(registered)")
                     return
                 }

@@ -11,8 +11,9 @@ struct TaskExecutorService: Rivulet_Control_TaskExecutorGateway.SimpleServicePro
 
     func requestSlot(request: Rivulet_Control_RequestSlotRequest, context: ServerContext) async throws -> Rivulet_Control_Ack {
         try await answering {
-            try executor.requestSlot(session: request.leaderSessionID, index: Int(request.slotIndex), allocationID: request.allocationID,
-                                     jobID: request.jobID)
+            try executor.requestSlot(
+                session: request.leaderSessionID, index: Int(request.slotIndex), allocationID: request.allocationID,
+                jobID: request.jobID)
             return .init()
         }
     }
@@ -67,8 +68,9 @@ struct TaskExecutorService: Rivulet_Control_TaskExecutorGateway.SimpleServicePro
     private func control(_ request: Rivulet_Control_CheckpointRequest, _ control: TaskControl) async throws -> Rivulet_Control_Ack {
         try await answering {
             let executions = request.executions.isEmpty ? nil : request.executions.map { ExecutionAttemptID($0).execution }
-            try executor.checkpointControl(session: request.leaderSessionID, control, jobID: request.jobID, attempt: Int(request.attempt),
-                                           executions: executions)
+            try executor.checkpointControl(
+                session: request.leaderSessionID, control, jobID: request.jobID, attempt: Int(request.attempt),
+                executions: executions)
             return .init()
         }
     }

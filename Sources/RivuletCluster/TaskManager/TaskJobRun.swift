@@ -37,10 +37,14 @@ final class TaskJobRun: Sendable {
     /// Serialises the one-time restore load.
     private let restoreLock = Mutex(())
 
-    init(descriptor: TaskDescriptor, built: BuiltJob, resourceID: String, dataPlane: DataPlane,
-         connection: JobManagerConnection) throws {
+    init(
+        descriptor: TaskDescriptor, built: BuiltJob, resourceID: String, dataPlane: DataPlane,
+        connection: JobManagerConnection
+    ) throws {
         guard built.jobGraph.fingerprint == descriptor.fingerprint else {
-            throw ClusterError("job '\(descriptor.jobName)' rebuilt on this TaskManager does not match the JobManager's graph (fingerprint \(built.jobGraph.fingerprint) vs \(descriptor.fingerprint)): the job builder must be deterministic and both must run the same binary")
+            throw ClusterError(
+                "job '\(descriptor.jobName)' rebuilt on this TaskManager does not match the JobManager's graph (fingerprint \(built.jobGraph.fingerprint) vs \(descriptor.fingerprint)): the job builder must be deterministic and both must run the same binary"
+            )
         }
         jobID = descriptor.jobID
         attempt = descriptor.attempt
@@ -51,7 +55,8 @@ final class TaskJobRun: Sendable {
         restoreSource = descriptor.restore
         self.dataPlane = dataPlane
         guard placement.count == built.jobGraph.vertices.count,
-              zip(placement, built.jobGraph.vertices).allSatisfy({ $0.count == $1.parallelism }) else {
+            zip(placement, built.jobGraph.vertices).allSatisfy({ $0.count == $1.parallelism })
+        else {
             throw ClusterError("the deployment's placement does not fit job '\(descriptor.jobName)'")
         }
         let credits = built.graph.configuration[NetworkOptions.creditsPerChannel]
@@ -81,7 +86,9 @@ final class TaskJobRun: Sendable {
         let type = shape.sideOutputTag.flatMap { node.sideOutputTypes[$0] } ?? node.outputType
         guard let codec = type.codec else {
             let target = built.graph.node(shape.target)?.shape.name ?? "?"
-            throw ClusterError("records of type \(type.name) from '\(node.shape.name)' to '\(target)' cross TaskManagers, so \(type.name) must conform to BinaryCodable (Codable types get it by declaring the conformance)")
+            throw ClusterError(
+                "records of type \(type.name) from '\(node.shape.name)' to '\(target)' cross TaskManagers, so \(type.name) must conform to BinaryCodable (Codable types get it by declaring the conformance)"
+            )
         }
         return codec
     }
@@ -137,8 +144,10 @@ final class TaskJobRun: Sendable {
             var result: [ExecutionID: [String: OperatorSnapshot]] = [:]
             if let source = restoreSource {
                 let location = try SnapshotLocation.resolve(source.directory)
-                result = try StateRestorer.load(location.metadata, origin: "snapshot \(location.directory)", strict: source.strict,
-                                                graph: built.graph, jobGraph: built.jobGraph) {
+                result = try StateRestorer.load(
+                    location.metadata, origin: "snapshot \(location.directory)", strict: source.strict,
+                    graph: built.graph, jobGraph: built.jobGraph
+                ) {
                     try FileSystemCheckpointStorage.readFile($0, base: location.fileBase)
                 }
                 result = result.filter { inboxes[$0.key] != nil }
@@ -166,8 +175,10 @@ final class TaskJobRun: Sendable {
                     let key = SubpartitionKey(jobID: jobID, attempt: attempt, edge: edgeIndex, producer: execution.subtask, consumer: consumer)
                     guard let subpartition = dataPlane.partitions.subpartition(key) else { throw TaskCancelledError() }
                     outputs.append(subpartition)
-                    list.append(ChannelTarget(sink: NetworkOutput(subpartition: subpartition, codec: try codec(edge: edgeIndex), bufferSize: bufferSize),
-                                              channel: 0))
+                    list.append(
+                        ChannelTarget(
+                            sink: NetworkOutput(subpartition: subpartition, codec: try codec(edge: edgeIndex), bufferSize: bufferSize),
+                            channel: 0))
                 }
             }
             targets[edge.streamEdge] = list
@@ -189,8 +200,9 @@ final class TaskJobRun: Sendable {
             }
             state.withLock { $0.tasks[execution]?.inputs.append((client, stream)) }
         }
-        return TaskDeployment(vertex: vertex, subtaskIndex: execution.subtask, inbox: inbox,
-                              channelInputs: plan.inputs[vertex.id][execution.subtask].map(\.input), outputTargets: targets)
+        return TaskDeployment(
+            vertex: vertex, subtaskIndex: execution.subtask, inbox: inbox,
+            channelInputs: plan.inputs[vertex.id][execution.subtask].map(\.input), outputTargets: targets)
     }
 
     /// Cancels one subtask.

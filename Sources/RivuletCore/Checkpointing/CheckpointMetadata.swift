@@ -43,8 +43,10 @@ public struct SubtaskStateHandle: Codable, Sendable, Equatable {
     public var localFiles: [String: StateFileHandle]
 
     /// The state of subtask `subtaskIndex`.
-    public init(subtaskIndex: Int, keyGroupRange: KeyGroupRange?, stateFile: StateFileHandle?,
-                sharedFiles: [StateFileHandle] = [], localFiles: [String: StateFileHandle] = [:]) {
+    public init(
+        subtaskIndex: Int, keyGroupRange: KeyGroupRange?, stateFile: StateFileHandle?,
+        sharedFiles: [StateFileHandle] = [], localFiles: [String: StateFileHandle] = [:]
+    ) {
         self.subtaskIndex = subtaskIndex
         self.keyGroupRange = keyGroupRange
         self.stateFile = stateFile
@@ -109,8 +111,10 @@ public struct CheckpointMetadata: Codable, Sendable, Equatable {
     public var operators: [OperatorStateMetadata]
 
     /// Metadata of snapshot `checkpointID` of job `jobID`.
-    public init(version: Int = CheckpointMetadata.currentVersion, jobID: String, jobName: String, checkpointID: Int64,
-                timestamp: Int64, kind: CheckpointKind, operators: [OperatorStateMetadata]) {
+    public init(
+        version: Int = CheckpointMetadata.currentVersion, jobID: String, jobName: String, checkpointID: Int64,
+        timestamp: Int64, kind: CheckpointKind, operators: [OperatorStateMetadata]
+    ) {
         self.version = version
         self.jobID = jobID
         self.jobName = jobName
@@ -242,7 +246,8 @@ public enum CheckpointMetadataError: Error, CustomStringConvertible, Equatable, 
         case .badMagic:
             return "not a Rivulet checkpoint metadata file: it does not start with the magic bytes \"RVCK\""
         case .unsupportedVersion(let version):
-            return "the metadata has version \(version), which this build of Rivulet cannot read (it reads versions up to \(CheckpointMetadata.currentVersion))"
+            return
+                "the metadata has version \(version), which this build of Rivulet cannot read (it reads versions up to \(CheckpointMetadata.currentVersion))"
         case .checksumMismatch(let stored, let computed):
             return "the metadata file is corrupt: its stored CRC32C \(hex(stored)) does not match the computed \(hex(computed))"
         case .malformed(let reason):

@@ -13,8 +13,10 @@ public struct IncrementalKeyedState: Sendable, Equatable {
     /// States not kept in RocksDB.
     public var heap: KeyedStateSnapshot
 
-    public init(maxParallelism: Int, keyGroupRange: KeyGroupRange, columnFamilies: [String: String],
-                files: [String: StateFileHandle], heap: KeyedStateSnapshot) {
+    public init(
+        maxParallelism: Int, keyGroupRange: KeyGroupRange, columnFamilies: [String: String],
+        files: [String: StateFileHandle], heap: KeyedStateSnapshot
+    ) {
         self.maxParallelism = maxParallelism
         self.keyGroupRange = keyGroupRange
         self.columnFamilies = columnFamilies

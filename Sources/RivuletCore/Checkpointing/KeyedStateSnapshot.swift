@@ -31,8 +31,9 @@ public struct KeyedStateSnapshot: Sendable, Equatable {
     public func restricted(to range: KeyGroupRange) -> KeyedStateSnapshot {
         var result = KeyedStateSnapshot(maxParallelism: maxParallelism)
         for (name, state) in states {
-            result.states[name] = State(signature: state.signature,
-                                        keyGroups: state.keyGroups.filter { range.contains($0.key) })
+            result.states[name] = State(
+                signature: state.signature,
+                keyGroups: state.keyGroups.filter { range.contains($0.key) })
         }
         return result
     }
@@ -42,7 +43,9 @@ public struct KeyedStateSnapshot: Sendable, Equatable {
         var result = KeyedStateSnapshot(maxParallelism: maxParallelism)
         for part in parts {
             guard part.maxParallelism == maxParallelism else {
-                throw SerializationError.invalidValue("keyed state was written with max parallelism \(part.maxParallelism) but the job uses \(maxParallelism); max parallelism cannot change across a restore")
+                throw SerializationError.invalidValue(
+                    "keyed state was written with max parallelism \(part.maxParallelism) but the job uses \(maxParallelism); max parallelism cannot change across a restore"
+                )
             }
             for (name, state) in part.states {
                 if let existing = result.states[name], existing.signature != state.signature {

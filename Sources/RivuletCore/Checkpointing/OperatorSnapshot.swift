@@ -73,8 +73,10 @@ public struct OperatorSnapshot: Sendable, Equatable {
     /// Redistributes the snapshots of an operator's old subtasks to subtask `index` of
     /// `parallelism` owning `range`: key groups by range, split lists in even slices, union
     /// lists whole.
-    public static func redistribute(_ old: [OperatorSnapshot], to index: Int, of parallelism: Int,
-                                    range: KeyGroupRange, maxParallelism: Int) throws -> OperatorSnapshot {
+    public static func redistribute(
+        _ old: [OperatorSnapshot], to index: Int, of parallelism: Int,
+        range: KeyGroupRange, maxParallelism: Int
+    ) throws -> OperatorSnapshot {
         var result = OperatorSnapshot()
         guard old.allSatisfy({ $0.incremental == nil }) else {
             throw SerializationError.invalidValue("incremental RocksDB state must be turned into canonical form before it is redistributed")

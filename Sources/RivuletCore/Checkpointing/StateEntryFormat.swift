@@ -8,8 +8,10 @@
 public enum StateEntryFormat {
     /// Appends one framed entry; `keyPart` and `value` write their encodings.
     @inlinable
-    public static func append(to writer: inout BinaryWriter, scratch: inout BinaryWriter,
-                              keyPart: (inout BinaryWriter) -> Void, value: (inout BinaryWriter) -> Void) {
+    public static func append(
+        to writer: inout BinaryWriter, scratch: inout BinaryWriter,
+        keyPart: (inout BinaryWriter) -> Void, value: (inout BinaryWriter) -> Void
+    ) {
         scratch.reset()
         keyPart(&scratch)
         writer.writeVarUInt(UInt64(scratch.count))

@@ -18,7 +18,8 @@ public enum JobGraphError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidParallelism(let op, let p, let maxP):
             return "operator '\(op)' has parallelism \(p) but max parallelism \(maxP); need 1 <= parallelism <= max parallelism <= 32768"
         case .forwardParallelismMismatch(let a, let pa, let b, let pb):
-            return "forward partitioning from '\(a)' (parallelism \(pa)) to '\(b)' (parallelism \(pb)) does not allow a change of parallelism; use rebalance()"
+            return
+                "forward partitioning from '\(a)' (parallelism \(pa)) to '\(b)' (parallelism \(pb)) does not allow a change of parallelism; use rebalance()"
         case .keyedStateWithoutKeyBy(let op):
             return "operator '\(op)' uses keyed state or timers but its input is not a keyed stream; call keyBy() first"
         case .cycle(let job):

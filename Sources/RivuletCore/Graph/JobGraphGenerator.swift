@@ -7,8 +7,8 @@ public enum JobGraphGenerator {
     public static func createJobGraph(_ graph: StreamGraphTopology) throws -> JobGraph {
         let topology = try normalize(graph)
         let order = try topologicalOrder(topology)
-        var chainHead: [Int: Int] = [:]       // node -> head node of its chain
-        var chains: [Int: [Int]] = [:]        // head -> members in topological order
+        var chainHead: [Int: Int] = [:]  // node -> head node of its chain
+        var chains: [Int: [Int]] = [:]  // head -> members in topological order
         var headsInOrder: [Int] = []
         for node in order {
             let ins = topology.inEdges(of: node)
@@ -29,32 +29,35 @@ public enum JobGraphGenerator {
             let id = vertices.count
             for m in members { vertexOf[m] = id }
             let memberSet = Set(members)
-            guard let headNode = nodesByID[head] else { continue }   // every head is a node of the topology
-            vertices.append(JobVertex(
-                id: id,
-                name: members.compactMap { nodesByID[$0]?.name }.joined(separator: " -> "),
-                parallelism: headNode.parallelism,
-                maxParallelism: headNode.maxParallelism,
-                operatorIDs: members,
-                operatorUIDs: members.compactMap { nodesByID[$0].map(uid(of:)) },
-                chainedEdges: topology.edges.filter { memberSet.contains($0.source) && memberSet.contains($0.target) },
-                isSource: headNode.isSource))
+            guard let headNode = nodesByID[head] else { continue }  // every head is a node of the topology
+            vertices.append(
+                JobVertex(
+                    id: id,
+                    name: members.compactMap { nodesByID[$0]?.name }.joined(separator: " -> "),
+                    parallelism: headNode.parallelism,
+                    maxParallelism: headNode.maxParallelism,
+                    operatorIDs: members,
+                    operatorUIDs: members.compactMap { nodesByID[$0].map(uid(of:)) },
+                    chainedEdges: topology.edges.filter { memberSet.contains($0.source) && memberSet.contains($0.target) },
+                    isSource: headNode.isSource))
         }
         var jobEdges: [JobEdge] = []
         for edge in topology.edges {
             guard let s = vertexOf[edge.source], let t = vertexOf[edge.target], s != t else { continue }
             jobEdges.append(JobEdge(sourceVertex: s, targetVertex: t, streamEdge: edge))
         }
-        return JobGraph(jobName: topology.jobName, vertices: vertices, edges: jobEdges,
-                        fingerprint: fingerprint(topology))
+        return JobGraph(
+            jobName: topology.jobName, vertices: vertices, edges: jobEdges,
+            fingerprint: fingerprint(topology))
     }
 
     /// An edge is chainable when it is forward, both ends allow chaining, parallelism is
     /// equal and the target has only this input (Flink's `isChainable`).
     public static func isChainable(_ edge: StreamEdgeShape, in topology: StreamGraphTopology) -> Bool {
         guard edge.partitioning == .forward,
-              let s = topology.nodes.first(where: { $0.id == edge.source }),
-              let t = topology.nodes.first(where: { $0.id == edge.target }) else { return false }
+            let s = topology.nodes.first(where: { $0.id == edge.source }),
+            let t = topology.nodes.first(where: { $0.id == edge.target })
+        else { return false }
         return s.chainingAllowed && t.chainingAllowed && !t.isSource
             && s.parallelism == t.parallelism
             && topology.inEdges(of: t.id).count == 1
@@ -72,9 +75,11 @@ public enum JobGraphGenerator {
         var byUID: [String: [String]] = [:]
         for node in graph.nodes {
             if node.parallelism < 1 || node.maxParallelism < 1 || node.maxParallelism > 32768
-                || node.parallelism > node.maxParallelism {
-                throw JobGraphError.invalidParallelism(operator: node.name, parallelism: node.parallelism,
-                                                       maxParallelism: node.maxParallelism)
+                || node.parallelism > node.maxParallelism
+            {
+                throw JobGraphError.invalidParallelism(
+                    operator: node.name, parallelism: node.parallelism,
+                    maxParallelism: node.maxParallelism)
             }
             if let uid = node.uid { byUID[uid, default: []].append(node.name) }
         }
@@ -88,8 +93,9 @@ public enum JobGraphGenerator {
             guard let s = nodesByID[e.source], let t = nodesByID[e.target] else { continue }
             if e.partitioning == .forward && s.parallelism != t.parallelism {
                 if e.explicitPartitioning {
-                    throw JobGraphError.forwardParallelismMismatch(from: s.name, fromParallelism: s.parallelism,
-                                                                   to: t.name, toParallelism: t.parallelism)
+                    throw JobGraphError.forwardParallelismMismatch(
+                        from: s.name, fromParallelism: s.parallelism,
+                        to: t.name, toParallelism: t.parallelism)
                 }
                 result.edges[i].partitioning = .rebalance
             }

@@ -19,8 +19,10 @@ public struct StreamNodeShape: Sendable, Hashable, Codable {
     /// True when the operator reads keyed state (it must sit behind a hash edge).
     public var usesKeyedState: Bool
 
-    public init(id: Int, name: String, uid: String? = nil, parallelism: Int, maxParallelism: Int,
-                chainingAllowed: Bool = true, isSource: Bool = false, usesKeyedState: Bool = false) {
+    public init(
+        id: Int, name: String, uid: String? = nil, parallelism: Int, maxParallelism: Int,
+        chainingAllowed: Bool = true, isSource: Bool = false, usesKeyedState: Bool = false
+    ) {
         self.id = id
         self.name = name
         self.uid = uid
@@ -48,8 +50,10 @@ public struct StreamEdgeShape: Sendable, Hashable, Codable {
     /// with unequal parallelism is an error; an implicit one becomes rebalance).
     public var explicitPartitioning: Bool
 
-    public init(source: Int, target: Int, partitioning: Partitioning, inputIndex: Int = 0,
-                sideOutputTag: String? = nil, explicitPartitioning: Bool = false) {
+    public init(
+        source: Int, target: Int, partitioning: Partitioning, inputIndex: Int = 0,
+        sideOutputTag: String? = nil, explicitPartitioning: Bool = false
+    ) {
         self.source = source
         self.target = target
         self.partitioning = partitioning

@@ -49,8 +49,9 @@ public struct KeyGroupRange: Hashable, Sendable, Codable, CustomStringConvertibl
     /// The key groups in both ranges.
     @inlinable
     public func intersection(_ other: KeyGroupRange) -> KeyGroupRange {
-        KeyGroupRange(startKeyGroup: Swift.max(startKeyGroup, other.startKeyGroup),
-                      endKeyGroup: Swift.min(endKeyGroup, other.endKeyGroup))
+        KeyGroupRange(
+            startKeyGroup: Swift.max(startKeyGroup, other.startKeyGroup),
+            endKeyGroup: Swift.min(endKeyGroup, other.endKeyGroup))
     }
 
     /// Iterates the key groups in ascending order.
@@ -71,8 +72,10 @@ public struct KeyGroupRange: Hashable, Sendable, Codable, CustomStringConvertibl
         let start = try c.decode(Int.self, forKey: .startKeyGroup)
         let end = try c.decode(Int.self, forKey: .endKeyGroup)
         guard start >= 0, end >= start else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "invalid KeyGroupRange [\(start), \(end)): need 0 <= start <= end"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "invalid KeyGroupRange [\(start), \(end)): need 0 <= start <= end"))
         }
         self.init(startKeyGroup: start, endKeyGroup: end)
     }
@@ -99,7 +102,8 @@ extension KeyGroupRange: BinaryCodable {
         let start = try reader.readVarUInt()
         let end = try reader.readVarUInt()
         guard start <= end, end <= UInt64(KeyGroupRangeAssignment.upperBoundMaxParallelism) else {
-            throw SerializationError.invalidValue("invalid KeyGroupRange [\(start), \(end)): need start <= end <= \(KeyGroupRangeAssignment.upperBoundMaxParallelism)")
+            throw SerializationError.invalidValue(
+                "invalid KeyGroupRange [\(start), \(end)): need start <= end <= \(KeyGroupRangeAssignment.upperBoundMaxParallelism)")
         }
         self.init(startKeyGroup: Int(start), endKeyGroup: Int(end))
     }

@@ -24,8 +24,9 @@ public enum KeyGroupRangeAssignment {
     /// `[i*maxP/p, (i+1)*maxP/p)`.
     @inlinable
     public static func range(maxParallelism: Int, parallelism: Int, operatorIndex: Int) -> KeyGroupRange {
-        KeyGroupRange(startKeyGroup: operatorIndex * maxParallelism / parallelism,
-                      endKeyGroup: (operatorIndex + 1) * maxParallelism / parallelism)
+        KeyGroupRange(
+            startKeyGroup: operatorIndex * maxParallelism / parallelism,
+            endKeyGroup: (operatorIndex + 1) * maxParallelism / parallelism)
     }
 
     /// The subtask whose range contains `keyGroup`, in O(1).
@@ -40,20 +41,23 @@ public enum KeyGroupRangeAssignment {
     /// The subtask that owns `key`.
     @inlinable
     public static func operatorIndex<K: BinaryCodable>(for key: K, maxParallelism: Int, parallelism: Int) -> Int {
-        operatorIndex(forKeyGroup: keyGroup(for: key, maxParallelism: maxParallelism),
-                      maxParallelism: maxParallelism, parallelism: parallelism)
+        operatorIndex(
+            forKeyGroup: keyGroup(for: key, maxParallelism: maxParallelism),
+            maxParallelism: maxParallelism, parallelism: parallelism)
     }
 
     /// Throws unless `1 <= parallelism <= maxParallelism <= upperBoundMaxParallelism`.
     public static func validate(parallelism: Int, maxParallelism: Int) throws {
         guard parallelism >= 1 else { throw KeyGroupError.invalidParallelism(parallelism: parallelism) }
         guard maxParallelism >= 1, maxParallelism <= upperBoundMaxParallelism else {
-            throw KeyGroupError.invalidMaxParallelism(maxParallelism: maxParallelism,
-                                                      upperBound: upperBoundMaxParallelism)
+            throw KeyGroupError.invalidMaxParallelism(
+                maxParallelism: maxParallelism,
+                upperBound: upperBoundMaxParallelism)
         }
         guard parallelism <= maxParallelism else {
-            throw KeyGroupError.parallelismExceedsMaxParallelism(parallelism: parallelism,
-                                                                 maxParallelism: maxParallelism)
+            throw KeyGroupError.parallelismExceedsMaxParallelism(
+                parallelism: parallelism,
+                maxParallelism: maxParallelism)
         }
     }
 

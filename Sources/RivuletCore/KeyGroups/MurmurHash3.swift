@@ -96,7 +96,7 @@ public enum MurmurHash3 {
         // Short input (the common key): the one-byte length and the bytes as one block stream,
         // read in whole blocks without the incremental state.
         var h = seed
-        var word = UInt32(n)   // the length byte is the block's first (lowest) byte
+        var word = UInt32(n)  // the length byte is the block's first (lowest) byte
         var filled = 1
         var i = 0
         while i < n {

@@ -219,8 +219,10 @@ extension ContiguousArray: BinaryCodable where Element: BinaryCodable {
 /// Encodes each element into `scratch`, then writes them to `writer` sorted by their bytes, so
 /// the encoding of an unordered collection does not depend on the process's hash seed.
 @inlinable
-func writeCanonicalOrder<S: Sequence>(_ elements: S, count: Int, to writer: inout BinaryWriter,
-                                      encode: (S.Element, inout BinaryWriter) -> Void) {
+func writeCanonicalOrder<S: Sequence>(
+    _ elements: S, count: Int, to writer: inout BinaryWriter,
+    encode: (S.Element, inout BinaryWriter) -> Void
+) {
     writer.writeVarUInt(UInt64(count))
     if count <= 1 {
         for e in elements { encode(e, &writer) }

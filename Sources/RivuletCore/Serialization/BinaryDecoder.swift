@@ -108,17 +108,20 @@ final class BinaryDecoder: Decoder {
     static func length(marker: UInt64, reader: BinaryReader, _ codingPath: [any CodingKey]) throws -> Int {
         let n = marker - 1
         guard n <= UInt64(reader.remaining) else {
-            throw SerializationError.truncated(needed: n > UInt64(Int.max) ? Int.max : Int(n),
-                                               remaining: reader.remaining,
-                                               what: "value at \(BinaryEncoder.pathString(codingPath))")
+            throw SerializationError.truncated(
+                needed: n > UInt64(Int.max) ? Int.max : Int(n),
+                remaining: reader.remaining,
+                what: "value at \(BinaryEncoder.pathString(codingPath))")
         }
         return Int(n)
     }
 
     /// Decodes a `T` from exactly `bytes`: through BinaryCodable if `T` has it, else through a
     /// nested decoder.
-    static func decodeValue<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>,
-                                          path: [any CodingKey]) throws -> T {
+    static func decodeValue<T: Decodable>(
+        _ type: T.Type, from bytes: ArraySlice<UInt8>,
+        path: [any CodingKey]
+    ) throws -> T {
         var sub = BinaryReader(bytes)
         if let binary = T.self as? any BinaryCodable.Type {
             let value = try binary.init(from: &sub)

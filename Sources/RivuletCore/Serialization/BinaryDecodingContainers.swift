@@ -15,8 +15,9 @@ struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     /// The entry for `key`, or `keyNotFound`.
     private func entry(_ key: Key) throws -> BinaryKeyedIndex.Entry {
         guard let i = index.find(key.stringValue) else {
-            throw SerializationError.keyNotFound(key: key.stringValue,
-                                                 codingPath: BinaryEncoder.pathString(codingPath))
+            throw SerializationError.keyNotFound(
+                key: key.stringValue,
+                codingPath: BinaryEncoder.pathString(codingPath))
         }
         return index.entries[i]
     }
@@ -57,8 +58,10 @@ struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         try BinaryDecoder.decodeValue(type, from: try valueBytes(key, type), path: codingPath + [key])
     }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type,
-                                               forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type,
+        forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try BinaryDecoder.nested(try valueBytes(key, type), path: codingPath + [key]).container(keyedBy: type)
     }
 
@@ -76,8 +79,9 @@ struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     private func superDecoder(named key: some CodingKey) throws -> any Decoder {
         guard let i = index.find(key.stringValue), let range = index.entries[i].value else {
-            throw SerializationError.keyNotFound(key: key.stringValue,
-                                                 codingPath: BinaryEncoder.pathString(codingPath))
+            throw SerializationError.keyNotFound(
+                key: key.stringValue,
+                codingPath: BinaryEncoder.pathString(codingPath))
         }
         return BinaryDecoder.nested(index.bytes(range), path: codingPath + [key])
     }

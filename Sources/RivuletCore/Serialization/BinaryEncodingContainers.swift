@@ -36,8 +36,10 @@ struct KeyedBinaryEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
         try encoder.appendMarked(value, path: codingPath + [key])
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
-                                                        forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type,
+        forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
         begin(key)
         return encoder.pendingChild(path: codingPath + [key]).container(keyedBy: keyType)
     }
@@ -123,14 +125,16 @@ struct SingleValueBinaryEncodingContainer: SingleValueEncodingContainer {
 
     /// Writes the "value present" tag; a second value is a programming error.
     private func begin() {
-        precondition(encoder.buffer.count == 0,
-                     "\(BinaryEncoder.pathString(codingPath)): single value container encoded twice")
+        precondition(
+            encoder.buffer.count == 0,
+            "\(BinaryEncoder.pathString(codingPath)): single value container encoded twice")
         encoder.buffer.writeUInt8(1)
     }
 
     mutating func encodeNil() throws {
-        precondition(encoder.buffer.count == 0,
-                     "\(BinaryEncoder.pathString(codingPath)): single value container encoded twice")
+        precondition(
+            encoder.buffer.count == 0,
+            "\(BinaryEncoder.pathString(codingPath)): single value container encoded twice")
         encoder.buffer.writeUInt8(0)
     }
     mutating func encode(_ value: Bool) throws { begin(); value.encode(to: &encoder.buffer) }

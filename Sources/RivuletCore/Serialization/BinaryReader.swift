@@ -200,8 +200,9 @@ public struct BinaryReader: Sendable {
     public mutating func readLength(_ what: @autoclosure () -> String = "bytes") throws -> Int {
         let v = try readVarUInt()
         guard v <= UInt64(remaining) else {
-            throw SerializationError.truncated(needed: v > UInt64(Int.max) ? Int.max : Int(v),
-                                               remaining: remaining, what: what())
+            throw SerializationError.truncated(
+                needed: v > UInt64(Int.max) ? Int.max : Int(v),
+                remaining: remaining, what: what())
         }
         return Int(v)
     }

@@ -29,7 +29,8 @@ public enum StateHashing {
         if n >= 8 {
             last = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
         } else if n >= 4 {
-            last = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+            last =
+                UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
                 | UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
         } else if n > 0 {
             last = UInt64(bytes[0]) | UInt64(bytes[n >> 1]) << 8 | UInt64(bytes[n - 1]) << 16

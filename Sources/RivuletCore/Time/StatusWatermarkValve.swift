@@ -82,7 +82,8 @@ public struct StatusWatermarkValve: Sendable, Hashable {
     public mutating func inputWatermark(_ watermark: Int64, channel: Int) -> ValveOutput? {
         checkChannel(channel)
         guard !outputIdle, channels[channel].isActive, !channels[channel].isFinished,
-              watermark > channels[channel].watermark else { return nil }
+            watermark > channels[channel].watermark
+        else { return nil }
         channels[channel].watermark = watermark
         if !channels[channel].isAligned && watermark >= lastOutputWatermark {
             // a previously unaligned channel has caught up with the output
@@ -107,13 +108,15 @@ public struct StatusWatermarkValve: Sendable, Hashable {
                 // the last active channel went idle: nothing holds event time back any more,
                 // so flush the maximum watermark, if this channel was the one holding it back
                 if channels[channel].watermark == lastOutputWatermark,
-                   let flushed = advanceToMaximumOfUnfinishedChannels() {
+                    let flushed = advanceToMaximumOfUnfinishedChannels()
+                {
                     out.append(flushed)
                 }
                 outputIdle = true
                 out.append(.status(.idle))
             } else if channels[channel].watermark == lastOutputWatermark,
-                      let advanced = advanceToMinimumOfAlignedChannels() {
+                let advanced = advanceToMinimumOfAlignedChannels()
+            {
                 out.append(advanced)
             }
         case .active where !channels[channel].isActive:
@@ -127,7 +130,7 @@ public struct StatusWatermarkValve: Sendable, Hashable {
                 out.append(.status(.active))
             }
         default:
-            break // no change of the channel's status
+            break  // no change of the channel's status
         }
         return out
     }
@@ -173,8 +176,9 @@ public struct StatusWatermarkValve: Sendable, Hashable {
 
     @inlinable
     func checkChannel(_ channel: Int) {
-        precondition(channel >= 0 && channel < channels.count,
-                     "channel \(channel) out of range 0..<\(channels.count)")
+        precondition(
+            channel >= 0 && channel < channels.count,
+            "channel \(channel) out of range 0..<\(channels.count)")
     }
 
     @inlinable

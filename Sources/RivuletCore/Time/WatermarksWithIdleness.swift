@@ -11,8 +11,10 @@ public struct WatermarksWithIdleness<Wrapped: WatermarkGenerator>: WatermarkGene
 
     /// Wraps `wrapped`, marking idle after `idleTimeout` (> 0, truncated to ms) without events on `clock` (ms).
     @inlinable
-    public init(wrapping wrapped: Wrapped, idleTimeout: Duration,
-                clock: @escaping @Sendable () -> Int64 = IdlenessTimer.monotonicClock) {
+    public init(
+        wrapping wrapped: Wrapped, idleTimeout: Duration,
+        clock: @escaping @Sendable () -> Int64 = IdlenessTimer.monotonicClock
+    ) {
         self.inner = wrapped
         self.timer = IdlenessTimer(idleTimeoutMillis: idleTimeout.milliseconds, clock: clock)
     }

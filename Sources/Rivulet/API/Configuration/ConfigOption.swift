@@ -21,9 +21,11 @@ public struct ConfigOption<Value: Sendable>: Sendable {
     let format: @Sendable (Value) -> String
 
     /// A key whose values are parsed by `parse` and written back by `format`.
-    public init(_ key: String, default defaultValue: Value, defaultText: String, typeName: String,
-                description: String, parse: @escaping @Sendable (String) -> Result<Value, ConfigValueProblem>,
-                format: @escaping @Sendable (Value) -> String) {
+    public init(
+        _ key: String, default defaultValue: Value, defaultText: String, typeName: String,
+        description: String, parse: @escaping @Sendable (String) -> Result<Value, ConfigValueProblem>,
+        format: @escaping @Sendable (Value) -> String
+    ) {
         self.key = key
         self.defaultValue = defaultValue
         self.defaultText = defaultText
@@ -71,77 +73,86 @@ public protocol ConfigOptionGroup {
 extension ConfigOption where Value == Int {
     /// A whole number in `range`.
     public static func integer(_ key: String, default value: Int, in range: ClosedRange<Int>, _ description: String) -> Self {
-        let requirement = range.upperBound == Int.max
+        let requirement =
+            range.upperBound == Int.max
             ? "must be a whole number, \(range.lowerBound) or more"
             : "must be a whole number from \(range.lowerBound) to \(range.upperBound)"
         let typeName = range.upperBound == Int.max ? "integer >= \(range.lowerBound)" : "integer \(range.lowerBound)-\(range.upperBound)"
-        return Self(key, default: value, defaultText: String(value), typeName: typeName, description: description,
-                    parse: { text in
-                        guard let n = Int(text), range.contains(n) else { return .failure(ConfigValueProblem(requirement)) }
-                        return .success(n)
-                    }, format: { String($0) })
+        return Self(
+            key, default: value, defaultText: String(value), typeName: typeName, description: description,
+            parse: { text in
+                guard let n = Int(text), range.contains(n) else { return .failure(ConfigValueProblem(requirement)) }
+                return .success(n)
+            }, format: { String($0) })
     }
 
     /// A TCP port; 0 picks any free port.
     public static func port(_ key: String, default value: Int, _ description: String) -> Self {
-        Self(key, default: value, defaultText: String(value), typeName: "port", description: description,
-             parse: { text in
-                 guard let n = Int(text), (0...65535).contains(n) else {
-                     return .failure(ConfigValueProblem("must be a port number from 0 to 65535"))
-                 }
-                 return .success(n)
-             }, format: { String($0) })
+        Self(
+            key, default: value, defaultText: String(value), typeName: "port", description: description,
+            parse: { text in
+                guard let n = Int(text), (0...65535).contains(n) else {
+                    return .failure(ConfigValueProblem("must be a port number from 0 to 65535"))
+                }
+                return .success(n)
+            }, format: { String($0) })
     }
 
     /// A size in bytes, written `64 mb`, `512 kb`, `1 gb` or as a bare number of bytes.
     public static func bytes(_ key: String, default text: String, _ description: String) -> Self {
-        Self(key, default: Configuration.parseBytes(text) ?? 0, defaultText: text, typeName: "size", description: description,
-             parse: { text in
-                 guard let n = Configuration.parseBytes(text) else {
-                     return .failure(ConfigValueProblem("must be a size such as 64 mb, 512 kb or 1 gb"))
-                 }
-                 return .success(n)
-             }, format: { Configuration.formatBytes($0) })
+        Self(
+            key, default: Configuration.parseBytes(text) ?? 0, defaultText: text, typeName: "size", description: description,
+            parse: { text in
+                guard let n = Configuration.parseBytes(text) else {
+                    return .failure(ConfigValueProblem("must be a size such as 64 mb, 512 kb or 1 gb"))
+                }
+                return .success(n)
+            }, format: { Configuration.formatBytes($0) })
     }
 }
 
 extension ConfigOption where Value == Duration {
     /// A duration, written `200 ms`, `5 s`, `1 min`, `2 h` or as a bare number of milliseconds.
     public static func duration(_ key: String, default text: String, _ description: String) -> Self {
-        Self(key, default: .milliseconds(Configuration.parseDurationMillis(text) ?? 0), defaultText: text,
-             typeName: "duration", description: description,
-             parse: { text in
-                 guard let millis = Configuration.parseDurationMillis(text) else {
-                     return .failure(ConfigValueProblem("must be a duration such as 200 ms, 5 s or 1 min"))
-                 }
-                 return .success(.milliseconds(millis))
-             }, format: { "\($0.milliseconds) ms" })
+        Self(
+            key, default: .milliseconds(Configuration.parseDurationMillis(text) ?? 0), defaultText: text,
+            typeName: "duration", description: description,
+            parse: { text in
+                guard let millis = Configuration.parseDurationMillis(text) else {
+                    return .failure(ConfigValueProblem("must be a duration such as 200 ms, 5 s or 1 min"))
+                }
+                return .success(.milliseconds(millis))
+            }, format: { "\($0.milliseconds) ms" })
     }
 }
 
 extension ConfigOption where Value == Bool {
     /// `true` or `false`.
     public static func boolean(_ key: String, default value: Bool, _ description: String) -> Self {
-        Self(key, default: value, defaultText: String(value), typeName: "boolean", description: description,
-             parse: { text in
-                 switch text.lowercased() {
-                 case "true": return .success(true)
-                 case "false": return .success(false)
-                 default: return .failure(ConfigValueProblem("must be true or false"))
-                 }
-             }, format: { String($0) })
+        Self(
+            key, default: value, defaultText: String(value), typeName: "boolean", description: description,
+            parse: { text in
+                switch text.lowercased() {
+                case "true": return .success(true)
+                case "false": return .success(false)
+                default: return .failure(ConfigValueProblem("must be true or false"))
+                }
+            }, format: { String($0) })
     }
 }
 
 extension ConfigOption where Value == String {
     /// Free text; `check` returns what is wrong with a value, nil when it is fine.
-    public static func text(_ key: String, default value: String, _ description: String,
-                            check: @escaping @Sendable (String) -> String? = { _ in nil }) -> Self {
-        Self(key, default: value, defaultText: value, typeName: "string", description: description,
-             parse: { text in
-                 if let problem = check(text) { return .failure(ConfigValueProblem(problem)) }
-                 return .success(text)
-             }, format: { $0 })
+    public static func text(
+        _ key: String, default value: String, _ description: String,
+        check: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) -> Self {
+        Self(
+            key, default: value, defaultText: value, typeName: "string", description: description,
+            parse: { text in
+                if let problem = check(text) { return .failure(ConfigValueProblem(problem)) }
+                return .success(text)
+            }, format: { $0 })
     }
 }
 
@@ -151,11 +162,12 @@ extension ConfigOption where Value: RawRepresentable & CaseIterable, Value.RawVa
     public static func choice(_ key: String, default value: Value, aliases: [String: Value] = [:], _ description: String) -> Self {
         let names = Value.allCases.map(\.rawValue)
         let spelled = names.filter { !$0.isEmpty }.joined(separator: ", ")
-        return Self(key, default: value, defaultText: value.rawValue, typeName: "one of: \(spelled)", description: description,
-                    parse: { text in
-                        let lower = text.lowercased()
-                        if let v = Value(rawValue: lower) ?? aliases[lower] { return .success(v) }
-                        return .failure(ConfigValueProblem("must be one of \(spelled)"))
-                    }, format: { $0.rawValue })
+        return Self(
+            key, default: value, defaultText: value.rawValue, typeName: "one of: \(spelled)", description: description,
+            parse: { text in
+                let lower = text.lowercased()
+                if let v = Value(rawValue: lower) ?? aliases[lower] { return .success(v) }
+                return .failure(ConfigValueProblem("must be one of \(spelled)"))
+            }, format: { $0.rawValue })
     }
 }

@@ -6,21 +6,24 @@ public enum ConfigurationReference {
     /// The Markdown page: a section per area, a table row per key.
     public static func markdown(_ schema: ConfigurationSchema) -> String {
         var out = """
-        # Configuration reference
+            # Configuration reference
 
-        Every key Rivulet reads, with its type, default and meaning. Set keys in `conf/rivulet.yaml`
-        (flat keys such as `execution.checkpointing.interval: 10 s`, or nested mappings that join
-        with dots), in the `RIVULET_PROPERTIES` environment variable (`key=value` lines), or with
-        `-D key=value` on any `rivulet` command; later sources win. An unknown key or a bad value
-        stops the process at start with an error that names the key.
+            Every key Rivulet reads, with its type, default and meaning. Set keys in `conf/rivulet.yaml`
+            (flat keys such as `execution.checkpointing.interval: 10 s`, or nested mappings that join
+            with dots), in the `RIVULET_PROPERTIES` environment variable (`key=value` lines), or with
+            `-D key=value` on any `rivulet` command; later sources win. An unknown key or a bad value
+            stops the process at start with an error that names the key.
 
-        Durations are written `200 ms`, `5 s`, `1 min` or `2 h` (a bare number is milliseconds);
-        sizes `512 kb`, `64 mb` or `1 gb` (a bare number is bytes).
+            Durations are written `200 ms`, `5 s`, `1 min` or `2 h` (a bare number is milliseconds);
+            sizes `512 kb`, `64 mb` or `1 gb` (a bare number is bytes).
 
-        This page is generated from the option declarations in the code (`rivulet config --markdown`);
-        a test fails when it differs from them.
+            Each key is declared once in the code, with its type, default and meaning, by the area that
+            reads it (`PipelineOptions`, `NetworkOptions`, `CheckpointingOptions`, `StateBackendOptions`,
+            `RestartStrategyOptions`, `ClusterOptions`, `HighAvailabilityOptions`), and read typed:
+            `configuration[CheckpointingOptions.interval]` is a `Duration`. This page is generated from
+            those declarations (`rivulet config --markdown`); a test fails when it differs from them.
 
-        """
+            """
         for group in schema.groups {
             out += "\n## \(group.title)\n\n"
             out += "| key | type | default | meaning |\n|---|---|---|---|\n"
@@ -35,12 +38,12 @@ public enum ConfigurationReference {
     /// `# description` then `# key: default` for every key, a section per area.
     public static func yaml(_ schema: ConfigurationSchema) -> String {
         var out = """
-        # Rivulet configuration: every key with its default. Lines starting with # are comments;
-        # uncomment a key to change it. Override any key with -D key=value on the command line,
-        # or with RIVULET_PROPERTIES (key=value lines) in the environment.
-        # Regenerate with: rivulet config > conf/rivulet.yaml
+            # Rivulet configuration: every key with its default. Lines starting with # are comments;
+            # uncomment a key to change it. Override any key with -D key=value on the command line,
+            # or with RIVULET_PROPERTIES (key=value lines) in the environment.
+            # Regenerate with: rivulet config > conf/rivulet.yaml
 
-        """
+            """
         for group in schema.groups {
             out += "\n# ---- \(group.title)\n"
             for option in group.options {

@@ -148,7 +148,7 @@ public struct TextFileSink<T: Sendable>: Sink {
                 // Committed before, or by another subtask right now.
                 if fromExists { unlink(from) }
             case ENOENT where toExists:
-                break   // committed before
+                break  // committed before
             case ENOENT:
                 throw ConnectorError("cannot commit '\(to)': its pending file '\(from)' is missing")
             default:

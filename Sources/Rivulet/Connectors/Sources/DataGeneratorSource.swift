@@ -31,8 +31,10 @@ public struct DataGeneratorSource<T: Sendable>: Source {
     public let seed: UInt64
     public let generate: @Sendable (Int64, inout SplitMix64) -> T
 
-    public init(count: Int64?, recordsPerSecond: Double? = nil, seed: UInt64 = 42,
-                generate: @escaping @Sendable (Int64, inout SplitMix64) -> T) {
+    public init(
+        count: Int64?, recordsPerSecond: Double? = nil, seed: UInt64 = 42,
+        generate: @escaping @Sendable (Int64, inout SplitMix64) -> T
+    ) {
         self.count = count
         self.recordsPerSecond = recordsPerSecond
         self.seed = seed
@@ -43,8 +45,9 @@ public struct DataGeneratorSource<T: Sendable>: Source {
         if let r = recordsPerSecond, !(r > 0) {
             throw ConnectorError("data generator rate must be positive, got \(r)")
         }
-        return Reader(source: self, next: Int64(subtaskIndex), step: Int64(parallelism),
-                      rate: recordsPerSecond.map { $0 / Double(parallelism) })
+        return Reader(
+            source: self, next: Int64(subtaskIndex), step: Int64(parallelism),
+            rate: recordsPerSecond.map { $0 / Double(parallelism) })
     }
 
     /// Generates this subtask's indices.

@@ -21,7 +21,8 @@ public struct CheckpointConfig: Sendable {
         numRetained = max(1, configuration[CheckpointingOptions.numRetained])
         directory = configuration[CheckpointingOptions.directory]
         if intervalMillis > 0 && directory.isEmpty {
-            throw ConfigurationError("checkpointing is on (execution.checkpointing.interval) but 'state.checkpoints.dir' is not set: give a directory for the checkpoints")
+            throw ConfigurationError(
+                "checkpointing is on (execution.checkpointing.interval) but 'state.checkpoints.dir' is not set: give a directory for the checkpoints")
         }
     }
 }

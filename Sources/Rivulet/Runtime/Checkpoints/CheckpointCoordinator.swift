@@ -25,8 +25,9 @@ extension CheckpointedOperator {
         jobGraph.vertices.flatMap { vertex in
             vertex.operatorIDs.compactMap { id in
                 graph.node(id).map {
-                    CheckpointedOperator(uid: JobGraphGenerator.uid(of: $0.shape), name: $0.shape.name,
-                                         parallelism: vertex.parallelism, maxParallelism: $0.shape.maxParallelism)
+                    CheckpointedOperator(
+                        uid: JobGraphGenerator.uid(of: $0.shape), name: $0.shape.name,
+                        parallelism: vertex.parallelism, maxParallelism: $0.shape.maxParallelism)
                 }
             }
         }
@@ -81,9 +82,11 @@ public final class CheckpointCoordinator: CheckpointResponder {
     let state = Mutex(State())
     let wakeup = NSCondition()
 
-    public init(storage: FileSystemCheckpointStorage, config: CheckpointConfig, jobName: String,
-                operators: [CheckpointedOperator], ids: CheckpointIDCounter, store: CompletedCheckpoints,
-                failJob: @escaping @Sendable (String) -> Void, log: @escaping @Sendable (String) -> Void) {
+    public init(
+        storage: FileSystemCheckpointStorage, config: CheckpointConfig, jobName: String,
+        operators: [CheckpointedOperator], ids: CheckpointIDCounter, store: CompletedCheckpoints,
+        failJob: @escaping @Sendable (String) -> Void, log: @escaping @Sendable (String) -> Void
+    ) {
         self.storage = storage
         self.config = config
         self.jobName = jobName
@@ -214,12 +217,14 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let targets = state.withLock { s -> (CheckpointBarrier, [any TaskControlGateway]) in
             // A savepoint, or the last checkpoint when it becomes a savepoint, must be
             // self-contained: tasks write canonical state instead of incremental files.
-            let barrier = CheckpointBarrier(checkpointID: id, timestamp: now,
-                                            isSavepoint: savepointDirectory != nil || (isFinal && s.finalSavepointDirectory != nil))
+            let barrier = CheckpointBarrier(
+                checkpointID: id, timestamp: now,
+                isSavepoint: savepointDirectory != nil || (isFinal && s.finalSavepointDirectory != nil))
             guard !s.stopped else { return (barrier, []) }
             s.lastTriggerAt = now
-            s.pending[id] = Pending(barrier: barrier, startedAt: now, expected: Set(s.inboxes.keys),
-                                    isFinal: isFinal, savepointDirectory: savepointDirectory)
+            s.pending[id] = Pending(
+                barrier: barrier, startedAt: now, expected: Set(s.inboxes.keys),
+                isFinal: isFinal, savepointDirectory: savepointDirectory)
             return (barrier, s.sources.union(s.finished).sorted().compactMap { s.inboxes[$0] })
         }
         for inbox in targets.1 { inbox.sendControl(.triggerCheckpoint(targets.0)) }
@@ -297,7 +302,9 @@ public final class CheckpointCoordinator: CheckpointResponder {
         for inbox in outcome.inboxes { inbox.sendControl(.checkpointAborted(id)) }
         log("warning: checkpoint \(id) of job '\(jobName)' failed: \(reason)")
         if outcome.failures > config.tolerableFailures {
-            failJob("checkpoint \(id) failed and \(outcome.failures) checkpoints failed in a row, more than execution.checkpointing.tolerable-failed-checkpoints (\(config.tolerableFailures)): \(reason)")
+            failJob(
+                "checkpoint \(id) failed and \(outcome.failures) checkpoints failed in a row, more than execution.checkpointing.tolerable-failed-checkpoints (\(config.tolerableFailures)): \(reason)"
+            )
         }
         wake()
     }
@@ -323,8 +330,9 @@ public final class CheckpointCoordinator: CheckpointResponder {
             version: CheckpointMetadata.currentVersion, jobID: storage.jobID, jobName: jobName, checkpointID: id,
             timestamp: p.barrier.timestamp, kind: .checkpoint,
             operators: operators.map { op in
-                OperatorStateMetadata(uid: op.uid, name: op.name, parallelism: op.parallelism, maxParallelism: op.maxParallelism,
-                                      subtasks: (byOperator[op.uid] ?? []).sorted { $0.subtaskIndex < $1.subtaskIndex })
+                OperatorStateMetadata(
+                    uid: op.uid, name: op.name, parallelism: op.parallelism, maxParallelism: op.maxParallelism,
+                    subtasks: (byOperator[op.uid] ?? []).sorted { $0.subtaskIndex < $1.subtaskIndex })
             })
         if let dir = p.savepointDirectory {
             // An intermediate savepoint: exported, never committed by sinks, not used for failover.
@@ -406,7 +414,9 @@ public final class CheckpointIDCounter: Sendable {
             value.withLock { $0 = max($0, id + 1) }
             return id
         }
-        return value.withLock { v in defer { v += 1 }; return v }
+        return value.withLock { v in
+            defer { v += 1 }; return v
+        }
     }
     /// Makes the next id larger than `id` (in this process; a recovery store's counter is
     /// initialised by its owner).
@@ -447,15 +457,19 @@ public final class CompletedCheckpoints: Sendable {
     /// (to delete). With a recovery store the checkpoint is recorded there first (a failure
     /// throws and changes nothing here); a subsumed checkpoint the store could not forget is
     /// kept on disk (left out of what is returned).
-    public func add(_ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64) throws -> (subsumed: [Int64], unusedShared: [String]) {
+    public func add(
+        _ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64
+    ) throws -> (subsumed: [Int64], unusedShared: [String]) {
         try recovery?.addCheckpoint(id, directory: directory)
         let (subsumed, filesOf) = state.withLock { s -> ([Int64], [Int64: [String]]) in
             let shared = Self.sharedPaths(metadata)
             let newShared = Set(shared.filter { !s.registry.isRegistered($0) })
             let uploaded = metadata.allFiles.filter { !$0.path.hasPrefix("shared/") || newShared.contains($0.path) }
                 .reduce(Int64(0)) { $0 + $1.size }
-            s.stats.append(CheckpointStats(checkpointID: id, durationMillis: SystemClock.nowMillis() - startedAt,
-                                           stateBytes: metadata.allFiles.reduce(0) { $0 + $1.size }, uploadedBytes: uploaded))
+            s.stats.append(
+                CheckpointStats(
+                    checkpointID: id, durationMillis: SystemClock.nowMillis() - startedAt,
+                    stateBytes: metadata.allFiles.reduce(0) { $0 + $1.size }, uploadedBytes: uploaded))
             s.registry.register(checkpointID: id, files: shared)
             s.metadata[id] = metadata
             return Self.subsume(&s, adding: id)

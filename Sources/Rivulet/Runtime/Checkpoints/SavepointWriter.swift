@@ -7,8 +7,10 @@ import RivuletCore
 /// with paths relative to it, so the savepoint needs nothing from the checkpoint storage.
 public enum SavepointWriter {
     /// Exports `metadata`, whose files are in `storage`, to `directory`; returns the directory.
-    public static func export(_ metadata: CheckpointMetadata, from storage: FileSystemCheckpointStorage,
-                              to directory: String) throws -> String {
+    public static func export(
+        _ metadata: CheckpointMetadata, from storage: FileSystemCheckpointStorage,
+        to directory: String
+    ) throws -> String {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -55,7 +55,8 @@ public struct SnapshotLocation: Sendable {
     /// finishes: checkpointing is on, and the directory can be created and holds no savepoint yet.
     static func checkSavepointTarget(_ directory: String, checkpointing: Bool) throws {
         guard checkpointing else {
-            throw ConfigurationError("a savepoint on finish (into '\(directory)') needs checkpointing: set execution.checkpointing.interval and state.checkpoints.dir")
+            throw ConfigurationError(
+                "a savepoint on finish (into '\(directory)') needs checkpointing: set execution.checkpointing.interval and state.checkpoints.dir")
         }
         let fm = FileManager.default
         do {
@@ -71,7 +72,8 @@ public struct SnapshotLocation: Sendable {
     /// The operating system's reason inside a Foundation error, without Foundation's framing.
     static func reason(_ error: any Error) -> String {
         if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
             return String(cString: strerror(code.rawValue))
         }
         return error.localizedDescription

@@ -7,9 +7,11 @@ import RivuletCore
 public enum StateRestorer {
     /// State per subtask and operator uid. `origin` names the snapshot in errors; `strict`
     /// (savepoints) refuses state for an operator uid the job does not have.
-    public static func load(_ metadata: CheckpointMetadata, origin: String, strict: Bool,
-                            graph: StreamGraph, jobGraph: JobGraph,
-                            readFile: (StateFileHandle) throws -> [UInt8]) throws -> [ExecutionID: [String: OperatorSnapshot]] {
+    public static func load(
+        _ metadata: CheckpointMetadata, origin: String, strict: Bool,
+        graph: StreamGraph, jobGraph: JobGraph,
+        readFile: (StateFileHandle) throws -> [UInt8]
+    ) throws -> [ExecutionID: [String: OperatorSnapshot]] {
         var byUID: [String: OperatorStateMetadata] = [:]
         for op in metadata.operators { byUID[op.uid] = op }
         var known: Set<String> = []
@@ -22,7 +24,9 @@ public enum StateRestorer {
                 guard let op = byUID[uid], op.subtasks.contains(where: { $0.stateFile != nil }) else { continue }
                 let maxParallelism = node.shape.maxParallelism
                 guard op.maxParallelism == maxParallelism else {
-                    throw CheckpointFailure("\(origin): operator '\(uid)' was snapshotted with max parallelism \(op.maxParallelism) but the job uses \(maxParallelism); max parallelism cannot change across a restore")
+                    throw CheckpointFailure(
+                        "\(origin): operator '\(uid)' was snapshotted with max parallelism \(op.maxParallelism) but the job uses \(maxParallelism); max parallelism cannot change across a restore"
+                    )
                 }
                 var old: [OperatorSnapshot] = []
                 for subtask in op.subtasks {
@@ -54,7 +58,9 @@ public enum StateRestorer {
         }
         if strict {
             for op in metadata.operators where !known.contains(op.uid) && op.subtasks.contains(where: { $0.stateFile != nil }) {
-                throw CheckpointFailure("\(origin) holds state for operator uid '\(op.uid)' (\(op.name)), which this job does not have; give the operator that uid or start without the savepoint")
+                throw CheckpointFailure(
+                    "\(origin) holds state for operator uid '\(op.uid)' (\(op.name)), which this job does not have; give the operator that uid or start without the savepoint"
+                )
             }
         }
         return result

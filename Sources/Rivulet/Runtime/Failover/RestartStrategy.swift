@@ -12,8 +12,9 @@ public enum RestartStrategy: Sendable, Equatable {
         if type == .automatic { type = configuration.checkpointingEnabled ? .exponentialDelay : .none }
         switch type {
         case .fixedDelay:
-            self = .fixedDelay(attempts: configuration[RestartStrategyOptions.fixedDelayAttempts],
-                               delayMillis: configuration[RestartStrategyOptions.fixedDelay].milliseconds)
+            self = .fixedDelay(
+                attempts: configuration[RestartStrategyOptions.fixedDelayAttempts],
+                delayMillis: configuration[RestartStrategyOptions.fixedDelay].milliseconds)
         case .exponentialDelay:
             self = .exponentialDelay(
                 initialMillis: configuration[RestartStrategyOptions.initialBackoff].milliseconds,

@@ -71,8 +71,10 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
     @usableFromInline let metrics: OutputMetrics
 
     /// `targets` are indexed by consumer subtask (one target for forward).
-    public init(targets: [ChannelTarget], partitioning: Partitioning, batchSize: Int,
-                selectChannel: ((T) -> Int)?, producerIndex: Int, metrics: OutputMetrics) {
+    public init(
+        targets: [ChannelTarget], partitioning: Partitioning, batchSize: Int,
+        selectChannel: ((T) -> Int)?, producerIndex: Int, metrics: OutputMetrics
+    ) {
         self.targets = targets
         self.partitioning = partitioning
         self.batchSize = max(1, batchSize)

@@ -91,9 +91,10 @@ extension StreamTask {
                 for (uid, prepared, pending) in captured {
                     var snapshot = prepared
                     let fileName = StateFileNames.fileName(uid: uid, subtask: subtask)
-                    var handle = SubtaskStateHandle(subtaskIndex: subtask,
-                                                    keyGroupRange: snapshot.keyed == nil && pending == nil ? nil : ranges[uid],
-                                                    stateFile: nil, sharedFiles: [], localFiles: [:])
+                    var handle = SubtaskStateHandle(
+                        subtaskIndex: subtask,
+                        keyGroupRange: snapshot.keyed == nil && pending == nil ? nil : ranges[uid],
+                        stateFile: nil, sharedFiles: [], localFiles: [:])
                     if let pending {
                         let incremental = try pending.upload(to: responder.storage, checkpointID: id, filePrefix: fileName)
                         snapshot.incremental = incremental

@@ -11,7 +11,7 @@ public final class StreamTask {
     let graph: StreamGraph
     let processingTime: ProcessingTimeService
     var metrics: OutputMetrics { deployment.metrics }
-    var operators: [OperatorRuntime] = []   // topological order, head first
+    var operators: [OperatorRuntime] = []  // topological order, head first
     /// The context of each operator, in the same order (they snapshot its state).
     var contexts: [OperatorContext] = []
     /// Every context created so far, for releasing resources even when the chain failed to build.
@@ -81,7 +81,8 @@ public final class StreamTask {
                 if chained.contains(edge.shape) {
                     guard let target = built[edge.shape.target] else { throw RuntimeInvariantError("chain order broken") }
                     guard target.inputTypeNames[edge.shape.inputIndex] == type.name else {
-                        throw RuntimeInvariantError("'\(target.name)' takes \(target.inputTypeNames[edge.shape.inputIndex]) but '\(node.shape.name)' emits \(type.name)")
+                        throw RuntimeInvariantError(
+                            "'\(target.name)' takes \(target.inputTypeNames[edge.shape.inputIndex]) but '\(node.shape.name)' emits \(type.name)")
                     }
                     entry = target.recordInputs[edge.shape.inputIndex]
                     parts.watermarks.append(target.watermarkInputs[edge.shape.inputIndex])
@@ -90,9 +91,10 @@ public final class StreamTask {
                     guard let targets = deployment.outputTargets[edge.shape] else {
                         throw RuntimeInvariantError("no channels for edge \(edge.shape.source)->\(edge.shape.target)")
                     }
-                    let spec = WriterSpec(targets: targets, partitioning: edge.shape.partitioning, batchSize: batchSize,
-                                          keyGroupOf: edge.keyGroupOf, maxParallelism: node.shape.maxParallelism,
-                                          producerIndex: deployment.subtaskIndex, metrics: metrics)
+                    let spec = WriterSpec(
+                        targets: targets, partitioning: edge.shape.partitioning, batchSize: batchSize,
+                        keyGroupOf: edge.keyGroupOf, maxParallelism: node.shape.maxParallelism,
+                        producerIndex: deployment.subtaskIndex, metrics: metrics)
                     let (writerEntry, control) = try type.makeWriter(spec)
                     entry = writerEntry
                     writers.append(control)
@@ -167,8 +169,9 @@ public final class StreamTask {
         }
         var valves = channelsPerInput.map { StatusWatermarkValve(channelCount: $0) }
         var open = deployment.channelInputs.count
-        var aligner = CheckpointBarrierAligner(channelCount: deployment.channelInputs.count,
-                                               exactlyOnce: graph.configuration[CheckpointingOptions.mode] == .exactlyOnce)
+        var aligner = CheckpointBarrierAligner(
+            channelCount: deployment.channelInputs.count,
+            exactlyOnce: graph.configuration[CheckpointingOptions.mode] == .exactlyOnce)
         let batchInputs = head.batchInputs, watermarkInputs = head.watermarkInputs, statusInputs = head.statusInputs
         func apply(_ outputs: [ValveOutput], input: Int) throws {
             for output in outputs {

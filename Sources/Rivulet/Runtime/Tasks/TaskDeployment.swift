@@ -24,8 +24,10 @@ public struct TaskDeployment: Sendable {
     /// Where checkpoint acknowledgements go, when the job checkpoints.
     public var checkpoints: (any CheckpointResponder)?
 
-    public init(vertex: JobVertex, subtaskIndex: Int, inbox: TaskInbox, channelInputs: [Int],
-                outputTargets: [StreamEdgeShape: [ChannelTarget]]) {
+    public init(
+        vertex: JobVertex, subtaskIndex: Int, inbox: TaskInbox, channelInputs: [Int],
+        outputTargets: [StreamEdgeShape: [ChannelTarget]]
+    ) {
         self.vertex = vertex
         self.subtaskIndex = subtaskIndex
         self.inbox = inbox

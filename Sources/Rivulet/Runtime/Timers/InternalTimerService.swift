@@ -240,9 +240,11 @@ public final class TimerSpillStore<K: Hashable, N: Hashable> {
     /// Every stored timer.
     public let all: () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]
 
-    public init(write: @escaping (UInt8, [TimerEntry<K, N>]) throws -> Void, delete: @escaping (UInt8, TimerEntry<K, N>) throws -> Void,
-                take: @escaping (UInt8, Int) throws -> ([TimerEntry<K, N>], Int64?),
-                all: @escaping () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]) {
+    public init(
+        write: @escaping (UInt8, [TimerEntry<K, N>]) throws -> Void, delete: @escaping (UInt8, TimerEntry<K, N>) throws -> Void,
+        take: @escaping (UInt8, Int) throws -> ([TimerEntry<K, N>], Int64?),
+        all: @escaping () throws -> [(domain: UInt8, timer: TimerEntry<K, N>)]
+    ) {
         self.write = write
         self.delete = delete
         self.take = take

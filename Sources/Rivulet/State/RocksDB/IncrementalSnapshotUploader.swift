@@ -77,8 +77,9 @@ public struct PendingIncrementalSnapshot: Sendable {
         }
         tracker.record(checkpointID, ssts)
         completed = true
-        return IncrementalKeyedState(maxParallelism: maxParallelism, keyGroupRange: keyGroupRange,
-                                     columnFamilies: columnFamilies, files: files, heap: heap)
+        return IncrementalKeyedState(
+            maxParallelism: maxParallelism, keyGroupRange: keyGroupRange,
+            columnFamilies: columnFamilies, files: files, heap: heap)
     }
 
     static func read(_ path: String) throws -> [UInt8] {

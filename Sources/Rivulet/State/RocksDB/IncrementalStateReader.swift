@@ -8,8 +8,10 @@ import RivuletRocksDB
 /// database and reads every column family in canonical form, so the state can be
 /// redistributed to any parallelism and restored into either backend.
 public enum IncrementalStateReader {
-    public static func canonical(_ state: IncrementalKeyedState, scratchDirectory: String,
-                                 readFile: (StateFileHandle) throws -> [UInt8]) throws -> KeyedStateSnapshot {
+    public static func canonical(
+        _ state: IncrementalKeyedState, scratchDirectory: String,
+        readFile: (StateFileHandle) throws -> [UInt8]
+    ) throws -> KeyedStateSnapshot {
         let directory = (scratchDirectory as NSString).appendingPathComponent("restore-\(UUID().uuidString.prefix(12))")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         do {

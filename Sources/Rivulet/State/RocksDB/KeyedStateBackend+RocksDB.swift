@@ -10,25 +10,30 @@ extension KeyedStateBackend {
         guard let rocks else { throw StateAccessError("state '\(name)' of operator '\(operatorName)' needs the RocksDB backend") }
         if let existing = registered[name] {
             guard existing.signature == signature, let family = existing.table as? RocksDB.ColumnFamily else {
-                throw StateAccessError("state '\(name)' of operator '\(operatorName)' is registered as \(existing.signature) and cannot be used as \(signature)")
+                throw StateAccessError(
+                    "state '\(name)' of operator '\(operatorName)' is registered as \(existing.signature) and cannot be used as \(signature)")
             }
             return family
         }
         let family = try rocks.family(name)
         registered[name] = (signature, family)
         rocksStates.insert(name)
-        try register(name, signature: signature, participant: KeyedStateParticipant(
-            snapshot: { try rocks.snapshot(name) },
-            restoreEntry: { group, reader in try rocks.restoreEntry(family, group: group, &reader) },
-            finishRestore: { try rocks.finishRestore() }))
+        try register(
+            name, signature: signature,
+            participant: KeyedStateParticipant(
+                snapshot: { try rocks.snapshot(name) },
+                restoreEntry: { group, reader in try rocks.restoreEntry(family, group: group, &reader) },
+                finishRestore: { try rocks.finishRestore() }))
         return family
     }
 
     /// Reads the TTL-stamped value at the key in `rocks`' key buffer: nil when absent or
     /// expired (an expired entry is deleted), refreshing its stamp when reads count as access.
     @inlinable
-    public func readLive<V>(_ rocks: RocksDBKeyedStore, _ family: RocksDB.ColumnFamily, _ codec: StateCodec<TtlValue<V>>,
-                            _ ttl: StateTtlConfig?) throws -> V? {
+    public func readLive<V>(
+        _ rocks: RocksDBKeyedStore, _ family: RocksDB.ColumnFamily, _ codec: StateCodec<TtlValue<V>>,
+        _ ttl: StateTtlConfig?
+    ) throws -> V? {
         guard let entry = try rocks.read(family, codec.decode) else { return nil }
         guard ttl != nil else { return entry.value }
         let now = clock()
@@ -102,8 +107,10 @@ extension KeyedStateBackend {
     }
 
     @inlinable
-    public func rocksMapState<UK: Hashable & BinaryCodable, UV: BinaryCodable>(_ descriptor: MapStateDescriptor<UK, UV>,
-                                                                     _ rocks: RocksDBKeyedStore) throws -> MapState<UK, UV> {
+    public func rocksMapState<UK: Hashable & BinaryCodable, UV: BinaryCodable>(
+        _ descriptor: MapStateDescriptor<UK, UV>,
+        _ rocks: RocksDBKeyedStore
+    ) throws -> MapState<UK, UV> {
         let family = try rocksFamily(descriptor.name, signature: "MapState<\([UK: TtlValue<UV>].self)>")
         let codec = StateCodec<TtlValue<UV>>.ttl(StateCodec<UV>.opened(UV.self))
         let ttl = descriptor.ttl, name = descriptor.name

@@ -24,7 +24,8 @@ public struct RocksDBBackendSettings: Sendable {
         writeBufferBytes = configuration[StateBackendOptions.rocksDBWriteBufferSize]
         incremental = configuration[StateBackendOptions.incremental]
         writeCacheEntries = configuration[StateBackendOptions.rocksDBWriteCacheEntries]
-        bloomFilterBitsPerKey = configuration[StateBackendOptions.rocksDBUseBloomFilter]
+        bloomFilterBitsPerKey =
+            configuration[StateBackendOptions.rocksDBUseBloomFilter]
             ? configuration[StateBackendOptions.rocksDBBloomFilterBitsPerKey] : 0
     }
 
@@ -38,4 +39,3 @@ public struct RocksDBBackendSettings: Sendable {
         return o
     }
 }
-

@@ -104,8 +104,10 @@ public final class RocksDBKeyedStore {
 
     /// Visits every entry whose key starts with the key buffer's bytes (map state of one key):
     /// `body` gets the rest of the key (the user key) and the value.
-    public func forEachWithPrefix(_ family: RocksDB.ColumnFamily,
-                                  _ body: (inout BinaryReader, inout BinaryReader) throws -> Void) throws {
+    public func forEachWithPrefix(
+        _ family: RocksDB.ColumnFamily,
+        _ body: (inout BinaryReader, inout BinaryReader) throws -> Void
+    ) throws {
         let prefix = keyBuffer.bytes
         let iterator = db.iterator(family)
         prefix.withUnsafeBytes { iterator.seek(raw: $0) }
@@ -158,8 +160,9 @@ public final class RocksDBKeyedStore {
             iterator.withEntry { key, value in
                 guard key.count >= 2 else { return }
                 let group = Int(key[0]) << 8 | Int(key[1])
-                StateEntryFormat.append(to: &groups[group, default: BinaryWriter()],
-                                        keyPart: UnsafeRawBufferPointer(rebasing: key[2...]), value: value)
+                StateEntryFormat.append(
+                    to: &groups[group, default: BinaryWriter()],
+                    keyPart: UnsafeRawBufferPointer(rebasing: key[2...]), value: value)
             }
             iterator.next()
         }

@@ -55,8 +55,9 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
             throw StateAccessError("state '\(name)' of operator '\(backend.operatorName)' needs the RocksDB backend")
         }
         let codec = try StateCodec<V>.require(state: name, operatorName: backend.operatorName)
-        let map = RocksDBStateMap(store: store, family: try backend.rocksFamily(name, signature: signature), codec: codec,
-                                  capacity: store.settings.writeCacheEntries)
+        let map = RocksDBStateMap(
+            store: store, family: try backend.rocksFamily(name, signature: signature), codec: codec,
+            capacity: store.settings.writeCacheEntries)
         backend.addFlusher { try map.flush() }
         return map
     }
@@ -183,7 +184,7 @@ public final class RocksDBStateMap<K: StreamKey, N: StateNamespace & BinaryCodab
             let batch = RocksDBWriteBatch()
             keys.withUnsafeBytes { k in
                 values.bytes.withUnsafeBytes { v in
-                    guard let base = k.baseAddress else { return }   // never: every write has a key
+                    guard let base = k.baseAddress else { return }  // never: every write has a key
                     writes.sort { a, b in
                         let common = min(a.key.count, b.key.count)
                         let order = memcmp(base + a.key.lowerBound, base + b.key.lowerBound, common)

@@ -15,8 +15,10 @@ public struct KeyedEntryFormat<K: StreamKey, N: StateNamespace & BinaryCodable, 
         public let read: (inout BinaryReader, StateHashMap<K, N, S>) throws -> Void
 
         @inlinable
-        public init(write: @escaping (K, N, S, inout BinaryWriter, inout BinaryWriter) -> Void,
-                    read: @escaping (inout BinaryReader, StateHashMap<K, N, S>) throws -> Void) {
+        public init(
+            write: @escaping (K, N, S, inout BinaryWriter, inout BinaryWriter) -> Void,
+            read: @escaping (inout BinaryReader, StateHashMap<K, N, S>) throws -> Void
+        ) {
             self.write = write
             self.read = read
         }
@@ -34,14 +36,20 @@ public struct KeyedEntryFormat<K: StreamKey, N: StateNamespace & BinaryCodable, 
     public static func value<V: BinaryCodable>(state: String, operatorName: String) -> KeyedEntryFormat<K, N, TtlValue<V>> {
         KeyedEntryFormat<K, N, TtlValue<V>> {
             let codec = StateCodec<TtlValue<V>>.ttl(StateCodec<V>.opened(V.self))
-            return .init(write: { key, namespace, value, w, scratch in
-                StateEntryFormat.append(to: &w, scratch: &scratch, keyPart: { key.encode(to: &$0); namespace.encode(to: &$0) },
-                                        value: { codec.encode(value, &$0) })
-            }, read: { r, map in
-                var (k, v) = try StateEntryFormat.read(&r)
-                let key = try K(from: &k), namespace = try N(from: &k)
-                map.set(key, namespace, try codec.decode(&v))
-            })
+            return .init(
+                write: { key, namespace, value, w, scratch in
+                    StateEntryFormat.append(
+                        to: &w, scratch: &scratch,
+                        keyPart: {
+                            key.encode(to: &$0); namespace.encode(to: &$0)
+                        },
+                        value: { codec.encode(value, &$0) })
+                },
+                read: { r, map in
+                    var (k, v) = try StateEntryFormat.read(&r)
+                    let key = try K(from: &k), namespace = try N(from: &k)
+                    map.set(key, namespace, try codec.decode(&v))
+                })
         }
     }
 
@@ -52,15 +60,23 @@ public struct KeyedEntryFormat<K: StreamKey, N: StateNamespace & BinaryCodable, 
     public static func plainValue(state: String, operatorName: String) -> KeyedEntryFormat<K, N, S> {
         KeyedEntryFormat<K, N, S> {
             let codec = try StateCodec<S>.require(state: state, operatorName: operatorName)
-            return .init(write: { key, namespace, value, w, scratch in
-                StateEntryFormat.append(to: &w, scratch: &scratch, keyPart: { key.encode(to: &$0); namespace.encode(to: &$0) },
-                                        value: { $0.writeInt64(0); codec.encode(value, &$0) })
-            }, read: { r, map in
-                var (k, v) = try StateEntryFormat.read(&r)
-                let key = try K(from: &k), namespace = try N(from: &k)
-                _ = try v.readInt64()
-                map.set(key, namespace, try codec.decode(&v))
-            })
+            return .init(
+                write: { key, namespace, value, w, scratch in
+                    StateEntryFormat.append(
+                        to: &w, scratch: &scratch,
+                        keyPart: {
+                            key.encode(to: &$0); namespace.encode(to: &$0)
+                        },
+                        value: {
+                            $0.writeInt64(0); codec.encode(value, &$0)
+                        })
+                },
+                read: { r, map in
+                    var (k, v) = try StateEntryFormat.read(&r)
+                    let key = try K(from: &k), namespace = try N(from: &k)
+                    _ = try v.readInt64()
+                    map.set(key, namespace, try codec.decode(&v))
+                })
         }
     }
 
@@ -69,41 +85,55 @@ public struct KeyedEntryFormat<K: StreamKey, N: StateNamespace & BinaryCodable, 
     public static func list<T: BinaryCodable>(state: String, operatorName: String) -> KeyedEntryFormat<K, N, TtlValue<[TtlValue<T>]>> {
         KeyedEntryFormat<K, N, TtlValue<[TtlValue<T>]>> {
             let codec = StateCodec<[TtlValue<T>]>.array(StateCodec<TtlValue<T>>.ttl(StateCodec<T>.opened(T.self)))
-            return .init(write: { key, namespace, value, w, scratch in
-                StateEntryFormat.append(to: &w, scratch: &scratch, keyPart: { key.encode(to: &$0); namespace.encode(to: &$0) },
-                                        value: { codec.encode(value.value, &$0) })
-            }, read: { r, map in
-                var (k, v) = try StateEntryFormat.read(&r)
-                let key = try K(from: &k), namespace = try N(from: &k)
-                let list = try codec.decode(&v)
-                map.set(key, namespace, TtlValue(list, lastAccess: list.map(\.lastAccess).max() ?? 0))
-            })
+            return .init(
+                write: { key, namespace, value, w, scratch in
+                    StateEntryFormat.append(
+                        to: &w, scratch: &scratch,
+                        keyPart: {
+                            key.encode(to: &$0); namespace.encode(to: &$0)
+                        },
+                        value: { codec.encode(value.value, &$0) })
+                },
+                read: { r, map in
+                    var (k, v) = try StateEntryFormat.read(&r)
+                    let key = try K(from: &k), namespace = try N(from: &k)
+                    let list = try codec.decode(&v)
+                    map.set(key, namespace, TtlValue(list, lastAccess: list.map(\.lastAccess).max() ?? 0))
+                })
         }
     }
 
     /// A `MapState`: one entry per user key.
     @inlinable
-    public static func map<UK: Hashable & BinaryCodable, UV: BinaryCodable>(state: String, operatorName: String)
-        -> KeyedEntryFormat<K, N, TtlValue<[UK: TtlValue<UV>]>> {
+    public static func map<UK: Hashable & BinaryCodable, UV: BinaryCodable>(
+        state: String, operatorName: String
+    )
+        -> KeyedEntryFormat<K, N, TtlValue<[UK: TtlValue<UV>]>>
+    {
         KeyedEntryFormat<K, N, TtlValue<[UK: TtlValue<UV>]>> {
             let codec = StateCodec<TtlValue<UV>>.ttl(StateCodec<UV>.opened(UV.self))
-            return .init(write: { key, namespace, value, w, scratch in
-                for (userKey, entry) in value.value {
-                    StateEntryFormat.append(to: &w, scratch: &scratch,
-                                            keyPart: { key.encode(to: &$0); namespace.encode(to: &$0); userKey.encode(to: &$0) },
-                                            value: { codec.encode(entry, &$0) })
-                }
-            }, read: { r, map in
-                var (k, v) = try StateEntryFormat.read(&r)
-                let key = try K(from: &k), namespace = try N(from: &k), userKey = try UK(from: &k)
-                let entry = try codec.decode(&v)
-                _ = map.upsert(key, namespace) { stored in
-                    var dict = stored?.value ?? [:]
-                    stored = nil
-                    dict[userKey] = entry
-                    stored = TtlValue(dict, lastAccess: max(entry.lastAccess, 0))
-                }
-            })
+            return .init(
+                write: { key, namespace, value, w, scratch in
+                    for (userKey, entry) in value.value {
+                        StateEntryFormat.append(
+                            to: &w, scratch: &scratch,
+                            keyPart: {
+                                key.encode(to: &$0); namespace.encode(to: &$0); userKey.encode(to: &$0)
+                            },
+                            value: { codec.encode(entry, &$0) })
+                    }
+                },
+                read: { r, map in
+                    var (k, v) = try StateEntryFormat.read(&r)
+                    let key = try K(from: &k), namespace = try N(from: &k), userKey = try UK(from: &k)
+                    let entry = try codec.decode(&v)
+                    _ = map.upsert(key, namespace) { stored in
+                        var dict = stored?.value ?? [:]
+                        stored = nil
+                        dict[userKey] = entry
+                        stored = TtlValue(dict, lastAccess: max(entry.lastAccess, 0))
+                    }
+                })
         }
     }
 }

@@ -12,8 +12,10 @@ public struct KeyedStateParticipant {
     /// Called once after the last restored entry (stores that batch their writes write the rest).
     public let finishRestore: () throws -> Void
 
-    public init(snapshot: @escaping () throws -> [Int: [UInt8]], restoreEntry: @escaping (_ keyGroup: Int, inout BinaryReader) throws -> Void,
-                finishRestore: @escaping () throws -> Void = {}) {
+    public init(
+        snapshot: @escaping () throws -> [Int: [UInt8]], restoreEntry: @escaping (_ keyGroup: Int, inout BinaryReader) throws -> Void,
+        finishRestore: @escaping () throws -> Void = {}
+    ) {
         self.snapshot = snapshot
         self.restoreEntry = restoreEntry
         self.finishRestore = finishRestore

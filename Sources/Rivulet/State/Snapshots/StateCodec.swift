@@ -26,15 +26,18 @@ public struct StateCodec<V> {
     /// conversions that only tell the compiler what the run-time check established.
     @inlinable
     static func opened<B: BinaryCodable>(_: B.Type) -> StateCodec<V> {
-        StateCodec(encode: { value, writer in unsafeBitCast(value, to: B.self).encode(to: &writer) },
-                   decode: { reader in unsafeBitCast(try B(from: &reader), to: V.self) })
+        StateCodec(
+            encode: { value, writer in unsafeBitCast(value, to: B.self).encode(to: &writer) },
+            decode: { reader in unsafeBitCast(try B(from: &reader), to: V.self) })
     }
 
     /// The codec of `V`, or an error naming the state and the type that cannot be written.
     @inlinable
     public static func require(state: String, operatorName: String) throws -> StateCodec<V> {
         guard let codec = lookup() else {
-            throw StateAccessError("state '\(state)' of operator '\(operatorName)' holds \(V.self), which is not BinaryCodable: declare the conformance (Codable types get it for free) so the state can be checkpointed or kept in RocksDB")
+            throw StateAccessError(
+                "state '\(state)' of operator '\(operatorName)' holds \(V.self), which is not BinaryCodable: declare the conformance (Codable types get it for free) so the state can be checkpointed or kept in RocksDB"
+            )
         }
         return codec
     }
@@ -45,8 +48,12 @@ extension StateCodec {
     @inlinable
     public static func ttl<T>(_ inner: StateCodec<T>) -> StateCodec<TtlValue<T>> {
         StateCodec<TtlValue<T>>(
-            encode: { v, w in w.writeInt64(v.lastAccess); inner.encode(v.value, &w) },
-            decode: { r in let t = try r.readInt64(); return TtlValue(try inner.decode(&r), lastAccess: t) })
+            encode: { v, w in
+                w.writeInt64(v.lastAccess); inner.encode(v.value, &w)
+            },
+            decode: { r in
+                let t = try r.readInt64(); return TtlValue(try inner.decode(&r), lastAccess: t)
+            })
     }
 
     /// A list: the count, then each element.
