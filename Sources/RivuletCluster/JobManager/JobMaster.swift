@@ -63,6 +63,9 @@ final class JobMaster: Sendable {
         var lastSavepoint: String?
     }
     let state = Mutex(State())
+    /// Wakes the run's waits (slot offers, tasks ending) whenever offers, task states or
+    /// TaskManagers change.
+    let changes = ChangeSignal()
 
     init(
         jobID: String, submission: JobSubmission, configuration: [String: String], built: BuiltJob,
@@ -342,12 +345,10 @@ final class JobMaster: Sendable {
             if state.withLock({ $0.cancelRequested || $0.suspendRequested }) { throw ClusterError("the job was cancelled") }
             if let granted = await resourceManager.allocate(jobID: jobID, count: needed) {
                 state.withLock { $0.allocations = granted }
-                let offerDeadline = ContinuousClock.now + .seconds(10)
-                while ContinuousClock.now < offerDeadline {
-                    let offered = state.withLock { s in granted.allSatisfy { s.offered.contains($0.allocationID) } }
-                    if offered { return granted }
-                    try? await Task.sleep(for: .milliseconds(10))
+                let offered = await changes.wait(until: ContinuousClock.now + .seconds(10)) {
+                    state.withLock { s in granted.allSatisfy { s.offered.contains($0.allocationID) } }
                 }
+                if offered { return granted }
                 throw ClusterError("the TaskManagers did not offer the \(needed) allocated slots within 10 s")
             }
             if ContinuousClock.now >= deadline {
@@ -379,15 +380,11 @@ final class JobMaster: Sendable {
             let task = ExecutionAttemptID(jobID: jobID, attempt: attempt, execution: id)
             connection.send("cancelling \(id)") { try await $0.cancelTask(task) }
         }
-        let deadline = ContinuousClock.now + .seconds(waiting ? 10 : 0)
-        while ContinuousClock.now < deadline {
-            let waiting = state.withLock { s in
-                s.executions.contains { id, e in
-                    !e.state.isTerminal && e.resourceID.map(resourceManager.isRegistered) == true
-                }
+        // Until every task ended, or its TaskManager is gone, or 10 s passed.
+        _ = await changes.wait(until: ContinuousClock.now + .seconds(waiting ? 10 : 0)) {
+            !state.withLock { s in
+                s.executions.values.contains { !$0.state.isTerminal && $0.resourceID.map(resourceManager.isRegistered) == true }
             }
-            if !waiting { break }
-            try? await Task.sleep(for: .milliseconds(20))
         }
         await resourceManager.free(allocations, reason: "run \(attempt) of job \(jobID) ended")
     }
@@ -405,11 +402,13 @@ final class JobMaster: Sendable {
         // The ResourceManager records an allocation before it asks the TaskManager, so an
         // offer may arrive before `allocate` returns: accept what the ResourceManager gave us.
         let expected = resourceManager.allocations(of: jobID)
-        return state.withLock { s in
+        let accepted = state.withLock { s in
             let accepted = allocations.filter { expected.contains($0) }
             s.offered.formUnion(accepted)
             return accepted
         }
+        changes.notifyAll()
+        return accepted
     }
 
     /// A TaskManager reports that a task changed state. Only legal transitions of the current
@@ -430,6 +429,7 @@ final class JobMaster: Sendable {
             return true
         }
         guard applied else { return }
+        changes.notifyAll()
         switch update.state {
         case .finished: post(.taskFinished, attempt: task.attempt)
         case .failed: post(.failed(update.error ?? "task \(task.execution) failed", unrecoverable: update.unrecoverable), attempt: task.attempt)
@@ -467,6 +467,7 @@ final class JobMaster: Sendable {
         let (affected, attempt) = state.withLock { s in
             (s.executions.values.contains { $0.resourceID == resourceID && !$0.state.isTerminal }, s.attempt)
         }
+        changes.notifyAll()
         if affected { post(.failed(reason, unrecoverable: false), attempt: attempt) }
     }
 
