@@ -16,7 +16,7 @@ final class JobManagerDouble: JobManagerGateway {
     let session: String
     let registrations = Mutex<[TaskManagerRegistration]>([])
     let slotReports = Mutex<[[SlotStatus]]>([])
-    let offers = Mutex<[(jobID: String, allocationIDs: [String])]>([])
+    let offers = Mutex<[(jobID: String, slots: [SlotStatus])]>([])
     let updates = Mutex<[TaskExecutionStateUpdate]>([])
 
     init(session: String) { self.session = session }
@@ -34,9 +34,9 @@ final class JobManagerDouble: JobManagerGateway {
 
     func close() {}
 
-    func offerSlots(jobID: String, allocationIDs: [String], session: String) async throws -> [String] {
-        offers.withLock { $0.append((jobID, allocationIDs)) }
-        return allocationIDs
+    func offerSlots(jobID: String, slots: [SlotStatus], session: String) async throws -> [String] {
+        offers.withLock { $0.append((jobID, slots)) }
+        return slots.compactMap(\.allocationID)
     }
 
     func updateTaskExecutionState(_ update: TaskExecutionStateUpdate, session: String) async throws {
@@ -117,7 +117,7 @@ final class TaskExecutorInProcessTests: XCTestCase {
         let jobID = "job-1"
         try await leader.requestSlot(index: 0, allocationID: "a0", jobID: jobID)
         try await waitUntil("the slot offer") { jobManager.offers.withLock { !$0.isEmpty } }
-        XCTAssertEqual(jobManager.offers.withLock { $0.first?.allocationIDs }, ["a0"])
+        XCTAssertEqual(jobManager.offers.withLock { $0.first?.slots }, [SlotStatus(index: 0, allocationID: "a0", jobID: jobID)])
         let arguments = ["--count", "1000", "--keys", "10"]
         let built = try BuiltJob.build(catalog: ExampleJobs.catalog, name: "keyed-sum", arguments: arguments, configuration: [:])
         let here = TaskLocation(resourceID: executor.resourceID, host: "127.0.0.1", dataPort: dataPlane.port)

@@ -7,7 +7,7 @@ import RivuletCore
 /// Every call carries the leader session the TaskManager registered under.
 package protocol JobMasterGateway: Sendable {
     /// Offers slots the ResourceManager gave to `jobID`; answers the allocation ids the job took.
-    func offerSlots(jobID: String, allocationIDs: [String], session: String) async throws -> [String]
+    func offerSlots(jobID: String, slots: [SlotStatus], session: String) async throws -> [String]
     /// A task changed state.
     func updateTaskExecutionState(_ update: TaskExecutionStateUpdate, session: String) async throws
     /// A task wrote its part of a checkpoint: the handles of its state, by operator uid.

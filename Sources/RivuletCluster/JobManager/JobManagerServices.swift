@@ -45,22 +45,14 @@ struct JobMasterService: Rivulet_Control_JobMasterGateway.SimpleServiceProtocol 
     func offerSlots(request: Rivulet_Control_OfferSlotsRequest, context: ServerContext) async throws -> Rivulet_Control_OfferSlotsResponse {
         var response = Rivulet_Control_OfferSlotsResponse()
         response.acceptedAllocationIds = try await answering {
-            try await gateway.offerSlots(jobID: request.jobID, allocationIDs: request.slots.map(\.allocationID), session: request.leaderSessionID)
+            try await gateway.offerSlots(jobID: request.jobID, slots: request.slots.map(SlotStatus.init), session: request.leaderSessionID)
         }
         return response
     }
 
     func updateTaskExecutionState(request: Rivulet_Control_TaskExecutionState, context: ServerContext) async throws -> Rivulet_Control_Ack {
         let task = ExecutionAttemptID(request.execution)
-        let state: ExecutionState
-        switch request.state {
-        case .deploying: state = .deploying
-        case .initializing: state = .initializing
-        case .running: state = .running
-        case .finished: state = .finished
-        case .canceled: state = .canceled
-        case .failed: state = .failed
-        case .unspecified, .UNRECOGNIZED:
+        guard let state = ExecutionState(request.state) else {
             throw RPCError(code: .invalidArgument, message: "task \(task) reported no known execution state")
         }
         let update = TaskExecutionStateUpdate(
@@ -107,28 +99,5 @@ struct JobMasterService: Rivulet_Control_JobMasterGateway.SimpleServiceProtocol 
                 session: request.leaderSessionID)
         }
         return response
-    }
-}
-
-/// Runs a domain call, answering its `GatewayError` with the matching gRPC status.
-func answering<T: Sendable>(_ call: () async throws -> T) async throws -> T {
-    do {
-        return try await call()
-    } catch let error as GatewayError {
-        throw error.rpcError
-    }
-}
-
-extension TaskMetricsSample {
-    init(_ m: Rivulet_Control_TaskMetrics) {
-        self.init(
-            task: ExecutionAttemptID(m.execution), recordsIn: m.recordsIn, recordsOut: m.recordsOut,
-            backPressuredNanos: m.backPressuredNanos)
-    }
-}
-
-extension SlotStatus {
-    init(_ s: Rivulet_Control_SlotStatus) {
-        self.init(index: Int(s.slotIndex), allocationID: s.allocationID.isEmpty ? nil : s.allocationID, jobID: s.jobID.isEmpty ? nil : s.jobID)
     }
 }

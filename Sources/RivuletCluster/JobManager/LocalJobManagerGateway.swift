@@ -50,9 +50,9 @@ package struct LocalJobManagerGateway: JobManagerGateway {
 
     // MARK: JobMasterGateway
 
-    package func offerSlots(jobID: String, allocationIDs: [String], session: String) async throws -> [String] {
+    package func offerSlots(jobID: String, slots: [SlotStatus], session: String) async throws -> [String] {
         try fenced(session)
-        return try master(jobID).offer(allocationIDs)
+        return try master(jobID).offer(slots.compactMap(\.allocationID))
     }
 
     package func updateTaskExecutionState(_ update: TaskExecutionStateUpdate, session: String) async throws {

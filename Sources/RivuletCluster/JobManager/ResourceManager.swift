@@ -320,8 +320,6 @@ final class TaskExecutorConnection: Sendable {
         self.logger = logger
     }
 
-    var resourceID: String { gateway.resourceID }
-
     /// Queues a call after the ones before it; returns at once, and a failure is logged.
     func send(_ what: String, _ call: @escaping @Sendable (any TaskExecutorGateway) async throws -> Void) {
         let gateway = self.gateway, logger = self.logger

@@ -17,9 +17,6 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
         options = RPCEndpoint.options(timeoutMillis: rpcTimeoutMillis)
     }
 
-    /// `host:port`, for logs.
-    package var address: String { endpoint.address }
-
     package func close() { endpoint.close() }
 
     // MARK: ResourceManagerGateway
@@ -42,13 +39,7 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
         var report = Rivulet_Control_SlotReport()
         report.resourceID = resourceID
         report.leaderSessionID = session
-        report.slots = slots.map { slot in
-            var status = Rivulet_Control_SlotStatus()
-            status.slotIndex = Int32(slot.index)
-            status.allocationID = slot.allocationID ?? ""
-            status.jobID = slot.jobID ?? ""
-            return status
-        }
+        report.slots = slots.map(Rivulet_Control_SlotStatus.init)
         _ = try await translatingErrors { try await endpoint.resourceManager.sendSlotReport(report, options: options) }
     }
 
@@ -61,16 +52,11 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
 
     // MARK: JobMasterGateway
 
-    package func offerSlots(jobID: String, allocationIDs: [String], session: String) async throws -> [String] {
+    package func offerSlots(jobID: String, slots: [SlotStatus], session: String) async throws -> [String] {
         var offer = Rivulet_Control_OfferSlotsRequest()
         offer.leaderSessionID = session
         offer.jobID = jobID
-        offer.slots = allocationIDs.map { id in
-            var status = Rivulet_Control_SlotStatus()
-            status.allocationID = id
-            status.jobID = jobID
-            return status
-        }
+        offer.slots = slots.map(Rivulet_Control_SlotStatus.init)
         return try await translatingErrors { try await endpoint.jobMaster.offerSlots(offer, options: options) }.acceptedAllocationIds
     }
 
@@ -79,16 +65,10 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
         message.leaderSessionID = session
         message.resourceID = update.resourceID
         message.execution = Rivulet_Control_ExecutionRef(update.task)
-        switch update.state {
-        case .deploying: message.state = .deploying
-        case .initializing: message.state = .initializing
-        case .running: message.state = .running
-        case .finished: message.state = .finished
-        case .canceled: message.state = .canceled
-        case .failed: message.state = .failed
-        case .created, .scheduled, .canceling:
+        guard let state = Rivulet_Control_ExecutionState(update.state) else {
             throw GatewayError(.invalidRequest, "a TaskManager does not report \(update.state.rawValue)")
         }
+        message.state = state
         message.error = update.error ?? ""
         message.unrecoverable = update.unrecoverable
         if let metrics = update.metrics { message.metrics = Rivulet_Control_TaskMetrics(metrics) }
@@ -136,15 +116,5 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
         beat.resourceID = resourceID
         beat.tasks = tasks.map(Rivulet_Control_TaskMetrics.init)
         return try await translatingErrors { try await endpoint.jobMaster.heartbeat(beat, options: options) }.known
-    }
-}
-
-extension Rivulet_Control_TaskMetrics {
-    init(_ sample: TaskMetricsSample) {
-        self.init()
-        execution = Rivulet_Control_ExecutionRef(sample.task)
-        recordsIn = sample.recordsIn
-        recordsOut = sample.recordsOut
-        backPressuredNanos = sample.backPressuredNanos
     }
 }

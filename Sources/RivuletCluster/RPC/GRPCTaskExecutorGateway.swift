@@ -43,8 +43,9 @@ package struct GRPCTaskExecutorGateway: TaskExecutorGateway {
         request.leaderSessionID = session
         request.allocationID = allocationID
         request.execution = Rivulet_Control_ExecutionRef(
-            jobID: descriptor.jobID, attempt: descriptor.attempt,
-            vertex: descriptor.vertex, subtask: descriptor.subtask)
+            ExecutionAttemptID(
+                jobID: descriptor.jobID, attempt: descriptor.attempt,
+                execution: ExecutionID(vertex: descriptor.vertex, subtask: descriptor.subtask)))
         do {
             request.descriptor = try descriptor.encoded()
         } catch {
@@ -95,43 +96,4 @@ package struct GRPCTaskExecutorGateway: TaskExecutorGateway {
     }
 
     package func close() { endpoint.close() }
-}
-
-/// Runs a gRPC call, turning its failure into a `GatewayError`.
-func translatingErrors<T>(_ call: () async throws -> T) async throws -> T {
-    do {
-        return try await call()
-    } catch let error as RPCError {
-        throw GatewayError(error)
-    }
-}
-
-extension GatewayError {
-    /// The kind a gRPC status code stands for.
-    init(_ error: RPCError) {
-        let kind: Kind
-        switch error.code {
-        case .unavailable, .deadlineExceeded: kind = .unreachable
-        case .invalidArgument: kind = .invalidRequest
-        case .failedPrecondition, .permissionDenied, .notFound: kind = .refused
-        default: kind = .failed
-        }
-        self.init(kind, "\(error.code): \(error.message)")
-    }
-
-    /// The gRPC status a server answers this failure with.
-    var rpcError: RPCError {
-        switch kind {
-        case .unreachable: RPCError(code: .unavailable, message: message)
-        case .invalidRequest: RPCError(code: .invalidArgument, message: message)
-        case .refused: RPCError(code: .failedPrecondition, message: message)
-        case .failed: RPCError(code: .internalError, message: message)
-        }
-    }
-}
-
-extension Rivulet_Control_ExecutionRef {
-    init(_ task: ExecutionAttemptID) {
-        self.init(jobID: task.jobID, attempt: task.attempt, vertex: task.execution.vertex, subtask: task.execution.subtask)
-    }
 }

@@ -30,8 +30,6 @@ public final class RPCEndpoint: Sendable {
         Task { try? await client.runConnections() }
     }
 
-    public var address: String { "\(host):\(port)" }
-
     public var resourceManager: Rivulet_Control_ResourceManagerGateway.Client<Transport> { .init(wrapping: client) }
     public var jobMaster: Rivulet_Control_JobMasterGateway.Client<Transport> { .init(wrapping: client) }
     public var taskExecutor: Rivulet_Control_TaskExecutorGateway.Client<Transport> { .init(wrapping: client) }
@@ -73,21 +71,4 @@ public final class SerialCallQueue: Sendable {
     public func finish() {
         continuation.finish()
     }
-}
-
-extension Rivulet_Control_ExecutionRef {
-    init(jobID: String, attempt: Int, vertex: Int, subtask: Int) {
-        self.init()
-        self.jobID = jobID
-        self.attempt = Int32(attempt)
-        self.vertex = Int32(vertex)
-        self.subtask = Int32(subtask)
-    }
-}
-
-/// A fencing failure: the caller's leader session id is not the one this process follows.
-func fencingError(_ received: String, expected: String?) -> RPCError {
-    RPCError(
-        code: .failedPrecondition,
-        message: "leader session id \(received.isEmpty ? "(none)" : received) is not the current one (\(expected ?? "not registered"))")
 }

@@ -120,7 +120,8 @@ public final class TaskExecutor: Sendable {
         }
         let logger = self.logger
         connection.send { [weak self] gateway, session in
-            let accepted = try await gateway.offerSlots(jobID: jobID, allocationIDs: [allocationID], session: session)
+            let accepted = try await gateway.offerSlots(
+                jobID: jobID, slots: [SlotStatus(index: index, allocationID: allocationID, jobID: jobID)], session: session)
             if !accepted.contains(allocationID) {
                 logger.info("the JobMaster of job \(jobID) declined slot \(index); freeing it")
                 self?.free(allocationID: allocationID)
@@ -189,21 +190,18 @@ public final class TaskExecutor: Sendable {
 
     func report(run: TaskJobRun, execution: ExecutionID, end: TaskEnd, metrics: OutputMetrics) {
         let task = ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution)
-        var update = TaskExecutionStateUpdate(
-            task: task, state: .running, resourceID: resourceID,
-            metrics: Self.metrics(run: run, execution, metrics))
+        let sample = Self.metrics(run: run, execution, metrics)
+        let update: TaskExecutionStateUpdate
         switch end {
-        case .running: update.state = .running
-        case .finished: update.state = .finished
-        case .canceled: update.state = .canceled
+        case .running: update = TaskExecutionStateUpdate(task: task, state: .running, resourceID: resourceID, metrics: sample)
+        case .finished: update = TaskExecutionStateUpdate(task: task, state: .finished, resourceID: resourceID, metrics: sample)
+        case .canceled: update = TaskExecutionStateUpdate(task: task, state: .canceled, resourceID: resourceID, metrics: sample)
         case .failed(let message, let unrecoverable):
-            update.state = .failed
-            update.error = message
-            update.unrecoverable = unrecoverable
             logger.warning("task failed: \(message)")
+            update = TaskExecutionStateUpdate(
+                task: task, state: .failed, resourceID: resourceID, error: message, unrecoverable: unrecoverable, metrics: sample)
         }
-        let prepared = update
-        connection.send { gateway, session in try await gateway.updateTaskExecutionState(prepared, session: session) }
+        connection.send { gateway, session in try await gateway.updateTaskExecutionState(update, session: session) }
         if case .running = end { return }
         if run.allEnded {
             dataPlane.partitions.release(jobID: run.jobID, attempt: run.attempt)
@@ -298,7 +296,7 @@ public final class TaskExecutor: Sendable {
                 backoff = settings.registrationInitialBackoffMillis
                 await heartbeatLoop(gateway)
             } catch {
-                logger.warning("cannot register at \(target): \(Self.describe(error)); retrying in \(backoff) ms")
+                logger.warning("cannot register at \(target): \(error); retrying in \(backoff) ms")
                 try? await Task.sleep(for: .milliseconds(backoff))
                 backoff = min(settings.registrationMaxBackoffMillis, backoff * 2)
             }
@@ -333,7 +331,7 @@ public final class TaskExecutor: Sendable {
             } catch {
                 let silent = ContinuousClock.now - lastSuccess
                 if silent >= .milliseconds(settings.heartbeatTimeoutMillis) {
-                    jobManagerLost("no heartbeat answer for \(silent) (\(Self.describe(error)))")
+                    jobManagerLost("no heartbeat answer for \(silent) (\(error))")
                     return
                 }
             }
@@ -355,10 +353,5 @@ public final class TaskExecutor: Sendable {
     public func shutdown() {
         jobManagerLost("the TaskManager is shutting down")
         connection.close()
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let rpc = error as? RPCError { return "\(rpc.code): \(rpc.message)" }
-        return "\(error)"
     }
 }

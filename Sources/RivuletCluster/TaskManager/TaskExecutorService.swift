@@ -75,9 +75,3 @@ struct TaskExecutorService: Rivulet_Control_TaskExecutorGateway.SimpleServicePro
         }
     }
 }
-
-extension ExecutionAttemptID {
-    init(_ ref: Rivulet_Control_ExecutionRef) {
-        self.init(jobID: ref.jobID, attempt: Int(ref.attempt), execution: ExecutionID(vertex: Int(ref.vertex), subtask: Int(ref.subtask)))
-    }
-}

@@ -48,9 +48,6 @@ public struct Configuration: Sendable {
         return value
     }
 
-    /// True when `option` was set explicitly (not left at its default).
-    public func contains<Value>(_ option: ConfigOption<Value>) -> Bool { values[option.key] != nil }
-
     /// This configuration with `key` set to `value` (checked like `-D key=value`).
     public func setting(_ key: String, to value: String) throws -> Configuration {
         var overrides = values
@@ -61,11 +58,6 @@ public struct Configuration: Sendable {
     /// This configuration with `option` set to `value`.
     public func setting<Value>(_ option: ConfigOption<Value>, to value: Value) throws -> Configuration {
         try setting(option.key, to: option.format(value))
-    }
-
-    /// The same settings checked against another schema (a job's configuration inside a cluster).
-    public func validated(against schema: ConfigurationSchema) throws -> Configuration {
-        try Configuration(values, schema: schema)
     }
 
     /// Parses `64 mb`, `512kb`, `1 gb` or a bare number of bytes.
