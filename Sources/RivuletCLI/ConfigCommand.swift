@@ -13,7 +13,19 @@ struct ConfigCommand: ParsableCommand {
     @Flag(help: "Print the Markdown configuration reference (docs/configuration.md) instead of YAML.")
     var markdown = false
 
+    @Option(name: .customShort("D"), help: "Write this key set, not commented out: -D key=value (checked like any setting).")
+    var properties: [String] = []
+
     func run() throws {
-        print(markdown ? ConfigurationReference.markdown(.cluster) : ConfigurationReference.yaml(.cluster), terminator: "")
+        if markdown {
+            print(ConfigurationReference.markdown(.cluster), terminator: "")
+            return
+        }
+        var values: [String: String] = [:]
+        for property in properties {
+            let (key, value) = try ConfigurationLoader.parseProperty(property)
+            values[key] = value
+        }
+        print(ConfigurationReference.yaml(try Configuration(values, schema: .cluster)), terminator: "")
     }
 }

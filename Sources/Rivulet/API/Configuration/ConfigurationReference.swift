@@ -35,20 +35,26 @@ public enum ConfigurationReference {
         return out
     }
 
-    /// `# description` then `# key: default` for every key, a section per area.
-    public static func yaml(_ schema: ConfigurationSchema) -> String {
+    /// `# description` then `# key: default` for every key of the configuration's schema, a
+    /// section per area; the keys `configuration` sets are written set (`key: value`).
+    public static func yaml(_ configuration: Configuration) -> String {
+        let set = configuration.values.sorted { $0.key < $1.key }.map { " -D \($0.key)=\($0.value)" }.joined()
         var out = """
             # Rivulet configuration: every key with its default. Lines starting with # are comments;
             # uncomment a key to change it. Override any key with -D key=value on the command line,
             # or with RIVULET_PROPERTIES (key=value lines) in the environment.
-            # Regenerate with: rivulet config > conf/rivulet.yaml
+            # Regenerate with: rivulet config\(set) > conf/rivulet.yaml
 
             """
-        for group in schema.groups {
+        for group in configuration.schema.groups {
             out += "\n# ---- \(group.title)\n"
             for option in group.options {
                 out += "\n# \(option.description)\n"
-                out += "# \(option.key): \(option.defaultText.isEmpty ? "\"\"" : option.defaultText)\n"
+                if let value = configuration.values[option.key] {
+                    out += "\(option.key): \(value)\n"
+                } else {
+                    out += "# \(option.key): \(option.defaultText.isEmpty ? "\"\"" : option.defaultText)\n"
+                }
             }
         }
         return out
