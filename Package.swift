@@ -30,10 +30,13 @@ let package = Package(
         .target(
             name: "RivuletCore",
             dependencies: [
+                "CRivuletSupport",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // Processor hints Swift cannot spell (cache prefetch), as static inline C functions.
+        .target(name: "CRivuletSupport"),
         // The engine: DataStream API, operators, state, tasks, local network, MiniCluster, CLI.
         // API and runtime share one module so user closures specialise through the hot path.
         .target(

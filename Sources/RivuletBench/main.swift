@@ -14,6 +14,24 @@ let backendFilter = arguments.firstIndex(of: "--backend").flatMap {
 }
 let only = arguments.first { !$0.hasPrefix("--") && $0 != backendFilter }
 
+/// `--scaling-point JOB KEYS PARALLELISM RECORDS`: one point of `scaling`, run in a child process.
+if let flag = arguments.firstIndex(of: "--scaling-point") {
+    let values = Array(arguments[arguments.index(after: flag)...])
+    guard values.count == 4, let job = ScalingJob(rawValue: values[0]), let keys = Int(values[1]), let parallelism = Int(values[2]),
+        let records = Int(values[3])
+    else {
+        print("usage: rivulet-bench --scaling-point keyed|window KEYS PARALLELISM RECORDS")
+        exit(2)
+    }
+    do {
+        try runScalingPoint(job, keys: keys, parallelism: parallelism, records: records)
+        exit(0)
+    } catch {
+        print("scaling point: error: \(error)")
+        exit(1)
+    }
+}
+
 /// CPU seconds (user + system) this process has used.
 func cpuSeconds() -> Double {
     var usage = rusage()
@@ -718,6 +736,7 @@ let cases: [(String, () throws -> Void)] = [
     ("wordcount", benchWordCount), ("serialization", benchSerialization),
     ("keyed-checkpointed", benchKeyedCheckpointed), ("window-checkpointed", benchWindowCheckpointed),
     ("checkpoint-size", benchCheckpointSize), ("restore", benchRestore), ("cluster", benchCluster),
+    ("scaling", benchScaling),
 ]
 if let backendFilter, !["heap", "rocksdb", "rocksdb-incremental"].contains(backendFilter) {
     print("unknown --backend '\(backendFilter)'; the checkpointed cases run heap, rocksdb or rocksdb-incremental")

@@ -27,6 +27,10 @@ public final class RocksDB {
     let readOptions: OpaquePointer
     private(set) var families: [String: ColumnFamily] = [:]
     private var closed = false
+    /// Options of column families created with a compaction filter, and their filters:
+    /// RocksDB keeps pointers to both, so they are destroyed only after the database closes.
+    private var familyOptions: [OpaquePointer] = []
+    private var compactionFilters: [RocksDBCompactionFilter] = []
 
     /// Opens (or creates) the database at `path` with all of its column families.
     public init(path: String, options config: RocksDBOptions = RocksDBOptions()) throws {
@@ -134,6 +138,10 @@ public final class RocksDB {
         rocksdb_readoptions_destroy(readOptions)
         rocksdb_writeoptions_destroy(writeOptions)
         rocksdb_options_destroy(options)
+        familyOptions.forEach { rocksdb_options_destroy($0) }
+        familyOptions.removeAll()
+        compactionFilters.forEach { $0.destroy() }
+        compactionFilters.removeAll()
         rocksdb_block_based_options_destroy(tableOptions)
         if let cache { rocksdb_cache_destroy(cache) }
     }
@@ -168,16 +176,35 @@ public final class RocksDB {
     /// Names of the open column families.
     public var columnFamilyNames: [String] { families.keys.sorted() }
 
-    /// The column family `name`, created if it does not exist.
-    public func columnFamily(_ name: String) throws -> ColumnFamily {
+    /// The column family `name`, created if it does not exist. A family this call creates with
+    /// `compactionFilter` drops, whenever RocksDB compacts it, the entries the predicate matches
+    /// (a family opened from disk with the database keeps the database's options).
+    public func columnFamily(_ name: String, compactionFilter: RocksDBCompactionPredicate? = nil) throws -> ColumnFamily {
         if let family = families[name] { return family }
-        let created = try call("create column family '\(name)'") { rocksdb_create_column_family(handle, options, name, &$0) }
+        var familyOptions = options
+        if let compactionFilter {
+            guard let copy = rocksdb_options_create_copy(options) else {
+                throw RocksDBError(operation: "create column family '\(name)'", path: path, message: "cannot allocate options")
+            }
+            let filter = RocksDBCompactionFilter(compactionFilter)
+            rocksdb_options_set_compaction_filter(copy, filter.pointer)
+            self.familyOptions.append(copy)
+            compactionFilters.append(filter)
+            familyOptions = copy
+        }
+        let created = try call("create column family '\(name)'") { rocksdb_create_column_family(handle, familyOptions, name, &$0) }
         guard let created else {
             throw RocksDBError(operation: "create column family '\(name)'", path: path, message: "no handle returned")
         }
         let family = ColumnFamily(name: name, handle: created)
         families[name] = family
         return family
+    }
+
+    /// Compacts all of `family` now (on the calling thread), running its compaction filter
+    /// over every entry.
+    public func compact(_ family: ColumnFamily) {
+        rocksdb_compact_range_cf(handle, family.handle, nil, 0, nil, 0)
     }
 
     /// Drops the column family `name` and all its data.

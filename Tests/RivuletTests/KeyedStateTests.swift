@@ -1,6 +1,7 @@
 // The keyed state kinds, with and without TTL: one suite that both backends pass.
 
 import Foundation
+import Synchronization
 import XCTest
 import Rivulet
 import RivuletCore
@@ -15,6 +16,8 @@ final class KeyedStateTests: XCTestCase {
     func testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() throws { try suite().testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() }
     func testSnapshotRestoresIntoEitherBackend() throws { try suite().testSnapshotRestores(intoRocksDB: false) }
     func testSnapshotRestoresIntoRocksDB() throws { try suite().testSnapshotRestores(intoRocksDB: true) }
+    func testChurningKeysLeaveTheState() throws { try suite().testChurningKeysLeaveTheState() }
+    func testFullSnapshotsLeaveExpiredEntriesOut() throws { try suite().testFullSnapshotsLeaveExpiredEntriesOut() }
 
     func testOperatorListState() throws {
         let store = OperatorStateStore()
@@ -37,6 +40,8 @@ final class RocksDBKeyedStateTests: XCTestCase {
     func testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() throws { try suite().testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() }
     func testSnapshotRestoresIntoHeap() throws { try suite().testSnapshotRestores(intoRocksDB: false) }
     func testSnapshotRestoresIntoRocksDB() throws { try suite().testSnapshotRestores(intoRocksDB: true) }
+    func testChurningKeysLeaveTheState() throws { try suite().testChurningKeysLeaveTheState() }
+    func testFullSnapshotsLeaveExpiredEntriesOut() throws { try suite().testFullSnapshotsLeaveExpiredEntriesOut() }
 
     func testDisposeDeletesTheWorkingDirectory() throws {
         let store = try KeyedStateSuite.store()
@@ -53,6 +58,11 @@ struct KeyedStateSuite {
     final class Clock: @unchecked Sendable {
         // Test-only: read and written on the test's thread alone.
         var now: Int64 = 1000
+    }
+
+    /// The time RocksDB's compaction threads see.
+    final class CompactionTime: Sendable {
+        let now = Atomic<Int64>(0)
     }
 
     static func store(maxParallelism: Int = 128) throws -> RocksDBKeyedStore {
@@ -159,6 +169,73 @@ struct KeyedStateSuite {
         clock.now += 20
         XCTAssertEqual(try map.entries(), ["new": 2])
         XCTAssertNil(try map.get("old"))
+    }
+
+    /// A job whose keys each arrive for a while and then never again (sessions, devices that
+    /// go away): with a TTL its state must stay bounded, not keep every key it ever saw. The
+    /// heap backend removes expired entries as the state is used (incremental cleanup),
+    /// RocksDB when it compacts; with cleanup in the background off, every key stays.
+    func testChurningKeysLeaveTheState() throws {
+        let clock = Clock()
+        let b = backend(clock)
+        // Compactions run on RocksDB's threads: they read the time from a sendable copy.
+        let compactionTime = CompactionTime()
+        b.rocks?.compactionClock = { compactionTime.now.load(ordering: .relaxed) }
+        let ttl = StateTtlConfig(ttl: .milliseconds(100))
+        let cleaned = try b.valueState(ValueStateDescriptor<Int>("cleaned", ttl: ttl))
+        let kept = try b.valueState(ValueStateDescriptor<Int>("kept", ttl: ttl.disableCleanupInBackground()))
+        let seen = try b.mapState(MapStateDescriptor<String, Int>("seen", ttl: ttl))
+        let keys = 20_000
+        for i in 0..<keys {
+            clock.now += 1  // a key a millisecond: each outlives its TTL 100 keys later
+            b.setCurrentKey("device-\(i)")
+            try cleaned.update(i)
+            try kept.update(i)
+            try seen.put("first", i)
+        }
+        XCTAssertNil(
+            try {
+                b.setCurrentKey("device-0"); return try cleaned.value()
+            }(), "an expired key reads as absent")
+        if let rocks = b.rocks {
+            compactionTime.now.store(clock.now, ordering: .relaxed)
+            for name in ["cleaned", "kept", "seen"] { rocks.db.compact(try rocks.family(name)) }
+        }
+        // At most the keys of the last TTL live; the incremental sweep lags a little behind.
+        XCTAssertLessThan(try b.entryCount("cleaned"), 1000, "of \(keys) keys written 1 ms apart with a 100 ms TTL")
+        XCTAssertLessThan(try b.entryCount("seen"), 1000, "map state entries")
+        XCTAssertEqual(try b.entryCount("kept"), keys, "without cleanup in the background every key stays until read")
+        b.setCurrentKey("device-\(keys - 1)")
+        XCTAssertEqual(try cleaned.value(), keys - 1, "the newest key lives")
+        XCTAssertEqual(try seen.get("first"), keys - 1)
+    }
+
+    /// With `cleanupFullSnapshot`, a snapshot leaves expired entries out, while the running
+    /// state may still hold them; other states keep theirs.
+    func testFullSnapshotsLeaveExpiredEntriesOut() throws {
+        let clock = Clock()
+        let b = backend(clock)
+        let quiet = StateTtlConfig(ttl: .milliseconds(100)).disableCleanupInBackground()
+        let cleaned = try b.valueState(ValueStateDescriptor<Int>("cleaned", ttl: quiet.cleanupFullSnapshot()))
+        let kept = try b.valueState(ValueStateDescriptor<Int>("kept", ttl: quiet))
+        let map = try b.mapState(MapStateDescriptor<String, Int>("map", ttl: quiet.cleanupFullSnapshot()))
+        for i in 0..<100 {
+            if i == 50 { clock.now += 80 }
+            b.setCurrentKey("key-\(i)")
+            try cleaned.update(i)
+            try kept.update(i)
+            try map.put("a", i)
+        }
+        clock.now += 40  // the first 50 keys' entries expired, the last 50 not
+        XCTAssertEqual(try b.entryCount("cleaned"), 100, "the running state still holds expired entries")
+        let snapshot = try b.snapshot()
+        let restored = backend(clock, restored: snapshot)
+        _ = try restored.valueState(ValueStateDescriptor<Int>("cleaned", ttl: quiet.cleanupFullSnapshot()))
+        _ = try restored.valueState(ValueStateDescriptor<Int>("kept", ttl: quiet))
+        _ = try restored.mapState(MapStateDescriptor<String, Int>("map", ttl: quiet.cleanupFullSnapshot()))
+        XCTAssertEqual(try restored.entryCount("cleaned"), 50)
+        XCTAssertEqual(try restored.entryCount("map"), 50)
+        XCTAssertEqual(try restored.entryCount("kept"), 100)
     }
 
     func testSameNameWithOtherTypeAndAccessWithoutKeyAreErrors() throws {

@@ -102,4 +102,58 @@ final class StateHashMapTests: XCTestCase {
         }
         XCTAssertEqual(counter.alive, 0)
     }
+
+    /// keyed-sum's table: an 8-byte key, an empty namespace and a 24-byte value make a 40-byte
+    /// slot (the namespace takes no room), and 10k keys fill the table to over 3/8.
+    func testEmptyNamespaceTakesNoRoomAndTheTableStaysDense() {
+        struct Sum: Equatable { var key = 0, count = 0, sum = 0 }
+        let map = StateHashMap<Int, VoidNamespace, Sum>()
+        for k in 0..<10_000 { map.set(k, VoidNamespace(), Sum(key: k, count: 1, sum: k)) }
+        XCTAssertEqual(map.count, 10_000)
+        let capacity = map.memoryBytes / 40
+        XCTAssertEqual(map.memoryBytes % 40, 0, "a slot is 40 bytes")
+        XCTAssertEqual(capacity & (capacity - 1), 0, "\(map.memoryBytes) bytes are not a power of two of 40-byte slots")
+        XCTAssertLessThanOrEqual(map.count * 4, capacity * 3, "over 3/4 full")
+        XCTAssertGreaterThan(map.count * 8, capacity * 3, "under 3/8 full")
+        for k in 0..<10_000 { XCTAssertEqual(map.value(k, VoidNamespace()), Sum(key: k, count: 1, sum: k)) }
+    }
+
+    /// A table large enough for its own huge-page mapping (over 2 MiB) works as a small one,
+    /// through growth, removal and release of its values.
+    func testLargeTablesOnMappedMemory() {
+        final class Counter { var alive = 0 }
+        final class Tracked {
+            let counter: Counter
+            let id: Int
+            init(_ counter: Counter, _ id: Int) { self.counter = counter; self.id = id; counter.alive += 1 }
+            deinit { counter.alive -= 1 }
+        }
+        let counter = Counter()
+        do {
+            let map = StateHashMap<Int, VoidNamespace, Tracked>()
+            for k in 0..<200_000 { map.set(k, VoidNamespace(), Tracked(counter, k)) }
+            XCTAssertGreaterThanOrEqual(map.memoryBytes, SlotMemory.hugePageThreshold)
+            for k in stride(from: 0, to: 200_000, by: 2) { XCTAssertEqual(map.removeValue(k, VoidNamespace())?.id, k) }
+            XCTAssertEqual(counter.alive, 100_000)
+            for k in 0..<200_000 { XCTAssertEqual(map.value(k, VoidNamespace())?.id, k % 2 == 0 ? nil : k, "key \(k)") }
+        }
+        XCTAssertEqual(counter.alive, 0, "freeing the table releases every value")
+    }
+
+    /// Incremental cleanup's sweep: a few slots at a time, round the table, removing what the
+    /// predicate matches and nothing else, through backward shifts and colliding runs.
+    func testRemoveEntriesSweepsTheTableInSteps() {
+        let map = StateHashMap<CollidingKey, VoidNamespace, Int>()
+        for i in 0..<2000 { map.set(CollidingKey(id: i), VoidNamespace(), i) }
+        var cursor = 0
+        var steps = 0
+        while map.count > 1000 && steps < 10_000 {
+            cursor = map.removeEntries(from: cursor, visiting: 5) { $0 % 2 == 0 }
+            steps += 1
+        }
+        XCTAssertEqual(map.count, 1000, "every even value removed after \(steps) steps of 5 slots")
+        for i in 0..<2000 { XCTAssertEqual(map.value(CollidingKey(id: i), VoidNamespace()), i % 2 == 0 ? nil : i, "key \(i)") }
+        map.removeEntries(from: cursor, visiting: 100_000) { _ in false }
+        XCTAssertEqual(map.count, 1000, "a sweep that matches nothing removes nothing")
+    }
 }

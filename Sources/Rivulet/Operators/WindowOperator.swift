@@ -57,6 +57,8 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     /// Late records dropped because no side output was configured.
     public var numLateRecordsDropped: Int { lateRecordsDropped }
     @exclusivity(unchecked) @usableFromInline var lateRecordsDropped = 0
+    /// The keys of the batch being processed (reused from batch to batch).
+    @exclusivity(unchecked) @usableFromInline var batchKeys: [K] = []
 
     @inlinable
     public init(
@@ -131,8 +133,42 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
 
     @inlinable
     public func processElement(_ value: In, timestamp: Int64) throws {
+        try process(value, key: keySelector(value), timestamp: timestamp)
+    }
+
+    /// How many records ahead of the one it adds a batch prefetches window state for (as in
+    /// `KeyedReduceOperator`).
+    @inlinable static var prefetchDistance: Int { 16 }
+
+    /// Extracts each record's key once and prefetches the state of its windows
+    /// `prefetchDistance` records before adding it: with more (key, window) entries than the
+    /// cache holds, the misses of a batch overlap. Merging windows (sessions) take the plain path.
+    @inlinable
+    public func processBatch(_ records: [StreamRecord<In>]) throws {
+        let distance = Self.prefetchDistance
+        guard mergingAssigner == nil, records.count > distance, windows.prefetchPays else {
+            for r in records { try processElement(r.value, timestamp: r.timestamp) }
+            return
+        }
+        batchKeys.removeAll(keepingCapacity: true)
+        for r in records { batchKeys.append(keySelector(r.value)) }
+        let now = assigner.isEventTime ? 0 : timers.currentProcessingTime()
+        func prefetch(_ i: Int) {
+            let timestamp = records[i].timestamp
+            if assigner.isEventTime && timestamp == StreamTime.noTimestamp { return }
+            let key = batchKeys[i]
+            assigner.assignWindows(timestamp: timestamp, currentProcessingTime: now) { windows.prefetch(key, $0) }
+        }
+        for i in 0..<distance { prefetch(i) }
+        for i in records.indices {
+            if i + distance < records.count { prefetch(i + distance) }
+            try process(records[i].value, key: batchKeys[i], timestamp: records[i].timestamp)
+        }
+    }
+
+    @inlinable
+    func process(_ value: In, key: K, timestamp: Int64) throws {
         if assigner.isEventTime && timestamp == StreamTime.noTimestamp { throw MissingTimestampError() }
-        let key = keySelector(value)
         let now = assigner.isEventTime ? 0 : timers.currentProcessingTime()
         var skipped = true
         if let merging = mergingAssigner {

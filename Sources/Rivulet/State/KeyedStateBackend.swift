@@ -1,6 +1,7 @@
 // The heap keyed state backend of one operator instance: current key, state tables, TTL clock.
 
 import RivuletCore
+import RivuletRocksDB
 
 /// Holds the keyed state of one operator subtask for its key-group range, in hash maps.
 /// The operator sets `currentKey` before each record or timer; state handles read it.
@@ -90,7 +91,7 @@ public final class KeyedStateBackend<K: StreamKey> {
     @inlinable
     public func table<N: StateNamespace & BinaryCodable, V>(
         _ name: String, kind: String, namespace: N.Type, value: V.Type,
-        entries: KeyedEntryFormat<K, N, TtlValue<V>>
+        entries: KeyedEntryFormat<K, N, TtlValue<V>>, ttl: StateTtlConfig? = nil
     ) throws -> HeapStateTable<K, N, V> {
         let signature = "\(kind)<\(V.self)>"
         if let existing = registered[name] {
@@ -102,8 +103,25 @@ public final class KeyedStateBackend<K: StreamKey> {
         }
         let table = HeapStateTable<K, N, V>(name: name)
         registered[name] = (signature, table)
-        try registerMap(name, signature: signature, map: table.map, entries: entries)
+        var expired: ((TtlValue<V>, Int64) -> Bool)?
+        if let ttl, ttl.cleanup.inFullSnapshot {
+            let ttlMillis = ttl.ttlMillis
+            expired = { entry, now in entry.hasOutlived(ttlMillis, now: now) }
+        }
+        try registerMap(name, signature: signature, map: table.map, entries: entries, expired: expired)
         return table
+    }
+
+    /// The entries state `name` holds now, expired ones included until cleanup removes them:
+    /// (key, namespace) entries on the heap, database entries on RocksDB (one per user key of
+    /// a map state; counted by a scan of the column family). For tests and metrics.
+    public func entryCount(_ name: String) throws -> Int {
+        guard let registration = registered[name] else {
+            throw StateAccessError("operator '\(operatorName)' has no state '\(name)'")
+        }
+        if let table = registration.table as? any CountedStateTable { return table.count }
+        if let rocks, let family = registration.table as? RocksDB.ColumnFamily { return try rocks.entryCount(family) }
+        throw StateAccessError("state '\(name)' of operator '\(operatorName)' cannot count its entries")
     }
 
     // MARK: Snapshots
@@ -131,12 +149,15 @@ public final class KeyedStateBackend<K: StreamKey> {
     }
 
     /// Registers a state kept in a `StateHashMap`, written entry by entry in `entries`' format.
+    /// Snapshots leave out the entries `expired` matches at the snapshot's processing time
+    /// (TTL cleanup in full snapshots; the heap backend's snapshots are all full).
     public func registerMap<N, S>(
         _ name: String, signature: String, map: StateHashMap<K, N, S>,
-        entries: KeyedEntryFormat<K, N, S>
+        entries: KeyedEntryFormat<K, N, S>, expired: ((S, Int64) -> Bool)? = nil
     ) throws {
         if requiresSerializableState { _ = try entries.codecs() }
         let maxParallelism = self.maxParallelism
+        let clock = self.clock
         var cached: KeyedEntryFormat<K, N, S>.Codecs?
         func codecs() throws -> KeyedEntryFormat<K, N, S>.Codecs {
             if let cached { return cached }
@@ -151,7 +172,9 @@ public final class KeyedStateBackend<K: StreamKey> {
                     let c = try codecs()
                     var groups: [Int: BinaryWriter] = [:]
                     var scratch = BinaryWriter()
+                    let now = expired == nil ? 0 : clock()
                     map.forEach { key, namespace, value in
+                        if let expired, expired(value, now) { return }
                         let group = KeyGroupRangeAssignment.keyGroup(for: key, maxParallelism: maxParallelism)
                         c.write(key, namespace, value, &groups[group, default: BinaryWriter()], &scratch)
                     }
@@ -200,7 +223,7 @@ public final class KeyedStateBackend<K: StreamKey> {
         if let rocks { return try rocksValueState(descriptor, rocks) }
         let table = try self.table(
             descriptor.name, kind: "ValueState", namespace: VoidNamespace.self, value: V.self,
-            entries: .value(state: descriptor.name, operatorName: operatorName))
+            entries: .value(state: descriptor.name, operatorName: operatorName), ttl: descriptor.ttl)
         let ttl = descriptor.ttl
         let name = descriptor.name
         return ValueState(
@@ -215,11 +238,18 @@ public final class KeyedStateBackend<K: StreamKey> {
                     if ttl?.updateType == .onReadAndWrite { entry?.lastAccess = now }
                     result = e.value
                 }
+                if let ttl { table.cleanUpIncrementally(ttl, now: now) }
                 return result
             },
             set: { [self] value in
                 let key = try self.currentKey(for: name)
-                table.map.set(key, VoidNamespace(), value.map { TtlValue($0, lastAccess: ttl == nil ? 0 : self.clock()) })
+                guard let ttl else {
+                    table.map.set(key, VoidNamespace(), value.map { TtlValue($0, lastAccess: 0) })
+                    return
+                }
+                let now = self.clock()
+                table.map.set(key, VoidNamespace(), value.map { TtlValue($0, lastAccess: now) })
+                table.cleanUpIncrementally(ttl, now: now)
             })
     }
 
@@ -229,7 +259,7 @@ public final class KeyedStateBackend<K: StreamKey> {
         if let rocks { return try rocksListState(descriptor, rocks) }
         let table = try self.table(
             descriptor.name, kind: "ListState", namespace: VoidNamespace.self, value: [TtlValue<T>].self,
-            entries: .list(state: descriptor.name, operatorName: operatorName))
+            entries: .list(state: descriptor.name, operatorName: operatorName), ttl: descriptor.ttl)
         let ttl = descriptor.ttl
         let name = descriptor.name
         return ListState(
@@ -245,6 +275,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                     let refreshed = ttl?.updateType == .onReadAndWrite ? live.map { TtlValue($0.value, lastAccess: now) } : live
                     entry = TtlValue(refreshed, lastAccess: now)
                 }
+                if let ttl { table.cleanUpIncrementally(ttl, now: now) }
                 return live.map(\.value)
             },
             add: { [self] values in
@@ -256,6 +287,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                     list.append(contentsOf: values.lazy.map { TtlValue($0, lastAccess: now) })
                     entry = TtlValue(list, lastAccess: now)
                 }
+                if let ttl { table.cleanUpIncrementally(ttl, now: now) }
             },
             set: { [self] values in
                 let key = try self.currentKey(for: name)
@@ -263,6 +295,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                 table.map.set(
                     key, VoidNamespace(),
                     values.isEmpty ? nil : TtlValue(values.map { TtlValue($0, lastAccess: now) }, lastAccess: now))
+                if let ttl { table.cleanUpIncrementally(ttl, now: now) }
             })
     }
 
@@ -272,7 +305,7 @@ public final class KeyedStateBackend<K: StreamKey> {
         if let rocks { return try rocksMapState(descriptor, rocks) }
         let table = try self.table(
             descriptor.name, kind: "MapState", namespace: VoidNamespace.self, value: [UK: TtlValue<UV>].self,
-            entries: .map(state: descriptor.name, operatorName: operatorName))
+            entries: .map(state: descriptor.name, operatorName: operatorName), ttl: descriptor.ttl)
         let ttl = descriptor.ttl
         let name = descriptor.name
         let readAll: () throws -> [UK: UV] = { [self] in
@@ -285,6 +318,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                 live = e.value.filter { !$0.value.isExpired(ttl, now: now) }
                 entry = live.isEmpty ? nil : TtlValue(live, lastAccess: now)
             }
+            if let ttl { table.cleanUpIncrementally(ttl, now: now) }
             return live.mapValues(\.value)
         }
         return MapState(
@@ -300,9 +334,14 @@ public final class KeyedStateBackend<K: StreamKey> {
                         if entry?.value.isEmpty == true { entry = nil }
                         return
                     }
-                    if ttl?.updateType == .onReadAndWrite { entry?.value[userKey]?.lastAccess = now }
+                    if ttl?.updateType == .onReadAndWrite {
+                        entry?.value[userKey]?.lastAccess = now
+                        // The entry's stamp stays the newest of its user keys' (cleanup reads it).
+                        entry?.lastAccess = now
+                    }
                     result = e.value
                 }
+                if let ttl { table.cleanUpIncrementally(ttl, now: now) }
                 return result
             },
             put: { [self] userKey, value in
@@ -319,6 +358,7 @@ public final class KeyedStateBackend<K: StreamKey> {
                         if entry?.value.isEmpty == true { entry = nil }
                     }
                 }
+                if let ttl { table.cleanUpIncrementally(ttl, now: now) }
             },
             all: readAll,
             clear: { [self] in

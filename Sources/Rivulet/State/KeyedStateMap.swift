@@ -19,6 +19,17 @@ public protocol KeyedStateMap<Key, Namespace, Value>: AnyObject {
     func upsert(_ key: Key, _ namespace: Namespace, _ body: (inout Value?) throws -> Void) throws -> Bool
     @discardableResult
     func removeValue(_ key: Key, _ namespace: Namespace) throws -> Value?
+    /// Starts loading the entry of (key, namespace) into the cache ahead of an access (a hint;
+    /// the default does nothing).
+    func prefetch(_ key: Key, _ namespace: Namespace)
+    /// Whether a batch should prefetch its entries: the map is larger than the cache (the
+    /// default: no).
+    var prefetchPays: Bool { get }
+}
+
+extension KeyedStateMap {
+    @inlinable public func prefetch(_ key: Key, _ namespace: Namespace) {}
+    @inlinable public var prefetchPays: Bool { false }
 }
 
 extension StateHashMap: KeyedStateMap where N: BinaryCodable {

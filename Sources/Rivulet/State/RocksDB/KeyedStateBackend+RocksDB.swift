@@ -6,7 +6,9 @@ import RivuletRocksDB
 extension KeyedStateBackend {
     /// The column family of state `name`, registered for snapshots and restored when the
     /// backend restores. A second registration with another kind or type is an error.
-    public func rocksFamily(_ name: String, signature: String) throws -> RocksDB.ColumnFamily {
+    /// `stampedTTL` is the TTL of a state whose values start with their stamp (value and map
+    /// state): compactions and, if asked, full snapshots drop its expired entries.
+    public func rocksFamily(_ name: String, signature: String, stampedTTL ttl: StateTtlConfig? = nil) throws -> RocksDB.ColumnFamily {
         guard let rocks else { throw StateAccessError("state '\(name)' of operator '\(operatorName)' needs the RocksDB backend") }
         if let existing = registered[name] {
             guard existing.signature == signature, let family = existing.table as? RocksDB.ColumnFamily else {
@@ -15,13 +17,19 @@ extension KeyedStateBackend {
             }
             return family
         }
-        let family = try rocks.family(name)
+        let family = try rocks.family(name, ttl: ttl)
         registered[name] = (signature, family)
         rocksStates.insert(name)
+        let snapshotTTL = ttl?.cleanup.inFullSnapshot == true ? ttl?.ttlMillis : nil
+        let clock = self.clock
         try register(
             name, signature: signature,
             participant: KeyedStateParticipant(
-                snapshot: { try rocks.snapshot(name) },
+                snapshot: {
+                    guard let ttlMillis = snapshotTTL else { return try rocks.snapshot(name) }
+                    let now = clock()
+                    return try rocks.snapshot(name) { RocksDBKeyedStore.stampExpired($0, ttlMillis: ttlMillis, now: now) }
+                },
                 restoreEntry: { group, reader in try rocks.restoreEntry(family, group: group, &reader) },
                 finishRestore: { try rocks.finishRestore() }))
         return family
@@ -49,7 +57,7 @@ extension KeyedStateBackend {
 
     @inlinable
     public func rocksValueState<V: BinaryCodable>(_ descriptor: ValueStateDescriptor<V>, _ rocks: RocksDBKeyedStore) throws -> ValueState<V> {
-        let family = try rocksFamily(descriptor.name, signature: "ValueState<\(V.self)>")
+        let family = try rocksFamily(descriptor.name, signature: "ValueState<\(V.self)>", stampedTTL: descriptor.ttl)
         let codec = StateCodec<TtlValue<V>>.ttl(StateCodec<V>.opened(V.self))
         let ttl = descriptor.ttl, name = descriptor.name
         return ValueState(
@@ -111,7 +119,7 @@ extension KeyedStateBackend {
         _ descriptor: MapStateDescriptor<UK, UV>,
         _ rocks: RocksDBKeyedStore
     ) throws -> MapState<UK, UV> {
-        let family = try rocksFamily(descriptor.name, signature: "MapState<\([UK: TtlValue<UV>].self)>")
+        let family = try rocksFamily(descriptor.name, signature: "MapState<\([UK: TtlValue<UV>].self)>", stampedTTL: descriptor.ttl)
         let codec = StateCodec<TtlValue<UV>>.ttl(StateCodec<UV>.opened(UV.self))
         let ttl = descriptor.ttl, name = descriptor.name
         func buildKey(_ userKey: UK) throws {

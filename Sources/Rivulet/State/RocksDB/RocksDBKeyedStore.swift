@@ -48,12 +48,45 @@ public final class RocksDBKeyedStore {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// The column family of state `name`.
-    public func family(_ name: String) throws -> RocksDB.ColumnFamily {
+    /// The clock TTL compaction filters compare stamps with, in milliseconds: the wall clock,
+    /// which is the processing time stamps are taken in (compactions run on RocksDB's threads,
+    /// away from the task's processing-time service).
+    public var compactionClock: @Sendable () -> Int64 = { SystemClock.nowMillis() }
+
+    /// The column family of state `name`. When `ttl` asks for cleanup in compaction, the
+    /// family is created with a filter that drops entries whose stamp (the value's first 8
+    /// bytes, big-endian) expired: value and map state, whose values start with their stamp.
+    public func family(_ name: String, ttl: StateTtlConfig? = nil) throws -> RocksDB.ColumnFamily {
         if let f = families[name] { return f }
-        let f = try db.columnFamily(name)
+        var filter: RocksDBCompactionPredicate?
+        if let ttl, ttl.cleanup.inRocksDBCompaction {
+            let ttlMillis = ttl.ttlMillis, clock = compactionClock
+            filter = { _, value in Self.stampExpired(value, ttlMillis: ttlMillis, now: clock()) }
+        }
+        let f = try db.columnFamily(name, compactionFilter: filter)
         families[name] = f
         return f
+    }
+
+    /// The number of entries in `family`, by a scan.
+    public func entryCount(_ family: RocksDB.ColumnFamily) throws -> Int {
+        let iterator = db.iterator(family)
+        iterator.seekToFirst()
+        var count = 0
+        while iterator.isValid {
+            count += 1
+            iterator.next()
+        }
+        try iterator.checkStatus()
+        return count
+    }
+
+    /// Whether a value that starts with a TTL stamp expired at `now`.
+    @inlinable
+    public static func stampExpired(_ value: UnsafeRawBufferPointer, ttlMillis: Int64, now: Int64) -> Bool {
+        guard value.count >= 8 else { return false }
+        let stamp = Int64(bitPattern: UInt64(bigEndian: value.loadUnaligned(as: UInt64.self)))
+        return stamp &+ ttlMillis <= now
     }
 
     // MARK: Keys
@@ -151,14 +184,18 @@ public final class RocksDBKeyedStore {
         return directory
     }
 
-    /// The entries of every key of `family` in canonical form, by key group.
-    public static func canonicalEntries(_ db: RocksDB, _ family: RocksDB.ColumnFamily) throws -> [Int: [UInt8]] {
+    /// The entries of every key of `family` in canonical form, by key group, leaving out those
+    /// `drop` matches (expired entries, when a full snapshot cleans up TTL state).
+    public static func canonicalEntries(
+        _ db: RocksDB, _ family: RocksDB.ColumnFamily, dropping drop: ((UnsafeRawBufferPointer) -> Bool)? = nil
+    ) throws -> [Int: [UInt8]] {
         var groups: [Int: BinaryWriter] = [:]
         let iterator = db.iterator(family)
         iterator.seekToFirst()
         while iterator.isValid {
             iterator.withEntry { key, value in
                 guard key.count >= 2 else { return }
+                if let drop, drop(value) { return }
                 let group = Int(key[0]) << 8 | Int(key[1])
                 StateEntryFormat.append(
                     to: &groups[group, default: BinaryWriter()],
@@ -170,9 +207,10 @@ public final class RocksDBKeyedStore {
         return groups.mapValues(\.bytes)
     }
 
-    /// The entries of state `name` in the canonical snapshot form, by key group.
-    public func snapshot(_ name: String) throws -> [Int: [UInt8]] {
-        try Self.canonicalEntries(db, try family(name))
+    /// The entries of state `name` in the canonical snapshot form, by key group, without the
+    /// entries `drop` matches.
+    public func snapshot(_ name: String, dropping drop: ((UnsafeRawBufferPointer) -> Bool)? = nil) throws -> [Int: [UInt8]] {
+        try Self.canonicalEntries(db, try family(name), dropping: drop)
     }
 
     /// Restored entries not written yet (written in batches of 16k rather than a put each:
