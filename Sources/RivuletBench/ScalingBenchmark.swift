@@ -34,19 +34,25 @@ enum ScalingJob: String {
 func scalingWindowMillis(keys: Int) -> Int64 { max(1000, Int64(keys) * 4 / 100) }
 
 /// This process's peak resident memory (`VmHWM`). Not `getrusage`'s `ru_maxrss`, which a
-/// process keeps across `execve` and so starts from its parent's size.
-func peakResidentBytes() throws -> Int {
-    let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+/// process keeps across `execve` and so starts from its parent's size; that is the fallback
+/// where `/proc/self/status` has no `VmHWM` line (some sandboxed kernels).
+func peakResidentBytes() -> Int {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
         let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-    else { throw BenchError("no VmHWM line in /proc/self/status") }
-    return kilobytes * 1024
+    {
+        return kilobytes * 1024
+    }
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return usage.ru_maxrss * 1024
 }
 
 /// Runs one point in this process and prints it as `POINT records seconds cpu peak-rss
 /// table-bytes-per-key` (the last 0 for the window job). The table is measured after the job.
-func runScalingPoint(_ job: ScalingJob, keys: Int, parallelism: Int, records: Int) throws {
-    let env = StreamExecutionEnvironment(configuration: try Configuration(["parallelism.default": "\(parallelism)"]))
+func runScalingPoint(_ job: ScalingJob, keys: Int, parallelism: Int, records: Int, settings: [String: String] = [:]) throws {
+    let configuration = settings.merging(["parallelism.default": "\(parallelism)"]) { $1 }
+    let env = StreamExecutionEnvironment(configuration: try Configuration(configuration))
     let counter = DiscardCounter()
     switch job {
     case .keyed:
@@ -68,7 +74,7 @@ func runScalingPoint(_ job: ScalingJob, keys: Int, parallelism: Int, records: In
     if job == .keyed && counter.count != records {
         throw BenchError("keyed: \(counter.count) results for \(records) records")
     }
-    let peak = try peakResidentBytes()
+    let peak = peakResidentBytes()
     let tableBytesPerKey = job == .keyed ? keyedSumTableBytesPerKey(keys: keys) : 0
     print("POINT \(records) \(m.seconds) \(m.cpu) \(peak) \(tableBytesPerKey)")
     fflush(nil)

@@ -14,17 +14,20 @@ let backendFilter = arguments.firstIndex(of: "--backend").flatMap {
 }
 let only = arguments.first { !$0.hasPrefix("--") && $0 != backendFilter }
 
-/// `--scaling-point JOB KEYS PARALLELISM RECORDS`: one point of `scaling`, run in a child process.
+/// `--scaling-point JOB KEYS PARALLELISM RECORDS [key=value ...]`: one point of `scaling`, run
+/// in a child process; the settings after it go into the job's configuration.
 if let flag = arguments.firstIndex(of: "--scaling-point") {
     let values = Array(arguments[arguments.index(after: flag)...])
-    guard values.count == 4, let job = ScalingJob(rawValue: values[0]), let keys = Int(values[1]), let parallelism = Int(values[2]),
-        let records = Int(values[3])
+    let settings = values.dropFirst(4).map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+    guard values.count >= 4, let job = ScalingJob(rawValue: values[0]), let keys = Int(values[1]), let parallelism = Int(values[2]),
+        let records = Int(values[3]), settings.allSatisfy({ $0.count == 2 })
     else {
-        print("usage: rivulet-bench --scaling-point keyed|window KEYS PARALLELISM RECORDS")
+        print("usage: rivulet-bench --scaling-point keyed|window KEYS PARALLELISM RECORDS [key=value ...]")
         exit(2)
     }
     do {
-        try runScalingPoint(job, keys: keys, parallelism: parallelism, records: records)
+        let configuration = Dictionary(settings.map { ($0[0], $0[1]) }, uniquingKeysWith: { $1 })
+        try runScalingPoint(job, keys: keys, parallelism: parallelism, records: records, settings: configuration)
         exit(0)
     } catch {
         print("scaling point: error: \(error)")

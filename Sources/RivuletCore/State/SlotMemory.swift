@@ -1,9 +1,9 @@
 // Zeroed memory for the slots of the engine's hash maps: large tables on huge pages.
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Allocates and frees the slot arrays of `StateHashMap`. Memory comes zeroed (an all-zero
@@ -40,8 +40,8 @@ public enum SlotMemory {
         let memory = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let memory, memory != MAP_FAILED else { return nil }
         #if os(Linux)
-            // Only advice: where huge pages are off the mapping stays on small pages.
-            _ = madvise(memory, byteCount, MADV_HUGEPAGE)
+        // Only advice: where huge pages are off the mapping stays on small pages.
+        _ = madvise(memory, byteCount, MADV_HUGEPAGE)
         #endif
         return memory
     }

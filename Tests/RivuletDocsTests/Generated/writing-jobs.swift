@@ -127,6 +127,30 @@ enum DocsSideOutputJob {
 // MARK: docs/writing-jobs.md example 4
 
 
+/// Remembers the last page each session visited; sessions idle for 30 minutes are forgotten.
+struct DocsLastPage: KeyedProcessFunction {
+    typealias Key = String
+    typealias Input = String
+    typealias Output = String
+
+    var lastPage: ValueState<String>?
+
+    mutating func open(_ context: KeyedRuntimeContext<String>) throws {
+        let ttl = StateTtlConfig(ttl: .seconds(30 * 60), updateType: .onReadAndWrite)
+            .cleanupIncrementally(10)  // check 10 entries per access instead of 5
+            .cleanupFullSnapshot()  // and keep expired sessions out of savepoints
+        lastPage = try context.valueState(ValueStateDescriptor<String>("last-page", ttl: ttl))
+    }
+
+    mutating func processElement(_ page: String, _ context: KeyedContext<String>, _ out: Collector<String>) throws {
+        if let previous = try lastPage?.value() { try out.collect("\(previous) -> \(page)") }
+        try lastPage?.update(page)
+    }
+}
+
+// MARK: docs/writing-jobs.md example 5
+
+
 /// A page id and a count, encoded by hand as two 8-byte integers.
 struct DocsPageCount: Sendable, Hashable, BinaryCodable {
     var pageID: Int64
@@ -148,7 +172,7 @@ struct DocsPageCount: Sendable, Hashable, BinaryCodable {
     }
 }
 
-// MARK: docs/writing-jobs.md example 5
+// MARK: docs/writing-jobs.md example 6
 
 
 /// Writes each record as a line on standard error, prefixed with its subtask.
@@ -180,7 +204,7 @@ enum DocsStandardErrorJob {
     }
 }
 
-// MARK: docs/writing-jobs.md example 6
+// MARK: docs/writing-jobs.md example 7
 
 
 enum DocsRunInProcess {

@@ -14,20 +14,33 @@ public struct StreamRecord<T> {
 
 extension StreamRecord: Sendable where T: Sendable {}
 
-/// An immutable batch of records handed from a producer task to a consumer task. Inside one
-/// process records are not serialized (Flink serializes even there); the batch is the buffer.
-public final class RecordBatch<T: Sendable>: Sendable, RecordCounting {
-    public let records: [StreamRecord<T>]
+/// A batch of records handed from a producer task to a consumer task. Inside one process
+/// records are not serialized (Flink serializes even there); the batch is the buffer. Once the
+/// consumer has processed it, `recycle()` returns its storage to the producer's pool.
+///
+/// `@unchecked Sendable`: `records` is written only by `recycle()`, which the one consumer
+/// calls after its last read; the producer never touches a batch after pushing it, and the
+/// inbox's lock orders the push before every read.
+public final class RecordBatch<T: Sendable>: @unchecked Sendable, RecordCounting {
+    public private(set) var records: [StreamRecord<T>]
+    let pool: RecordBufferPool<T>?
 
     public var recordCount: Int { records.count }
 
-    @inlinable
-    public init(_ records: [StreamRecord<T>]) {
+    public init(_ records: [StreamRecord<T>], pool: RecordBufferPool<T>? = nil) {
         self.records = records
+        self.pool = pool
+    }
+
+    public func recycle() {
+        pool?.give(&records)
     }
 }
 
-/// A batch whose record type is erased: its size, for the records-in metric.
+/// A batch whose record type is erased: its size, for the records-in metric, and the hand-back
+/// of its storage once processed.
 public protocol RecordCounting {
     var recordCount: Int { get }
+    /// Returns the batch's storage to its producer (after the consumer's last read of it).
+    func recycle()
 }

@@ -63,6 +63,8 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
     @usableFromInline let targets: [ChannelTarget]
     /// Pending records per channel.
     @exclusivity(unchecked) @usableFromInline var buffers: [[StreamRecord<T>]]
+    /// Per channel, the arrays its consumer handed back.
+    @usableFromInline let pools: [RecordBufferPool<T>]
     @usableFromInline let batchSize: Int
     @usableFromInline let partitioning: Partitioning
     /// Consumer subtask index of a record (hash partitioning only).
@@ -81,8 +83,10 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
         self.selectChannel = selectChannel
         self.nextRoundRobin = targets.isEmpty ? 0 : producerIndex % targets.count
         self.metrics = metrics
-        self.buffers = Array(repeating: [], count: targets.count)
-        for i in buffers.indices { buffers[i].reserveCapacity(self.batchSize) }
+        // A channel has at most `credits` batches queued, one in processing and one filling.
+        let pools = targets.map { _ in RecordBufferPool<T>(capacity: max(1, batchSize), limit: 16) }
+        self.pools = pools
+        self.buffers = pools.map { $0.take() }
     }
 
     /// Routes one record.
@@ -110,13 +114,12 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
 
     @usableFromInline
     func flush(_ channel: Int) throws {
+        if buffers[channel].isEmpty { return }
         let records = buffers[channel]
-        if records.isEmpty { return }
-        buffers[channel] = []
-        buffers[channel].reserveCapacity(batchSize)
+        buffers[channel] = pools[channel].take()
         let target = targets[channel]
         metrics.addSent(records.count)
-        metrics.addBlocked(try target.sink.push(.records(RecordBatch(records)), channel: target.channel))
+        metrics.addBlocked(try target.sink.push(.records(RecordBatch(records, pool: pools[channel])), channel: target.channel))
     }
 
     public func flushAll() throws {

@@ -40,8 +40,14 @@ public enum InboxEvent: Sendable {
 /// until the consumer takes a batch. Events (watermarks, barriers, end of partition) are never
 /// held back. Mail (control actions from other threads) is served before data.
 ///
+/// Only the consumer waits on `condition`. A producer without credit waits on its channel's
+/// semaphore, which the consumer signals when it takes a batch of that channel: one wake-up for
+/// the one producer that can go on. With every producer waiting on the shared condition, each
+/// batch taken woke them all (and each batch pushed woke the blocked ones too), so the wake-ups
+/// per batch grew with the parallelism.
+///
 /// Safe to share across threads: every mutable field is read and written only while holding
-/// `condition`, the one lock of this inbox.
+/// `condition`, the one lock of this inbox (the semaphores are thread-safe themselves).
 public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGateway {
     private let condition = NSCondition()
     private var queues: [Deque<StreamElement>]
@@ -56,7 +62,9 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     private var consumedListeners: [(@Sendable () -> Void)?]
     private var nextChannel = 0
     private var waitingForData = false
-    private var blockedProducers = 0
+    /// Per channel, whether its producer waits for credit on `creditSignals[channel]`.
+    private var producerWaiting: [Bool]
+    private let creditSignals: [DispatchSemaphore]
     /// Batches a channel may hold before its producer blocks.
     public let creditsPerChannel: Int
     /// Nanoseconds producers spent blocked on this inbox (backpressure they suffered).
@@ -67,6 +75,8 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
         recordBatches = Array(repeating: 0, count: channelCount)
         blocked = Array(repeating: false, count: channelCount)
         consumedListeners = Array(repeating: nil, count: channelCount)
+        producerWaiting = Array(repeating: false, count: channelCount)
+        creditSignals = (0..<channelCount).map { _ in DispatchSemaphore(value: 0) }
         self.creditsPerChannel = max(1, creditsPerChannel)
     }
 
@@ -83,9 +93,13 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
         if element.isRecords {
             if recordBatches[channel] >= creditsPerChannel && !cancelled {
                 let start = DispatchTime.now().uptimeNanoseconds
-                blockedProducers += 1
-                while recordBatches[channel] >= creditsPerChannel && !cancelled { condition.wait() }
-                blockedProducers -= 1
+                while recordBatches[channel] >= creditsPerChannel && !cancelled {
+                    // Signalled exactly once for each time the flag is set (by a take or a cancel).
+                    producerWaiting[channel] = true
+                    condition.unlock()
+                    creditSignals[channel].wait()
+                    condition.lock()
+                }
                 waited = DispatchTime.now().uptimeNanoseconds - start
                 blockedNanos += waited
             }
@@ -122,8 +136,17 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
             cancelled = true
             failure = error
         }
+        wakeWaitingProducers()
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Lets every producer waiting for credit re-check (the inbox was cancelled); under the lock.
+    private func wakeWaitingProducers() {
+        for channel in producerWaiting.indices where producerWaiting[channel] {
+            producerWaiting[channel] = false
+            creditSignals[channel].signal()
+        }
     }
 
     /// Enqueues a control action to run on the task's thread.
@@ -161,6 +184,7 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     public func cancel() {
         condition.lock()
         cancelled = true
+        wakeWaitingProducers()
         condition.broadcast()
         condition.unlock()
     }
@@ -221,7 +245,10 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
             if let element = queues[ch].popFirst() {
                 if element.isRecords {
                     recordBatches[ch] -= 1
-                    if blockedProducers > 0 { condition.broadcast() }
+                    if producerWaiting[ch] {
+                        producerWaiting[ch] = false
+                        creditSignals[ch].signal()
+                    }
                     consumedListeners[ch]?()
                 }
                 nextChannel = (ch + 1) % n

@@ -200,8 +200,10 @@ public final class StreamTask {
                 let input = deployment.channelInputs[channel]
                 switch element {
                 case .records(let batch):
-                    if let counted = batch as? any RecordCounting { metrics.addReceived(counted.recordCount) }
+                    let counted = batch as? any RecordCounting
+                    if let counted { metrics.addReceived(counted.recordCount) }
                     try batchInputs[input](batch)
+                    counted?.recycle()
                 case .watermark(let w):
                     if let w = valves[input].inputWatermark(w, channel: localIndex[channel]) { try apply([w], input: input) }
                 case .watermarkStatus(let s):
