@@ -102,4 +102,79 @@ final class NetworkTests: XCTestCase {
         inbox.cancel()
         XCTAssertEqual(failed.wait(timeout: .now() + 10), .success)
     }
+
+    /// A taken batch releases only the producer of its channel; a cancel releases the rest.
+    func testTakingABatchWakesOnlyThatChannelsProducer() throws {
+        let inbox = TaskInbox(channelCount: 3, creditsPerChannel: 1)
+        let batch: @Sendable () -> StreamElement = { StreamElement.records(RecordBatch<Int>([StreamRecord(1, timestamp: 0)])) }
+        for channel in 0..<3 { try inbox.push(batch(), channel: channel) }
+        let released = (0..<3).map { _ in DispatchSemaphore(value: 0) }
+        for channel in 0..<3 {
+            let signal = released[channel]
+            Thread.detachNewThread {
+                _ = try? inbox.push(batch(), channel: channel)  // no credit: blocks
+                signal.signal()
+            }
+        }
+        guard case .element(let taken, _)? = try inbox.poll() else { return XCTFail("expected a batch") }
+        XCTAssertEqual(released[taken].wait(timeout: .now() + 10), .success, "the producer of channel \(taken) goes on")
+        for channel in 0..<3 where channel != taken {
+            XCTAssertEqual(released[channel].wait(timeout: .now() + 0.2), .timedOut, "channel \(channel) still has no credit")
+        }
+        inbox.cancel()
+        for channel in 0..<3 where channel != taken {
+            XCTAssertEqual(released[channel].wait(timeout: .now() + 10), .success, "cancel releases channel \(channel)")
+        }
+    }
+
+    /// A sink that records batch sizes and reports every push as blocked or not.
+    final class RecordingSink: ChannelSink, @unchecked Sendable {
+        // Test-only: used from the test's thread alone.
+        var sizes: [Int] = []
+        var blocked = true
+        func push(_ element: StreamElement, channel: Int) throws -> UInt64 {
+            if case .records(let batch) = element, let b = batch as? RecordBatch<Int> { sizes.append(b.records.count) }
+            return blocked ? 1 : 0
+        }
+    }
+
+    /// Batches double while pushes wait for credit, up to 4x the configured size, and return
+    /// to it when the producer flushes early; with credit to spare they stay as configured.
+    func testBatchesGrowWhileTheConsumerIsBehindAndReturnWhenTheProducerFlushes() throws {
+        let sink = RecordingSink()
+        let w = RecordWriter<Int>(
+            targets: [ChannelTarget(sink: sink, channel: 0)], partitioning: .forward, batchSize: 4, selectChannel: nil,
+            producerIndex: 0, metrics: OutputMetrics())
+        for v in 0..<60 { try w.emit(v, timestamp: 0) }
+        XCTAssertEqual(sink.sizes, [4, 8, 16, 16, 16])
+        try w.emit(60, timestamp: 0)
+        try w.flushAll()
+        XCTAssertEqual(sink.sizes.last, 1, "an early flush sends what is there")
+        sink.blocked = false
+        sink.sizes = []
+        for v in 0..<12 { try w.emit(v, timestamp: 0) }
+        XCTAssertEqual(sink.sizes, [4, 4, 4], "after a flush the configured size again; no growth without waiting")
+    }
+
+    /// The consumer hands a batch's array back, and the producer fills it again.
+    func testConsumedBatchStorageReturnsToTheProducer() throws {
+        let (w, inbox) = writer(.forward, consumers: 1, batch: 4)
+        func take() throws -> RecordBatch<Int> {
+            guard case .element(_, .records(let b))? = try inbox.poll(), let batch = b as? RecordBatch<Int> else {
+                throw XCTSkip("expected a batch")
+            }
+            return batch
+        }
+        for v in 0..<4 { try w.emit(v, timestamp: 0) }
+        let first = try take()
+        let storage = first.records.withUnsafeBufferPointer { $0.baseAddress }
+        XCTAssertEqual(first.records.map(\.value), [0, 1, 2, 3])
+        first.recycle()
+        XCTAssertTrue(first.records.isEmpty)
+        for v in 4..<12 { try w.emit(v, timestamp: 0) }  // the second batch, then the first array again
+        _ = try take()
+        let third = try take()
+        XCTAssertEqual(third.records.map(\.value), [8, 9, 10, 11])
+        XCTAssertEqual(third.records.withUnsafeBufferPointer { $0.baseAddress }, storage, "the recycled array carries the third batch")
+    }
 }

@@ -59,13 +59,27 @@ public protocol RecordWriterControl: AnyObject {
 
 /// Writes records of one edge into per-consumer batches and hands full batches to the
 /// consumers' inboxes (blocking without credit). Confined to the producing task's thread.
+///
+/// Batches adapt to load, per channel: a channel whose consumer falls behind (a push had to
+/// wait for credit) doubles its batch size, up to `growthLimit` times the configured one, so
+/// that under throughput each hand-off (a lock, a wake-up, a batch to recycle) carries more
+/// records; the size returns to the configured one whenever the producer flushes early (it
+/// went idle, its buffer timeout passed, or it sends an event), so a slow stream keeps small
+/// batches and its latency. With 4096-record batches instead of 1024, keyed-sum used 10-40%
+/// less CPU per record on 2 cores, and a 16-core run at parallelism 8 went from 13.7M to
+/// 28.8M records/s (issue measurement, fixed batch sizes).
 public final class RecordWriter<T: Sendable>: RecordWriterControl {
     @usableFromInline let targets: [ChannelTarget]
     /// Pending records per channel.
     @exclusivity(unchecked) @usableFromInline var buffers: [[StreamRecord<T>]]
     /// Per channel, the arrays its consumer handed back.
     @usableFromInline let pools: [RecordBufferPool<T>]
+    /// The configured batch size (`taskmanager.network.batch-size`).
     @usableFromInline let batchSize: Int
+    /// Per channel, the records at which its batch is handed over now.
+    @exclusivity(unchecked) @usableFromInline var batchTargets: [Int]
+    /// How far a channel's batches may grow over the configured size.
+    public static var growthLimit: Int { 4 }
     @usableFromInline let partitioning: Partitioning
     /// Consumer subtask index of a record (hash partitioning only).
     @usableFromInline let selectChannel: ((T) -> Int)?
@@ -87,6 +101,7 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
         let pools = targets.map { _ in RecordBufferPool<T>(capacity: max(1, batchSize), limit: 16) }
         self.pools = pools
         self.buffers = pools.map { $0.take() }
+        self.batchTargets = Array(repeating: self.batchSize, count: targets.count)
     }
 
     /// Routes one record.
@@ -109,7 +124,7 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
     @inlinable
     func append(_ record: StreamRecord<T>, to channel: Int) throws {
         buffers[channel].append(record)
-        if buffers[channel].count >= batchSize { try flush(channel) }
+        if buffers[channel].count >= batchTargets[channel] { try flush(channel) }
     }
 
     @usableFromInline
@@ -119,11 +134,20 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
         buffers[channel] = pools[channel].take()
         let target = targets[channel]
         metrics.addSent(records.count)
-        metrics.addBlocked(try target.sink.push(.records(RecordBatch(records, pool: pools[channel])), channel: target.channel))
+        let waited = try target.sink.push(.records(RecordBatch(records, pool: pools[channel])), channel: target.channel)
+        metrics.addBlocked(waited)
+        if waited > 0 && batchTargets[channel] < batchSize &* Self.growthLimit {
+            batchTargets[channel] = min(batchTargets[channel] &* 2, batchSize &* Self.growthLimit)
+        }
     }
 
+    /// Sends every buffered record, and returns every channel to the configured batch size
+    /// (flushing early means the producer is not saturating its consumers).
     public func flushAll() throws {
-        for i in buffers.indices { try flush(i) }
+        for i in buffers.indices {
+            try flush(i)
+            batchTargets[i] = batchSize
+        }
     }
 
     public func broadcastEvent(_ element: StreamElement) throws {
