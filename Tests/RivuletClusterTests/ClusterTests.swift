@@ -9,7 +9,25 @@ final class ClusterTests: XCTestCase {
     /// wordcount at parallelism 4 across two TaskManagers (two slots each) writes the counts
     /// computed here from the same text.
     func testWordCountAcrossTwoTaskManagersMatchesCounts() throws {
-        let cluster = try ClusterFixture(taskManagers: 2, slots: 2)
+        try checkWordCountAcrossTwoTaskManagers(try ClusterFixture(taskManagers: 2, slots: 2))
+    }
+
+    /// The same job with every address a host name or an IPv6 literal: the TaskManagers
+    /// reach the JobManager's RPC at `::1`, the JobManager and the other TaskManager reach
+    /// each TaskManager at `localhost` (resolved through /etc/hosts), and the servers bind to
+    /// names.
+    func testClusterRunsOnHostNamesAndIPv6Literals() throws {
+        let cluster = try ClusterFixture(
+            taskManagers: 2, slots: 2,
+            extra: [
+                "jobmanager.bind-host": "::1", "jobmanager.rpc.address": "::1",
+                "rest.bind-address": "localhost", "rest.address": "localhost",
+                "taskmanager.bind-host": "localhost", "taskmanager.host": "localhost",
+            ])
+        try checkWordCountAcrossTwoTaskManagers(cluster)
+    }
+
+    func checkWordCountAcrossTwoTaskManagers(_ cluster: ClusterFixture) throws {
         let input = cluster.directory.appendingPathComponent("input.txt")
         var text = ""
         for i in 0..<3000 { text += "Alpha beta \(i % 97) gamma-delta, Beta ALPHA x\(i % 13)\n" }
@@ -114,6 +132,20 @@ final class ClusterTests: XCTestCase {
         let cli = try cluster.rivulet(["run", "no-such-job"])
         XCTAssertNotEqual(cli.status, 0)
         XCTAssertTrue(cli.output.contains("unknown job 'no-such-job'"), cli.output)
+    }
+
+    /// A JobManager whose bind address does not resolve stops at once and says which key
+    /// holds which name (not a crash, not a hang).
+    func testABindAddressThatDoesNotResolveStopsTheJobManagerNamingIt() throws {
+        let run = try ClusterFixture.run(
+            ClusterFixture.binary,
+            [
+                "jobmanager", "--conf", "/nonexistent", "-D", "jobmanager.bind-host=nowhere.invalid", "-D", "jobmanager.rpc.port=0", "-D",
+                "rest.port=0",
+            ],
+            environment: ProcessInfo.processInfo.environment)
+        XCTAssertNotEqual(run.status, 0, run.output)
+        XCTAssertTrue(run.output.contains("cannot resolve host 'nowhere.invalid' of jobmanager.bind-host"), run.output)
     }
 
     /// A TaskManager pointed at a JobManager that is not there keeps retrying with backoff and

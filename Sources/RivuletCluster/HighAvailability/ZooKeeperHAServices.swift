@@ -41,6 +41,20 @@ public struct HighAvailabilitySettings: Sendable {
             suspendedGraceMillis: grace)
     }
 
+    /// The hosts of the quorum's `host:port` entries (a chroot path after them ignored).
+    var quorumHosts: [String] {
+        let servers = quorum.split(separator: "/", maxSplits: 1).first.map(String.init) ?? quorum
+        return servers.split(separator: ",").map { entry in
+            let server = entry.trimmingCharacters(in: .whitespaces)
+            if server.hasPrefix("["), let close = server.firstIndex(of: "]") {
+                return String(server[server.index(after: server.startIndex)..<close])
+            }
+            // host:port, or an unbracketed IPv6 literal (several colons) or a bare host.
+            let colons = server.filter { $0 == ":" }.count
+            return colons == 1 ? String(server.split(separator: ":")[0]) : server
+        }
+    }
+
     /// The leader latch's parent znode.
     var latchPath: String { clusterPath + "/leader/latch" }
     /// The znode the leader publishes its address and session in.
@@ -70,6 +84,11 @@ public final class ZooKeeperHAServices: HighAvailabilityServices {
 
     /// Connects to ZooKeeper and creates the cluster's znodes.
     public static func connect(_ settings: HighAvailabilitySettings, logger: Logger) async throws -> ZooKeeperHAServices {
+        // The C client resolves the servers' names itself, and one it cannot resolve fails
+        // the whole session: name it here instead.
+        for host in settings.quorumHosts {
+            _ = try ConfiguredHost(host).resolved(key: HighAvailabilityOptions.quorum.key)
+        }
         let client = settings.makeClient()
         try await client.start()
         let services = ZooKeeperHAServices(settings: settings, client: client, logger: logger)

@@ -50,6 +50,10 @@ public final class JobManagerProcess: LeaderContender {
 
     /// Runs until SIGTERM or SIGINT.
     public func run() async throws {
+        // A bind address that does not resolve stops the process here, naming the key.
+        for option in [ClusterOptions.jobManagerBindHost, ClusterOptions.restBindAddress] {
+            _ = try ConfiguredHost(configuration[option]).resolved(key: option.key)
+        }
         let ha: any HighAvailabilityServices
         if let settings = try HighAvailabilitySettings.from(configuration) {
             logger.info("connecting to ZooKeeper at \(settings.quorum) (session timeout \(settings.sessionTimeoutMillis) ms)")
@@ -111,8 +115,9 @@ public final class JobManagerProcess: LeaderContender {
         let dispatcher = Dispatcher(catalog: catalog, clusterConfiguration: c.values, resourceManager: rm, ha: ha, logger: logger)
         term.withLock { $0 = dispatcher }
         defer { term.withLock { $0 = nil } }
-        let rpcHost = c[ClusterOptions.jobManagerBindHost], rpcPort = c[ClusterOptions.jobManagerPort]
-        let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: rpcHost, port: rpcPort), transportSecurity: .plaintext)
+        let rpcHost = try ConfiguredHost(c[ClusterOptions.jobManagerBindHost]).resolved(key: ClusterOptions.jobManagerBindHost.key)
+        let rpcPort = c[ClusterOptions.jobManagerPort]
+        let transport = HTTP2ServerTransport.Posix(address: rpcHost.socketAddress(port: rpcPort), transportSecurity: .plaintext)
         let gateway = LocalJobManagerGateway(resourceManager: rm, dispatcher: dispatcher)
         let server = GRPCServer(
             transport: transport,
@@ -120,11 +125,12 @@ public final class JobManagerProcess: LeaderContender {
                 ResourceManagerService(gateway: gateway),
                 JobMasterService(gateway: gateway),
             ])
-        let restHost = c[ClusterOptions.restBindAddress], restPort = c[ClusterOptions.restPort]
+        let restHost = try ConfiguredHost(c[ClusterOptions.restBindAddress]).resolved(key: ClusterOptions.restBindAddress.key)
+        let restPort = c[ClusterOptions.restPort]
         let restBound = AsyncStream<Int>.makeStream()
         let app = Application(
             router: RestServer.router(dispatcher: dispatcher, maxBodyBytes: c[ClusterOptions.restMaxContentLength]),
-            configuration: .init(address: .hostname(restHost, port: restPort), serverName: "rivulet"),
+            configuration: .init(address: .hostname(restHost.literal, port: restPort), serverName: "rivulet"),
             onServerRunning: { channel in
                 restBound.continuation.yield(channel.localAddress?.port ?? restPort)
                 restBound.continuation.finish()
@@ -140,12 +146,13 @@ public final class JobManagerProcess: LeaderContender {
         let serving = Task { try await services.run() }
         defer { serving.cancel() }
         // Publish where this leader is once both servers are bound.
-        guard let boundRPC = try await transport.listeningAddress.ipv4?.port else {
-            throw ClusterError("the JobManager's RPC server is not listening on an IPv4 address")
+        let listening = try await transport.listeningAddress
+        guard let boundRPC = listening.ipv4?.port ?? listening.ipv6?.port else {
+            throw ClusterError("the JobManager's RPC server is not listening on an IP address")
         }
         var restIterator = restBound.stream.makeAsyncIterator()
         let boundREST = await restIterator.next() ?? restPort
-        logger.info("JobManager leads with session \(session); RPC on \(rpcHost):\(boundRPC), REST on \(restHost):\(boundREST)")
+        logger.info("JobManager leads with session \(session); RPC on \(rpcHost.with(port: boundRPC)), REST on \(restHost.with(port: boundREST))")
         try await dispatcher.recoverJobs()
         try await election.confirmLeadership(
             LeaderInformation(

@@ -24,7 +24,8 @@ public struct TaskManagerProcess: Sendable {
 
     public func run() async throws {
         let settings = TaskManagerSettings(configuration)
-        let dataPlane = try await DataPlane.start(host: settings.bindHost, port: settings.dataPort)
+        let bindHost = try ConfiguredHost(settings.bindHost).resolved(key: ClusterOptions.taskManagerBindHost.key)
+        let dataPlane = try await DataPlane.start(host: bindHost.literal, port: settings.dataPort)
         let retrieval: any LeaderRetrievalService
         var ha: ZooKeeperHAServices?
         if let settings = try HighAvailabilitySettings.from(configuration) {
@@ -46,7 +47,7 @@ public struct TaskManagerProcess: Sendable {
         ) { host, port in
             try GRPCJobManagerGateway(host: host, port: port, rpcTimeoutMillis: rpcTimeoutMillis)
         }
-        let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: settings.bindHost, port: settings.rpcPort), transportSecurity: .plaintext)
+        let transport = HTTP2ServerTransport.Posix(address: bindHost.socketAddress(port: settings.rpcPort), transportSecurity: .plaintext)
         let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])
         let service = TaskExecutorProcessService(executor: executor, server: server, transport: transport, logger: logger)
         let group = ServiceGroup(
@@ -73,8 +74,9 @@ struct TaskExecutorProcessService: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await server.serve() }
-                guard let port = try await transport.listeningAddress.ipv4?.port else {
-                    throw ClusterError("the TaskManager's RPC server is not listening on an IPv4 address")
+                let listening = try await transport.listeningAddress
+                guard let port = listening.ipv4?.port ?? listening.ipv6?.port else {
+                    throw ClusterError("the TaskManager's RPC server is not listening on an IP address")
                 }
                 executor.rpcPort.store(port, ordering: .relaxed)
                 logger.info(

@@ -13,7 +13,7 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
     let options: CallOptions
 
     package init(host: String, port: Int, rpcTimeoutMillis: Int64) throws {
-        endpoint = try RPCEndpoint(host: host, port: port)
+        endpoint = try RPCEndpoint(host: host, port: port, key: "the JobManager's address (jobmanager.rpc.address)")
         options = RPCEndpoint.options(timeoutMillis: rpcTimeoutMillis)
     }
 

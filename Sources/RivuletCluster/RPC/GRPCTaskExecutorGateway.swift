@@ -14,7 +14,7 @@ package struct GRPCTaskExecutorGateway: TaskExecutorGateway {
 
     package init(resourceID: String, host: String, port: Int, session: String, rpcTimeoutMillis: Int64) throws {
         self.resourceID = resourceID
-        self.endpoint = try RPCEndpoint(host: host, port: port)
+        self.endpoint = try RPCEndpoint(host: host, port: port, key: "TaskManager \(resourceID)'s address (taskmanager.host)")
         self.session = session
         self.options = RPCEndpoint.options(timeoutMillis: rpcTimeoutMillis)
     }

@@ -11,19 +11,29 @@ public struct ClusterError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// The gRPC client of one remote process (`host:port`), opened on first use and kept.
+/// The gRPC client of one remote process (`host:port`), opened on first use and kept. The host
+/// may be an IPv4 or IPv6 literal or a name; a name that does not resolve is an error naming
+/// it and `key` (the configuration key or registration it came from) when the endpoint is made.
 public final class RPCEndpoint: Sendable {
     public typealias Transport = HTTP2ClientTransport.Posix
     public let host: String
     public let port: Int
     let client: GRPCClient<Transport>
 
-    public init(host: String, port: Int) throws {
+    public init(host: String, port: Int, key: String) throws {
         self.host = host
         self.port = port
-        let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(address: host == "localhost" ? "127.0.0.1" : host, port: port),
-            transportSecurity: .plaintext)
+        let target: any ResolvableTarget
+        switch ConfiguredHost(host) {
+        case .ipv4(let address): target = .ipv4(address: address, port: port)
+        case .ipv6(let address): target = .ipv6(address: address, port: port)
+        case .name(let name):
+            // Checked here so that a wrong name fails with its name, not as an unreachable peer;
+            // gRPC resolves it again on each connection (addresses may change, as in a container network).
+            _ = try ConfiguredHost.resolve(name, key: key)
+            target = .dns(host: name, port: port)
+        }
+        let transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)
         let client = GRPCClient(transport: transport)
         self.client = client
         // Runs until `close()` begins the client's graceful shutdown.
@@ -44,6 +54,17 @@ public final class RPCEndpoint: Sendable {
     /// Closes the connection once in-flight calls finish.
     public func close() {
         client.beginGracefulShutdown()
+    }
+}
+
+extension ConfiguredHost {
+    /// The address a gRPC server binds to: this host resolved to a literal first
+    /// (`resolved(key:)`); a name left unresolved is bound as given.
+    func socketAddress(port: Int) -> SocketAddress {
+        switch self {
+        case .ipv6(let address): return .ipv6(host: address, port: port)
+        case .ipv4(let address), .name(let address): return .ipv4(host: address, port: port)
+        }
     }
 }
 
