@@ -163,8 +163,10 @@ final class ClusterFixture {
         try Self.request(method, port: restPort, path, body: body)
     }
 
-    static func request(_ method: String, port: Int, _ path: String, body: Data? = nil, timeout: Double = 60) throws -> Response {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: timeout)
+    static func request(
+        _ method: String, host: String = "127.0.0.1", port: Int, _ path: String, body: Data? = nil, timeout: Double = 60
+    ) throws -> Response {
+        var request = URLRequest(url: URL(string: "http://\(host):\(port)\(path)")!, timeoutInterval: timeout)
         request.httpMethod = method
         request.httpBody = body
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }

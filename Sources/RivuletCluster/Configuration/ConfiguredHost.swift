@@ -3,7 +3,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A configured host (`jobmanager.rpc.address`, `taskmanager.host`, a bind address, a

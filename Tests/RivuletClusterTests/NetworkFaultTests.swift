@@ -1,0 +1,70 @@
+// docker-compose.yml's topology as separate hosts (bin/hosts), a job submitted by host name,
+// and network faults between the hosts; the output is checked from outside for exactly-once.
+
+import Foundation
+import XCTest
+
+final class NetworkFaultTests: XCTestCase {
+    /// Short timeouts so that a fault shows within seconds (the compose file keeps the defaults).
+    static let settings = [
+        "heartbeat.interval": "300 ms", "heartbeat.timeout": "3 s",
+        "high-availability.zookeeper.client.session-timeout": "3 s",
+        "high-availability.zookeeper.client.suspended-grace-period": "500 ms",
+        "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "20",
+        "restart-strategy.fixed-delay.delay": "500 ms",
+    ]
+    static let jobManagers = ["jobmanager-1", "jobmanager-2"]
+
+    /// The TaskManagers job `id`'s subtasks run on (their resource ids name their hosts).
+    func taskManagers(of id: String, on leader: String, _ hosts: HostsFixture) throws -> Set<String> {
+        let vertices = try hosts.get(leader, "/v1/jobs/\(id)").json["vertices"] as? [[String: Any]] ?? []
+        return Set(vertices.flatMap { ($0["subtasks"] as? [[String: Any]] ?? []).compactMap { $0["taskManager"] as? String } })
+    }
+
+    /// taskmanager-1 cut off from both JobManagers (its link to taskmanager-2 and ZooKeeper
+    /// stays): the leader's heartbeat times out and the job fails over to taskmanager-2; once
+    /// healed the job finishes with every (key, seq) committed exactly once, and taskmanager-1
+    /// registers again.
+    func testComposeTopologyRunsAJobByHostNameThroughATaskManagerCutOff() throws {
+        let hosts = try HostsFixture(settings: Self.settings)
+        var leader = ""
+        try hosts.wait("a leading JobManager with both TaskManagers") {
+            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            leader = l
+            return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
+        }
+        let output = hosts.data.appendingPathComponent("out")
+        let keys = 20, perKey = 600
+        let run = try hosts.exec(
+            leader,
+            [
+                "rivulet", "run", "--detached", "-m", "\(leader):8081", "-p", "2", "-D", "execution.checkpointing.interval=300ms",
+                "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)", "--rate", "1000", "--output", output.path,
+            ])
+        XCTAssertEqual(run.status, 0, run.output)
+        let id = try XCTUnwrap(run.output.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        try hosts.wait("a checkpoint with a subtask on taskmanager-1") {
+            let job = try hosts.get(leader, "/v1/jobs/\(id)").json
+            let on = try taskManagers(of: id, on: leader, hosts)
+            return (job["checkpoints"] as? [Any])?.isEmpty == false && on.contains { $0.contains("taskmanager-1") }
+        }
+        for jobManager in Self.jobManagers { try hosts.hosts(["cut", "taskmanager-1", jobManager]) }
+        let cut = Date()
+        try hosts.wait("the job to run on taskmanager-2 alone") {
+            let on = try taskManagers(of: id, on: leader, hosts)
+            let status = try hosts.get(leader, "/v1/jobs/\(id)").json["status"] as? String
+            return !on.isEmpty && on.allSatisfy { $0.contains("taskmanager-2") } && status == "RUNNING"
+        }
+        print("taskmanager-1 cut off from the JobManagers: the job ran on taskmanager-2 alone \(String(format: "%.2f", Date().timeIntervalSince(cut))) s later")
+        try hosts.hosts(["heal"])
+        try hosts.wait("the job to finish", seconds: 90) {
+            let status = try hosts.get(leader, "/v1/jobs/\(id)").json["status"] as? String
+            if status == "FAILED" || status == "CANCELED" { throw JobEndedError(status: status ?? "?", log: String(hosts.log(leader).suffix(3000))) }
+            return status == "FINISHED"
+        }
+        XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
+        try hosts.wait("taskmanager-1 to register again") {
+            (try hosts.get(leader, "/v1/overview").json["taskManagers"] as? Int) == 2
+        }
+    }
+}
