@@ -15,7 +15,8 @@ final class HostsFixture {
     init(settings: [String: String]) throws {
         guard getuid() == 0 else { throw XCTSkip("bin/hosts needs root (network namespaces)") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-hosts-\(UUID().uuidString.prefix(8))")
-        let up = try hosts(["up", "--binary", ClusterFixture.binary] + settings.sorted { $0.key < $1.key }.flatMap { ["-D", "\($0.key)=\($0.value)"] })
+        let up = try hosts(
+            ["up", "--binary", ClusterFixture.binary] + settings.sorted { $0.key < $1.key }.flatMap { ["-D", "\($0.key)=\($0.value)"] })
         guard up.status == 0 else {
             down()
             throw FixtureError("bin/hosts up failed: \(up.output)")

@@ -55,7 +55,9 @@ final class NetworkFaultTests: XCTestCase {
             let status = try hosts.get(leader, "/v1/jobs/\(id)").json["status"] as? String
             return !on.isEmpty && on.allSatisfy { $0.contains("taskmanager-2") } && status == "RUNNING"
         }
-        print("taskmanager-1 cut off from the JobManagers: the job ran on taskmanager-2 alone \(String(format: "%.2f", Date().timeIntervalSince(cut))) s later")
+        print(
+            "taskmanager-1 cut off from the JobManagers: the job ran on taskmanager-2 alone \(String(format: "%.2f", Date().timeIntervalSince(cut))) s later"
+        )
         try hosts.hosts(["heal"])
         try hosts.wait("the job to finish", seconds: 90) {
             let status = try hosts.get(leader, "/v1/jobs/\(id)").json["status"] as? String
@@ -66,5 +68,88 @@ final class NetworkFaultTests: XCTestCase {
         try hosts.wait("taskmanager-1 to register again") {
             (try hosts.get(leader, "/v1/overview").json["taskManagers"] as? Int) == 2
         }
+    }
+
+    /// Submits sequence-check by host name on the leader's host and waits for a checkpoint.
+    func startJob(on hosts: HostsFixture, leader: String, output: URL, keys: Int, perKey: Int) throws -> String {
+        let run = try hosts.exec(
+            leader,
+            [
+                "rivulet", "run", "--detached", "-m", "\(leader):8081", "-p", "2", "-D", "execution.checkpointing.interval=300ms",
+                "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)", "--rate", "1000", "--output", output.path,
+            ])
+        guard run.status == 0, let id = run.output.split(separator: " ").last.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) else {
+            throw FixtureError("rivulet run failed: \(run.output)")
+        }
+        try hosts.wait("a completed checkpoint") {
+            (try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.isEmpty == false
+        }
+        return id
+    }
+
+    /// The leading JobManager cut off from ZooKeeper but not from the TaskManagers: it must
+    /// stop leading within the suspended grace period, the standby takes over and resumes the
+    /// job from its latest checkpoint, and the old leader, reachable by the TaskManagers all
+    /// along, commits nothing: the output is exactly once. Healed, the old leader comes back
+    /// as a standby (one leader serves the REST API).
+    func testALeaderCutOffFromZooKeeperStepsDownAndTheStandbyTakesOver() throws {
+        let hosts = try HostsFixture(settings: Self.settings)
+        var leader = ""
+        try hosts.wait("a leading JobManager with both TaskManagers") {
+            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            leader = l
+            return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
+        }
+        let standby = Self.jobManagers.first { $0 != leader } ?? ""
+        let output = hosts.data.appendingPathComponent("out")
+        let keys = 20, perKey = 800
+        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        try hosts.hosts(["cut", leader, "zookeeper"])
+        let cut = Date()
+        try hosts.wait("the old leader to stop serving the REST API") { (try? hosts.get(leader, "/v1/overview"))?.status != 200 }
+        let steppedDown = Date().timeIntervalSince(cut)
+        try hosts.wait("the standby to run the job") {
+            (try hosts.get(standby, "/v1/jobs/\(id)").json["status"] as? String) == "RUNNING"
+        }
+        print(
+            "\(leader) cut off from ZooKeeper: stopped leading after \(String(format: "%.2f", steppedDown)) s, \(standby) ran the job after \(String(format: "%.2f", Date().timeIntervalSince(cut))) s"
+        )
+        try hosts.hosts(["heal"])
+        try hosts.wait("the job to finish under the new leader", seconds: 90) {
+            let status = try hosts.get(standby, "/v1/jobs/\(id)").json["status"] as? String
+            if status == "FAILED" || status == "CANCELED" { throw JobEndedError(status: status ?? "?", log: String(hosts.log(standby).suffix(3000))) }
+            return status == "FINISHED"
+        }
+        XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
+        XCTAssertEqual(hosts.leader(among: Self.jobManagers), standby, "one leader, the new one")
+    }
+
+    /// A slow, lossy link on taskmanager-1 (150 ms delay, 2% loss: its data and control
+    /// traffic): the job keeps running, checkpoints keep completing, and the output is
+    /// exactly once.
+    func testASlowLossyLinkSlowsTheJobButLosesNothing() throws {
+        let hosts = try HostsFixture(settings: Self.settings)
+        var leader = ""
+        try hosts.wait("a leading JobManager with both TaskManagers") {
+            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            leader = l
+            return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
+        }
+        let output = hosts.data.appendingPathComponent("out")
+        let keys = 20, perKey = 500
+        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        try hosts.hosts(["netem", "taskmanager-1", "delay", "150ms", "loss", "2%"])
+        let qdisc = try hosts.exec("taskmanager-1", ["tc", "qdisc", "show", "dev", "eth0"]).output
+        XCTAssertTrue(qdisc.contains("netem") && qdisc.contains("delay 150ms") && qdisc.contains("loss 2%"), qdisc)
+        let checkpoints = { (try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.count ?? 0 }
+        let before = try checkpoints()
+        try hosts.wait("two checkpoints completed over the slow link", seconds: 60) { try checkpoints() >= before + 2 }
+        try hosts.wait("the job to finish", seconds: 120) {
+            let status = try hosts.get(leader, "/v1/jobs/\(id)").json["status"] as? String
+            if status == "FAILED" || status == "CANCELED" { throw JobEndedError(status: status ?? "?", log: String(hosts.log(leader).suffix(3000))) }
+            return status == "FINISHED"
+        }
+        try hosts.hosts(["heal"])
+        XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
     }
 }
