@@ -39,6 +39,13 @@ final class HostsFixture {
             environment: ProcessInfo.processInfo.environment)
     }
 
+    /// Injects or removes a network fault (`cut A B`, `netem A ...`, `heal`, ...); throws when
+    /// bin/hosts could not.
+    func fault(_ arguments: [String]) throws {
+        let r = try hosts(arguments)
+        guard r.status == 0 else { throw FixtureError("bin/hosts \(arguments.joined(separator: " ")) failed: \(r.output)") }
+    }
+
     /// Runs a command on a service's host (`rivulet` is the cluster's binary).
     func exec(_ service: String, _ command: [String]) throws -> (status: Int32, output: String) {
         try hosts(["exec", service] + command)
