@@ -14,6 +14,30 @@ final class NetworkFaultTests: XCTestCase {
         "restart-strategy.fixed-delay.delay": "500 ms",
     ]
     static let jobManagers = ["jobmanager-1", "jobmanager-2"]
+    static let zooKeepers = ["zookeeper-1", "zookeeper-2", "zookeeper-3"]
+
+    /// The leading JobManager once both TaskManagers registered with it.
+    func leaderWithTaskManagers(_ hosts: HostsFixture) throws -> String {
+        var leader = ""
+        try hosts.wait("a leading JobManager with both TaskManagers") {
+            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            leader = l
+            return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
+        }
+        return leader
+    }
+
+    func checkpointCount(_ id: String, on leader: String, _ hosts: HostsFixture) throws -> Int {
+        (try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.count ?? 0
+    }
+
+    func waitForFinish(_ id: String, on leader: String, _ hosts: HostsFixture) throws {
+        try hosts.wait("the job to finish", seconds: 90) {
+            let status = try hosts.get(leader, "/v1/jobs/\(id)").json["status"] as? String
+            if status == "FAILED" || status == "CANCELED" { throw JobEndedError(status: status ?? "?", log: String(hosts.log(leader).suffix(3000))) }
+            return status == "FINISHED"
+        }
+    }
 
     /// The TaskManagers job `id`'s subtasks run on (their resource ids name their hosts).
     func taskManagers(of id: String, on leader: String, _ hosts: HostsFixture) throws -> Set<String> {
@@ -110,7 +134,7 @@ final class NetworkFaultTests: XCTestCase {
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 800
         let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
-        try hosts.fault(["cut", leader, "zookeeper"])
+        for server in Self.zooKeepers { try hosts.fault(["cut", leader, server]) }
         let cut = Date()
         try hosts.wait("the old leader to stop serving the REST API") { (try? hosts.get(leader, "/v1/overview"))?.status != 200 }
         let steppedDown = Date().timeIntervalSince(cut)
@@ -159,6 +183,57 @@ final class NetworkFaultTests: XCTestCase {
             return status == "FINISHED"
         }
         try hosts.fault(["heal"])
+        XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
+    }
+
+    /// One ZooKeeper follower cut off from every host: the ensemble keeps its quorum, so the
+    /// same JobManager keeps leading in the same session and checkpoints go on.
+    func testAZooKeeperMinorityCutOffChangesNothing() throws {
+        let hosts = try HostsFixture(settings: Self.settings)
+        let leader = try leaderWithTaskManagers(hosts)
+        let session = try hosts.get(leader, "/v1/overview").json["leaderSessionID"] as? String
+        let output = hosts.data.appendingPathComponent("out")
+        let keys = 20, perKey = 600
+        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        let follower = try XCTUnwrap(
+            Self.zooKeepers.first { (try? hosts.hosts(["zookeeper-mode", $0]))?.output.contains("follower") == true })
+        try hosts.fault(["isolate", follower])
+        let before = try checkpointCount(id, on: leader, hosts)
+        try hosts.wait("three more checkpoints without \(follower)") { try checkpointCount(id, on: leader, hosts) >= before + 3 }
+        XCTAssertEqual(try hosts.get(leader, "/v1/overview").json["leaderSessionID"] as? String, session, "the same leader session")
+        try hosts.fault(["heal"])
+        try waitForFinish(id, on: leader, hosts)
+        XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
+    }
+
+    /// Two of three ZooKeeper servers cut off: the last one has no quorum, so nobody leads
+    /// (no JobManager serves the REST API) and no output is committed. Healed, a leader
+    /// resumes the job from its latest checkpoint and it finishes exactly once.
+    func testAZooKeeperMajorityCutOffStopsEveryLeaderUntilHealed() throws {
+        let hosts = try HostsFixture(settings: Self.settings)
+        let leader = try leaderWithTaskManagers(hosts)
+        let output = hosts.data.appendingPathComponent("out")
+        let keys = 20, perKey = 800
+        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        try hosts.fault(["isolate", "zookeeper-1"])
+        try hosts.fault(["isolate", "zookeeper-2"])
+        let cut = Date()
+        try hosts.wait("every JobManager to stop leading") { hosts.leader(among: Self.jobManagers) == nil }
+        print("ZooKeeper majority cut off: no leader after \(String(format: "%.2f", Date().timeIntervalSince(cut))) s")
+        let committed = try committedLines(in: output).count
+        Thread.sleep(forTimeInterval: 3)
+        XCTAssertEqual(try committedLines(in: output).count, committed, "output committed while nobody led")
+        XCTAssertNil(hosts.leader(among: Self.jobManagers), "a JobManager led without a ZooKeeper quorum")
+        try hosts.fault(["heal"])
+        let healed = Date()
+        var newLeader = ""
+        try hosts.wait("a leader running the job again") {
+            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            newLeader = l
+            return (try hosts.get(l, "/v1/jobs/\(id)").json["status"] as? String) == "RUNNING"
+        }
+        print("ZooKeeper healed: \(newLeader) ran the job again after \(String(format: "%.2f", Date().timeIntervalSince(healed))) s")
+        try waitForFinish(id, on: newLeader, hosts)
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
     }
 }
