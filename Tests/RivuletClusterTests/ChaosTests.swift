@@ -175,19 +175,6 @@ final class ChaosTests: XCTestCase {
     }
 
     func checkStateFiles(_ jobDirectory: URL) throws {
-        let fm = FileManager.default
-        var referenced: Set<String> = []
-        for name in try fm.contentsOfDirectory(atPath: jobDirectory.path) where name.hasPrefix("chk-") {
-            let directory = jobDirectory.appendingPathComponent(name).path
-            do {
-                let metadata = try FileSystemCheckpointStorage.readMetadata(directory: directory)
-                referenced.formUnion(metadata.allFiles.map(\.path))
-            } catch {
-                violation("\(name) is not a complete checkpoint: \(error)")
-            }
-        }
-        let shared = (try? fm.contentsOfDirectory(atPath: jobDirectory.appendingPathComponent("shared").path)) ?? []
-        let orphans = shared.map { "shared/" + $0 }.filter { !referenced.contains($0) }
-        if !orphans.isEmpty { violation("\(orphans.count) shared state file(s) no retained checkpoint references, e.g. \(orphans.prefix(3))") }
+        for problem in try stateFileProblems(jobDirectory) { violation(problem) }
     }
 }

@@ -2,6 +2,7 @@
 // processes on loopback ports chosen here; the REST API is reached over real HTTP.
 
 import Foundation
+import Rivulet
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -337,5 +338,27 @@ func exactlyOnceProblems(in directory: URL, keys: Int, perKey: Int) throws -> [S
     if missing > 0 { problems.append("\(missing) of \(keys * perKey) (key, seq) lines are missing") }
     let extra = unique.count - (keys * perKey - missing)
     if extra > 0 { problems.append("\(extra) lines are no (key, seq) of the job") }
+    return problems
+}
+
+/// What is wrong with a job's checkpoint directory, if anything: a `chk-N` that is not a
+/// complete checkpoint, or a shared state file (incremental RocksDB) that no retained
+/// checkpoint references (an orphan).
+func stateFileProblems(_ jobDirectory: URL) throws -> [String] {
+    let fm = FileManager.default
+    var problems: [String] = []
+    var referenced: Set<String> = []
+    for name in try fm.contentsOfDirectory(atPath: jobDirectory.path) where name.hasPrefix("chk-") {
+        let directory = jobDirectory.appendingPathComponent(name).path
+        do {
+            let metadata = try FileSystemCheckpointStorage.readMetadata(directory: directory)
+            referenced.formUnion(metadata.allFiles.map(\.path))
+        } catch {
+            problems.append("\(name) is not a complete checkpoint: \(error)")
+        }
+    }
+    let shared = (try? fm.contentsOfDirectory(atPath: jobDirectory.appendingPathComponent("shared").path)) ?? []
+    let orphans = shared.map { "shared/" + $0 }.filter { !referenced.contains($0) }
+    if !orphans.isEmpty { problems.append("\(orphans.count) shared state file(s) no retained checkpoint references, e.g. \(orphans.prefix(3))") }
     return problems
 }

@@ -27,6 +27,15 @@ final class NetworkFaultTests: XCTestCase {
         return leader
     }
 
+    /// The newest completed checkpoint id `leader` reports for job `id` (0: none); fails the
+    /// test when its list is not in increasing order.
+    func newestCheckpoint(_ id: String, on leader: String, _ hosts: HostsFixture) throws -> Int64 {
+        let entries = try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [[String: Any]] ?? []
+        let ids = entries.compactMap { ($0["id"] as? NSNumber)?.int64Value }
+        XCTAssertEqual(ids, ids.sorted(), "checkpoint ids out of order on \(leader)")
+        return ids.max() ?? 0
+    }
+
     func checkpointCount(_ id: String, on leader: String, _ hosts: HostsFixture) throws -> Int {
         (try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.count ?? 0
     }
@@ -101,11 +110,14 @@ final class NetworkFaultTests: XCTestCase {
     }
 
     /// Submits sequence-check by host name on the leader's host and waits for a checkpoint.
-    func startJob(on hosts: HostsFixture, leader: String, output: URL, keys: Int, perKey: Int) throws -> String {
+    /// With `rocksdb`, on RocksDB with incremental checkpoints (shared state files).
+    func startJob(on hosts: HostsFixture, leader: String, output: URL, keys: Int, perKey: Int, rocksdb: Bool = false) throws -> String {
+        let backend = rocksdb ? ["-D", "state.backend.type=rocksdb", "-D", "state.backend.incremental=true"] : []
         let run = try hosts.exec(
             leader,
             [
                 "rivulet", "run", "--detached", "-m", "\(leader):8081", "-p", "2", "-D", "execution.checkpointing.interval=300ms",
+            ] + backend + [
                 "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)", "--rate", "1000", "--output", output.path,
             ])
         guard run.status == 0, let id = run.output.split(separator: " ").last.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) else {
@@ -120,8 +132,9 @@ final class NetworkFaultTests: XCTestCase {
     /// The leading JobManager cut off from ZooKeeper but not from the TaskManagers: it must
     /// stop leading within the suspended grace period, the standby takes over and resumes the
     /// job from its latest checkpoint, and the old leader, reachable by the TaskManagers all
-    /// along, commits nothing: the output is exactly once. Healed, the old leader comes back
-    /// as a standby (one leader serves the REST API).
+    /// along, commits nothing: the output is exactly once, checkpoint ids go on from where the
+    /// old leader was, and no shared state file of the RocksDB job is orphaned. Healed, the old
+    /// leader comes back as a standby (one leader serves the REST API).
     func testALeaderCutOffFromZooKeeperStepsDownAndTheStandbyTakesOver() throws {
         let hosts = try HostsFixture(settings: Self.settings)
         var leader = ""
@@ -133,7 +146,8 @@ final class NetworkFaultTests: XCTestCase {
         let standby = Self.jobManagers.first { $0 != leader } ?? ""
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 800
-        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey, rocksdb: true)
+        let oldNewest = try newestCheckpoint(id, on: leader, hosts)
         for server in Self.zooKeepers { try hosts.fault(["cut", leader, server]) }
         let cut = Date()
         try hosts.wait("the old leader to stop serving the REST API") { (try? hosts.get(leader, "/v1/overview"))?.status != 200 }
@@ -144,6 +158,7 @@ final class NetworkFaultTests: XCTestCase {
         print(
             "\(leader) cut off from ZooKeeper: stopped leading after \(String(format: "%.2f", steppedDown)) s, \(standby) ran the job after \(String(format: "%.2f", Date().timeIntervalSince(cut))) s"
         )
+        try hosts.wait("a checkpoint of the new leader") { try newestCheckpoint(id, on: standby, hosts) > oldNewest }
         try hosts.fault(["heal"])
         try hosts.wait("the job to finish under the new leader", seconds: 90) {
             let status = try hosts.get(standby, "/v1/jobs/\(id)").json["status"] as? String
@@ -152,6 +167,7 @@ final class NetworkFaultTests: XCTestCase {
         }
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
         XCTAssertEqual(hosts.leader(among: Self.jobManagers), standby, "one leader, the new one")
+        XCTAssertEqual(try stateFileProblems(hosts.data.appendingPathComponent("checkpoints/\(id)")), [])
     }
 
     /// A slow, lossy link out of taskmanager-1 (2 Mbit/s, 2% of packets dropped: its data and
