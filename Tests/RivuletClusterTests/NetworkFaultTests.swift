@@ -5,62 +5,13 @@ import Foundation
 import XCTest
 
 final class NetworkFaultTests: XCTestCase {
-    /// Short timeouts so that a fault shows within seconds (the compose file keeps the defaults).
-    static let settings = [
-        "heartbeat.interval": "300 ms", "heartbeat.timeout": "3 s",
-        "high-availability.zookeeper.client.session-timeout": "3 s",
-        "high-availability.zookeeper.client.suspended-grace-period": "500 ms",
-        "restart-strategy.type": "fixed-delay", "restart-strategy.fixed-delay.attempts": "20",
-        "restart-strategy.fixed-delay.delay": "500 ms",
-    ]
-    static let jobManagers = ["jobmanager-1", "jobmanager-2"]
-    static let zooKeepers = ["zookeeper-1", "zookeeper-2", "zookeeper-3"]
-
-    /// The leading JobManager once both TaskManagers registered with it.
-    func leaderWithTaskManagers(_ hosts: HostsFixture) throws -> String {
-        var leader = ""
-        try hosts.wait("a leading JobManager with both TaskManagers") {
-            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
-            leader = l
-            return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
-        }
-        return leader
-    }
-
-    /// The newest completed checkpoint id `leader` reports for job `id` (0: none); fails the
-    /// test when its list is not in increasing order.
-    func newestCheckpoint(_ id: String, on leader: String, _ hosts: HostsFixture) throws -> Int64 {
-        let entries = try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [[String: Any]] ?? []
-        let ids = entries.compactMap { ($0["id"] as? NSNumber)?.int64Value }
-        XCTAssertEqual(ids, ids.sorted(), "checkpoint ids out of order on \(leader)")
-        return ids.max() ?? 0
-    }
-
-    func checkpointCount(_ id: String, on leader: String, _ hosts: HostsFixture) throws -> Int {
-        (try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.count ?? 0
-    }
-
-    func waitForFinish(_ id: String, on leader: String, _ hosts: HostsFixture) throws {
-        try hosts.wait("the job to finish", seconds: 90) {
-            let status = try hosts.get(leader, "/v1/jobs/\(id)").json["status"] as? String
-            if status == "FAILED" || status == "CANCELED" { throw JobEndedError(status: status ?? "?", log: String(hosts.log(leader).suffix(3000))) }
-            return status == "FINISHED"
-        }
-    }
-
-    /// The TaskManagers job `id`'s subtasks run on (their resource ids name their hosts).
-    func taskManagers(of id: String, on leader: String, _ hosts: HostsFixture) throws -> Set<String> {
-        let vertices = try hosts.get(leader, "/v1/jobs/\(id)").json["vertices"] as? [[String: Any]] ?? []
-        return Set(vertices.flatMap { ($0["subtasks"] as? [[String: Any]] ?? []).compactMap { $0["taskManager"] as? String } })
-    }
-
     /// taskmanager-1 cut off from both JobManagers (its link to taskmanager-2 and ZooKeeper
     /// stays): the leader's heartbeat times out and the job fails over to taskmanager-2; once
     /// healed the job finishes with every (key, seq) committed exactly once, and taskmanager-1
     /// registers again.
     func testComposeTopologyRunsAJobByHostNameThroughATaskManagerCutOff() throws {
         try checkFailoverFromTaskManager1 { hosts, _ in
-            for jobManager in Self.jobManagers { try hosts.fault(["cut", "taskmanager-1", jobManager]) }
+            for jobManager in HostsFixture.jobManagers { try hosts.fault(["cut", "taskmanager-1", jobManager]) }
         }
     }
 
@@ -68,7 +19,7 @@ final class NetworkFaultTests: XCTestCase {
     /// them still arrive. The same failover, exactly once.
     func testAOneWayCutFromTheJobManagersFailsOverExactlyOnce() throws {
         try checkFailoverFromTaskManager1 { hosts, _ in
-            for jobManager in Self.jobManagers { try hosts.fault(["cut", jobManager, "taskmanager-1", "--one-way"]) }
+            for jobManager in HostsFixture.jobManagers { try hosts.fault(["cut", jobManager, "taskmanager-1", "--one-way"]) }
         }
     }
 
@@ -76,23 +27,23 @@ final class NetworkFaultTests: XCTestCase {
     /// checkpoint completed with a subtask on taskmanager-1, waits until the job runs on
     /// taskmanager-2 alone, heals, and checks the output for exactly-once.
     func checkFailoverFromTaskManager1(_ fault: (HostsFixture, String) throws -> Void) throws {
-        let hosts = try HostsFixture(settings: Self.settings)
+        let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
         var leader = ""
         try hosts.wait("a leading JobManager with both TaskManagers") {
-            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            guard let l = hosts.leader(among: HostsFixture.jobManagers) else { return false }
             leader = l
             return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
         }
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 600
-        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        let id = try hosts.startJob(leader: leader, output: output, keys: keys, perKey: perKey)
         try hosts.wait("a subtask on taskmanager-1") {
-            try taskManagers(of: id, on: leader, hosts).contains { $0.contains("taskmanager-1") }
+            try hosts.taskManagers(of: id, on: leader).contains { $0.contains("taskmanager-1") }
         }
         try fault(hosts, leader)
         let cut = Date()
         try hosts.wait("the job to run on taskmanager-2 alone") {
-            let on = try taskManagers(of: id, on: leader, hosts)
+            let on = try hosts.taskManagers(of: id, on: leader)
             let status = try hosts.get(leader, "/v1/jobs/\(id)").json["status"] as? String
             return !on.isEmpty && on.allSatisfy { $0.contains("taskmanager-2") } && status == "RUNNING"
         }
@@ -109,26 +60,6 @@ final class NetworkFaultTests: XCTestCase {
         }
     }
 
-    /// Submits sequence-check by host name on the leader's host and waits for a checkpoint.
-    /// With `rocksdb`, on RocksDB with incremental checkpoints (shared state files).
-    func startJob(on hosts: HostsFixture, leader: String, output: URL, keys: Int, perKey: Int, rocksdb: Bool = false) throws -> String {
-        let backend = rocksdb ? ["-D", "state.backend.type=rocksdb", "-D", "state.backend.incremental=true"] : []
-        let run = try hosts.exec(
-            leader,
-            [
-                "rivulet", "run", "--detached", "-m", "\(leader):8081", "-p", "2", "-D", "execution.checkpointing.interval=300ms",
-            ] + backend + [
-                "sequence-check", "--keys", "\(keys)", "--per-key", "\(perKey)", "--rate", "1000", "--output", output.path,
-            ])
-        guard run.status == 0, let id = run.output.split(separator: " ").last.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) else {
-            throw FixtureError("rivulet run failed: \(run.output)")
-        }
-        try hosts.wait("a completed checkpoint") {
-            (try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.isEmpty == false
-        }
-        return id
-    }
-
     /// The leading JobManager cut off from ZooKeeper but not from the TaskManagers: it must
     /// stop leading within the suspended grace period, the standby takes over and resumes the
     /// job from its latest checkpoint, and the old leader, reachable by the TaskManagers all
@@ -136,19 +67,19 @@ final class NetworkFaultTests: XCTestCase {
     /// old leader was, and no shared state file of the RocksDB job is orphaned. Healed, the old
     /// leader comes back as a standby (one leader serves the REST API).
     func testALeaderCutOffFromZooKeeperStepsDownAndTheStandbyTakesOver() throws {
-        let hosts = try HostsFixture(settings: Self.settings)
+        let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
         var leader = ""
         try hosts.wait("a leading JobManager with both TaskManagers") {
-            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            guard let l = hosts.leader(among: HostsFixture.jobManagers) else { return false }
             leader = l
             return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
         }
-        let standby = Self.jobManagers.first { $0 != leader } ?? ""
+        let standby = HostsFixture.jobManagers.first { $0 != leader } ?? ""
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 800
-        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey, rocksdb: true)
-        let oldNewest = try newestCheckpoint(id, on: leader, hosts)
-        for server in Self.zooKeepers { try hosts.fault(["cut", leader, server]) }
+        let id = try hosts.startJob(leader: leader, output: output, keys: keys, perKey: perKey, rocksdb: true)
+        let oldNewest = try hosts.newestCheckpoint(id, on: leader)
+        for server in HostsFixture.zooKeepers { try hosts.fault(["cut", leader, server]) }
         let cut = Date()
         try hosts.wait("the old leader to stop serving the REST API") { (try? hosts.get(leader, "/v1/overview"))?.status != 200 }
         let steppedDown = Date().timeIntervalSince(cut)
@@ -158,7 +89,7 @@ final class NetworkFaultTests: XCTestCase {
         print(
             "\(leader) cut off from ZooKeeper: stopped leading after \(String(format: "%.2f", steppedDown)) s, \(standby) ran the job after \(String(format: "%.2f", Date().timeIntervalSince(cut))) s"
         )
-        try hosts.wait("a checkpoint of the new leader") { try newestCheckpoint(id, on: standby, hosts) > oldNewest }
+        try hosts.wait("a checkpoint of the new leader") { try hosts.newestCheckpoint(id, on: standby) > oldNewest }
         try hosts.fault(["heal"])
         try hosts.wait("the job to finish under the new leader", seconds: 90) {
             let status = try hosts.get(standby, "/v1/jobs/\(id)").json["status"] as? String
@@ -166,7 +97,7 @@ final class NetworkFaultTests: XCTestCase {
             return status == "FINISHED"
         }
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
-        XCTAssertEqual(hosts.leader(among: Self.jobManagers), standby, "one leader, the new one")
+        XCTAssertEqual(hosts.leader(among: HostsFixture.jobManagers), standby, "one leader, the new one")
         XCTAssertEqual(try stateFileProblems(hosts.data.appendingPathComponent("checkpoints/\(id)")), [])
     }
 
@@ -174,16 +105,16 @@ final class NetworkFaultTests: XCTestCase {
     /// control traffic): the job keeps running, checkpoints keep completing, and the output is
     /// exactly once.
     func testASlowLossyLinkSlowsTheJobButLosesNothing() throws {
-        let hosts = try HostsFixture(settings: Self.settings)
+        let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
         var leader = ""
         try hosts.wait("a leading JobManager with both TaskManagers") {
-            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            guard let l = hosts.leader(among: HostsFixture.jobManagers) else { return false }
             leader = l
             return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
         }
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 500
-        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        let id = try hosts.startJob(leader: leader, output: output, keys: keys, perKey: perKey)
         // This machine's kernel has no netem qdisc: loss through iptables, a rate limit through tbf.
         try hosts.fault(["netem", "taskmanager-1", "loss", "2%", "rate", "2mbit"])
         let qdisc = try hosts.exec("taskmanager-1", ["tc", "qdisc", "show", "dev", "eth0"]).output
@@ -205,20 +136,20 @@ final class NetworkFaultTests: XCTestCase {
     /// One ZooKeeper follower cut off from every host: the ensemble keeps its quorum, so the
     /// same JobManager keeps leading in the same session and checkpoints go on.
     func testAZooKeeperMinorityCutOffChangesNothing() throws {
-        let hosts = try HostsFixture(settings: Self.settings)
-        let leader = try leaderWithTaskManagers(hosts)
+        let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
+        let leader = try hosts.leaderWithTaskManagers()
         let session = try hosts.get(leader, "/v1/overview").json["leaderSessionID"] as? String
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 600
-        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        let id = try hosts.startJob(leader: leader, output: output, keys: keys, perKey: perKey)
         let follower = try XCTUnwrap(
-            Self.zooKeepers.first { (try? hosts.hosts(["zookeeper-mode", $0]))?.output.contains("follower") == true })
+            HostsFixture.zooKeepers.first { (try? hosts.hosts(["zookeeper-mode", $0]))?.output.contains("follower") == true })
         try hosts.fault(["isolate", follower])
-        let before = try checkpointCount(id, on: leader, hosts)
-        try hosts.wait("three more checkpoints without \(follower)") { try checkpointCount(id, on: leader, hosts) >= before + 3 }
+        let before = try hosts.checkpointCount(id, on: leader)
+        try hosts.wait("three more checkpoints without \(follower)") { try hosts.checkpointCount(id, on: leader) >= before + 3 }
         XCTAssertEqual(try hosts.get(leader, "/v1/overview").json["leaderSessionID"] as? String, session, "the same leader session")
         try hosts.fault(["heal"])
-        try waitForFinish(id, on: leader, hosts)
+        try hosts.waitForFinish(id, on: leader)
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
     }
 
@@ -226,30 +157,30 @@ final class NetworkFaultTests: XCTestCase {
     /// (no JobManager serves the REST API) and no output is committed. Healed, a leader
     /// resumes the job from its latest checkpoint and it finishes exactly once.
     func testAZooKeeperMajorityCutOffStopsEveryLeaderUntilHealed() throws {
-        let hosts = try HostsFixture(settings: Self.settings)
-        let leader = try leaderWithTaskManagers(hosts)
+        let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
+        let leader = try hosts.leaderWithTaskManagers()
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 800
-        let id = try startJob(on: hosts, leader: leader, output: output, keys: keys, perKey: perKey)
+        let id = try hosts.startJob(leader: leader, output: output, keys: keys, perKey: perKey)
         try hosts.fault(["isolate", "zookeeper-1"])
         try hosts.fault(["isolate", "zookeeper-2"])
         let cut = Date()
-        try hosts.wait("every JobManager to stop leading") { hosts.leader(among: Self.jobManagers) == nil }
+        try hosts.wait("every JobManager to stop leading") { hosts.leader(among: HostsFixture.jobManagers) == nil }
         print("ZooKeeper majority cut off: no leader after \(String(format: "%.2f", Date().timeIntervalSince(cut))) s")
         let committed = try committedLines(in: output).count
         Thread.sleep(forTimeInterval: 3)
         XCTAssertEqual(try committedLines(in: output).count, committed, "output committed while nobody led")
-        XCTAssertNil(hosts.leader(among: Self.jobManagers), "a JobManager led without a ZooKeeper quorum")
+        XCTAssertNil(hosts.leader(among: HostsFixture.jobManagers), "a JobManager led without a ZooKeeper quorum")
         try hosts.fault(["heal"])
         let healed = Date()
         var newLeader = ""
         try hosts.wait("a leader running the job again") {
-            guard let l = hosts.leader(among: Self.jobManagers) else { return false }
+            guard let l = hosts.leader(among: HostsFixture.jobManagers) else { return false }
             newLeader = l
             return (try hosts.get(l, "/v1/jobs/\(id)").json["status"] as? String) == "RUNNING"
         }
         print("ZooKeeper healed: \(newLeader) ran the job again after \(String(format: "%.2f", Date().timeIntervalSince(healed))) s")
-        try waitForFinish(id, on: newLeader, hosts)
+        try hosts.waitForFinish(id, on: newLeader)
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])
     }
 }
