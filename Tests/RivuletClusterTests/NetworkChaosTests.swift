@@ -67,7 +67,9 @@ final class NetworkChaosTests: XCTestCase {
                 return status == "RUNNING" && latest > newest
             }
             newest = max(newest, try hosts.newestCheckpoint(id, on: leader))
-            print("network chaos: \(fault): running again with a newer checkpoint \(String(format: "%.2f", Date().timeIntervalSince(started))) s after it began")
+            print(
+                "network chaos: \(fault): running again with a newer checkpoint \(String(format: "%.2f", Date().timeIntervalSince(started))) s after it began"
+            )
         }
         try hosts.waitForFinish(id, on: leader)
         XCTAssertEqual(try exactlyOnceProblems(in: output, keys: keys, perKey: perKey), [])

@@ -28,12 +28,7 @@ final class NetworkFaultTests: XCTestCase {
     /// taskmanager-2 alone, heals, and checks the output for exactly-once.
     func checkFailoverFromTaskManager1(_ fault: (HostsFixture, String) throws -> Void) throws {
         let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
-        var leader = ""
-        try hosts.wait("a leading JobManager with both TaskManagers") {
-            guard let l = hosts.leader(among: HostsFixture.jobManagers) else { return false }
-            leader = l
-            return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
-        }
+        let leader = try hosts.leaderWithTaskManagers()
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 600
         let id = try hosts.startJob(leader: leader, output: output, keys: keys, perKey: perKey)
@@ -68,12 +63,7 @@ final class NetworkFaultTests: XCTestCase {
     /// leader comes back as a standby (one leader serves the REST API).
     func testALeaderCutOffFromZooKeeperStepsDownAndTheStandbyTakesOver() throws {
         let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
-        var leader = ""
-        try hosts.wait("a leading JobManager with both TaskManagers") {
-            guard let l = hosts.leader(among: HostsFixture.jobManagers) else { return false }
-            leader = l
-            return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
-        }
+        let leader = try hosts.leaderWithTaskManagers()
         let standby = HostsFixture.jobManagers.first { $0 != leader } ?? ""
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 800
@@ -106,12 +96,7 @@ final class NetworkFaultTests: XCTestCase {
     /// exactly once.
     func testASlowLossyLinkSlowsTheJobButLosesNothing() throws {
         let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
-        var leader = ""
-        try hosts.wait("a leading JobManager with both TaskManagers") {
-            guard let l = hosts.leader(among: HostsFixture.jobManagers) else { return false }
-            leader = l
-            return (try hosts.get(l, "/v1/overview").json["taskManagers"] as? Int) == 2
-        }
+        let leader = try hosts.leaderWithTaskManagers()
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 500
         let id = try hosts.startJob(leader: leader, output: output, keys: keys, perKey: perKey)
