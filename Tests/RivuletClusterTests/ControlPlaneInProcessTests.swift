@@ -108,6 +108,26 @@ final class ControlPlaneInProcessTests: XCTestCase {
         XCTAssertEqual(rm.summaries.map(\.freeSlots), [2, 2])
     }
 
+    /// A JobMaster waiting for slots waits on `slotChanges`: a TaskManager registering and
+    /// slots freed notify it (instead of the JobMaster polling), and `freeSlots` counts them.
+    func testRegisteringAndFreeingSlotsNotifyWaitingJobMasters() async throws {
+        let rm = resourceManager([TaskExecutorDouble("tm-a")])
+        XCTAssertEqual(rm.freeSlots, 0)
+        var seen = rm.slotChanges.notifications
+        try register(rm, "tm-a", slots: 2)
+        XCTAssertGreaterThan(rm.slotChanges.notifications, seen, "a registration notifies")
+        XCTAssertEqual(rm.freeSlots, 2)
+        let allocated = await rm.allocate(jobID: "job-1", count: 2)
+        let granted = try XCTUnwrap(allocated)
+        XCTAssertEqual(rm.freeSlots, 0)
+        seen = rm.slotChanges.notifications
+        await rm.free(granted, reason: "job ended")
+        XCTAssertGreaterThan(rm.slotChanges.notifications, seen, "freed slots notify")
+        XCTAssertEqual(rm.freeSlots, 2)
+        let woke = await rm.slotChanges.wait(until: .now + .seconds(60)) { rm.freeSlots >= 2 }
+        XCTAssertTrue(woke)
+    }
+
     func testSlotRefusedByATaskManagerIsReleasedAndAnUnreachableOneIsLost() async throws {
         let a = TaskExecutorDouble("tm-a"), b = TaskExecutorDouble("tm-b")
         let rm = resourceManager([a, b])

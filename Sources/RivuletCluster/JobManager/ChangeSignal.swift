@@ -13,6 +13,9 @@ final class ChangeSignal: Sendable {
     }
     private let state = Mutex(State())
 
+    /// How many notifications there were (for tests).
+    var notifications: UInt64 { state.withLock { $0.generation } }
+
     /// Wakes every task waiting now.
     func notifyAll() {
         let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in

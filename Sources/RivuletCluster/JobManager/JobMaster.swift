@@ -360,7 +360,15 @@ final class JobMaster: Sendable {
                 logger.info("waiting for \(needed) free slots (the cluster has \(resourceManager.totalSlots))")
                 warned = true
             }
-            try? await Task.sleep(for: .milliseconds(100))
+            if resourceManager.freeSlots >= needed {
+                // Enough slots were free but a TaskManager did not take one: retry after a pause.
+                try? await Task.sleep(for: .milliseconds(100))
+            } else {
+                // Until a TaskManager registers or slots are released (a cancel is seen within 1 s).
+                _ = await resourceManager.slotChanges.wait(until: min(deadline, ContinuousClock.now + .seconds(1))) {
+                    resourceManager.freeSlots >= needed || state.withLock { $0.cancelRequested || $0.suspendRequested }
+                }
+            }
         }
     }
 

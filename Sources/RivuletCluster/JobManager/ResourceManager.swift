@@ -81,6 +81,9 @@ public final class ResourceManager: Sendable {
         var lostListeners: [@Sendable (String, String) -> Void] = []
     }
     private let state = Mutex(State())
+    /// Notified when slots may have become free (a TaskManager registered, slots released):
+    /// a JobMaster waiting for slots waits on it instead of polling.
+    let slotChanges = ChangeSignal()
     let leaderSessionID: String
     let heartbeatIntervalMillis: Int64
     let heartbeatTimeoutMillis: Int64
@@ -131,6 +134,7 @@ public final class ResourceManager: Sendable {
         }
         logger.info(
             "TaskManager \(registration.resourceID) at \(registration.host):\(registration.rpcPort) registered with \(registration.slots) slots")
+        slotChanges.notifyAll()
         return RegistrationAccepted(
             leaderSessionID: leaderSessionID, heartbeatIntervalMillis: heartbeatIntervalMillis,
             heartbeatTimeoutMillis: heartbeatTimeoutMillis)
@@ -157,6 +161,11 @@ public final class ResourceManager: Sendable {
 
     /// Number of slots registered in all.
     var totalSlots: Int { state.withLock { $0.taskManagers.values.reduce(0) { $0 + $1.slots.count } } }
+
+    /// Number of registered slots no job holds.
+    var freeSlots: Int {
+        state.withLock { $0.taskManagers.values.reduce(0) { $0 + $1.slots.filter { $0.allocationID == nil }.count } }
+    }
 
     /// Allocates `count` free slots to `jobID`, spread evenly over the TaskManagers, and asks
     /// each TaskManager to offer its slot to the job. Returns nil when not enough are free.
@@ -219,6 +228,7 @@ public final class ResourceManager: Sendable {
                 }
             }
         }
+        slotChanges.notifyAll()
     }
 
     /// Tells the TaskManagers to free the slots and marks them free.
