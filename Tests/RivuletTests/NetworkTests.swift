@@ -138,8 +138,9 @@ final class NetworkTests: XCTestCase {
         }
     }
 
-    /// Batches double while pushes wait for credit, up to 4x the configured size, and return
-    /// to it when the producer flushes early; with credit to spare they stay as configured.
+    /// Batches double while pushes wait for credit, up to 4x the configured size; an early
+    /// flush while the consumer is behind keeps the size, one the consumer keeps up with
+    /// returns it to the configured one; with credit to spare batches stay as configured.
     func testBatchesGrowWhileTheConsumerIsBehindAndReturnWhenTheProducerFlushes() throws {
         let sink = RecordingSink()
         let w = RecordWriter<Int>(
@@ -150,10 +151,14 @@ final class NetworkTests: XCTestCase {
         try w.emit(60, timestamp: 0)
         try w.flushAll()
         XCTAssertEqual(sink.sizes.last, 1, "an early flush sends what is there")
+        for v in 0..<16 { try w.emit(v, timestamp: 0) }
+        XCTAssertEqual(sink.sizes.last, 16, "an early flush the consumer did not keep up with keeps the size")
         sink.blocked = false
+        try w.emit(0, timestamp: 0)
+        try w.flushAll()
         sink.sizes = []
         for v in 0..<12 { try w.emit(v, timestamp: 0) }
-        XCTAssertEqual(sink.sizes, [4, 4, 4], "after a flush the configured size again; no growth without waiting")
+        XCTAssertEqual(sink.sizes, [4, 4, 4], "after an early flush the consumer kept up with, the configured size; no growth without waiting")
     }
 
     /// The consumer hands a batch's array back, and the producer fills it again.

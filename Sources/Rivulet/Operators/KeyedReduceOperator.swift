@@ -30,8 +30,14 @@ where M.Key == K, M.Namespace == VoidNamespace, M.Value == T {
 
     @inlinable
     public func processElement(_ value: T, timestamp: Int64) throws {
+        try process(value, key: keySelector(value), timestamp: timestamp)
+    }
+
+    /// Combines `value` into its key's running value and emits the result.
+    @inlinable
+    func process(_ value: T, key: K, timestamp: Int64) throws {
         var result = value
-        try table.upsert(keySelector(value), VoidNamespace()) { entry in
+        try table.upsert(key, VoidNamespace()) { entry in
             if let current = entry { result = try reduce(current, value) }
             entry = result
         }
@@ -58,13 +64,7 @@ where M.Key == K, M.Namespace == VoidNamespace, M.Value == T {
         for i in 0..<distance { table.prefetch(batchKeys[i], VoidNamespace()) }
         for i in records.indices {
             if i + distance < records.count { table.prefetch(batchKeys[i + distance], VoidNamespace()) }
-            let value = records[i].value
-            var result = value
-            try table.upsert(batchKeys[i], VoidNamespace()) { entry in
-                if let current = entry { result = try reduce(current, value) }
-                entry = result
-            }
-            try output.record(result, records[i].timestamp)
+            try process(records[i].value, key: batchKeys[i], timestamp: records[i].timestamp)
         }
     }
 }

@@ -10,7 +10,7 @@ public enum NetworkOptions: ConfigOptionGroup {
         "taskmanager.network.credits-per-channel", default: 8, in: 1...(1 << 20), "Batches a channel buffers before its producer is backpressured.")
     public static let batchSize = ConfigOption<Int>.integer(
         "taskmanager.network.batch-size", default: 1024, in: 1...(1 << 20),
-        "Records per batch between tasks. A channel whose consumer falls behind grows its batches up to 4x this; they return to it when the producer goes idle."
+        "Records per batch between tasks. A channel whose consumer falls behind grows its batches up to 4x this; they return to it when a partly filled batch goes out without waiting for credit."
     )
     public static let bufferSize = ConfigOption<Int>.bytes(
         "taskmanager.network.buffer-size", default: "32 kb", "Size of the buffers records travel in between TaskManagers.")
