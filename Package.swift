@@ -101,11 +101,14 @@ let package = Package(
         ),
         // Example jobs shipped in the `rivulet` binary.
         .target(name: "RivuletExamples", dependencies: ["Rivulet"]),
-        .executableTarget(name: "rivulet", dependencies: ["RivuletCLI", "RivuletExamples"]),
-        .executableTarget(name: "RivuletBench", dependencies: ["Rivulet", "RivuletExamples"]),
+        // The Nexmark benchmark: its event model and generator, its CSV files, and the queries as jobs.
+        .target(name: "RivuletNexmark", dependencies: ["Rivulet", "RivuletCore"]),
+        .executableTarget(name: "rivulet", dependencies: ["RivuletCLI", "RivuletExamples", "RivuletNexmark"]),
+        .executableTarget(name: "RivuletBench", dependencies: ["Rivulet", "RivuletExamples", "RivuletNexmark"]),
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples"]),
         .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
+        .testTarget(name: "RivuletNexmarkTests", dependencies: ["Rivulet", "RivuletCore", "RivuletNexmark"]),
         // Compiles every Swift example of docs/ (Generated/) and fails when the docs and Generated/ drift.
         .testTarget(name: "RivuletDocsTests", dependencies: ["Rivulet", "RivuletCore", "RivuletCLI", "RivuletExamples"]),
         .testTarget(

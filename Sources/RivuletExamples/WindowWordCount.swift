@@ -15,15 +15,6 @@ public struct TimedWord: Sendable, Hashable, Codable, BinaryCodable {
     public var timestamp: Int64
 }
 
-/// Counts elements (the window aggregate of `window-wordcount`).
-public struct CountAggregate<T>: AggregateFunction {
-    public init() {}
-    public func createAccumulator() -> Int { 0 }
-    public func add(_ value: T, to accumulator: inout Int) throws { accumulator += 1 }
-    public func result(_ accumulator: Int) throws -> Int { accumulator }
-    public func merge(_ a: Int, _ b: Int) throws -> Int { a + b }
-}
-
 /// Formats a window's count as `start<TAB>end<TAB>word<TAB>count`.
 public struct FormatWindowCount: ProcessWindowFunction {
     public init() {}
