@@ -82,25 +82,31 @@ func runScalingPoint(_ job: ScalingJob, keys: Int, parallelism: Int, records: In
 
 /// Runs one point in a child process and reads its line.
 func measureScalingPoint(_ job: ScalingJob, keys: Int, parallelism: Int, records: Int) throws -> ScalingPoint {
+    let values = try runPoint(["--scaling-point", job.rawValue, "\(keys)", "\(parallelism)", "\(records)"], marker: "POINT", fields: 5)
+    guard let r = Int(values[0]), let s = Double(values[1]), let c = Double(values[2]), let m = Int(values[3]), let t = Double(values[4])
+    else { throw BenchError("scaling point printed '\(values.joined(separator: " "))'") }
+    return ScalingPoint(records: r, seconds: s, cpu: c, maxRSSBytes: m, tableBytesPerKey: t)
+}
+
+/// Runs this benchmark binary with `arguments` in a child process (so that its peak memory is
+/// its own) and returns the fields of the last line that starts with `marker`.
+func runPoint(_ arguments: [String], marker: String, fields: Int) throws -> [String] {
     let child = Process()
     child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-    child.arguments = ["--scaling-point", job.rawValue, "\(keys)", "\(parallelism)", "\(records)"]
+    child.arguments = arguments
     let pipe = Pipe()
     child.standardOutput = pipe
     try child.run()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     child.waitUntilExit()
     guard child.terminationStatus == 0,
-        let line = output.split(separator: "\n").last(where: { $0.hasPrefix("POINT ") })
+        let line = output.split(separator: "\n").last(where: { $0.hasPrefix(marker + " ") })
     else {
-        throw BenchError("scaling point \(job.rawValue) keys=\(keys) p=\(parallelism) failed (exit \(child.terminationStatus)): \(output)")
+        throw BenchError("\(arguments.joined(separator: " ")) failed (exit \(child.terminationStatus)): \(output)")
     }
-    let fields = line.split(separator: " ").dropFirst()
-    let values = Array(fields)
-    guard values.count == 5, let r = Int(values[0]), let s = Double(values[1]), let c = Double(values[2]), let m = Int(values[3]),
-        let t = Double(values[4])
-    else { throw BenchError("scaling point printed '\(line)'") }
-    return ScalingPoint(records: r, seconds: s, cpu: c, maxRSSBytes: m, tableBytesPerKey: t)
+    let values = line.split(separator: " ").dropFirst().map(String.init)
+    guard values.count == fields else { throw BenchError("\(arguments.joined(separator: " ")) printed '\(line)'") }
+    return values
 }
 
 /// Bytes a slot table of `keys` keys takes per key: the table keyed-sum's reduce keeps its

@@ -5,14 +5,39 @@ import Synchronization
 import Rivulet
 import RivuletCore
 import RivuletExamples
+import RivuletNexmark
 
 let arguments = CommandLine.arguments.dropFirst()
 let scale = arguments.contains("--quick") ? 10 : 1
-/// `--backend heap|rocksdb|rocksdb-incremental`: the checkpointed cases run only that configuration.
-let backendFilter = arguments.firstIndex(of: "--backend").flatMap {
-    arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil
+/// The value after `--name`, if given.
+func optionValue(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[arguments.index(after: $0)] : nil }
 }
-let only = arguments.first { !$0.hasPrefix("--") && $0 != backendFilter }
+/// Options that take a value: `--backend` (the checkpointed cases, or nexmark's backends),
+/// and nexmark's `--events`, `--query` and `--source`.
+let valueOptions = ["--backend", "--events", "--query", "--source"]
+/// `--backend heap|rocksdb|rocksdb-incremental`: the checkpointed cases run only that configuration.
+let backendFilter = optionValue("--backend")
+let only = arguments.indices.first { i in
+    !arguments[i].hasPrefix("--") && (i == arguments.startIndex || !valueOptions.contains(arguments[arguments.index(before: i)]))
+}.map { arguments[$0] }
+
+/// `--nexmark-point QUERY SOURCE BACKEND EVENTS DIRECTORY`: one run of `nexmark`, in a child process.
+if let flag = arguments.firstIndex(of: "--nexmark-point") {
+    let v = Array(arguments[arguments.index(after: flag)...])
+    guard v.count == 5, let query = NexmarkQuery(rawValue: v[0]), let source = NexmarkBenchSource(rawValue: v[1]), let events = Int(v[3])
+    else {
+        print("usage: rivulet-bench --nexmark-point QUERY csv|generator heap|rocksdb EVENTS DIRECTORY")
+        exit(2)
+    }
+    do {
+        try runNexmarkPoint(query, source: source, backend: v[2], events: events, directory: v[4])
+        exit(0)
+    } catch {
+        print("nexmark point: error: \(error)")
+        exit(1)
+    }
+}
 
 /// `--scaling-point JOB KEYS PARALLELISM RECORDS [key=value ...]`: one point of `scaling`, run
 /// in a child process; the settings after it go into the job's configuration.
@@ -739,7 +764,7 @@ let cases: [(String, () throws -> Void)] = [
     ("wordcount", benchWordCount), ("serialization", benchSerialization),
     ("keyed-checkpointed", benchKeyedCheckpointed), ("window-checkpointed", benchWindowCheckpointed),
     ("checkpoint-size", benchCheckpointSize), ("restore", benchRestore), ("cluster", benchCluster),
-    ("scaling", benchScaling),
+    ("scaling", benchScaling), ("nexmark", benchNexmark),
 ]
 if let backendFilter, !["heap", "rocksdb", "rocksdb-incremental"].contains(backendFilter) {
     print("unknown --backend '\(backendFilter)'; the checkpointed cases run heap, rocksdb or rocksdb-incremental")
@@ -749,7 +774,8 @@ if let only, !cases.contains(where: { $0.0 == only }) {
     print("unknown case '\(only)'; the cases are: \(cases.map(\.0).joined(separator: ", "))")
     exit(2)
 }
-for (name, run) in cases where only == nil || only == name {
+// nexmark runs only when named: it takes minutes (27 runs of 10M events, and the CSV files once).
+for (name, run) in cases where only == name || (only == nil && name != "nexmark") {
     do {
         try run()
     } catch {

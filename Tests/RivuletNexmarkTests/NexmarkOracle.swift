@@ -11,7 +11,9 @@ struct NexmarkOracle {
     let bids: [Bid]
 
     init(_ generator: NexmarkGenerator, events: Int64) {
-        persons = (0..<NexmarkEventKind.person.count(inFirst: events)).map { generator.person(event: NexmarkEventKind.person.eventNumber(ordinal: $0)) }
+        persons = (0..<NexmarkEventKind.person.count(inFirst: events)).map {
+            generator.person(event: NexmarkEventKind.person.eventNumber(ordinal: $0))
+        }
         auctions = (0..<NexmarkEventKind.auction.count(inFirst: events)).map {
             generator.auction(event: NexmarkEventKind.auction.eventNumber(ordinal: $0))
         }
@@ -28,7 +30,8 @@ struct NexmarkOracle {
         case .q1:
             rows = bids.map { b in
                 let thousandths = b.price * 908
-                return "\(b.auction),\(b.bidder),\(thousandths / 1000).\(String(format: "%03d", Int(thousandths % 1000))),\(Self.time(b.dateTime)),\(b.extra)"
+                return
+                    "\(b.auction),\(b.bidder),\(thousandths / 1000).\(String(format: "%03d", Int(thousandths % 1000))),\(Self.time(b.dateTime)),\(b.extra)"
             }
         case .q2: rows = bids.filter { $0.auction % 123 == 0 }.map { "\($0.auction),\($0.price)" }
         case .q3:
@@ -120,7 +123,9 @@ extension NexmarkOracle {
         }
         func time(_ text: String) -> Int64 { Int64((formatter.date(from: text)!.timeIntervalSince1970 * 1000).rounded()) }
         persons = try rows("persons.csv").map {
-            Person(id: Int64($0[0])!, name: $0[1], emailAddress: $0[2], creditCard: $0[3], city: $0[4], state: $0[5], dateTime: time($0[6]), extra: $0[7])
+            Person(
+                id: Int64($0[0])!, name: $0[1], emailAddress: $0[2], creditCard: $0[3], city: $0[4], state: $0[5], dateTime: time($0[6]), extra: $0[7]
+            )
         }
         auctions = try rows("auctions.csv").map {
             Auction(

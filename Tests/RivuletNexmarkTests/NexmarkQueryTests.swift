@@ -26,7 +26,8 @@ final class NexmarkQueryTests: XCTestCase {
     func run(_ query: NexmarkQuery, parallelism: Int, backend: String, sources: NexmarkSources? = nil) throws -> [String] {
         let env = try environment(parallelism: parallelism, backend: backend)
         let rows = CollectedValues<String>()
-        try query.build(env, from: sources ?? NexmarkSources(.generator(Self.generator, events: Self.events, eventsPerSecond: nil)), to: .collect(rows))
+        try query.build(
+            env, from: sources ?? NexmarkSources(.generator(Self.generator, events: Self.events, eventsPerSecond: nil)), to: .collect(rows))
         try env.execute("nexmark \(query.rawValue)")
         guard query == .q4 else { return rows.values.sorted() }
         var last: [Substring: String] = [:]

@@ -45,16 +45,37 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
             allowedLatenessMillis: allowedLatenessMillis, lateDataTag: tag.id)
     }
 
-    /// Adds the window operator with the given contents handling.
+    /// Adds the window operator with the given contents handling. With `slicing` (the
+    /// contents merge like an aggregate, so a window can be built from parts), sliding
+    /// event-time windows share slices (`SlicingWindowOperator`).
     @inlinable
-    public func apply<Acc, Out: Sendable>(_ name: String, _ contents: @escaping @Sendable () -> WindowContents<K, T, Acc, Out, W>) -> DataStream<Out>
-    {
+    public func apply<Acc, Out: Sendable>(
+        _ name: String, slicing: Bool = false, _ contents: @escaping @Sendable () -> WindowContents<K, T, Acc, Out, W>
+    ) -> DataStream<Out> {
         let assigner = self.assigner, trigger = self.trigger, lateness = allowedLatenessMillis
         let tag = lateDataTag, key = keyed.key
+        let sliced =
+            slicing
+            && SlicingWindowOperator<K, T, Acc, Out, StateHashMap<K, TimeWindow, Acc>>.applies(
+                to: assigner, trigger: trigger, allowedLateness: lateness)
         return keyed.transform(
             name,
             { ctx, out in
                 let output: Output<Out> = try castOutput(out, ctx)
+                if sliced, let sliding = assigner as? SlidingEventTimeWindows,
+                    let timeContents = contents() as? WindowContents<K, T, Acc, Out, TimeWindow>
+                {
+                    if ctx.configuration.usesRocksDB {
+                        return try SlicingWindowOperator(
+                            assigner: sliding, lateDataTag: tag, keySelector: key, contents: timeContents, context: ctx, output: output,
+                            map: RocksDBStateMap<K, TimeWindow, Acc>.self
+                        ).makeRuntime(name: ctx.operatorName)
+                    }
+                    return try SlicingWindowOperator(
+                        assigner: sliding, lateDataTag: tag, keySelector: key, contents: timeContents, context: ctx, output: output,
+                        map: StateHashMap<K, TimeWindow, Acc>.self
+                    ).makeRuntime(name: ctx.operatorName)
+                }
                 if ctx.configuration.usesRocksDB {
                     return try WindowOperator(
                         assigner: assigner, trigger: trigger, allowedLateness: lateness, lateDataTag: tag,
@@ -73,7 +94,7 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
     /// Reduces each window's elements to one with `function`.
     @inlinable
     public func reduce(_ function: @escaping @Sendable (T, T) throws -> T) -> DataStream<T> {
-        apply("Window Reduce") {
+        apply("Window Reduce", slicing: true) {
             WindowContents<K, T, T, T, W>(
                 add: { value, acc in
                     if let a = acc { acc = try function(a, value) } else { acc = value }
@@ -87,7 +108,7 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
     @inlinable
     public func reduce<P: ProcessWindowFunction>(_ function: @escaping @Sendable (T, T) throws -> T, _ windowFunction: P) -> DataStream<P.Output>
     where P.Input == T, P.Key == K, P.W == W {
-        apply("Window Reduce") {
+        apply("Window Reduce", slicing: true) {
             WindowContents<K, T, T, P.Output, W>(
                 add: { value, acc in
                     if let a = acc { acc = try function(a, value) } else { acc = value }
@@ -100,7 +121,7 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
     /// Aggregates each window's elements incrementally with `function`.
     @inlinable
     public func aggregate<F: AggregateFunction>(_ function: F) -> DataStream<F.Result> where F.Input == T, F.Result: Sendable {
-        apply("Window Aggregate") {
+        apply("Window Aggregate", slicing: true) {
             WindowContents<K, T, F.Accumulator, F.Result, W>(
                 add: Self.accumulate(function),
                 merge: function.merge,
@@ -112,7 +133,7 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
     @inlinable
     public func aggregate<F: AggregateFunction, P: ProcessWindowFunction>(_ function: F, _ windowFunction: P) -> DataStream<P.Output>
     where F.Input == T, P.Input == F.Result, P.Key == K, P.W == W {
-        apply("Window Aggregate") {
+        apply("Window Aggregate", slicing: true) {
             WindowContents<K, T, F.Accumulator, P.Output, W>(
                 add: Self.accumulate(function),
                 merge: function.merge,

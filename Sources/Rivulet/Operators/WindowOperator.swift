@@ -38,7 +38,8 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     public typealias W = A.W
     public let output: Output<Out>
     @usableFromInline let assigner: A
-    @usableFromInline let mergingAssigner: (any MergingWindowAssigner<W>)?
+    /// Whether the assigner's windows merge (sessions).
+    @usableFromInline let isMerging: Bool
     @usableFromInline let trigger: Tr
     @usableFromInline let allowedLateness: Int64
     @usableFromInline let lateDataTag: String?
@@ -67,7 +68,7 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
         context: OperatorContext, output: Output<Out>, map: M.Type = M.self
     ) throws {
         self.assigner = assigner
-        self.mergingAssigner = assigner as? any MergingWindowAssigner<W>
+        self.isMerging = assigner.isMerging
         self.trigger = trigger
         self.allowedLateness = allowedLateness
         self.lateDataTag = lateDataTag
@@ -105,7 +106,7 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
                     let key = try K(from: &r), window = try W(from: &r)
                     triggerState.slots[HeapStateKey(key, window)] = try [String: Int64](from: &r)
                 }))
-        guard mergingAssigner != nil else { return }
+        guard isMerging else { return }
         try backend.register(
             "_merging-windows", signature: "MergingWindowSet<\(W.self)>",
             participant: KeyedStateParticipant(
@@ -146,7 +147,7 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     @inlinable
     public func processBatch(_ records: [StreamRecord<In>]) throws {
         let distance = Self.prefetchDistance
-        guard mergingAssigner == nil, records.count > distance, windows.prefetchPays else {
+        guard !isMerging, records.count > distance, windows.prefetchPays else {
             for r in records { try processElement(r.value, timestamp: r.timestamp) }
             return
         }
@@ -171,10 +172,11 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
         if assigner.isEventTime && timestamp == StreamTime.noTimestamp { throw MissingTimestampError() }
         let now = assigner.isEventTime ? 0 : timers.currentProcessingTime()
         var skipped = true
-        if let merging = mergingAssigner {
-            var set = mergingSets[key] ?? MergingWindowSet<W>()
+        if isMerging {
+            // Taken out of the table while it changes, so that changing it does not copy it.
+            var set = mergingSets.removeValue(forKey: key) ?? MergingWindowSet<W>()
             try assigner.assignWindows(timestamp: timestamp, currentProcessingTime: now) { window in
-                let actual = try set.addWindow(window, assigner: merging) { result, merged, stateResult, mergedStates in
+                let actual = try set.addWindow(window, assigner: assigner) { result, merged, stateResult, mergedStates in
                     try self.mergeWindows(key: key, result: result, merged: merged, stateResult: stateResult, mergedStates: mergedStates)
                 }
                 if isWindowLate(actual) {
@@ -186,7 +188,7 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
                 try windows.upsert(key, stateWindow) { try contents.add(value, &$0) }
                 try onElementTrigger(key: key, window: actual, stateWindow: stateWindow, timestamp: timestamp)
             }
-            mergingSets[key] = set.mapping.isEmpty ? nil : set
+            if !set.mapping.isEmpty { mergingSets[key] = set }
         } else {
             try assigner.assignWindows(timestamp: timestamp, currentProcessingTime: now) { window in
                 if isWindowLate(window) { return }
@@ -221,7 +223,7 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
         if registeredTime == nil { registerCleanupTimer(key: key, window: window) }
     }
 
-    @usableFromInline
+    @inlinable
     func mergeWindows(key: K, result: W, merged: [W], stateResult: W, mergedStates: [W]) throws {
         if assigner.isEventTime && cleanupTime(result) <= timers.currentWatermark {
             throw StateAccessError("the end of an event-time window cannot become earlier than the current watermark by merging (window \(result))")
@@ -261,7 +263,7 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
     func onTimer(_ timer: TimerEntry<K, W>, eventTime: Bool) throws {
         let key = timer.key, window = timer.namespace
         var stateWindow = window
-        if mergingAssigner != nil {
+        if isMerging {
             guard let sw = mergingSets[key]?.getStateWindow(window) else { return }
             stateWindow = sw
         }
@@ -292,7 +294,7 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
         try windows.removeValue(key, stateWindow)
         var context = WindowTriggerContext(timers: timers, state: triggerState, key: key, window: window)
         trigger.clear(window: window, context: &context)
-        if mergingAssigner != nil {
+        if isMerging {
             _ = mergingSets[key]?.retireWindow(window)
             if mergingSets[key]?.mapping.isEmpty == true { mergingSets[key] = nil }
         }
@@ -318,7 +320,7 @@ where Tr.W == A.W, M.Key == K, M.Namespace == A.W, M.Value == Acc {
         }
     }
 
-    @usableFromInline
+    @inlinable
     func deleteCleanupTimer(key: K, window: W) {
         let time = cleanupTime(window)
         if time == Int64.max { return }

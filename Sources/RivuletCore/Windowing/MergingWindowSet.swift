@@ -48,7 +48,7 @@ public struct MergingWindowSet<W: Window>: Sendable {
     @inlinable
     public mutating func addWindow(
         _ newWindow: W,
-        assigner: some MergingWindowAssigner<W>,
+        assigner: some WindowAssigner<W>,
         mergeFunction: (_ mergeResult: W, _ mergedWindows: [W], _ stateWindowResult: W, _ mergedStateWindows: [W]) throws -> Void
     ) rethrows -> W {
         var windows = Array(mapping.keys)

@@ -175,7 +175,8 @@ public struct NexmarkGenerator: Sendable {
     /// Person event `n` (n % 50 == 0).
     public func person(event n: Int64) -> Person {
         var r = random(forEvent: n)
-        let name = Self.firstNames[Int(Self.below(Int64(Self.firstNames.count), &r))] + " "
+        let name =
+            Self.firstNames[Int(Self.below(Int64(Self.firstNames.count), &r))] + " "
             + Self.lastNames[Int(Self.below(Int64(Self.lastNames.count), &r))]
         let email = text(3 + Int(Self.below(4, &r)), &r) + "@" + text(3 + Int(Self.below(2, &r)), &r) + ".com"
         var card = ""

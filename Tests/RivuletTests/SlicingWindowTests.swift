@@ -1,0 +1,77 @@
+// Sliding windows that share slices (SlicingWindowOperator) give what the per-window operator
+// gives: the same counts, the same late elements, on both backends, through a restore.
+
+import Foundation
+import XCTest
+import Rivulet
+import RivuletCore
+
+/// Lists a window's elements (process() keeps every element, so it runs the per-window
+/// WindowOperator, never the slicing one).
+struct CountListed: ProcessWindowFunction {
+    func process(key: String, context: WindowContext<TimeWindow>, elements: [Event], out: Collector<String>) throws {
+        try out.collect("\(key) [\(context.window.start),\(context.window.end)) \(elements.count)")
+    }
+}
+
+final class SlicingWindowTests: XCTestCase {
+    /// Out-of-order events over 23 keys; the watermark trails by 40 ms, and one event in 50
+    /// is 300 ms late (late for some or all of its windows).
+    static let events: [Event] = (0..<6000).map { i in
+        let jitter = Int64((i * 7919) % 41)
+        let late: Int64 = i % 50 == 49 ? 300 : 0
+        return Event(key: "k\((i * 31) % 23)", timestamp: Int64(i) * 3 - jitter - late)
+    }
+
+    func run(sliced: Bool, backend: String, parallelism: Int) throws -> (windows: [String], late: [Int64]) {
+        let env = try environment(
+            parallelism: parallelism,
+            ["state.backend.type": backend, "state.backend.rocksdb.localdir": NSTemporaryDirectory() + "rivulet-test-rocksdb"])
+        let lateTag = OutputTag<Event>("late")
+        let windows = CollectedValues<String>(), late = CollectedValues<Event>()
+        let windowed = env.fromCollection(Self.events)
+            .assignTimestampsAndWatermarks(punctuated(delay: 40) { $0.timestamp })
+            .setParallelism(1)
+            .keyBy { $0.key }
+            .window(try SlidingEventTimeWindows.of(size: .milliseconds(100), slide: .milliseconds(20)))
+            .sideOutputLateData(lateTag)
+        let counted = sliced ? windowed.aggregate(CountEvents(), LabelWindow()) : windowed.process(CountListed())
+        counted.collect(into: windows)
+        counted.getSideOutput(lateTag).collect(into: late)
+        try env.execute("sliding")
+        return (windows.values.sorted(), late.values.map(\.timestamp).sorted())
+    }
+
+    func testSlicedWindowsMatchPerWindowResultsWithLateEvents() throws {
+        let expected = try run(sliced: false, backend: "heap", parallelism: 1)
+        XCTAssertGreaterThan(expected.windows.count, 5000)
+        XCTAssertFalse(expected.late.isEmpty, "some events are late for all their windows")
+        for backend in ["heap", "rocksdb"] {
+            for parallelism in [1, 3] {
+                let actual = try run(sliced: true, backend: backend, parallelism: parallelism)
+                XCTAssertEqual(actual.windows.count, expected.windows.count, "\(backend) p\(parallelism)")
+                XCTAssertTrue(actual.windows == expected.windows, "\(backend) p\(parallelism): \(Array(actual.windows.difference(from: expected.windows).prefix(4)))")
+                XCTAssertEqual(actual.late, expected.late, "\(backend) p\(parallelism)")
+            }
+        }
+    }
+
+    /// Windows of 5 slides each: an element updates one slice, and a window is built from up to 5.
+    func testASlicedWindowHoldsTheElementsOfItsSlices() throws {
+        let env = try environment()
+        let out = CollectedValues<String>()
+        env.fromCollection([1, 5, 12, 47, 48, 120].map { Event(key: "k", timestamp: $0) })
+            .assignTimestampsAndWatermarks(punctuated(delay: 1000) { $0.timestamp })
+            .keyBy { $0.key }
+            .window(try SlidingEventTimeWindows.of(size: .milliseconds(50), slide: .milliseconds(10)))
+            .aggregate(CountEvents(), LabelWindow())
+            .collect(into: out)
+        try env.execute("sliced")
+        XCTAssertEqual(
+            out.values.sorted(),
+            [
+                "k [-10,40) 3", "k [-20,30) 3", "k [-30,20) 3", "k [-40,10) 2", "k [0,50) 5", "k [10,60) 3", "k [100,150) 1",
+                "k [20,70) 2", "k [30,80) 2", "k [40,90) 2", "k [80,130) 1", "k [90,140) 1", "k [110,160) 1", "k [120,170) 1",
+            ].sorted())
+    }
+}
