@@ -75,18 +75,21 @@ func runNexmarkPoint(_ query: NexmarkQuery, source: NexmarkBenchSource, backend:
 func benchNexmark() throws {
     let events = optionValue("--events").flatMap { Int($0) } ?? 10_000_000 / scale
     guard events > 0, events % 50 == 0 else { throw BenchError("--events must be a positive multiple of 50") }
-    let queries = try optionValue("--query").map { name in
-        guard let q = NexmarkQuery(rawValue: name) else { throw BenchError("unknown --query '\(name)'") }
-        return [q]
-    } ?? NexmarkQuery.allCases
-    let sourcesToRun = try optionValue("--source").map { name in
-        guard let s = NexmarkBenchSource(rawValue: name) else { throw BenchError("--source is csv or generator, got '\(name)'") }
-        return [s]
-    } ?? NexmarkBenchSource.allCases
-    let backends = try backendFilter.map { name in
-        guard ["heap", "rocksdb"].contains(name) else { throw BenchError("nexmark runs --backend heap or rocksdb, got '\(name)'") }
-        return [name]
-    } ?? ["heap", "rocksdb"]
+    let queries =
+        try optionValue("--query").map { name in
+            guard let q = NexmarkQuery(rawValue: name) else { throw BenchError("unknown --query '\(name)'") }
+            return [q]
+        } ?? NexmarkQuery.allCases
+    let sourcesToRun =
+        try optionValue("--source").map { name in
+            guard let s = NexmarkBenchSource(rawValue: name) else { throw BenchError("--source is csv or generator, got '\(name)'") }
+            return [s]
+        } ?? NexmarkBenchSource.allCases
+    let backends =
+        try backendFilter.map { name in
+            guard ["heap", "rocksdb"].contains(name) else { throw BenchError("nexmark runs --backend heap or rocksdb, got '\(name)'") }
+            return [name]
+        } ?? ["heap", "rocksdb"]
     let directory = ".build/nexmark-data/events-\(events)-seed-42"
     if sourcesToRun.contains(.csv) && !FileManager.default.fileExists(atPath: directory + "/meta.json") {
         print("writing the CSV files of \(events) events to \(directory) (bin/nexmark-data, once)")

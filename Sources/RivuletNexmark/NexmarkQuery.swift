@@ -45,18 +45,23 @@ public enum NexmarkQuery: String, Sendable, CaseIterable {
         }
     }
 
-    /// Adds the query, from `sources` to `output`, to `env`.
+    /// Adds the query, from `sources` to `output`, to `env`. Sources leave out the text fields
+    /// a query does not read.
     public func build(_ env: StreamExecutionEnvironment, from sources: NexmarkSources, to output: NexmarkOutput) throws {
         switch self {
         case .q0: try NexmarkQueries.passThrough(sources.bids(env)).emit(to: output)
         case .q1: try NexmarkQueries.currencyConversion(sources.bids(env)).emit(to: output)
-        case .q2: try NexmarkQueries.selection(sources.bids(env)).emit(to: output)
-        case .q3: try NexmarkQueries.localItemSuggestion(persons: sources.persons(env), auctions: sources.auctions(env)).emit(to: output)
-        case .q4: try NexmarkQueries.averagePriceByCategory(auctions: sources.auctions(env), bids: sources.bids(env)).emit(to: output)
-        case .q5: try NexmarkQueries.hotItems(sources.bids(env)).emit(to: output)
+        case .q2: try NexmarkQueries.selection(sources.bids(env, text: false)).emit(to: output)
+        case .q3:
+            try NexmarkQueries.localItemSuggestion(persons: sources.persons(env), auctions: sources.auctions(env, text: false))
+                .emit(to: output)
+        case .q4:
+            try NexmarkQueries.averagePriceByCategory(auctions: sources.auctions(env, text: false), bids: sources.bids(env, text: false))
+                .emit(to: output)
+        case .q5: try NexmarkQueries.hotItems(sources.bids(env, text: false)).emit(to: output)
         case .q7: try NexmarkQueries.highestBid(sources.bids(env)).emit(to: output)
-        case .q8: try NexmarkQueries.newUsers(persons: sources.persons(env), auctions: sources.auctions(env)).emit(to: output)
-        case .q11: try NexmarkQueries.userSessions(sources.bids(env)).emit(to: output)
+        case .q8: try NexmarkQueries.newUsers(persons: sources.persons(env), auctions: sources.auctions(env, text: false)).emit(to: output)
+        case .q11: try NexmarkQueries.userSessions(sources.bids(env, text: false)).emit(to: output)
         }
     }
 }

@@ -19,18 +19,20 @@ public struct NexmarkSources: Sendable {
         self.data = data
     }
 
-    /// The stream of one kind of event (only the kinds a query reads are made or read).
-    public func stream<E: NexmarkEvent>(_: E.Type, in env: StreamExecutionEnvironment) throws -> DataStream<E> {
+    /// The stream of one kind of event (only the kinds a query reads are made or read). Without
+    /// `text`, the events' text fields are left empty: a query that reads none of them does not
+    /// pay for making strings (Flink pushes such a projection into its sources too).
+    public func stream<E: NexmarkEvent>(_: E.Type, in env: StreamExecutionEnvironment, text: Bool = true) throws -> DataStream<E> {
         let raw: DataStream<E>
         switch data {
         case .generator(let generator, let events, let rate):
             let share = Double(E.kind.perEpoch) / Double(NexmarkGenerator.eventsPerEpoch)
             raw = env.generate(count: E.kind.count(inFirst: events), recordsPerSecond: rate.map { $0 * share }) { ordinal, _ in
-                generator.event(E.self, ordinal: ordinal)
+                generator.event(E.self, ordinal: ordinal, text: text)
             }
             .name("Nexmark \(E.kind.rawValue) generator")
         case .files(let directory):
-            raw = try env.readFile(directory + "/" + E.fileName, name: "Nexmark \(E.fileName)") { try E(csv: $0) }
+            raw = try env.readFile(directory + "/" + E.fileName, name: "Nexmark \(E.fileName)") { try E(csv: $0, text: text) }
         }
         // Each source subtask's events come in event-time order (the generator and the files
         // are ordered by time, and a subtask reads one contiguous range or stride).
@@ -38,8 +40,12 @@ public struct NexmarkSources: Sendable {
             WatermarkStrategy<E>.forMonotonousTimestamps().withTimestampAssigner { event, _ in event.dateTime })
     }
 
-    public func bids(_ env: StreamExecutionEnvironment) throws -> DataStream<Bid> { try stream(Bid.self, in: env) }
-    public func auctions(_ env: StreamExecutionEnvironment) throws -> DataStream<Auction> { try stream(Auction.self, in: env) }
+    public func bids(_ env: StreamExecutionEnvironment, text: Bool = true) throws -> DataStream<Bid> {
+        try stream(Bid.self, in: env, text: text)
+    }
+    public func auctions(_ env: StreamExecutionEnvironment, text: Bool = true) throws -> DataStream<Auction> {
+        try stream(Auction.self, in: env, text: text)
+    }
     public func persons(_ env: StreamExecutionEnvironment) throws -> DataStream<Person> { try stream(Person.self, in: env) }
 }
 

@@ -78,6 +78,15 @@ final class NexmarkQueryTests: XCTestCase {
         let again = try NexmarkGenerator(seed: 7, eventsPerSecond: 1000)
         XCTAssertEqual(again.bid(event: 12_345), Self.generator.bid(event: 12_345))
         XCTAssertNotEqual(try NexmarkGenerator(seed: 8, eventsPerSecond: 1000).bid(event: 12_345), Self.generator.bid(event: 12_345))
+        // Leaving the text out changes no other field.
+        for n: Int64 in [4, 49, 12_345, 777_777] {
+            var bid = Self.generator.bid(event: n)
+            (bid.channel, bid.url, bid.extra) = ("", "", "")
+            XCTAssertEqual(Self.generator.bid(event: n, text: false), bid)
+            var auction = Self.generator.auction(event: n - 3)
+            (auction.itemName, auction.description, auction.extra) = ("", "", "")
+            XCTAssertEqual(Self.generator.auction(event: n - 3, text: false), auction)
+        }
         // `extra` pads a bid (32 bytes of fixed fields) to an average of 100 bytes, ±20% of the difference.
         let extraBytes = o.bids.map { $0.extra.utf8.count }.reduce(0, +) / o.bids.count
         XCTAssertTrue((64...72).contains(extraBytes), "bids' extra averages \(extraBytes) bytes")

@@ -50,7 +50,9 @@ final class SlicingWindowTests: XCTestCase {
             for parallelism in [1, 3] {
                 let actual = try run(sliced: true, backend: backend, parallelism: parallelism)
                 XCTAssertEqual(actual.windows.count, expected.windows.count, "\(backend) p\(parallelism)")
-                XCTAssertTrue(actual.windows == expected.windows, "\(backend) p\(parallelism): \(Array(actual.windows.difference(from: expected.windows).prefix(4)))")
+                XCTAssertTrue(
+                    actual.windows == expected.windows,
+                    "\(backend) p\(parallelism): \(Array(actual.windows.difference(from: expected.windows).prefix(4)))")
                 XCTAssertEqual(actual.late, expected.late, "\(backend) p\(parallelism)")
             }
         }

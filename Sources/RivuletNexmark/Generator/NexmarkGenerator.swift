@@ -164,9 +164,11 @@ public struct NexmarkGenerator: Sendable {
         return d - delta + Int(uniform(&r) * Double(2 * delta))
     }
 
-    /// `length` random characters (a slice of the pool).
-    func text(_ length: Int, _ r: inout SplitMix64) -> String {
+    /// `length` random characters (a slice of the pool); "" without `keep`, after the same draw,
+    /// so that the other fields do not depend on which text a query reads.
+    func text(_ length: Int, _ r: inout SplitMix64, keep: Bool = true) -> String {
         let start = Int(r.next() % UInt64(Self.poolLength - 1024))
+        guard keep else { return "" }
         return pool.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + length)]), as: UTF8.self) }
     }
 
@@ -193,8 +195,9 @@ public struct NexmarkGenerator: Sendable {
             dateTime: eventTime(n), extra: extra)
     }
 
-    /// Auction event `n` (n % 50 in 1...3).
-    public func auction(event n: Int64) -> Auction {
+    /// Auction event `n` (n % 50 in 1...3); without `text`, its text fields are empty (a query
+    /// that reads none of them).
+    public func auction(event n: Int64, text withText: Bool = true) -> Auction {
         var r = random(forEvent: n)
         let time = eventTime(n)
         let seller =
@@ -205,17 +208,19 @@ public struct NexmarkGenerator: Sendable {
         // The time in which 100 auctions are created: how long an auction stays open, at most twice that.
         let horizon = Self.inFlightAuctions * Self.eventsPerEpoch / 3 * 1000 / eventsPerSecond
         let expires = time + 1 + Int64(Self.uniform(&r) * Double(max(2 * horizon, 1)))
-        let itemName = text(3 + Int(Self.below(17, &r)), &r)
-        let description = text(3 + Int(Self.below(97, &r)), &r)
+        let nameLength = 3 + Int(Self.below(17, &r))
+        let itemName = text(nameLength, &r, keep: withText)
+        let descriptionLength = 3 + Int(Self.below(97, &r))
+        let description = text(descriptionLength, &r, keep: withText)
         let reserve = initialBid + Self.price(&r)
-        let extra = text(Self.extraLength(8 + itemName.utf8.count + description.utf8.count + 40, average: 500, &r), &r)
+        let extra = text(Self.extraLength(8 + nameLength + descriptionLength + 40, average: 500, &r), &r, keep: withText)
         return Auction(
             id: Self.lastAuction0(n) + Self.firstAuctionID, itemName: itemName, description: description, initialBid: initialBid,
             reserve: reserve, dateTime: time, expires: expires, seller: seller + Self.firstPersonID, category: category, extra: extra)
     }
 
-    /// Bid event `n` (n % 50 in 4...49).
-    public func bid(event n: Int64) -> Bid {
+    /// Bid event `n` (n % 50 in 4...49); without `text`, its text fields are empty.
+    public func bid(event n: Int64, text withText: Bool = true) -> Bid {
         var r = random(forEvent: n)
         let auction =
             Self.below(2, &r) > 0
@@ -225,15 +230,16 @@ public struct NexmarkGenerator: Sendable {
             ? Self.lastPerson0(n) / Self.hotBlock * Self.hotBlock + 1 : Self.nextPerson0(n, &r)
         let price = Self.price(&r)
         let channel = channels[Int(Self.below(2, &r) > 0 ? Self.below(4, &r) : 4 + Self.below(10_000, &r))]
-        let extra = text(Self.extraLength(32, average: 100, &r), &r)
+        let extra = text(Self.extraLength(32, average: 100, &r), &r, keep: withText)
         return Bid(
-            auction: auction + Self.firstAuctionID, bidder: bidder + Self.firstPersonID, price: price, channel: channel.name,
-            url: channel.url, dateTime: eventTime(n), extra: extra)
+            auction: auction + Self.firstAuctionID, bidder: bidder + Self.firstPersonID, price: price, channel: withText ? channel.name : "",
+            url: withText ? channel.url : "", dateTime: eventTime(n), extra: extra)
     }
 
-    /// The event of `kind` with 0-based `ordinal` among that kind, as a typed record.
-    public func event<E: NexmarkEvent>(_: E.Type, ordinal: Int64) -> E {
-        E(generatedBy: self, event: E.kind.eventNumber(ordinal: ordinal))
+    /// The event of `kind` with 0-based `ordinal` among that kind, as a typed record (without
+    /// `text`: the text fields empty, where the kind allows).
+    public func event<E: NexmarkEvent>(_: E.Type, ordinal: Int64, text: Bool = true) -> E {
+        E(generatedBy: self, event: E.kind.eventNumber(ordinal: ordinal), text: text)
     }
 }
 
@@ -242,25 +248,30 @@ public protocol NexmarkEvent: NexmarkRow, BinaryCodable {
     static var kind: NexmarkEventKind { get }
     /// The file of this kind written by the Nexmark data generator.
     static var fileName: String { get }
-    init(generatedBy generator: NexmarkGenerator, event n: Int64)
-    init(csv line: UnsafeBufferPointer<UInt8>) throws
+    /// Event `n` of `generator`; without `text`, the text fields may be left empty.
+    init(generatedBy generator: NexmarkGenerator, event n: Int64, text: Bool)
+    /// A row of the kind's CSV file; without `text`, the text fields may be left empty (a
+    /// query that reads none of them: Flink's projection push-down into the source).
+    init(csv line: UnsafeBufferPointer<UInt8>, text: Bool) throws
     var dateTime: Int64 { get }
 }
 
 extension Person: NexmarkEvent {
     public static var kind: NexmarkEventKind { .person }
     public static var fileName: String { "persons.csv" }
-    public init(generatedBy generator: NexmarkGenerator, event n: Int64) { self = generator.person(event: n) }
+    /// Persons always carry their text (every query that reads persons uses their names).
+    public init(generatedBy generator: NexmarkGenerator, event n: Int64, text: Bool) { self = generator.person(event: n) }
+    public init(csv line: UnsafeBufferPointer<UInt8>, text: Bool) throws { try self.init(csv: line) }
 }
 
 extension Auction: NexmarkEvent {
     public static var kind: NexmarkEventKind { .auction }
     public static var fileName: String { "auctions.csv" }
-    public init(generatedBy generator: NexmarkGenerator, event n: Int64) { self = generator.auction(event: n) }
+    public init(generatedBy generator: NexmarkGenerator, event n: Int64, text: Bool) { self = generator.auction(event: n, text: text) }
 }
 
 extension Bid: NexmarkEvent {
     public static var kind: NexmarkEventKind { .bid }
     public static var fileName: String { "bids.csv" }
-    public init(generatedBy generator: NexmarkGenerator, event n: Int64) { self = generator.bid(event: n) }
+    public init(generatedBy generator: NexmarkGenerator, event n: Int64, text: Bool) { self = generator.bid(event: n, text: text) }
 }

@@ -32,20 +32,21 @@ public struct Auction: Sendable, Hashable, BinaryCodable, NexmarkRow {
     }
 
     /// Reads a row of `auctions.csv`: id, itemName, description, initialBid, reserve,
-    /// dateTime, expires, seller, category, extra.
+    /// dateTime, expires, seller, category, extra (without `text`, itemName, description and
+    /// extra are left empty).
     @inlinable
-    public init(csv line: UnsafeBufferPointer<UInt8>) throws {
+    public init(csv line: UnsafeBufferPointer<UInt8>, text: Bool = true) throws {
         var f = CSVFields(line, table: "auction")
         id = try f.int64("id")
-        itemName = try f.string("itemName")
-        description = try f.string("description")
+        itemName = try f.string("itemName", keep: text)
+        description = try f.string("description", keep: text)
         initialBid = try f.int64("initialBid")
         reserve = try f.int64("reserve")
         dateTime = try f.timestamp("dateTime")
         expires = try f.timestamp("expires")
         seller = try f.int64("seller")
         category = try f.int64("category")
-        extra = try f.string("extra", last: true)
+        extra = try f.string("extra", last: true, keep: text)
     }
 
     /// The row of `auctions.csv` this auction is.

@@ -22,17 +22,18 @@ public struct Bid: Sendable, Hashable, BinaryCodable, NexmarkRow {
         self.extra = extra
     }
 
-    /// Reads a row of `bids.csv`: auction, bidder, price, channel, url, dateTime, extra.
+    /// Reads a row of `bids.csv`: auction, bidder, price, channel, url, dateTime, extra
+    /// (without `text`, channel, url and extra are checked but left empty).
     @inlinable
-    public init(csv line: UnsafeBufferPointer<UInt8>) throws {
+    public init(csv line: UnsafeBufferPointer<UInt8>, text: Bool = true) throws {
         var f = CSVFields(line, table: "bid")
         auction = try f.int64("auction")
         bidder = try f.int64("bidder")
         price = try f.int64("price")
-        channel = try f.string("channel")
-        url = try f.string("url")
+        channel = try f.string("channel", keep: text)
+        url = try f.string("url", keep: text)
         dateTime = try f.timestamp("dateTime")
-        extra = try f.string("extra", last: true)
+        extra = try f.string("extra", last: true, keep: text)
     }
 
     /// The row of `bids.csv` this bid is.

@@ -61,9 +61,11 @@ struct CSVFields {
         return negative ? -value : value
     }
 
+    /// The field as a string; "" without `keep` (the field is still required).
     @inlinable
-    mutating func string(_ name: StaticString, last: Bool = false) throws -> String {
-        String(decoding: try next(name, last: last), as: UTF8.self)
+    mutating func string(_ name: StaticString, last: Bool = false, keep: Bool = true) throws -> String {
+        let field = try next(name, last: last)
+        return keep ? String(decoding: field, as: UTF8.self) : ""
     }
 
     @inlinable
