@@ -4,6 +4,7 @@ import XCTest
 import Foundation
 import Rivulet
 import RivuletCore
+import Synchronization
 
 final class NetworkTests: XCTestCase {
     /// Drains every record batch of `inbox` per channel.
@@ -181,5 +182,31 @@ final class NetworkTests: XCTestCase {
         let third = try take()
         XCTAssertEqual(third.records.map(\.value), [8, 9, 10, 11])
         XCTAssertEqual(third.records.withUnsafeBufferPointer { $0.baseAddress }, storage, "the recycled array carries the third batch")
+    }
+
+    /// Records go back with their array and are released by the producer when it takes the
+    /// array again (on its own thread, where what they own was allocated), not by the consumer.
+    func testRecycledRecordsAreReleasedWhenTheProducerTakesTheArray() throws {
+        final class Counter: Sendable {
+            let count = Mutex(0)
+        }
+        final class Owned: Sendable {
+            let counter: Counter
+            init(_ counter: Counter) { self.counter = counter }
+            deinit { counter.count.withLock { $0 += 1 } }
+        }
+        let counter = Counter()
+        let pool = RecordBufferPool<Owned>(capacity: 4, limit: 2)
+        var records = pool.take()
+        for _ in 0..<4 { records.append(StreamRecord(Owned(counter), timestamp: 0)) }
+        let batch = RecordBatch(records, pool: pool)
+        records = []
+        batch.recycle()
+        XCTAssertTrue(batch.records.isEmpty, "the consumer's batch lets go of its array")
+        XCTAssertEqual(counter.count.withLock { $0 }, 0, "the records wait in the pool for the producer")
+        let again = pool.take()
+        XCTAssertTrue(again.isEmpty)
+        XCTAssertGreaterThanOrEqual(again.capacity, 4)
+        XCTAssertEqual(counter.count.withLock { $0 }, 4, "taking the array released its records")
     }
 }
