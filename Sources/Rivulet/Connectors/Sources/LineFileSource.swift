@@ -69,13 +69,24 @@ public struct LineFileSource<Output: Sendable>: Source {
         mutating func skipPartialLine() throws {
             while true {
                 guard try fill() else { return }
-                if let nl = buffer[bufferStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                if let nl = nextNewline() {
                     offset += Int64(nl - bufferStart + 1)
                     bufferStart = nl + 1
                     return
                 }
                 offset += Int64(buffer.count - bufferStart)
                 bufferStart = buffer.count
+            }
+        }
+
+        /// The index of the first newline at or after `bufferStart` (memchr: vectorised, where a
+        /// byte loop cost a fifth of reading a CSV file).
+        func nextNewline() -> Int? {
+            buffer.withUnsafeBufferPointer { b -> Int? in
+                guard let base = b.baseAddress, bufferStart < b.count,
+                    let found = memchr(base + bufferStart, Int32(UInt8(ascii: "\n")), b.count - bufferStart)
+                else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             }
         }
 
@@ -135,7 +146,7 @@ public struct LineFileSource<Output: Sendable>: Source {
             var emitted = 0
             while emitted < sourceRecordsPerPoll {
                 if offset >= end { done = true; return queued.isEmpty ? .endOfInput : .moreAvailable }
-                if let nl = buffer[bufferStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                if let nl = nextNewline() {
                     try emitLine(bufferStart..<nl, emit)
                     offset += Int64(nl - bufferStart + 1)
                     bufferStart = nl + 1
