@@ -1,5 +1,6 @@
-// The checkpoint coordinator against tasks that answer at once: stop-with-savepoint leaves no
-// checkpoint after the savepoint, and completion notices say when they complete the job.
+// The checkpoint coordinator driven by hand on a manual clock, against tasks that answer at
+// once: no timer thread, no sleeps. Its scheduling rules (interval, pause, concurrency,
+// timeouts, savepoints, the final checkpoint, stop-with-savepoint) and its completion paths.
 
 import Foundation
 import Rivulet
@@ -7,89 +8,179 @@ import RivuletCore
 import Synchronization
 import XCTest
 
-/// A task that acknowledges every checkpoint it is asked to take and records what it was told.
+/// A task that records what it was told and, unless told to stay silent, acknowledges every
+/// checkpoint it is asked to take at once, on the caller's thread.
 final class InstantTask: TaskControlGateway {
     let id: ExecutionID
     let coordinator = Mutex<CheckpointCoordinator?>(nil)
     let received = Mutex<[TaskControl]>([])
+    let silent: Bool
 
-    init(_ id: ExecutionID) { self.id = id }
+    init(_ id: ExecutionID, silent: Bool = false) {
+        self.id = id
+        self.silent = silent
+    }
 
     func sendControl(_ control: TaskControl) {
         received.withLock { $0.append(control) }
-        if case .triggerCheckpoint(let barrier) = control, let c = coordinator.withLock({ $0 }) {
-            let task = id
-            DispatchQueue.global().async { c.acknowledge(checkpointID: barrier.checkpointID, task: task, states: [:]) }
+        if !silent, case .triggerCheckpoint(let barrier) = control, let c = coordinator.withLock({ $0 }) {
+            c.acknowledge(checkpointID: barrier.checkpointID, task: id, states: [:])
         }
     }
 
     var triggered: [Int64] {
         received.withLock { $0.compactMap { if case .triggerCheckpoint(let b) = $0 { return b.checkpointID } else { return nil } } }
     }
+    var completed: [(id: Int64, completesJob: Bool)] {
+        received.withLock { $0.compactMap { if case .checkpointComplete(let id, let c) = $0 { return (id, c) } else { return nil } } }
+    }
+    var aborted: [Int64] {
+        received.withLock { $0.compactMap { if case .checkpointAborted(let id) = $0 { return id } else { return nil } } }
+    }
+}
+
+/// Milliseconds that move only when a test moves them.
+final class ManualMillis: Sendable {
+    let now = Mutex<Int64>(1_000)
+    func advance(_ millis: Int64) { now.withLock { $0 += millis } }
+    var read: @Sendable () -> Int64 { { [self] in now.withLock { $0 } } }
 }
 
 final class CheckpointCoordinatorTests: XCTestCase {
+    let clock = ManualMillis()
+
     func makeCoordinator(
-        _ directory: String, tasks: [InstantTask], recovery: (any CheckpointRecoveryStore)? = nil,
+        tasks: [InstantTask], settings: [String: String] = [:], recovery: (any CheckpointRecoveryStore)? = nil,
         failJob: @escaping @Sendable (String) -> Void = { _ in }
-    ) throws -> CheckpointCoordinator {
-        let configuration = try Configuration(["execution.checkpointing.interval": "10 ms", "state.checkpoints.dir": directory])
+    ) throws -> (CheckpointCoordinator, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-coord-\(UUID().uuidString.prefix(8))").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = try Configuration(
+            ["execution.checkpointing.interval": "100 ms", "state.checkpoints.dir": directory].merging(settings) { $1 })
         let storage = FileSystemCheckpointStorage(baseDirectory: directory, jobID: "job")
         try storage.initialize()
         let coordinator = CheckpointCoordinator(
             storage: storage, config: try CheckpointConfig(configuration), jobName: "test", operators: [],
-            ids: CheckpointIDCounter(), store: CompletedCheckpoints(numRetained: 3, recovery: recovery), failJob: failJob, log: { _ in })
+            ids: CheckpointIDCounter(), store: CompletedCheckpoints(numRetained: 3, recovery: recovery), failJob: failJob, log: { _ in },
+            clock: clock.read)
         for t in tasks { t.coordinator.withLock { $0 = coordinator } }
         coordinator.register(
             tasks: Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0 as any TaskControlGateway) }),
             sources: Set(tasks.map(\.id)), savepointOnFinish: nil)
-        return coordinator
+        addTeardownBlock { coordinator.stop() }
+        return (coordinator, directory)
     }
 
-    /// After stop-with-savepoint returns, no checkpoint starts (one that completed after the
-    /// savepoint would commit output a job restored from the savepoint emits again); a plain
-    /// savepoint lets periodic checkpoints go on.
-    func testStopWithSavepointStartsNoCheckpointAfterTheSavepoint() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-coord-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let tasks = [InstantTask(ExecutionID(vertex: 0, subtask: 0)), InstantTask(ExecutionID(vertex: 0, subtask: 1))]
-        let coordinator = try makeCoordinator(directory, tasks: tasks)
-        coordinator.start()
-        defer { coordinator.stop() }
-        Thread.sleep(forTimeInterval: 0.1)
-        _ = try coordinator.triggerSavepoint(into: directory + "/sp-plain")
-        let afterPlain = tasks[0].triggered.count
-        Thread.sleep(forTimeInterval: 0.2)
-        XCTAssertGreaterThan(tasks[0].triggered.count, afterPlain, "periodic checkpoints stopped after a plain savepoint")
+    /// A checkpoint starts when the interval has passed since the last one started, not before.
+    func testPeriodicCheckpointsFollowTheInterval() throws {
+        let task = InstantTask(ExecutionID(vertex: 0, subtask: 0))
+        let (coordinator, _) = try makeCoordinator(tasks: [task])
+        coordinator.tick()
+        clock.advance(99)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [], "a checkpoint started before the interval passed")
+        clock.advance(1)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1])
+        XCTAssertEqual(task.completed.map(\.id), [1])
+        clock.advance(50)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1])
+        clock.advance(50)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1, 2])
+    }
 
-        let path = try coordinator.stopWithSavepoint(into: directory + "/sp-stop")
-        let savepointID = try XCTUnwrap(tasks[0].triggered.max())
-        Thread.sleep(forTimeInterval: 0.3)
-        XCTAssertEqual(tasks[0].triggered.max(), savepointID, "a checkpoint started after the stop's savepoint")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: path + "/_metadata"))
+    /// A checkpoint that no task answers times out after execution.checkpointing.timeout:
+    /// aborted, its tasks told, and past the tolerable failures the job fails. While it is in
+    /// flight no second one starts (max-concurrent 1).
+    func testACheckpointNobodyAnswersTimesOutAndFailsTheJob() throws {
+        let task = InstantTask(ExecutionID(vertex: 0, subtask: 0), silent: true)
+        let failure = Mutex<String?>(nil)
+        let (coordinator, _) = try makeCoordinator(
+            tasks: [task], settings: ["execution.checkpointing.timeout": "1 s", "execution.checkpointing.tolerable-failed-checkpoints": "1"]
+        ) { reason in failure.withLock { $0 = $0 ?? reason } }
+        clock.advance(100)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1])
+        clock.advance(500)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1], "a second checkpoint started while one was in flight")
+        clock.advance(500)
+        coordinator.tick()
+        XCTAssertEqual(task.aborted, [1], "the checkpoint did not time out after 1 s")
+        XCTAssertNil(failure.withLock { $0 }, "one failure is tolerated")
+        clock.advance(100)
+        coordinator.tick()
+        clock.advance(1000)
+        coordinator.tick()
+        XCTAssertEqual(task.aborted, [1, 2])
+        let reason = try XCTUnwrap(failure.withLock { $0 })
+        XCTAssertTrue(reason.contains("did not complete within 1000 ms") && reason.contains("tolerable-failed-checkpoints"), reason)
+    }
+
+    /// After a completion the next checkpoint waits for the minimum pause.
+    func testTheMinimumPauseSpacesCheckpoints() throws {
+        let task = InstantTask(ExecutionID(vertex: 0, subtask: 0))
+        let (coordinator, _) = try makeCoordinator(tasks: [task], settings: ["execution.checkpointing.min-pause": "300 ms"])
+        clock.advance(100)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1])
+        clock.advance(200)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1], "the pause after checkpoint 1 was not kept")
+        clock.advance(100)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1, 2])
+    }
+
+    /// A requested savepoint starts at the next tick; a plain one lets periodic checkpoints go
+    /// on, while after a stop's savepoint no checkpoint starts (one that completed after it
+    /// would commit output a job restored from the savepoint emits again).
+    func testStopWithSavepointStartsNoCheckpointAfterTheSavepoint() throws {
+        let tasks = [InstantTask(ExecutionID(vertex: 0, subtask: 0)), InstantTask(ExecutionID(vertex: 0, subtask: 1))]
+        let (coordinator, directory) = try makeCoordinator(tasks: tasks)
+        coordinator.requestSavepoint(into: directory + "/sp-plain")
+        coordinator.tick()
+        let plain = try XCTUnwrap(coordinator.takeSavepointResult(for: directory + "/sp-plain")).get()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: plain + "/_metadata"))
+        XCTAssertEqual(tasks[0].aborted, [1], "a savepoint is not committed by the tasks")
+        clock.advance(100)
+        coordinator.tick()
+        XCTAssertEqual(tasks[0].triggered, [1, 2], "periodic checkpoints stopped after a plain savepoint")
+
+        coordinator.requestSavepoint(into: directory + "/sp-stop", stopping: true)
+        clock.advance(100)
+        coordinator.tick()
+        XCTAssertEqual(tasks[0].triggered, [1, 2, 3])
+        let stop = try XCTUnwrap(coordinator.takeSavepointResult(for: directory + "/sp-stop")).get()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: stop + "/_metadata"))
+        for _ in 0..<5 {
+            clock.advance(100)
+            coordinator.tick()
+        }
+        XCTAssertEqual(tasks[0].triggered, [1, 2, 3], "a checkpoint started after the stop's savepoint")
+        coordinator.resumePeriodicCheckpoints()
+        coordinator.tick()
+        XCTAssertEqual(tasks[0].triggered, [1, 2, 3, 4], "periodic checkpoints did not resume")
     }
 
     /// Completion notices of periodic checkpoints do not complete the job; the final one
-    /// (triggered once every task finished) does.
+    /// (triggered once every task finished, without waiting for the interval) does, and
+    /// nothing starts after it.
     func testCompletionSaysWhenItCompletesTheJob() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-coord-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let task = InstantTask(ExecutionID(vertex: 0, subtask: 0))
-        let coordinator = try makeCoordinator(directory, tasks: [task])
-        coordinator.start()
-        defer { coordinator.stop() }
-        Thread.sleep(forTimeInterval: 0.1)
-        let periodic = task.received.withLock { $0.compactMap { if case .checkpointComplete(_, let c) = $0 { return c } else { return nil } } }
-        XCTAssertFalse(periodic.isEmpty)
-        XCTAssertFalse(periodic.contains(true), "a periodic checkpoint claimed to complete the job")
+        let (coordinator, _) = try makeCoordinator(tasks: [task])
+        clock.advance(100)
+        coordinator.tick()
+        XCTAssertEqual(task.completed.map(\.completesJob), [false])
         coordinator.taskFinished(task.id)
-        let deadline = Date().addingTimeInterval(5)
-        var final = false
-        while Date() < deadline && !final {
-            final = task.received.withLock { $0.contains { if case .checkpointComplete(_, true) = $0 { return true } else { return false } } }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        XCTAssertTrue(final, "no completion notice completed the job after every task finished")
+        coordinator.tick()
+        XCTAssertEqual(task.completed.map(\.id), [1, 2])
+        XCTAssertEqual(task.completed.map(\.completesJob), [false, true])
+        clock.advance(1000)
+        coordinator.tick()
+        XCTAssertEqual(task.triggered, [1, 2], "a checkpoint started after the final one")
     }
 
     /// A recovery store whose writes all end with an unknown outcome (the answer lost with
@@ -108,25 +199,17 @@ final class CheckpointCoordinatorTests: XCTestCase {
             }
             func removeCheckpoint(_ id: Int64) throws {}
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-coord-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let task = InstantTask(ExecutionID(vertex: 0, subtask: 0))
         let failure = Mutex<String?>(nil)
-        let coordinator = try makeCoordinator(directory, tasks: [task], recovery: UncertainStore()) { reason in
+        let (coordinator, directory) = try makeCoordinator(tasks: [task], recovery: UncertainStore()) { reason in
             failure.withLock { $0 = $0 ?? reason }
         }
-        coordinator.start()
-        defer { coordinator.stop() }
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline && failure.withLock({ $0 == nil }) { Thread.sleep(forTimeInterval: 0.01) }
+        clock.advance(100)
+        coordinator.tick()
         let reason = try XCTUnwrap(failure.withLock { $0 }, "the job did not fail past its tolerable checkpoint failures")
         XCTAssertTrue(reason.contains("tolerable-failed-checkpoints"), reason)
-        let aborted = task.received.withLock { $0.compactMap { if case .checkpointAborted(let id) = $0 { return id } else { return nil } } }
-        let first = try XCTUnwrap(aborted.first)
-        XCTAssertFalse(
-            task.received.withLock { $0.contains { if case .checkpointComplete = $0 { return true } else { return false } } },
-            "a task was told to commit a checkpoint that may not be recorded")
-        XCTAssertTrue(
-            FileManager.default.fileExists(atPath: directory + "/job/chk-\(first)/_metadata"), "the files of checkpoint \(first) were deleted")
+        XCTAssertEqual(task.aborted, [1])
+        XCTAssertTrue(task.completed.isEmpty, "a task was told to commit a checkpoint that may not be recorded")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/job/chk-1/_metadata"), "the files of checkpoint 1 were deleted")
     }
 }

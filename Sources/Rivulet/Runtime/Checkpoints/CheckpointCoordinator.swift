@@ -39,6 +39,11 @@ extension CheckpointedOperator {
 /// when every task acknowledged, writes `_metadata`, keeps `state.checkpoints.num-retained`
 /// checkpoints, notifies the tasks, and aborts checkpoints that are declined or time out.
 /// Thread-safe: all mutable state sits behind one mutex.
+///
+/// When to start a checkpoint and which ones timed out is decided by a pure function of the
+/// coordinator's state and the time (`decide`); `tick()` applies one decision. The timer
+/// thread of `start()` ticks in a loop; tests tick by hand on a manual clock, without
+/// threads or sleeps.
 public final class CheckpointCoordinator: CheckpointResponder {
     public let storage: FileSystemCheckpointStorage
     public let config: CheckpointConfig
@@ -49,6 +54,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
     /// Called once when failed checkpoints exceed the tolerable count.
     let failJob: @Sendable (String) -> Void
     let log: @Sendable (String) -> Void
+    /// The time in milliseconds (the system clock, or a manual one in tests).
+    let clock: @Sendable () -> Int64
 
     struct Pending {
         let barrier: CheckpointBarrier
@@ -85,7 +92,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
     public init(
         storage: FileSystemCheckpointStorage, config: CheckpointConfig, jobName: String,
         operators: [CheckpointedOperator], ids: CheckpointIDCounter, store: CompletedCheckpoints,
-        failJob: @escaping @Sendable (String) -> Void, log: @escaping @Sendable (String) -> Void
+        failJob: @escaping @Sendable (String) -> Void, log: @escaping @Sendable (String) -> Void,
+        clock: @escaping @Sendable () -> Int64 = SystemClock.nowMillis
     ) {
         self.storage = storage
         self.config = config
@@ -95,6 +103,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         self.store = store
         self.failJob = failJob
         self.log = log
+        self.clock = clock
     }
 
     /// Registers the tasks of this run; `sources` are the ones barriers start from.
@@ -102,7 +111,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         state.withLock {
             $0.inboxes = tasks
             $0.sources = sources
-            $0.lastTriggerAt = SystemClock.nowMillis()
+            $0.lastTriggerAt = clock()
             $0.finalSavepointDirectory = savepointOnFinish
         }
     }
@@ -130,35 +139,59 @@ public final class CheckpointCoordinator: CheckpointResponder {
         wake()
     }
 
-    /// Asks for a savepoint into `directory` and waits until it is written (or fails).
-    public func triggerSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
-        state.withLock { $0.savepointRequests.append(directory) }
+    /// Asks for a savepoint into `directory`; the next tick with no checkpoint in flight starts
+    /// it. With `stopping` (the savepoint a stop ends with), periodic checkpoints stop first,
+    /// so none completes (and commits output) after the savepoint, and a job restored from it
+    /// repeats nothing; checkpoints already in flight complete before the savepoint starts.
+    public func requestSavepoint(into directory: String, stopping: Bool = false) {
+        state.withLock {
+            if stopping { $0.periodicSuspended = true }
+            $0.savepointRequests.append(directory)
+        }
         wake()
-        let deadline = SystemClock.nowMillis() + timeoutMillis
-        while SystemClock.nowMillis() < deadline {
-            if let result = state.withLock({ $0.savepointResults.removeValue(forKey: directory) }) {
-                return try result.get()
-            }
+    }
+
+    /// The outcome of the savepoint requested into `directory`, once it has one (taken: a
+    /// second call returns nil).
+    public func takeSavepointResult(for directory: String) -> Result<String, CheckpointFailure>? {
+        state.withLock { $0.savepointResults.removeValue(forKey: directory) }
+    }
+
+    /// Periodic checkpoints start again (after a stop's savepoint failed).
+    public func resumePeriodicCheckpoints() {
+        state.withLock { $0.periodicSuspended = false }
+        wake()
+    }
+
+    /// Asks for a savepoint into `directory` and waits (on the wall clock) until it is written
+    /// or fails.
+    public func triggerSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
+        requestSavepoint(into: directory)
+        return try awaitSavepoint(directory, timeoutMillis: timeoutMillis)
+    }
+
+    /// Takes the savepoint a stop ends with (`requestSavepoint(into:stopping: true)`) and
+    /// waits for it. When the savepoint fails, periodic checkpoints resume and the error is
+    /// thrown.
+    public func stopWithSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
+        requestSavepoint(into: directory, stopping: true)
+        do {
+            return try awaitSavepoint(directory, timeoutMillis: timeoutMillis)
+        } catch {
+            resumePeriodicCheckpoints()
+            throw error
+        }
+    }
+
+    func awaitSavepoint(_ directory: String, timeoutMillis: Int64) throws -> String {
+        let deadline = Date().addingTimeInterval(Double(timeoutMillis) / 1000)
+        while Date() < deadline {
+            if let result = takeSavepointResult(for: directory) { return try result.get() }
             wakeup.lock()
             _ = wakeup.wait(until: Date().addingTimeInterval(0.02))
             wakeup.unlock()
         }
         throw CheckpointFailure("savepoint into '\(directory)' did not complete within \(timeoutMillis) ms")
-    }
-
-    /// Takes the savepoint a stop ends with: periodic checkpoints stop first, so none completes
-    /// (and commits output) after the savepoint, and a job restored from it repeats nothing.
-    /// Checkpoints already in flight complete before the savepoint starts. When the savepoint
-    /// fails, periodic checkpoints resume and the error is thrown.
-    public func stopWithSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
-        state.withLock { $0.periodicSuspended = true }
-        do {
-            return try triggerSavepoint(into: directory, timeoutMillis: timeoutMillis)
-        } catch {
-            state.withLock { $0.periodicSuspended = false }
-            wake()
-            throw error
-        }
     }
 
     func wake() {
@@ -167,34 +200,72 @@ public final class CheckpointCoordinator: CheckpointResponder {
         wakeup.unlock()
     }
 
-    // MARK: Timer
+    // MARK: Scheduling
 
+    /// A checkpoint to start.
+    enum Trigger: Equatable {
+        /// The interval passed.
+        case periodic
+        /// A requested savepoint, into this directory.
+        case savepoint(String)
+        /// Every task finished: the job's last checkpoint.
+        case final
+    }
+
+    /// What one pass decides: the pending checkpoints that timed out, and what to start.
+    struct Decision: Equatable {
+        var timedOut: [Int64] = []
+        var trigger: Trigger?
+    }
+
+    /// The scheduling rules, a pure function of the state and the time (it changes the state
+    /// only by taking the savepoint request it starts). A savepoint waits until nothing is in
+    /// flight; the final checkpoint starts once every task finished and nothing is in flight;
+    /// a periodic one needs the interval since the last trigger, the minimum pause since the
+    /// last completion, fewer than the maximum in flight, and no stop under way. While a
+    /// checkpoint completes it still counts as in flight (it may be the job's final one), and
+    /// after the final one nothing starts: the tasks end, so a new checkpoint would never
+    /// complete, and its uploads could outlive the process as a chk-<n> without _metadata.
+    static func decide(_ s: inout State, now: Int64, config: CheckpointConfig) -> Decision {
+        var decision = Decision()
+        guard !s.stopped else { return decision }
+        decision.timedOut = s.pending.filter { now - $0.value.startedAt >= config.timeoutMillis }.map(\.key).sorted()
+        if s.completing > 0 || s.finalCompleted != nil { return decision }
+        let allFinished = !s.inboxes.isEmpty && s.finished.count == s.inboxes.count
+        let canTrigger = s.pending.count < config.maxConcurrent && now - s.lastCompletedAt >= config.minPauseMillis
+        if !s.savepointRequests.isEmpty && s.pending.isEmpty {
+            decision.trigger = .savepoint(s.savepointRequests.removeFirst())
+        } else if allFinished && s.pending.isEmpty {
+            decision.trigger = .final
+        } else if canTrigger && !s.periodicSuspended && now - s.lastTriggerAt >= config.intervalMillis {
+            decision.trigger = .periodic
+        }
+        return decision
+    }
+
+    /// One pass of the scheduler at the clock's time: aborts the checkpoints that timed out
+    /// and starts one when due. Returns false once the coordinator stopped.
+    @discardableResult
+    public func tick() -> Bool {
+        let now = clock()
+        guard let decision = state.withLock({ s -> Decision? in s.stopped ? nil : Self.decide(&s, now: now, config: config) }) else {
+            return false
+        }
+        for id in decision.timedOut {
+            abort(id, reason: "it did not complete within \(config.timeoutMillis) ms (execution.checkpointing.timeout)")
+        }
+        switch decision.trigger {
+        case .periodic: triggerCheckpoint(savepointDirectory: nil, isFinal: false)
+        case .savepoint(let directory): triggerCheckpoint(savepointDirectory: directory, isFinal: false)
+        case .final: triggerCheckpoint(savepointDirectory: nil, isFinal: true)
+        case nil: break
+        }
+        return true
+    }
+
+    /// The timer thread: ticks, then sleeps a quarter of the interval (5-100 ms) or until woken.
     func timerLoop() {
-        while true {
-            let now = SystemClock.nowMillis()
-            var timedOut: [Int64] = []
-            var trigger: (savepoint: String?, isFinal: Bool)?
-            let stopped = state.withLock { s -> Bool in
-                if s.stopped { return true }
-                timedOut = s.pending.filter { now - $0.value.startedAt >= config.timeoutMillis }.map(\.key)
-                // While a checkpoint completes it still counts as in flight (it may be the job's
-                // final one); after the final one the tasks end: a new checkpoint would never
-                // complete, and its uploads could outlive the process as a chk-<n> without _metadata.
-                if s.completing > 0 || s.finalCompleted != nil { return false }
-                let allFinished = !s.inboxes.isEmpty && s.finished.count == s.inboxes.count
-                let canTrigger = s.pending.count < config.maxConcurrent && now - s.lastCompletedAt >= config.minPauseMillis
-                if !s.savepointRequests.isEmpty && s.pending.isEmpty {
-                    trigger = (s.savepointRequests.removeFirst(), false)
-                } else if allFinished && s.pending.isEmpty {
-                    trigger = (nil, true)
-                } else if canTrigger && !s.periodicSuspended && now - s.lastTriggerAt >= config.intervalMillis {
-                    trigger = (nil, false)
-                }
-                return false
-            }
-            if stopped { return }
-            for id in timedOut { abort(id, reason: "it did not complete within \(config.timeoutMillis) ms (execution.checkpointing.timeout)") }
-            if let trigger { triggerCheckpoint(savepointDirectory: trigger.savepoint, isFinal: trigger.isFinal) }
+        while tick() {
             wakeup.lock()
             _ = wakeup.wait(until: Date().addingTimeInterval(Double(min(max(config.intervalMillis / 4, 5), 100)) / 1000))
             wakeup.unlock()
@@ -202,7 +273,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     func triggerCheckpoint(savepointDirectory: String?, isFinal: Bool) {
-        let now = SystemClock.nowMillis()
+        let now = clock()
         let id: Int64
         do {
             id = try ids.next()
@@ -343,7 +414,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
             storage.discardCheckpoint(id)
             let inboxes = state.withLock { s -> [any TaskControlGateway] in
                 s.savepointResults[dir] = result
-                s.lastCompletedAt = SystemClock.nowMillis()
+                s.lastCompletedAt = clock()
                 return Array(s.inboxes.values)
             }
             for inbox in inboxes { inbox.sendControl(TaskControl.checkpointAborted(id)) }
@@ -360,7 +431,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
         }
         let subsumed: [Int64], unusedShared: [String]
         do {
-            (subsumed, unusedShared) = try store.add(id, metadata: metadata, directory: storage.checkpointDirectory(id), startedAt: p.startedAt)
+            (subsumed, unusedShared) = try store.add(
+                id, metadata: metadata, directory: storage.checkpointDirectory(id), startedAt: p.startedAt, completedAt: clock())
         } catch let error as CheckpointStoreError where error.outcomeUnknown {
             // The record may exist: keep the checkpoint's files (a new leader may restore it),
             // but no task commits for it.
@@ -376,7 +448,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         storage.deleteShared(unusedShared)
         let (inboxes, finalSavepoint, completesJob) = state.withLock { s -> ([any TaskControlGateway], String?, Bool) in
             s.consecutiveFailures = 0
-            s.lastCompletedAt = SystemClock.nowMillis()
+            s.lastCompletedAt = clock()
             if p.isFinal { s.finalCompleted = id }
             return (Array(s.inboxes.values), p.isFinal ? s.finalSavepointDirectory : nil, s.finalCompleted.map { id >= $0 } ?? false)
         }
@@ -458,7 +530,7 @@ public final class CompletedCheckpoints: Sendable {
     /// throws and changes nothing here); a subsumed checkpoint the store could not forget is
     /// kept on disk (left out of what is returned).
     public func add(
-        _ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64
+        _ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64, completedAt: Int64 = SystemClock.nowMillis()
     ) throws -> (subsumed: [Int64], unusedShared: [String]) {
         try recovery?.addCheckpoint(id, directory: directory)
         let (subsumed, filesOf) = state.withLock { s -> ([Int64], [Int64: [String]]) in
@@ -468,7 +540,7 @@ public final class CompletedCheckpoints: Sendable {
                 .reduce(Int64(0)) { $0 + $1.size }
             s.stats.append(
                 CheckpointStats(
-                    checkpointID: id, durationMillis: SystemClock.nowMillis() - startedAt,
+                    checkpointID: id, durationMillis: completedAt - startedAt,
                     stateBytes: metadata.allFiles.reduce(0) { $0 + $1.size }, uploadedBytes: uploaded))
             s.registry.register(checkpointID: id, files: shared)
             s.metadata[id] = metadata
