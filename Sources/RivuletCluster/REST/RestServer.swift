@@ -1,4 +1,5 @@
-// The JobManager's REST API (JSON under /v1) and Prometheus metrics, served by Hummingbird.
+// The JobManager's REST API (Rivulet's JSON under /v1, Flink's paths and shapes beside it)
+// and Prometheus metrics, served by Hummingbird.
 
 import Foundation
 import Hummingbird
@@ -152,6 +153,7 @@ public enum RestServer {
         router.get("/v1/taskmanagers") { _, _ in
             await answer { json(TaskManagers(taskManagers: rm.summaries)) }
         }
+        FlinkRestAPI.register(on: router, dispatcher: dispatcher, operations: AsyncOperations(), maxBodyBytes: maxBodyBytes)
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
