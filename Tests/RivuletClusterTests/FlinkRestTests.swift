@@ -86,7 +86,8 @@ final class FlinkRestTests: XCTestCase {
 
         // A savepoint by request id, polled until it completes.
         let savepoint = cluster.directory.appendingPathComponent("savepoint").path
-        let trigger = try cluster.request("POST", "/jobs/\(id)/savepoints", body: Data("{\"target-directory\": \"\(savepoint)\", \"cancel-job\": false}".utf8))
+        let trigger = try cluster.request(
+            "POST", "/jobs/\(id)/savepoints", body: Data("{\"target-directory\": \"\(savepoint)\", \"cancel-job\": false}".utf8))
         XCTAssertEqual(trigger.status, 202, trigger.text)
         let request = try XCTUnwrap(trigger.json["request-id"] as? String)
         var location: String?

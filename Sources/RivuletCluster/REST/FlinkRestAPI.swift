@@ -46,7 +46,9 @@ enum FlinkRestAPI {
             }
         }
         router.get("/jobs") { _, _ in
-            await RestServer.answer { RestServer.json(JobIDsWithStatus(jobs: dispatcher.jobs.map { .init(id: $0.jobID, status: $0.status.rawValue) })) }
+            await RestServer.answer {
+                RestServer.json(JobIDsWithStatus(jobs: dispatcher.jobs.map { .init(id: $0.jobID, status: $0.status.rawValue) }))
+            }
         }
         router.get("/jobs/overview") { _, _ in
             await RestServer.answer { RestServer.json(MultipleJobs(jobs: dispatcher.jobs.map { jobOverview($0.detail(full: true)) })) }
@@ -113,7 +115,8 @@ enum FlinkRestAPI {
                 let job = try job(dispatcher, context)
                 let body = try await RestServer.decode(SavepointTrigger.self, from: request, limit: maxBodyBytes)
                 guard let directory = body.targetDirectory, !directory.isEmpty else {
-                    throw RestServer.RequestError(status: 400, message: "the request needs 'target-directory' (no default savepoint directory is configured)")
+                    throw RestServer.RequestError(
+                        status: 400, message: "the request needs 'target-directory' (no default savepoint directory is configured)")
                 }
                 let cancel = body.cancelJob ?? false
                 let id = operations.start(job: job.jobID) {
@@ -127,7 +130,8 @@ enum FlinkRestAPI {
                 let job = try job(dispatcher, context)
                 let body = try await RestServer.decode(StopTrigger.self, from: request, limit: maxBodyBytes)
                 guard let directory = body.targetDirectory, !directory.isEmpty else {
-                    throw RestServer.RequestError(status: 400, message: "the request needs 'targetDirectory' (no default savepoint directory is configured)")
+                    throw RestServer.RequestError(
+                        status: 400, message: "the request needs 'targetDirectory' (no default savepoint directory is configured)")
                 }
                 let id = operations.start(job: job.jobID) { try await job.stop(savepointDirectory: directory) }
                 return RestServer.json(TriggerAnswer(requestID: id), status: .accepted)
@@ -398,7 +402,8 @@ enum FlinkRestAPI {
     /// the one that ended the job or caused the last restart.
     static func exceptions(_ detail: JobDetail) -> ExceptionsInfo {
         let entries = (detail.exceptions ?? []).reversed().map {
-            ExceptionsInfo.Entry(exceptionName: "JobFailure", stacktrace: $0, timestamp: detail.endTime ?? 0, taskName: nil, location: nil, concurrentExceptions: [])
+            ExceptionsInfo.Entry(
+                exceptionName: "JobFailure", stacktrace: $0, timestamp: detail.endTime ?? 0, taskName: nil, location: nil, concurrentExceptions: [])
         }
         return ExceptionsInfo(
             rootException: entries.first?.stacktrace, timestamp: entries.isEmpty ? nil : detail.endTime, allExceptions: entries, truncated: false,
