@@ -49,13 +49,25 @@ final class HighAvailabilityContractTests: XCTestCase {
             XCTFail("a removed job graph cannot be read")
         } catch {}
 
-        // Job results: the first result of a job stays.
+        // Job results: the first result of a job stays, with the job as it ended; results are
+        // listed oldest end first, and a removed one is gone.
         let none = try await ha.jobResult("job-a")
         XCTAssertNil(none)
-        try await ha.putJobResult(JobResult(jobID: "job-a", status: .finished, endTime: 42))
+        let ended = JobDetail(
+            id: "job-a", name: "keyed-sum", status: .finished, attempt: 1, startTime: 10, endTime: 42, durationMillis: 32,
+            arguments: ["--count", "5"], exceptions: ["a failure"],
+            checkpoints: [CheckpointDetail(id: 3, durationMillis: 5, stateBytes: 100, uploadedBytes: 40)])
+        try await ha.putJobResult(JobResult(jobID: "job-a", status: .finished, endTime: 42, detail: ended))
         try await ha.putJobResult(JobResult(jobID: "job-a", status: .failed, endTime: 43))
         let result = try await ha.jobResult("job-a")
-        XCTAssertEqual(result, JobResult(jobID: "job-a", status: .finished, endTime: 42))
+        XCTAssertEqual(result, JobResult(jobID: "job-a", status: .finished, endTime: 42, detail: ended))
+        try await ha.putJobResult(JobResult(jobID: "job-c", status: .canceled, endTime: 41))
+        let listed = try await ha.jobResults()
+        XCTAssertEqual(listed.map(\.jobID), ["job-c", "job-a"])
+        try await ha.removeJobResult("job-c")
+        try await ha.removeJobResult("job-c")
+        let kept = try await ha.jobResults()
+        XCTAssertEqual(kept.map(\.jobID), ["job-a"])
 
         // Checkpoints: ids continue from the counter's start and only grow; pointers are listed
         // oldest first; a removed pointer is gone; removing the job's data forgets them all.
@@ -123,5 +135,10 @@ final class HighAvailabilityContractTests: XCTestCase {
         try await ha.putJobResult(JobResult(jobID: "job-a", status: .canceled, endTime: 1))
         let result = try await ha.jobResult("job-a")
         XCTAssertEqual(result?.status, .canceled)
+        let listed = try await ha.jobResults()
+        XCTAssertEqual(listed.map(\.jobID), ["job-a"], "results are kept in memory")
+        try await ha.removeJobResult("job-a")
+        let none = try await ha.jobResults()
+        XCTAssertTrue(none.isEmpty)
     }
 }

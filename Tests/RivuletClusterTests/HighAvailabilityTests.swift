@@ -23,6 +23,11 @@ final class HighAvailabilityTests: XCTestCase {
                 "restart-strategy.fixed-delay.attempts": "10",
                 "restart-strategy.fixed-delay.delay": "200 ms",
             ])
+        // A job that ends under the first leader stays listed under the next one.
+        let short = try cluster.rivulet(["run", "-p", "1", "wordcount"])
+        XCTAssertEqual(short.status, 0, short.output)
+        let ended = try XCTUnwrap(
+            (try cluster.get("/v1/jobs").json["jobs"] as? [[String: Any]])?.first { $0["name"] as? String == "wordcount" }?["id"] as? String)
         let output = cluster.directory.appendingPathComponent("out")
         let keys = 20, perKey = 200
         let run = try cluster.rivulet([
@@ -52,6 +57,13 @@ final class HighAvailabilityTests: XCTestCase {
         let list = try cluster.rivulet(["list"])
         XCTAssertEqual(list.status, 0, list.output)
         XCTAssertTrue(list.output.contains(id), list.output)
+        XCTAssertTrue(list.output.contains(ended), "the job that ended under the first leader is not listed: \(list.output)")
+        let archived = try cluster.get("/v1/jobs/\(ended)").json
+        XCTAssertEqual(archived["status"] as? String, "FINISHED")
+        XCTAssertFalse((archived["vertices"] as? [Any] ?? []).isEmpty, "the ended job keeps its vertices")
+        let overview = try cluster.get("/jobs/overview").json["jobs"] as? [[String: Any]] ?? []
+        XCTAssertEqual(overview.first { $0["jid"] as? String == ended }?["state"] as? String, "FINISHED")
+        XCTAssertEqual(try cluster.request("POST", "/v1/jobs/\(ended)/cancel").status, 409)
         // The killed JobManager comes back as a standby and stays one.
         try cluster.restartDead(taskManagers: 2)
         try cluster.wait("the job to finish under the new leader", seconds: 120) { try cluster.jobFinished(id) }

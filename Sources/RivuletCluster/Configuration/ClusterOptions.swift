@@ -40,6 +40,9 @@ public enum ClusterOptions: ConfigOptionGroup {
         "heartbeat.timeout", default: "50 s", "Silence after which a TaskManager (or, for a TaskManager, the JobManager) counts as lost.")
     public static let slotRequestTimeout = ConfigOption<Duration>.duration(
         "slot.request.timeout", default: "5 min", "How long a job waits for enough free slots before it fails.")
+    public static let jobStoreExpiration = ConfigOption<Duration>.duration(
+        "jobstore.expiration-time", default: "1 h",
+        "How long an ended job stays listed (with its final state, across JobManager failovers) before it is forgotten.")
     public static let registrationInitialTimeout = ConfigOption<Duration>.duration(
         "cluster.registration.initial-timeout", default: "100 ms", "First wait before a TaskManager retries registering.")
     public static let registrationMaxTimeout = ConfigOption<Duration>.duration(
@@ -52,7 +55,7 @@ public enum ClusterOptions: ConfigOptionGroup {
         restBindAddress.erased, restMaxContentLength.erased, taskManagerHost.erased, taskManagerBindHost.erased,
         taskManagerRPCPort.erased, taskManagerDataPort.erased, numberOfTaskSlots.erased, taskManagerResourceID.erased,
         heartbeatInterval.erased, heartbeatTimeout.erased, slotRequestTimeout.erased, registrationInitialTimeout.erased,
-        registrationMaxTimeout.erased, rpcTimeout.erased,
+        registrationMaxTimeout.erased, rpcTimeout.erased, jobStoreExpiration.erased,
     ]
 }
 

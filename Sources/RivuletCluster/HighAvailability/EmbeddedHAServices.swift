@@ -36,6 +36,8 @@ package final class EmbeddedHAServices: HighAvailabilityServices {
         state.withLock { if $0.results[result.jobID] == nil { $0.results[result.jobID] = result } }
     }
     package func jobResult(_ jobID: String) async throws -> JobResult? { state.withLock { $0.results[jobID] } }
+    package func jobResults() async throws -> [JobResult] { state.withLock { $0.results.values.sorted { $0.endTime < $1.endTime } } }
+    package func removeJobResult(_ jobID: String) async throws { state.withLock { _ = $0.results.removeValue(forKey: jobID) } }
 
     package func initializeCheckpointCounter(_ jobID: String, start: Int64) async throws {
         state.withLock { if $0.checkpoints[jobID] == nil { $0.checkpoints[jobID] = JobCheckpoints(nextID: start) } }

@@ -3,16 +3,20 @@
 
 import Rivulet
 
-/// A job's end as the JobResultStore keeps it.
+/// A job's end as the JobResultStore keeps it, with what the REST API shows of the ended job
+/// (Flink keeps that in its execution graph store), so that a new leader lists it too.
 package struct JobResult: Codable, Sendable, Equatable {
     package var jobID: String
     package var status: JobStatus
     package var endTime: Int64
+    /// The job as it ended; nil in results written before it was kept.
+    package var detail: JobDetail?
 
-    package init(jobID: String, status: JobStatus, endTime: Int64) {
+    package init(jobID: String, status: JobStatus, endTime: Int64, detail: JobDetail? = nil) {
         self.jobID = jobID
         self.status = status
         self.endTime = endTime
+        self.detail = detail
     }
 }
 
@@ -57,6 +61,10 @@ package protocol HighAvailabilityServices: Sendable {
     /// Records how a job ended; a job's first result stays.
     func putJobResult(_ result: JobResult) async throws
     func jobResult(_ jobID: String) async throws -> JobResult?
+    /// Every recorded result, oldest end first.
+    func jobResults() async throws -> [JobResult]
+    /// Forgets a result (its job expired from the job store; gone already is fine).
+    func removeJobResult(_ jobID: String) async throws
 
     // MARK: Checkpoint recovery
     /// Creates the job's checkpoint id counter at `start` unless it exists.

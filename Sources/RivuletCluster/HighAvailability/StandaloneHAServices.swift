@@ -25,6 +25,8 @@ package final class StandaloneHAServices: HighAvailabilityServices {
         results.withLock { if $0[result.jobID] == nil { $0[result.jobID] = result } }
     }
     package func jobResult(_ jobID: String) async throws -> JobResult? { results.withLock { $0[jobID] } }
+    package func jobResults() async throws -> [JobResult] { results.withLock { $0.values.sorted { $0.endTime < $1.endTime } } }
+    package func removeJobResult(_ jobID: String) async throws { results.withLock { _ = $0.removeValue(forKey: jobID) } }
 
     package func initializeCheckpointCounter(_ jobID: String, start: Int64) async throws {}
     package func checkpointPointers(_ jobID: String) async throws -> [(id: Int64, directory: String)] { [] }

@@ -200,6 +200,21 @@ public final class ZooKeeperHAServices: HighAvailabilityServices {
         }
     }
 
+    /// Every result under the results node (one removed meanwhile is skipped), oldest end first.
+    package func jobResults() async throws -> [JobResult] {
+        var results: [JobResult] = []
+        for jobID in try await client.retrying({ try await client.getChildren(jobResultsPath) }) {
+            if let result = try await jobResult(jobID) { results.append(result) }
+        }
+        return results.sorted { $0.endTime < $1.endTime }
+    }
+
+    package func removeJobResult(_ jobID: String) async throws {
+        do {
+            _ = try await guarded([.delete(jobResultsPath + "/" + jobID, version: -1)])
+        } catch let error as ZooKeeperError where error.code == .noNode {}
+    }
+
     // MARK: Checkpoints
 
     /// Creates the job's checkpoint id counter at `start` unless it exists.

@@ -25,10 +25,14 @@ public final class Dispatcher: Sendable {
     /// Where jobs, their results and checkpoints are kept for the next leader.
     let ha: any HighAvailabilityServices
     let logger: Logger
+    /// How long an ended job stays listed (`jobstore.expiration-time`).
+    let jobStoreExpirationMillis: Int64
     struct State {
         var jobs: [String: JobMaster] = [:]
         var order: [String] = []
         var tasks: [Task<Void, Never>] = []
+        /// Jobs that ended under an earlier leader, from the job result store, oldest end first.
+        var ended: [JobResult] = []
     }
     private let state = Mutex(State())
 
@@ -41,6 +45,8 @@ public final class Dispatcher: Sendable {
         self.resourceManager = resourceManager
         self.ha = ha
         self.logger = logger
+        jobStoreExpirationMillis =
+            (try? Configuration(clusterConfiguration, schema: .cluster))?[ClusterOptions.jobStoreExpiration].milliseconds ?? 3_600_000
         resourceManager.onTaskManagerLost { [weak self] id, reason in
             guard let self else { return }
             for job in self.state.withLock({ Array($0.jobs.values) }) { job.taskManagerLost(id, reason: reason) }
@@ -105,7 +111,9 @@ public final class Dispatcher: Sendable {
             guard let status = await master.run() else { return }
             // A terminal state: record it so no later leader runs the job again, then forget the job.
             do {
-                try await ha.putJobResult(JobResult(jobID: master.jobID, status: status, endTime: SystemClock.nowMillis()))
+                let detail = master.detail(full: true)
+                try await ha.putJobResult(
+                    JobResult(jobID: master.jobID, status: status, endTime: detail.endTime ?? SystemClock.nowMillis(), detail: detail))
                 try await ha.removeJobGraph(master.jobID)
                 try await ha.removeJobData(master.jobID)
             } catch {
@@ -117,9 +125,12 @@ public final class Dispatcher: Sendable {
         state.withLock { $0.tasks.append(task) }
     }
 
-    /// A new leader's start: runs every job stored in ZooKeeper that has no result yet, from
-    /// its latest completed checkpoint.
+    /// A new leader's start: lists the jobs that ended under earlier leaders (from the job
+    /// result store), and runs every job stored in ZooKeeper that has no result yet, from its
+    /// latest completed checkpoint.
     func recoverJobs() async throws {
+        let ended = try await ha.jobResults()
+        state.withLock { s in s.ended = ended.filter { s.jobs[$0.jobID] == nil } }
         for jobID in try await ha.jobGraphIDs().sorted() {
             if let result = try await ha.jobResult(jobID) {
                 logger.info("job \(jobID) already ended \(result.status.rawValue); removing its job graph")
@@ -145,13 +156,66 @@ public final class Dispatcher: Sendable {
 
     func job(_ id: String) throws -> JobMaster {
         guard let job = state.withLock({ $0.jobs[id] }) else {
+            if ended(id) != nil { throw DispatcherError(status: 409, "job \(id) ended under an earlier JobManager leader") }
             throw DispatcherError(status: 404, "no job with id '\(id)'")
         }
         return job
     }
 
-    /// Every job, oldest first.
+    /// Every job this leader runs or ran, oldest first.
     var jobs: [JobMaster] { state.withLock { s in s.order.compactMap { s.jobs[$0] } } }
+
+    /// Every job as the REST API lists it, oldest first: those that ended under earlier
+    /// leaders, then this leader's. Jobs that ended longer ago than `jobstore.expiration-time`
+    /// are forgotten first (here and in the job result store).
+    func listedJobs(full: Bool) -> [JobDetail] {
+        expireEndedJobs()
+        let (ended, live) = state.withLock { s in (s.ended, s.order.compactMap { s.jobs[$0] }) }
+        return ended.map { Self.view(of: $0, full: full) } + live.map { $0.detail(full: full) }
+    }
+
+    /// A job that ended under an earlier leader, as it ended.
+    func ended(_ id: String) -> JobDetail? {
+        state.withLock { s in s.ended.first { $0.jobID == id } }.map { Self.view(of: $0, full: true) }
+    }
+
+    /// What a result shows of its job (a result without the job's detail shows its status).
+    static func view(of result: JobResult, full: Bool) -> JobDetail {
+        var detail =
+            result.detail
+            ?? JobDetail(
+                id: result.jobID, name: "?", status: result.status, attempt: 0, startTime: result.endTime, endTime: result.endTime,
+                durationMillis: 0, arguments: [])
+        if !full {
+            detail.vertices = nil
+            detail.exceptions = nil
+            detail.checkpoints = nil
+            detail.lastSavepoint = nil
+        }
+        return detail
+    }
+
+    /// Forgets jobs that ended more than `jobstore.expiration-time` ago: this leader's and
+    /// those of earlier leaders, and their results in the store.
+    func expireEndedJobs(now: Int64 = SystemClock.nowMillis()) {
+        let expiration = jobStoreExpirationMillis
+        let cutoff = now - expiration
+        let expired = state.withLock { s -> [String] in
+            var gone = s.ended.filter { $0.endTime < cutoff }.map(\.jobID)
+            s.ended.removeAll { $0.endTime < cutoff }
+            for id in s.order {
+                guard let job = s.jobs[id], job.status.isTerminal, let end = job.endTime, end < cutoff else { continue }
+                s.jobs[id] = nil
+                gone.append(id)
+            }
+            s.order.removeAll { s.jobs[$0] == nil }
+            return gone
+        }
+        guard !expired.isEmpty else { return }
+        logger.info("forgetting \(expired.count) job(s) that ended more than \(expiration) ms ago (jobstore.expiration-time)")
+        let ha = self.ha
+        Task { for id in expired { try? await ha.removeJobResult(id) } }
+    }
 
     /// Cancels every job (JobManager shutdown).
     func shutdown() {

@@ -103,6 +103,8 @@ final class JobMaster: Sendable {
 
     var status: JobStatus { state.withLock { $0.status } }
     var attempt: Int { state.withLock { $0.attempt } }
+    /// When the job reached its terminal state, if it did.
+    var endTime: Int64? { state.withLock { $0.endTime } }
 
     /// Slots one run needs: with slot sharing, the largest vertex parallelism.
     var slotsNeeded: Int { built.jobGraph.vertices.map(\.parallelism).max() ?? 1 }

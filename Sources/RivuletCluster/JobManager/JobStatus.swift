@@ -42,7 +42,7 @@ public struct JobSubmission: Codable, Sendable {
 }
 
 /// One subtask as the REST API shows it.
-public struct SubtaskDetail: Codable, Sendable {
+public struct SubtaskDetail: Codable, Sendable, Equatable {
     public var subtask: Int
     public var status: String
     public var taskManager: String?
@@ -54,7 +54,7 @@ public struct SubtaskDetail: Codable, Sendable {
 }
 
 /// One vertex (operator chain) as the REST API shows it.
-public struct VertexDetail: Codable, Sendable {
+public struct VertexDetail: Codable, Sendable, Equatable {
     public var id: Int
     public var name: String
     public var parallelism: Int
@@ -68,7 +68,7 @@ public struct VertexDetail: Codable, Sendable {
 }
 
 /// One completed checkpoint.
-public struct CheckpointDetail: Codable, Sendable {
+public struct CheckpointDetail: Codable, Sendable, Equatable {
     public var id: Int64
     public var durationMillis: Int64
     public var stateBytes: Int64
@@ -76,7 +76,7 @@ public struct CheckpointDetail: Codable, Sendable {
 }
 
 /// A job's summary (list) and detail.
-public struct JobDetail: Codable, Sendable {
+public struct JobDetail: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public var status: JobStatus

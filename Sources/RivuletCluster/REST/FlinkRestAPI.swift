@@ -21,7 +21,7 @@ enum FlinkRestAPI {
         let rm = dispatcher.resourceManager
         router.get("/overview") { _, _ in
             await RestServer.answer {
-                let jobs = dispatcher.jobs.map(\.status)
+                let jobs = dispatcher.listedJobs(full: false).map(\.status)
                 let tms = rm.summaries
                 return RestServer.json(
                     ClusterOverview(
@@ -47,14 +47,17 @@ enum FlinkRestAPI {
         }
         router.get("/jobs") { _, _ in
             await RestServer.answer {
-                RestServer.json(JobIDsWithStatus(jobs: dispatcher.jobs.map { .init(id: $0.jobID, status: $0.status.rawValue) }))
+                RestServer.json(JobIDsWithStatus(jobs: dispatcher.listedJobs(full: false).map { .init(id: $0.id, status: $0.status.rawValue) }))
             }
         }
         router.get("/jobs/overview") { _, _ in
-            await RestServer.answer { RestServer.json(MultipleJobs(jobs: dispatcher.jobs.map { jobOverview($0.detail(full: true)) })) }
+            await RestServer.answer { RestServer.json(MultipleJobs(jobs: dispatcher.listedJobs(full: true).map(jobOverview))) }
         }
         router.get("/jobs/:jobid") { _, context in
-            await RestServer.answer { RestServer.json(jobDetails(try job(dispatcher, context))) }
+            await RestServer.answer {
+                let (detail, job) = try lookup(dispatcher, context)
+                return RestServer.json(jobDetails(detail, graph: job?.built.jobGraph))
+            }
         }
         router.patch("/jobs/:jobid") { request, context in
             await RestServer.answer {
@@ -68,25 +71,28 @@ enum FlinkRestAPI {
             }
         }
         router.get("/jobs/:jobid/plan") { _, context in
-            await RestServer.answer { RestServer.json(PlanAnswer(plan: plan(try job(dispatcher, context)))) }
+            await RestServer.answer {
+                let (detail, job) = try lookup(dispatcher, context)
+                return RestServer.json(PlanAnswer(plan: plan(detail, graph: job?.built.jobGraph)))
+            }
         }
         router.get("/jobs/:jobid/exceptions") { _, context in
-            await RestServer.answer { RestServer.json(exceptions(try job(dispatcher, context).detail(full: true))) }
+            await RestServer.answer { RestServer.json(exceptions(try lookup(dispatcher, context).0)) }
         }
         router.get("/jobs/:jobid/checkpoints") { _, context in
-            await RestServer.answer { RestServer.json(checkpointStatistics(try job(dispatcher, context))) }
+            await RestServer.answer { RestServer.json(checkpointStatistics(try lookup(dispatcher, context).0)) }
         }
         router.get("/jobs/:jobid/checkpoints/config") { _, context in
             await RestServer.answer { RestServer.json(checkpointConfig(try job(dispatcher, context))) }
         }
         router.get("/jobs/:jobid/checkpoints/details/:checkpointid") { _, context in
             await RestServer.answer {
-                let job = try job(dispatcher, context)
+                let job = try lookup(dispatcher, context).0
                 let text = try context.parameters.require("checkpointid")
-                guard let id = Int64(text), let detail = job.checkpoints.first(where: { $0.id == id }) else {
-                    throw RestServer.RequestError(status: 404, message: "job \(job.jobID) has no completed checkpoint '\(text)'")
+                guard let id = Int64(text), let checkpoint = job.checkpoints?.first(where: { $0.id == id }) else {
+                    throw RestServer.RequestError(status: 404, message: "job \(job.id) has no completed checkpoint '\(text)'")
                 }
-                return RestServer.json(checkpointEntry(detail, tasks: job.built.jobGraph.taskCount))
+                return RestServer.json(checkpointEntry(checkpoint, tasks: taskCount(job)))
             }
         }
         router.get("/jobs/:jobid/vertices/:vertexid") { _, context in
@@ -151,12 +157,24 @@ enum FlinkRestAPI {
 
     // MARK: Lookups
 
+    /// A running job (the actions need its JobMaster; one that ended under an earlier leader
+    /// answers 409).
     static func job(_ dispatcher: Dispatcher, _ context: BasicRequestContext) throws -> JobMaster {
         try dispatcher.job(try context.parameters.require("jobid"))
     }
 
+    /// A job to look at: this leader's (with its JobMaster), or one that ended under an earlier leader.
+    static func lookup(_ dispatcher: Dispatcher, _ context: BasicRequestContext) throws -> (JobDetail, JobMaster?) {
+        let id = try context.parameters.require("jobid")
+        if let ended = dispatcher.ended(id) { return (ended, nil) }
+        let job = try dispatcher.job(id)
+        return (job.detail(full: true), job)
+    }
+
+    static func taskCount(_ detail: JobDetail) -> Int { (detail.vertices ?? []).reduce(0) { $0 + $1.parallelism } }
+
     static func vertex(_ dispatcher: Dispatcher, _ context: BasicRequestContext) throws -> (JobDetail, VertexDetail) {
-        let detail = try job(dispatcher, context).detail(full: true)
+        let detail = try lookup(dispatcher, context).0
         let id = try context.parameters.require("vertexid")
         guard let vertex = detail.vertices?.first(where: { String($0.id) == id }) else {
             throw RestServer.RequestError(status: 404, message: "job \(detail.id) has no vertex '\(id)'")
@@ -311,14 +329,12 @@ enum FlinkRestAPI {
         }
     }
 
-    static func jobDetails(_ job: JobMaster) -> JobDetails {
-        let detail = job.detail(full: true)
-        let graph = job.built.jobGraph
+    static func jobDetails(_ detail: JobDetail, graph: JobGraph?) -> JobDetails {
         let now = SystemClock.nowMillis()
         let vertices = (detail.vertices ?? []).map { v in
             JobVertexSummary(
                 id: String(v.id), name: v.name, parallelism: v.parallelism,
-                maxParallelism: graph.vertices.first { $0.id == v.id }?.maxParallelism ?? v.parallelism, status: v.status,
+                maxParallelism: graph?.vertices.first { $0.id == v.id }?.maxParallelism ?? v.parallelism, status: v.status,
                 startTime: detail.startTime, endTime: detail.endTime ?? -1, duration: detail.durationMillis,
                 tasks: TaskCounts(v.subtasks.map(\.status)),
                 metrics: IOMetrics(readRecords: v.recordsIn, readRecordsComplete: true, writeRecords: v.recordsOut, writeRecordsComplete: true))
@@ -328,8 +344,8 @@ enum FlinkRestAPI {
         return JobDetails(
             jid: detail.id, name: detail.name, isStoppable: false, state: detail.status.rawValue, jobType: "STREAMING",
             startTime: detail.startTime, endTime: detail.endTime ?? -1, duration: detail.durationMillis,
-            maxParallelism: graph.vertices.map(\.maxParallelism).max() ?? 1, now: now, timestamps: timestamps, vertices: vertices,
-            statusCounts: TaskCounts(vertices.map(\.status)), plan: plan(job))
+            maxParallelism: vertices.map(\.maxParallelism).max() ?? 1, now: now, timestamps: timestamps, vertices: vertices,
+            statusCounts: TaskCounts(vertices.map(\.status)), plan: plan(detail, graph: graph))
     }
 
     struct Plan: Codable {
@@ -360,9 +376,15 @@ enum FlinkRestAPI {
     struct PlanAnswer: Codable { let plan: Plan }
 
     /// The job graph as Flink's plan: one node per vertex (operator chain), its inputs with
-    /// their partitioning (Flink's ship strategy: FORWARD, HASH, REBALANCE, BROADCAST).
-    static func plan(_ job: JobMaster) -> Plan {
-        let graph = job.built.jobGraph
+    /// their partitioning (Flink's ship strategy: FORWARD, HASH, REBALANCE, BROADCAST). A job
+    /// that ended under an earlier leader has its vertices but no edges.
+    static func plan(_ detail: JobDetail, graph: JobGraph?) -> Plan {
+        guard let graph else {
+            let nodes = (detail.vertices ?? []).map {
+                Plan.Node(id: String($0.id), parallelism: $0.parallelism, operator: "", operatorStrategy: "", description: $0.name, inputs: nil)
+            }
+            return Plan(jid: detail.id, name: detail.name, type: "STREAMING", nodes: nodes)
+        }
         let nodes = graph.vertices.map { vertex in
             let inputs = graph.edges.filter { $0.targetVertex == vertex.id }.enumerated().map { i, edge in
                 Plan.Input(
@@ -372,7 +394,7 @@ enum FlinkRestAPI {
                 id: String(vertex.id), parallelism: vertex.parallelism, operator: "", operatorStrategy: "", description: vertex.name,
                 inputs: inputs.isEmpty ? nil : inputs)
         }
-        return Plan(jid: job.jobID, name: graph.jobName, type: "STREAMING", nodes: nodes)
+        return Plan(jid: detail.id, name: graph.jobName, type: "STREAMING", nodes: nodes)
     }
 
     struct ExceptionsInfo: Codable {
@@ -471,9 +493,9 @@ enum FlinkRestAPI {
     }
 
     /// Completed checkpoints only: Rivulet keeps no record of failed or in-flight ones yet.
-    static func checkpointStatistics(_ job: JobMaster) -> CheckpointingStatistics {
-        let completed = job.checkpoints
-        let tasks = job.built.jobGraph.taskCount
+    static func checkpointStatistics(_ job: JobDetail) -> CheckpointingStatistics {
+        let completed = job.checkpoints ?? []
+        let tasks = taskCount(job)
         let history = completed.reversed().prefix(10).map { checkpointEntry($0, tasks: tasks) }
         return CheckpointingStatistics(
             counts: .init(restored: 0, total: completed.count, inProgress: 0, completed: completed.count, failed: 0),

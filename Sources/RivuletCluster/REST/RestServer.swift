@@ -91,13 +91,19 @@ public enum RestServer {
         let jobs: [Entry]
     }
 
+    /// Job `id` as it is now, or as it ended under an earlier leader.
+    static func detail(_ dispatcher: Dispatcher, _ id: String) throws -> JobDetail {
+        if let ended = dispatcher.ended(id) { return ended }
+        return try dispatcher.job(id).detail(full: true)
+    }
+
     /// The router of every endpoint.
     static func router(dispatcher: Dispatcher, maxBodyBytes: Int) -> Router<BasicRequestContext> {
         let router = Router()
         let rm = dispatcher.resourceManager
         router.get("/v1/overview") { _, _ in
             await answer {
-                let jobs = dispatcher.jobs.map(\.status)
+                let jobs = dispatcher.listedJobs(full: false).map(\.status)
                 let tms = rm.summaries
                 return json(
                     Overview(
@@ -112,7 +118,7 @@ public enum RestServer {
             await answer { json(Catalog(jobs: dispatcher.catalog.jobs.map { .init(name: $0.name, summary: $0.summary) })) }
         }
         router.get("/v1/jobs") { _, _ in
-            await answer { json(Jobs(jobs: dispatcher.jobs.map { $0.detail(full: false) })) }
+            await answer { json(Jobs(jobs: dispatcher.listedJobs(full: false))) }
         }
         router.post("/v1/jobs") { request, _ in
             await answer {
@@ -121,10 +127,10 @@ public enum RestServer {
             }
         }
         router.get("/v1/jobs/:id") { _, context in
-            await answer { json(try dispatcher.job(try context.parameters.require("id")).detail(full: true)) }
+            await answer { json(try detail(dispatcher, try context.parameters.require("id"))) }
         }
         router.get("/v1/jobs/:id/checkpoints") { _, context in
-            await answer { json(try dispatcher.job(try context.parameters.require("id")).checkpoints) }
+            await answer { json(try detail(dispatcher, try context.parameters.require("id")).checkpoints ?? []) }
         }
         router.post("/v1/jobs/:id/cancel") { _, context in
             await answer {
