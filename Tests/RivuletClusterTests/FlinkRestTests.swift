@@ -42,6 +42,7 @@ final class FlinkRestTests: XCTestCase {
         XCTAssertEqual(listed["name"] as? String, "sequence-check")
         XCTAssertEqual(listed["state"] as? String, "RUNNING")
         XCTAssertEqual((listed["tasks"] as? [String: Int])?["running"], 4, "\(listed)")
+        XCTAssertEqual((listed["tasks"] as? [String: Int])?["total"], 4, "\(listed)")
 
         let job = try cluster.get("/jobs/\(id)").json
         XCTAssertEqual(job["jid"] as? String, id)
@@ -98,13 +99,27 @@ final class FlinkRestTests: XCTestCase {
             return true
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: (location ?? "?") + "/_metadata"), "\(location ?? "no location")")
-        // The same directory again: the operation completes with its failure cause.
+        XCTAssertTrue(
+            (location ?? "").hasPrefix(savepoint + "/savepoint-\(id.prefix(6))-"), "as Flink, a new directory under the target: \(location ?? "")")
+        // The same target again: a second savepoint beside the first.
         let again = try cluster.request("POST", "/jobs/\(id)/savepoints", body: Data("{\"target-directory\": \"\(savepoint)\"}".utf8))
         let againID = try XCTUnwrap(again.json["request-id"] as? String)
+        var second: String?
+        try cluster.wait("the second savepoint") {
+            let status = try cluster.get("/jobs/\(id)/savepoints/\(againID)").json
+            second = (status["operation"] as? [String: Any])?["location"] as? String
+            return second != nil
+        }
+        XCTAssertNotEqual(second, location)
+        // A target that cannot be written: the operation completes with its failure cause.
+        let refused = try cluster.request("POST", "/jobs/\(id)/savepoints", body: Data("{\"target-directory\": \"/proc/rivulet-no\"}".utf8))
+        let refusedID = try XCTUnwrap(refused.json["request-id"] as? String)
         try cluster.wait("the refused savepoint") {
-            let operation = try cluster.get("/jobs/\(id)/savepoints/\(againID)").json["operation"] as? [String: Any]
+            let operation = try cluster.get("/jobs/\(id)/savepoints/\(refusedID)").json["operation"] as? [String: Any]
             return (operation?["failure-cause"] as? [String: Any])?["stack-trace"] as? String != nil
         }
+        let drain = try cluster.request("POST", "/jobs/\(id)/stop", body: Data("{\"targetDirectory\": \"\(savepoint)\", \"drain\": true}".utf8))
+        XCTAssertEqual(drain.status, 400, drain.text)
         XCTAssertEqual(try cluster.request("POST", "/jobs/\(id)/savepoints", body: Data("{}".utf8)).status, 400)
         XCTAssertEqual(try cluster.get("/jobs/\(id)/savepoints/nosuchtrigger").status, 404)
 

@@ -11,5 +11,9 @@ public enum PipelineOptions: ConfigOptionGroup {
     public static let autoWatermarkInterval = ConfigOption<Duration>.duration(
         "pipeline.auto-watermark-interval", default: "200 ms", "How often periodic watermark generators emit.")
 
-    public static let options = [parallelism.erased, maxParallelism.erased, autoWatermarkInterval.erased]
+    public static let windowSlicing = ConfigOption<Bool>.boolean(
+        "pipeline.window-slicing", default: true,
+        "Sliding event-time windows aggregated or reduced share slices (one state update per element); false keeps one state entry per window.")
+
+    public static let options = [parallelism.erased, maxParallelism.erased, autoWatermarkInterval.erased, windowSlicing.erased]
 }

@@ -47,7 +47,9 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
 
     /// Adds the window operator with the given contents handling. With `slicing` (the
     /// contents merge like an aggregate, so a window can be built from parts), sliding
-    /// event-time windows share slices (`SlicingWindowOperator`).
+    /// event-time windows share slices (`SlicingWindowOperator`), unless
+    /// `pipeline.window-slicing` is false or the operator restores a snapshot of the
+    /// per-window operator.
     @inlinable
     public func apply<Acc, Out: Sendable>(
         _ name: String, slicing: Bool = false, _ contents: @escaping @Sendable () -> WindowContents<K, T, Acc, Out, W>
@@ -62,7 +64,10 @@ public struct WindowedStream<T: Sendable, K: StreamKey, A: WindowAssigner, Tr: T
             name,
             { ctx, out in
                 let output: Output<Out> = try castOutput(out, ctx)
-                if sliced, let sliding = assigner as? SlidingEventTimeWindows,
+                // A snapshot of the per-window operator (taken before windows were sliced)
+                // restores into that operator: the slicing one would not find its windows.
+                let perWindowSnapshot = ctx.restored?.keyedStateNames.contains("_window-contents") ?? false
+                if sliced, !perWindowSnapshot, ctx.configuration[PipelineOptions.windowSlicing], let sliding = assigner as? SlidingEventTimeWindows,
                     let timeContents = contents() as? WindowContents<K, T, Acc, Out, TimeWindow>
                 {
                     if ctx.configuration.usesRocksDB {

@@ -13,7 +13,10 @@ import RivuletCore
 /// fire: a new slice registers the first window that contains it, and a firing window
 /// registers the next one while later slices exist. The window's first slice is no longer
 /// needed once it fired and is dropped. Results are those of `WindowOperator` (for a reduce
-/// function, up to the order in which slices are combined).
+/// function, up to the order in which slices are combined; an aggregate's `merge` combines
+/// slices). A snapshot of the per-window operator restores into that operator instead
+/// (`WindowedStream.apply`). Windows end at most at `Int64.max`: an element whose slice or
+/// windows would end beyond it is late (as `SlidingEventTimeWindows` cuts such windows off).
 public final class SlicingWindowOperator<K: StreamKey, In: Sendable, Acc, Out: Sendable, M: KeyedStateMap>: OneInputStreamOperator
 where M.Key == K, M.Namespace == TimeWindow, M.Value == Acc {
     public let output: Output<Out>
@@ -85,7 +88,7 @@ where M.Key == K, M.Namespace == TimeWindow, M.Value == Acc {
         func prefetch(_ i: Int) {
             let timestamp = records[i].timestamp
             if timestamp == StreamTime.noTimestamp { return }
-            slices.prefetch(batchKeys[i], slice(containing: timestamp))
+            if let slice = slice(containing: timestamp) { slices.prefetch(batchKeys[i], slice) }
         }
         for i in 0..<distance { prefetch(i) }
         for i in records.indices {
@@ -94,19 +97,21 @@ where M.Key == K, M.Namespace == TimeWindow, M.Value == Acc {
         }
     }
 
+    /// The slice that holds `timestamp`, or nil when its last window would end past `Int64.max`.
     @inlinable
-    func slice(containing timestamp: Int64) -> TimeWindow {
+    func slice(containing timestamp: Int64) -> TimeWindow? {
         let start = TimeWindow.windowStart(timestamp: timestamp, offset: offset, windowSize: slide)
+        let (lastEnd, overflow) = start.addingReportingOverflow(size)
+        guard !overflow, lastEnd < Int64.max else { return nil }
         return TimeWindow(start: start, end: start + slide)
     }
 
     @inlinable
     func process(_ value: In, key: K, timestamp: Int64) throws {
         if timestamp == StreamTime.noTimestamp { throw MissingTimestampError() }
-        let slice = slice(containing: timestamp)
         let watermark = timers.currentWatermark
-        // Every window that holds the slice has fired: the element is late.
-        if slice.start + size - 1 <= watermark {
+        // Every window that holds the slice has fired (or none can end): the element is late.
+        guard let slice = slice(containing: timestamp), slice.start + size - 1 > watermark else {
             if let lateDataTag {
                 try output.side(lateDataTag, value, timestamp)
             } else {

@@ -64,6 +64,7 @@ public protocol AggregateFunction: Sendable {
     func createAccumulator() -> Accumulator
     func add(_ value: Input, to accumulator: inout Accumulator) throws
     func result(_ accumulator: Accumulator) throws -> Result
-    /// Merges two accumulators (session windows).
+    /// Merges two accumulators: of session windows that merge, and of the slices a sliding
+    /// window is made of (`pipeline.window-slicing`).
     func merge(_ a: Accumulator, _ b: Accumulator) throws -> Accumulator
 }

@@ -120,11 +120,12 @@ enum FlinkRestAPI {
             await RestServer.answer {
                 let job = try job(dispatcher, context)
                 let body = try await RestServer.decode(SavepointTrigger.self, from: request, limit: maxBodyBytes)
-                guard let directory = body.targetDirectory, !directory.isEmpty else {
+                guard let target = body.targetDirectory, !target.isEmpty else {
                     throw RestServer.RequestError(
                         status: 400, message: "the request needs 'target-directory' (no default savepoint directory is configured)")
                 }
                 let cancel = body.cancelJob ?? false
+                let directory = savepointDirectory(under: target, job: job.jobID)
                 let id = operations.start(job: job.jobID) {
                     cancel ? try await job.stop(savepointDirectory: directory) : try await job.triggerSavepoint(into: directory)
                 }
@@ -135,10 +136,15 @@ enum FlinkRestAPI {
             await RestServer.answer {
                 let job = try job(dispatcher, context)
                 let body = try await RestServer.decode(StopTrigger.self, from: request, limit: maxBodyBytes)
-                guard let directory = body.targetDirectory, !directory.isEmpty else {
+                guard let target = body.targetDirectory, !target.isEmpty else {
                     throw RestServer.RequestError(
                         status: 400, message: "the request needs 'targetDirectory' (no default savepoint directory is configured)")
                 }
+                guard body.drain != true else {
+                    throw RestServer.RequestError(
+                        status: 400, message: "'drain': true (end event time before stopping) is not supported; stop without it")
+                }
+                let directory = savepointDirectory(under: target, job: job.jobID)
                 let id = operations.start(job: job.jobID) { try await job.stop(savepointDirectory: directory) }
                 return RestServer.json(TriggerAnswer(requestID: id), status: .accepted)
             }
@@ -156,6 +162,14 @@ enum FlinkRestAPI {
     }
 
     // MARK: Lookups
+
+    /// A new savepoint directory under a request's target directory, as Flink names them
+    /// (`savepoint-<first 6 of the job id>-<12 random hex digits>`), so that one target serves
+    /// many savepoints.
+    static func savepointDirectory(under target: String, job: String) -> String {
+        let random = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+        return (target.hasSuffix("/") ? String(target.dropLast()) : target) + "/savepoint-\(job.prefix(6))-\(random)"
+    }
 
     /// A running job (the actions need its JobMaster; one that ended under an earlier leader
     /// answers 409).
@@ -248,9 +262,11 @@ enum FlinkRestAPI {
         }
         init(from decoder: any Decoder) throws { counts = try [String: Int](from: decoder) }
         func encode(to encoder: any Encoder) throws { try counts.encode(to: encoder) }
-        /// The same counts under Flink's lower-case keys (a job overview's `tasks`).
+        /// The same counts under Flink's lower-case keys, with their `total` (a job overview's `tasks`).
         var lowercased: [String: Int] {
-            Dictionary(uniqueKeysWithValues: counts.map { ($0.key.lowercased(), $0.value) })
+            var result = Dictionary(uniqueKeysWithValues: counts.map { ($0.key.lowercased(), $0.value) })
+            result["total"] = counts.values.reduce(0, +)
+            return result
         }
     }
 
@@ -269,6 +285,16 @@ enum FlinkRestAPI {
     }
 
     struct MultipleJobs: Codable { let jobs: [JobOverview] }
+
+    /// One state for a vertex whose subtasks are in different states (Flink's aggregate vertex
+    /// state): any failed, cancelling or cancelled subtask decides it, then any running one;
+    /// all finished is FINISHED; otherwise the least advanced state.
+    static func aggregateState(_ states: [String]) -> String {
+        let present = Set(states)
+        for state in ["FAILED", "CANCELING", "CANCELED", "RUNNING"] where present.contains(state) { return state }
+        if !present.isEmpty && present == ["FINISHED"] { return "FINISHED" }
+        return ExecutionState.allCases.map(\.rawValue).first { present.contains($0) } ?? "CREATED"
+    }
 
     static func subtaskStates(_ detail: JobDetail) -> [String] {
         (detail.vertices ?? []).flatMap { $0.subtasks.map(\.status) }
@@ -334,7 +360,8 @@ enum FlinkRestAPI {
         let vertices = (detail.vertices ?? []).map { v in
             JobVertexSummary(
                 id: String(v.id), name: v.name, parallelism: v.parallelism,
-                maxParallelism: graph?.vertices.first { $0.id == v.id }?.maxParallelism ?? v.parallelism, status: v.status,
+                maxParallelism: graph?.vertices.first { $0.id == v.id }?.maxParallelism ?? v.parallelism,
+                status: aggregateState(v.subtasks.map(\.status)),
                 startTime: detail.startTime, endTime: detail.endTime ?? -1, duration: detail.durationMillis,
                 tasks: TaskCounts(v.subtasks.map(\.status)),
                 metrics: IOMetrics(readRecords: v.recordsIn, readRecordsComplete: true, writeRecords: v.recordsOut, writeRecordsComplete: true))
@@ -463,7 +490,7 @@ enum FlinkRestAPI {
 
     static func checkpointEntry(_ c: CheckpointDetail, tasks: Int) -> CheckpointEntry {
         CheckpointEntry(
-            className: ".CompletedCheckpointStatistics", id: c.id, status: "COMPLETED", isSavepoint: false, checkpointType: "CHECKPOINT",
+            className: "completed", id: c.id, status: "COMPLETED", isSavepoint: false, checkpointType: "CHECKPOINT",
             stateSize: c.stateBytes, checkpointedSize: c.uploadedBytes, endToEndDuration: c.durationMillis, numSubtasks: tasks,
             numAcknowledgedSubtasks: tasks)
     }
@@ -647,7 +674,7 @@ enum FlinkRestAPI {
         case .failed(let reason):
             return OperationStatus(
                 status: .init(id: "COMPLETED"),
-                operation: .init(location: nil, failureCause: .init(className: "SavepointFailure", stackTrace: reason, serializedThrowable: nil)))
+                operation: .init(location: nil, failureCause: .init(className: "SavepointFailure", stackTrace: reason, serializedThrowable: reason)))
         }
     }
 }
@@ -665,6 +692,10 @@ final class AsyncOperations: Sendable {
     struct Entry {
         let job: String
         var outcome: Outcome
+        var isInProgress: Bool {
+            if case .inProgress = outcome { return true }
+            return false
+        }
     }
 
     let entries = Mutex<(byID: [String: Entry], order: [String])>(([:], []))
@@ -680,7 +711,10 @@ final class AsyncOperations: Sendable {
         entries.withLock { e in
             e.byID[id] = Entry(job: job, outcome: .inProgress)
             e.order.append(id)
-            while e.order.count > limit { e.byID[e.order.removeFirst()] = nil }
+            // Past the limit, the oldest finished operations go (one in progress stays).
+            while e.order.count > limit, let index = e.order.firstIndex(where: { e.byID[$0].map { !$0.isInProgress } ?? true }) {
+                e.byID[e.order.remove(at: index)] = nil
+            }
         }
         Task {
             let outcome: Outcome

@@ -37,6 +37,17 @@ public struct OperatorSnapshot: Sendable, Equatable {
         self.lists = lists
     }
 
+    /// The names of the keyed states this snapshot holds (canonical, RocksDB column families
+    /// and the heap part of incremental state).
+    public var keyedStateNames: Set<String> {
+        var names = Set(keyed?.states.keys ?? [:].keys)
+        if let incremental {
+            names.formUnion(incremental.columnFamilies.keys)
+            names.formUnion(incremental.heap.states.keys)
+        }
+        return names
+    }
+
     /// True when there is nothing to write: no keyed entries, no incremental RocksDB state and
     /// no operator list state. A list state with no elements is state: a finished source's
     /// empty split list says "nothing left to read", while no state at all makes a restored

@@ -432,7 +432,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let subsumed: [Int64], unusedShared: [String]
         do {
             (subsumed, unusedShared) = try store.add(
-                id, metadata: metadata, directory: storage.checkpointDirectory(id), startedAt: p.startedAt, completedAt: clock())
+                id, metadata: metadata, directory: storage.checkpointDirectory(id), startedAt: p.startedAt, clock: clock)
         } catch let error as CheckpointStoreError where error.outcomeUnknown {
             // The record may exist: keep the checkpoint's files (a new leader may restore it),
             // but no task commits for it.
@@ -530,9 +530,12 @@ public final class CompletedCheckpoints: Sendable {
     /// throws and changes nothing here); a subsumed checkpoint the store could not forget is
     /// kept on disk (left out of what is returned).
     public func add(
-        _ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64, completedAt: Int64 = SystemClock.nowMillis()
+        _ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64,
+        clock: @Sendable () -> Int64 = SystemClock.nowMillis
     ) throws -> (subsumed: [Int64], unusedShared: [String]) {
         try recovery?.addCheckpoint(id, directory: directory)
+        // Completed once recorded: the duration includes the write to the recovery store.
+        let completedAt = clock()
         let (subsumed, filesOf) = state.withLock { s -> ([Int64], [Int64: [String]]) in
             let shared = Self.sharedPaths(metadata)
             let newShared = Set(shared.filter { !s.registry.isRegistered($0) })

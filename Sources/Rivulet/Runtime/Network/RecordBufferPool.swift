@@ -10,7 +10,9 @@ import Synchronization
 /// storage) was allocated on the producer's thread and is freed there, not on the consumer's,
 /// where each free took the lock of the producer's arena (a tenth of the time of a Nexmark
 /// query whose bids cross a `keyBy`). Holds at most `limit` arrays (a channel has at most its
-/// credits in flight), so a pool never grows past what one channel buffers.
+/// credits in flight), so a pool never grows past what one channel buffers, and hands them out
+/// oldest first, so every pooled array's records are released within `limit` batches (an idle
+/// channel keeps its last batches' records until it sends again).
 public final class RecordBufferPool<T: Sendable>: Sendable {
     let free: Mutex<[[StreamRecord<T>]]>
     let limit: Int
@@ -38,7 +40,7 @@ public final class RecordBufferPool<T: Sendable>: Sendable {
 
     @usableFromInline
     func takeRecycled() -> [StreamRecord<T>]? {
-        free.withLock { $0.popLast() }
+        free.withLock { $0.isEmpty ? nil : $0.removeFirst() }
     }
 
     /// Takes back a batch's array with its records (the producer releases them when it takes
