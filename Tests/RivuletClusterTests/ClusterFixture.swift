@@ -156,6 +156,8 @@ final class ClusterFixture {
     struct Response {
         let status: Int
         let body: Data
+        /// Where a redirect points (a standby JobManager redirects to the leader).
+        var location: String? = nil
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
         var text: String { String(decoding: body, as: UTF8.self) }
     }
@@ -173,11 +175,14 @@ final class ClusterFixture {
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Result<Response, any Error> = .failure(FixtureError("no answer"))
-        URLSession.shared.dataTask(with: request) { data, response, error in
+        noRedirects.dataTask(with: request) { data, response, error in
             if let error {
                 result = .failure(error)
             } else {
-                result = .success(Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data ?? Data()))
+                let http = response as? HTTPURLResponse
+                result = .success(
+                    Response(
+                        status: http?.statusCode ?? 0, body: data ?? Data(), location: http?.value(forHTTPHeaderField: "Location")))
             }
             done.signal()
         }.resume()
@@ -186,6 +191,19 @@ final class ClusterFixture {
     }
 
     func get(_ path: String) throws -> Response { try Self.request("GET", port: restPort, path, timeout: 15) }
+
+    /// A session that does not follow redirects: a standby's answer is its redirect, so the
+    /// leader is the JobManager that answers 200.
+    static let noRedirects = URLSession(configuration: .default, delegate: RedirectRefuser(), delegateQueue: nil)
+
+    final class RedirectRefuser: NSObject, URLSessionTaskDelegate, Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+            completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
+    }
 
     func jobStatus(_ id: String) throws -> String {
         try get("/v1/jobs/\(id)").json["status"] as? String ?? "?"

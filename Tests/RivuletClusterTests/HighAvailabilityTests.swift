@@ -40,6 +40,11 @@ final class HighAvailabilityTests: XCTestCase {
             (try cluster.get("/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.isEmpty == false
         }
         let first = try XCTUnwrap(cluster.leader, "no JobManager leads")
+        // The standby's REST port redirects to the leader's.
+        let standby = try ClusterFixture.request("GET", port: cluster.restPorts[1 - first], "/jobs/overview")
+        XCTAssertEqual(standby.status, 307, standby.text)
+        XCTAssertEqual(standby.location.flatMap { URL(string: $0) }?.port, cluster.restPorts[first], standby.location ?? "no Location")
+        XCTAssertTrue(standby.location?.hasSuffix("/jobs/overview") == true, standby.location ?? "no Location")
         XCTAssertEqual(kill(try cluster.pid("jobmanager-\(first)"), SIGKILL), 0)
         let killedAt = Date()
         try cluster.wait("the standby to lead and run the job again", seconds: 60) {

@@ -11,8 +11,9 @@ import Synchronization
 
 /// The JobManager process: runs for leadership and, for each term it leads, serves the RPC
 /// gateways and the REST API and runs the jobs. A standalone JobManager leads from the start;
-/// with ZooKeeper it waits as a standby until elected, stops its JobMasters at once when
-/// leadership is revoked, and competes again. Stops gracefully on SIGTERM and SIGINT.
+/// with ZooKeeper it waits as a standby until elected (its REST port redirecting to the
+/// leader), stops its JobMasters at once when leadership is revoked, and competes again.
+/// Stops gracefully on SIGTERM and SIGINT.
 public final class JobManagerProcess: LeaderContender {
     let configuration: Configuration
     let catalog: JobCatalog
@@ -26,6 +27,10 @@ public final class JobManagerProcess: LeaderContender {
     private let changes = AsyncStream<Change>.makeStream()
     /// The current term's Dispatcher, to stop its JobMasters at once on revocation.
     private let term = Mutex<Dispatcher?>(nil)
+    /// The port the REST server listens on, once it does (it serves every term).
+    private let restPort = Mutex<Int?>(nil)
+    /// The REST server's answers: this term's API, or a redirect to the leader.
+    private let responder = StandbyRedirectResponder()
 
     public init(configuration: Configuration, catalog: JobCatalog, logger: Logger = Logger(label: "rivulet.jobmanager")) {
         self.configuration = configuration
@@ -61,9 +66,22 @@ public final class JobManagerProcess: LeaderContender {
         } else {
             ha = StandaloneHAServices()
         }
+        // One REST server for the process's life: the leader's API during a term, a redirect
+        // to the leader while standing by.
+        if let zk = ha as? ZooKeeperHAServices {
+            let retrieval = await zk.leaderRetrieval()
+            responder.retrieval.withLock { $0 = retrieval }
+        }
+        let restHost = try ConfiguredHost(configuration[ClusterOptions.restBindAddress]).resolved(key: ClusterOptions.restBindAddress.key)
+        let configuredPort = configuration[ClusterOptions.restPort]
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(restHost.literal, port: configuredPort), serverName: "rivulet"),
+            onServerRunning: { [self] channel in self.restPort.withLock { $0 = channel.localAddress?.port ?? configuredPort } },
+            logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: LeadershipService(process: self, ha: ha))],
+                services: [.init(service: app), .init(service: LeadershipService(process: self, ha: ha))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))
@@ -126,20 +144,13 @@ public final class JobManagerProcess: LeaderContender {
                 JobMasterService(gateway: gateway),
             ])
         let restHost = try ConfiguredHost(c[ClusterOptions.restBindAddress]).resolved(key: ClusterOptions.restBindAddress.key)
-        let restPort = c[ClusterOptions.restPort]
-        let restBound = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: RestServer.router(dispatcher: dispatcher, maxBodyBytes: c[ClusterOptions.restMaxContentLength]),
-            configuration: .init(address: .hostname(restHost.literal, port: restPort), serverName: "rivulet"),
-            onServerRunning: { channel in
-                restBound.continuation.yield(channel.localAddress?.port ?? restPort)
-                restBound.continuation.finish()
-            },
-            logger: logger)
+        let api = RestServer.router(dispatcher: dispatcher, maxBodyBytes: c[ClusterOptions.restMaxContentLength]).buildResponder()
+        responder.term.withLock { $0 = api }
+        defer { responder.term.withLock { $0 = nil } }
         let services = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: GRPCServerService(server: server)), .init(service: app),
+                    .init(service: GRPCServerService(server: server)),
                     .init(service: HeartbeatMonitorService(resourceManager: rm)),
                 ],
                 gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
@@ -150,14 +161,18 @@ public final class JobManagerProcess: LeaderContender {
         guard let boundRPC = listening.ipv4?.port ?? listening.ipv6?.port else {
             throw ClusterError("the JobManager's RPC server is not listening on an IP address")
         }
-        var restIterator = restBound.stream.makeAsyncIterator()
-        let boundREST = await restIterator.next() ?? restPort
-        logger.info("JobManager leads with session \(session); RPC on \(rpcHost.with(port: boundRPC)), REST on \(restHost.with(port: boundREST))")
+        var boundREST = restPort.withLock { $0 }
+        while boundREST == nil {
+            try await Task.sleep(for: .milliseconds(5))
+            boundREST = restPort.withLock { $0 }
+        }
+        let restPort = boundREST ?? c[ClusterOptions.restPort]
+        logger.info("JobManager leads with session \(session); RPC on \(rpcHost.with(port: boundRPC)), REST on \(restHost.with(port: restPort))")
         try await dispatcher.recoverJobs()
         try await election.confirmLeadership(
             LeaderInformation(
                 sessionID: session, rpcHost: c[ClusterOptions.jobManagerAddress], rpcPort: boundRPC,
-                restHost: c[ClusterOptions.restAddress], restPort: boundREST))
+                restHost: c[ClusterOptions.restAddress], restPort: restPort))
         // Serve until revoked or shut down.
         var shutDown = true
         while let change = await iterator.next() {

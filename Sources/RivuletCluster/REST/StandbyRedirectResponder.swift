@@ -1,0 +1,36 @@
+// The JobManager's REST server across leadership terms: the leader answers, a standby
+// redirects to the leader (Flink's standby JobManagers do the same).
+
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// Answers with the REST API of the current leadership term; while this JobManager stands by,
+/// answers `307 Temporary Redirect` to the same path on the leader's REST address (from leader
+/// retrieval), or `503` while no leader is known. The server runs for the process's life, so a
+/// standby's port answers too.
+final class StandbyRedirectResponder: HTTPResponder, Sendable {
+    typealias Context = BasicRequestContext
+
+    /// The current term's API, nil while standing by.
+    let term = Mutex<(any HTTPResponder<BasicRequestContext>)?>(nil)
+    /// Where a standby finds the leader (nil: no leader retrieval, as without high availability).
+    let retrieval = Mutex<(any LeaderRetrievalService)?>(nil)
+
+    init() {}
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        if let api = term.withLock({ $0 }) { return try await api.respond(to: request, context: context) }
+        let retrieval = self.retrieval.withLock { $0 }
+        guard let leader = await retrieval?.currentLeader(), leader.restPort > 0, !leader.restHost.isEmpty else {
+            return RestServer.error(503, "this JobManager is a standby and no leader is known yet; retry shortly")
+        }
+        let host = leader.restHost.contains(":") && !leader.restHost.hasPrefix("[") ? "[\(leader.restHost)]" : leader.restHost
+        let location = "http://\(host):\(leader.restPort)\(request.uri.description)"
+        var response = RestServer.error(307, "this JobManager is a standby; the leader answers at \(location)")
+        response.headers[.location] = location
+        return response
+    }
+}
+
