@@ -33,4 +33,3 @@ final class StandbyRedirectResponder: HTTPResponder, Sendable {
         return response
     }
 }
-
