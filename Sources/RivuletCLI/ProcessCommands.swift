@@ -9,11 +9,23 @@ import Synchronization
 
 private let loggingBootstrapped = Mutex(false)
 
-/// Logs to standard error, once per process.
-func bootstrapLogging() {
+/// Logs as `logging.*` says (standard error at info without a configuration), once per
+/// process: `process` names the log file (`<process>-<pid>.log` under `logging.dir`).
+func bootstrapLogging(_ configuration: Configuration? = nil, process: String = "rivulet") throws {
+    let levels =
+        try configuration.map { try LogLevels.parse($0[LoggingOptions.levels], default: $0[LoggingOptions.level].level) }
+        ?? LogLevels(defaultLevel: .info)
+    let directory = configuration?[LoggingOptions.directory] ?? ""
+    let output =
+        directory.isEmpty
+        ? LogOutput.standardError
+        : try LogOutput(
+            path: directory + "/\(process)-\(getpid()).log", maxSize: configuration?[LoggingOptions.maxFileSize] ?? Int.max,
+            maxFiles: configuration?[LoggingOptions.maxFiles] ?? 5)
+    let format = configuration?[LoggingOptions.format] ?? .text
     loggingBootstrapped.withLock { done in
         guard !done else { return }
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        RivuletLogHandler.bootstrap(levels: levels, format: format, output: output)
         done = true
     }
 }
@@ -24,11 +36,12 @@ func runClusterProcess(
     _ name: String, _ options: ClusterCommandOptions,
     _ body: (Configuration, JobCatalog) async throws -> Void
 ) async throws {
-    bootstrapLogging()
     let configuration: Configuration
     do {
         configuration = try options.configuration()
+        try bootstrapLogging(configuration, process: name.lowercased())
     } catch {
+        try? bootstrapLogging()
         throw fail("\(error)")
     }
     do {

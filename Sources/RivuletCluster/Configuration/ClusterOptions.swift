@@ -61,5 +61,5 @@ public enum ClusterOptions: ConfigOptionGroup {
 
 extension ConfigurationSchema {
     /// Every key a cluster process reads: the engine's, the cluster's and high availability's.
-    public static let cluster = ConfigurationSchema.engine.adding([ClusterOptions.self, HighAvailabilityOptions.self])
+    public static let cluster = ConfigurationSchema.engine.adding([ClusterOptions.self, HighAvailabilityOptions.self, LoggingOptions.self])
 }

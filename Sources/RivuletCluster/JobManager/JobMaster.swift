@@ -79,7 +79,7 @@ final class JobMaster: Sendable {
         self.ha = ha
         self.recovered = recovered
         var logger = logger
-        logger[metadataKey: "job"] = "\(jobID.prefix(8))"
+        logger[metadataKey: "job"] = "\(jobID)"
         self.logger = logger
         let config = built.graph.configuration
         checkpointConfig = try CheckpointConfig(config)
