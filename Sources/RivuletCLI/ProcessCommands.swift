@@ -12,6 +12,7 @@ private let loggingBootstrapped = Mutex(false)
 /// Logs as `logging.*` says (standard error at info without a configuration), once per
 /// process: `process` names the log file (`<process>-<pid>.log` under `logging.dir`).
 func bootstrapLogging(_ configuration: Configuration? = nil, process: String = "rivulet") throws {
+    guard !loggingBootstrapped.withLock({ $0 }) else { return }
     let levels =
         try configuration.map { try LogLevels.parse($0[LoggingOptions.levels], default: $0[LoggingOptions.level].level) }
         ?? LogLevels(defaultLevel: .info)

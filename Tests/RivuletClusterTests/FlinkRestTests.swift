@@ -137,14 +137,14 @@ final class JobStoreExpirationTests: XCTestCase {
     /// An ended job is listed with its final state until `jobstore.expiration-time` has passed
     /// since it ended, then forgotten.
     func testEndedJobsAreForgottenAfterTheExpirationTime() throws {
-        let cluster = try ClusterFixture(taskManagers: 1, slots: 1, extra: ["jobstore.expiration-time": "2 s"])
+        let cluster = try ClusterFixture(taskManagers: 1, slots: 1, extra: ["jobstore.expiration-time": "5 s"])
         let run = try cluster.rivulet(["run", "-p", "1", "wordcount"])
         XCTAssertEqual(run.status, 0, run.output)
         let jobs = try cluster.get("/jobs/overview").json["jobs"] as? [[String: Any]] ?? []
         XCTAssertEqual(jobs.map { $0["state"] as? String }, ["FINISHED"])
         let id = try XCTUnwrap(jobs.first?["jid"] as? String)
         XCTAssertEqual(try cluster.get("/v1/jobs/\(id)").status, 200)
-        try cluster.wait("the ended job to expire", seconds: 10) {
+        try cluster.wait("the ended job to expire", seconds: 20) {
             (try cluster.get("/jobs/overview").json["jobs"] as? [Any])?.isEmpty == true
         }
         XCTAssertEqual(try cluster.get("/v1/jobs/\(id)").status, 404)

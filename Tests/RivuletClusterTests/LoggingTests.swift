@@ -39,9 +39,10 @@ final class LoggingTests: XCTestCase {
                 }
             }
         }
+        // The JobManager is idle once the jobs ended, so its files stand still while they are read.
         let jm = try lines(jobManager)
         XCTAssertTrue(jm.allSatisfy { $0["time"] != nil && $0["level"] != nil && $0["logger"] != nil && $0["message"] != nil })
-        XCTAssertTrue(jm.contains { $0["level"] == "info" && $0["logger"] == "rivulet.jobmanager" }, "\(jm.prefix(3))")
+        XCTAssertTrue(jm.contains { $0["level"] == "info" && ($0["logger"] ?? "").hasPrefix("rivulet.jobmanager") }, "\(jm.prefix(3))")
         let ended = jm.filter { ($0["message"] ?? "").contains("ended: FINISHED") }
         XCTAssertFalse(ended.isEmpty, "the JobMaster's lines are in the newest files")
         XCTAssertTrue(ended.allSatisfy { line in ids.contains(line["job"] ?? "-") }, "a job's lines carry its id: \(ended)")
@@ -49,6 +50,7 @@ final class LoggingTests: XCTestCase {
         XCTAssertFalse(taskManager.isEmpty, "the TaskManager has its own file: \(files)")
         let tm = try lines(taskManager)
         XCTAssertTrue(tm.allSatisfy { ["warning", "error", "critical"].contains($0["level"] ?? "") }, "below warning: \(tm.prefix(3))")
-        XCTAssertTrue(cluster.log("jobmanager-0").isEmpty || !cluster.log("jobmanager-0").contains("ended: FINISHED"), "lines went to the file, not stderr")
+        let standardError = cluster.log("jobmanager-0")
+        XCTAssertFalse(standardError.contains("ended: FINISHED"), "lines went to the file, not standard error")
     }
 }

@@ -26,9 +26,10 @@ public enum LoggingOptions: ConfigOptionGroup {
         "logging.level", default: .info, "Lowest level logged, for every logger without its own in logging.levels.")
     public static let levels = ConfigOption<String>.text(
         "logging.levels", default: "",
-        "Levels of single loggers, 'name=level,...'; a name also covers the loggers under it (rivulet.jobmanager, grpc, ...)."
+        "Levels of single loggers, 'name=level,...'; a name also covers the loggers under it (rivulet.jobmanager, rivulet.jobmanager.jobmaster, rivulet.taskmanager)."
     ) { value in
-        (try? LogLevels.parse(value, default: .info)) == nil ? "must be 'logger=level' pairs separated by commas, levels: \(LogLevelOption.allCases.map(\.rawValue).joined(separator: ", "))" : nil
+        guard (try? LogLevels.parse(value, default: .info)) == nil else { return nil }
+        return "must be 'logger=level' pairs separated by commas, levels: \(LogLevelOption.allCases.map(\.rawValue).joined(separator: ", "))"
     }
     public static let format = ConfigOption<LogFormat>.choice("logging.format", default: .text, "text, or json: one JSON object per line.")
     public static let directory = ConfigOption<String>.text(

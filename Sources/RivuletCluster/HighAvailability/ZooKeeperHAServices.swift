@@ -204,7 +204,13 @@ public final class ZooKeeperHAServices: HighAvailabilityServices {
     package func jobResults() async throws -> [JobResult] {
         var results: [JobResult] = []
         for jobID in try await client.retrying({ try await client.getChildren(jobResultsPath) }) {
-            if let result = try await jobResult(jobID) { results.append(result) }
+            // One result this binary cannot read (written by another version) must not keep a
+            // leader from leading: it is left out of the list.
+            do {
+                if let result = try await jobResult(jobID) { results.append(result) }
+            } catch is DecodingError {
+                logger.warning("the job result of \(jobID) in ZooKeeper cannot be read; it is not listed")
+            }
         }
         return results.sorted { $0.endTime < $1.endTime }
     }

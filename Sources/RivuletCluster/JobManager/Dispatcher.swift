@@ -111,7 +111,7 @@ public final class Dispatcher: Sendable {
             guard let status = await master.run() else { return }
             // A terminal state: record it so no later leader runs the job again, then forget the job.
             do {
-                let detail = master.detail(full: true)
+                let detail = Self.archived(master.detail(full: true))
                 try await ha.putJobResult(
                     JobResult(jobID: master.jobID, status: status, endTime: detail.endTime ?? SystemClock.nowMillis(), detail: detail))
                 try await ha.removeJobGraph(master.jobID)
@@ -179,6 +179,20 @@ public final class Dispatcher: Sendable {
         state.withLock { s in s.ended.first { $0.jobID == id } }.map { Self.view(of: $0, full: true) }
     }
 
+    /// What a job result keeps of the job (a ZooKeeper node holds at most about 1 MB): its
+    /// vertices without their subtasks, the last 10 checkpoints and the last 10 failures.
+    static func archived(_ detail: JobDetail) -> JobDetail {
+        var kept = detail
+        kept.vertices = detail.vertices?.map { vertex in
+            var v = vertex
+            v.subtasks = []
+            return v
+        }
+        kept.checkpoints = detail.checkpoints.map { Array($0.suffix(10)) }
+        kept.exceptions = detail.exceptions.map { $0.suffix(10).map { String($0.prefix(4096)) } }
+        return kept
+    }
+
     /// What a result shows of its job (a result without the job's detail shows its status).
     static func view(of result: JobResult, full: Bool) -> JobDetail {
         var detail =
@@ -214,7 +228,16 @@ public final class Dispatcher: Sendable {
         guard !expired.isEmpty else { return }
         logger.info("forgetting \(expired.count) job(s) that ended more than \(expiration) ms ago (jobstore.expiration-time)")
         let ha = self.ha
-        Task { for id in expired { try? await ha.removeJobResult(id) } }
+        // The graph goes before the result, so that no leader finds a job graph without its
+        // result (and runs the job again).
+        Task {
+            for id in expired {
+                do {
+                    try await ha.removeJobGraph(id)
+                    try await ha.removeJobResult(id)
+                } catch {}
+            }
+        }
     }
 
     /// Cancels every job (JobManager shutdown).

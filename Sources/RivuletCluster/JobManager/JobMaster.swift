@@ -78,9 +78,11 @@ final class JobMaster: Sendable {
         self.resourceManager = resourceManager
         self.ha = ha
         self.recovered = recovered
-        var logger = logger
-        logger[metadataKey: "job"] = "\(jobID)"
-        self.logger = logger
+        // Its own logger under the JobManager's (`logging.levels: rivulet.jobmanager.jobmaster=debug`).
+        var scoped = Logger(label: logger.label + ".jobmaster")
+        scoped.handler.metadata = logger.handler.metadata
+        scoped[metadataKey: "job"] = "\(jobID)"
+        self.logger = scoped
         let config = built.graph.configuration
         checkpointConfig = try CheckpointConfig(config)
         restartStrategy = RestartStrategy(config)

@@ -45,20 +45,26 @@ public final class LogOutput: Sendable {
         bytes.append(UInt8(ascii: "\n"))
         state.withLock { s in
             if let path, s.size > 0, s.size + bytes.count > maxSize { rotate(path, &s) }
-            bytes.withUnsafeBytes { raw in
+            let fd = s.fd
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
                 var offset = 0
                 while offset < raw.count {
-                    let n = Glibc.write(s.fd, raw.baseAddress! + offset, raw.count - offset)
+                    let n = Glibc.write(fd, base + offset, raw.count - offset)
+                    if n < 0 && errno == EINTR { continue }
                     if n <= 0 { break }
                     offset += n
                 }
+                return offset
             }
-            s.size += bytes.count
+            s.size += written
         }
     }
 
+    /// Renames the files up by one and starts a new one; if it cannot be opened, lines go to
+    /// standard error (never closed here) until the next rotation succeeds.
     private func rotate(_ path: String, _ s: inout State) {
-        close(s.fd)
+        if s.fd != 2 { close(s.fd) }
         unlink("\(path).\(maxFiles)")
         if maxFiles > 1 {
             for i in stride(from: maxFiles - 1, through: 1, by: -1) { rename("\(path).\(i)", "\(path).\(i + 1)") }

@@ -77,7 +77,11 @@ public final class JobManagerProcess: LeaderContender {
         let app = Application(
             responder: responder,
             configuration: .init(address: .hostname(restHost.literal, port: configuredPort), serverName: "rivulet"),
-            onServerRunning: { [self] channel in self.restPort.withLock { $0 = channel.localAddress?.port ?? configuredPort } },
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuredPort
+                self.restPort.withLock { $0 = port }
+                self.responder.own.withLock { $0 = (self.configuration[ClusterOptions.restAddress], port) }
+            },
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(

@@ -361,7 +361,7 @@ enum FlinkRestAPI {
             JobVertexSummary(
                 id: String(v.id), name: v.name, parallelism: v.parallelism,
                 maxParallelism: graph?.vertices.first { $0.id == v.id }?.maxParallelism ?? v.parallelism,
-                status: aggregateState(v.subtasks.map(\.status)),
+                status: v.subtasks.isEmpty ? v.status : aggregateState(v.subtasks.map(\.status)),
                 startTime: detail.startTime, endTime: detail.endTime ?? -1, duration: detail.durationMillis,
                 tasks: TaskCounts(v.subtasks.map(\.status)),
                 metrics: IOMetrics(readRecords: v.recordsIn, readRecordsComplete: true, writeRecords: v.recordsOut, writeRecordsComplete: true))

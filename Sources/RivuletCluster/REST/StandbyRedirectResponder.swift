@@ -17,13 +17,19 @@ final class StandbyRedirectResponder: HTTPResponder, Sendable {
     let term = Mutex<(any HTTPResponder<BasicRequestContext>)?>(nil)
     /// Where a standby finds the leader (nil: no leader retrieval, as without high availability).
     let retrieval = Mutex<(any LeaderRetrievalService)?>(nil)
+    /// This JobManager's own REST address as it publishes it, once bound: a leader record that
+    /// still names this process (leadership just ended or is starting) is not redirected to.
+    let own = Mutex<(host: String, port: Int)?>(nil)
 
     init() {}
 
     func respond(to request: Request, context: Context) async throws -> Response {
         if let api = term.withLock({ $0 }) { return try await api.respond(to: request, context: context) }
         let retrieval = self.retrieval.withLock { $0 }
-        guard let leader = await retrieval?.currentLeader(), leader.restPort > 0, !leader.restHost.isEmpty else {
+        let own = self.own.withLock { $0 }
+        guard let leader = await retrieval?.currentLeader(), leader.restPort > 0, !leader.restHost.isEmpty,
+            !(leader.restHost == own?.host && leader.restPort == own?.port)
+        else {
             return RestServer.error(503, "this JobManager is a standby and no leader is known yet; retry shortly")
         }
         let host = leader.restHost.contains(":") && !leader.restHost.hasPrefix("[") ? "[\(leader.restHost)]" : leader.restHost
