@@ -196,7 +196,7 @@ final class NetworkTests: XCTestCase {
             deinit { counter.count.withLock { $0 += 1 } }
         }
         let counter = Counter()
-        let pool = RecordBufferPool<Owned>(capacity: 4, limit: 2)
+        let pool = RecordBufferPool<Owned>(capacity: 4, limit: 4)
         var records = pool.take()
         for _ in 0..<4 { records.append(StreamRecord(Owned(counter), timestamp: 0)) }
         let batch = RecordBatch(records, pool: pool)
@@ -208,5 +208,17 @@ final class NetworkTests: XCTestCase {
         XCTAssertTrue(again.isEmpty)
         XCTAssertGreaterThanOrEqual(again.capacity, 4)
         XCTAssertEqual(counter.count.withLock { $0 }, 4, "taking the array released its records")
+
+        // Three batches back before the producer takes one: it gets the last, and the records
+        // of all three are released then.
+        let batches = (0..<3).map { _ in
+            var array = pool.take()
+            for _ in 0..<4 { array.append(StreamRecord(Owned(counter), timestamp: 0)) }
+            return RecordBatch(array, pool: pool)
+        }
+        for batch in batches { batch.recycle() }
+        XCTAssertEqual(counter.count.withLock { $0 }, 4, "pooled records wait for the producer")
+        _ = pool.take()
+        XCTAssertEqual(counter.count.withLock { $0 }, 16, "one take released the records of every pooled array")
     }
 }

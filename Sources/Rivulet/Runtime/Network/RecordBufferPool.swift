@@ -10,9 +10,10 @@ import Synchronization
 /// storage) was allocated on the producer's thread and is freed there, not on the consumer's,
 /// where each free took the lock of the producer's arena (a tenth of the time of a Nexmark
 /// query whose bids cross a `keyBy`). Holds at most `limit` arrays (a channel has at most its
-/// credits in flight), so a pool never grows past what one channel buffers, and hands them out
-/// oldest first, so every pooled array's records are released within `limit` batches (an idle
-/// channel keeps its last batches' records until it sends again).
+/// credits in flight), so a pool never grows past what one channel buffers. The most recently
+/// returned array is handed out first (it is the one still in the cache); the records of the
+/// others are released at the same time, so a pool holds the records of at most the batches
+/// returned since the producer last took one (an idle channel keeps those until it sends again).
 public final class RecordBufferPool<T: Sendable>: Sendable {
     let free: Mutex<[[StreamRecord<T>]]>
     let limit: Int
@@ -25,8 +26,8 @@ public final class RecordBufferPool<T: Sendable>: Sendable {
         free = Mutex([])
     }
 
-    /// An empty array with room for `capacity` records: a recycled one when there is one,
-    /// emptied here, on the producer's thread.
+    /// An empty array with room for `capacity` records: the last recycled one when there is
+    /// one; every pooled array is emptied here, on the producer's thread.
     @inlinable
     public func take() -> [StreamRecord<T>] {
         if var recycled = takeRecycled() {
@@ -38,9 +39,25 @@ public final class RecordBufferPool<T: Sendable>: Sendable {
         return fresh
     }
 
+    /// The last array returned; the others come back emptied (their records released outside
+    /// the lock, on this thread).
     @usableFromInline
     func takeRecycled() -> [StreamRecord<T>]? {
-        free.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+        var others = free.withLock { pool -> [[StreamRecord<T>]] in
+            guard pool.count > 1 || pool.first?.isEmpty == false else { return [] }
+            let all = pool
+            pool.removeAll(keepingCapacity: true)
+            return all
+        }
+        if others.isEmpty { return free.withLock { $0.popLast() } }
+        let last = others.removeLast()
+        for i in others.indices { others[i].removeAll(keepingCapacity: true) }
+        if !others.isEmpty {
+            free.withLock { pool in
+                for array in others where pool.count < limit { pool.append(array) }
+            }
+        }
+        return last
     }
 
     /// Takes back a batch's array with its records (the producer releases them when it takes
