@@ -50,6 +50,17 @@ final class LoggingTests: XCTestCase {
         XCTAssertFalse(taskManager.isEmpty, "the TaskManager has its own file: \(files)")
         let tm = try lines(taskManager)
         XCTAssertTrue(tm.allSatisfy { ["warning", "error", "critical"].contains($0["level"] ?? "") }, "below warning: \(tm.prefix(3))")
+        // The REST API lists and serves the JobManager's files (Flink's /jobmanager/logs), and
+        // nothing outside them.
+        let listed = (try cluster.get("/jobmanager/logs").json["logs"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        XCTAssertEqual(Set(listed), Set(jobManager), "the listing names the JobManager's files")
+        let newest = try XCTUnwrap(listed.first)
+        let served = try cluster.get("/jobmanager/logs/\(newest)")
+        XCTAssertEqual(served.status, 200)
+        XCTAssertTrue(served.text.contains("\"logger\""), served.text.prefix(300).description)
+        XCTAssertTrue(try cluster.get("/jobmanager/log").text.contains("\"level\""))
+        XCTAssertEqual(try cluster.get("/jobmanager/logs/..%2F..%2Fetc%2Fpasswd").status, 404)
+        XCTAssertEqual(try cluster.get("/jobmanager/logs/\(taskManager.first ?? "x")").status, 404, "a TaskManager's file is not the JobManager's")
         let standardError = cluster.log("jobmanager-0")
         XCTAssertFalse(standardError.contains("ended: FINISHED"), "lines went to the file, not standard error")
     }

@@ -45,6 +45,28 @@ enum FlinkRestAPI {
                 RestServer.json(dispatcher.clusterConfiguration.sorted { $0.key < $1.key }.map { ConfigEntry(key: $0.key, value: $0.value) })
             }
         }
+        router.get("/jobmanager/logs") { _, _ in
+            await RestServer.answer { RestServer.json(LogList(logs: try logFiles(dispatcher))) }
+        }
+        router.get("/jobmanager/logs/:name") { _, context in
+            await RestServer.answer {
+                let name = try context.parameters.require("name")
+                // Only a file the listing names: no path reaches outside the log directory.
+                guard let file = try logFiles(dispatcher).first(where: { $0.name == name }) else {
+                    throw RestServer.RequestError(status: 404, message: "no JobManager log file '\(name)' in logging.dir")
+                }
+                return try logText(directory: try logDirectory(dispatcher), file: file)
+            }
+        }
+        router.get("/jobmanager/log") { _, _ in
+            await RestServer.answer {
+                let own = "jobmanager-\(getpid()).log"
+                guard let file = try logFiles(dispatcher).first(where: { $0.name == own }) else {
+                    throw RestServer.RequestError(status: 404, message: "this JobManager's log file \(own) is not in logging.dir")
+                }
+                return try logText(directory: try logDirectory(dispatcher), file: file)
+            }
+        }
         router.get("/jobs") { _, _ in
             await RestServer.answer {
                 RestServer.json(JobIDsWithStatus(jobs: dispatcher.listedJobs(full: false).map { .init(id: $0.id, status: $0.status.rawValue) }))
@@ -159,6 +181,51 @@ enum FlinkRestAPI {
                 return RestServer.json(operationStatus(outcome))
             }
         }
+    }
+
+    // MARK: Logs
+
+    struct LogFile: Codable {
+        let name: String
+        let size: Int64
+        let mtime: Int64
+    }
+
+    struct LogList: Codable { let logs: [LogFile] }
+
+    /// `logging.dir`, or a 404 saying the logs go to standard error.
+    static func logDirectory(_ dispatcher: Dispatcher) throws -> String {
+        let directory = dispatcher.clusterConfiguration[LoggingOptions.directory.key] ?? ""
+        guard !directory.isEmpty else {
+            throw RestServer.RequestError(
+                status: 404, message: "this JobManager logs to standard error; set logging.dir to keep log files the REST API can serve")
+        }
+        return directory
+    }
+
+    /// The JobManager log files in `logging.dir` (current and rotated), newest first.
+    static func logFiles(_ dispatcher: Dispatcher) throws -> [LogFile] {
+        guard let directory = try? logDirectory(dispatcher) else { return [] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasPrefix("jobmanager-") && $0.contains(".log") }.compactMap { name in
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name) else { return nil }
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            let modified = (attributes[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
+            return LogFile(name: name, size: size, mtime: modified)
+        }.sorted { $0.mtime > $1.mtime }
+    }
+
+    /// A log file as text: its last 1 MiB at most.
+    static func logText(directory: String, file: LogFile) throws -> Response {
+        guard let handle = FileHandle(forReadingAtPath: directory + "/" + file.name) else {
+            throw RestServer.RequestError(status: 404, message: "log file '\(file.name)' cannot be read")
+        }
+        defer { try? handle.close() }
+        let limit: Int64 = 1 << 20
+        if file.size > limit { try handle.seek(toOffset: UInt64(file.size - limit)) }
+        let data = try handle.readToEnd() ?? Data()
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     // MARK: Lookups
