@@ -107,8 +107,11 @@ public final class Dispatcher: Sendable {
             s.jobs[master.jobID] = master
             s.order.append(master.jobID)
         }
-        let task = Task { [ha, logger] in
+        let task = Task { [self, ha, logger] in
             guard let status = await master.run() else { return }
+            // Each job's end also forgets jobs that ended long enough ago, so they do not pile
+            // up on a JobManager nobody lists.
+            defer { expireEndedJobs() }
             // A terminal state: record it so no later leader runs the job again, then forget the job.
             do {
                 let detail = Self.archived(master.detail(full: true))
@@ -210,7 +213,8 @@ public final class Dispatcher: Sendable {
     }
 
     /// Forgets jobs that ended more than `jobstore.expiration-time` ago: this leader's and
-    /// those of earlier leaders, and their results in the store.
+    /// those of earlier leaders, and their results in the store. Runs when jobs are listed and
+    /// when a job ends.
     func expireEndedJobs(now: Int64 = SystemClock.nowMillis()) {
         let expiration = jobStoreExpirationMillis
         let cutoff = now - expiration
