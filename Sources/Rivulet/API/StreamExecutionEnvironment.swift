@@ -60,13 +60,20 @@ public final class StreamExecutionEnvironment {
 
     /// The lines of a text file; throws at once when the file cannot be read.
     public func readTextFile(_ path: String) throws -> DataStream<String> {
-        try readFile(path, name: "Text File Source") { String(decoding: $0, as: UTF8.self) }
+        try checkReadable(path)
+        return fromSource(TextFileSource(path: path), name: "Text File Source")
     }
 
     /// The lines of a file, each parsed by `parse` (a CSV row into a record); throws at once
     /// when the file cannot be read. A line that does not parse fails the job with the file,
     /// the byte offset and the parser's error.
     public func readFile<T: Sendable>(_ path: String, name: String, parse: @escaping LineParser<T>) throws -> DataStream<T> {
+        try checkReadable(path)
+        return fromSource(LineFileSource(path: path, parse: parse), name: name)
+    }
+
+    /// Throws, naming the path, unless it is a readable file.
+    func checkReadable(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConnectorError("input file '\(path)' does not exist")
@@ -75,7 +82,6 @@ public final class StreamExecutionEnvironment {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw ConnectorError("input file '\(path)' is not readable")
         }
-        return fromSource(LineFileSource(path: path, parse: parse), name: name)
     }
 
     /// The lines a TCP server sends; ends when the server closes the connection.

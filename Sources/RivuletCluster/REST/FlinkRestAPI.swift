@@ -21,14 +21,11 @@ enum FlinkRestAPI {
         let rm = dispatcher.resourceManager
         router.get("/overview") { _, _ in
             await RestServer.answer {
-                let jobs = dispatcher.listedJobs(full: false).map(\.status)
-                let tms = rm.summaries
+                let c = RestServer.ClusterCounts(dispatcher)
                 return RestServer.json(
                     ClusterOverview(
-                        taskmanagers: tms.count, slotsTotal: tms.reduce(0) { $0 + $1.slots }, slotsAvailable: tms.reduce(0) { $0 + $1.freeSlots },
-                        jobsRunning: jobs.filter { !$0.isTerminal }.count, jobsFinished: jobs.filter { $0 == .finished }.count,
-                        jobsCancelled: jobs.filter { $0 == .canceled }.count, jobsFailed: jobs.filter { $0 == .failed }.count,
-                        flinkVersion: version, flinkCommit: ""))
+                        taskmanagers: c.taskManagers, slotsTotal: c.slotsTotal, slotsAvailable: c.slotsAvailable, jobsRunning: c.running,
+                        jobsFinished: c.finished, jobsCancelled: c.cancelled, jobsFailed: c.failed, flinkVersion: version, flinkCommit: ""))
             }
         }
         router.get("/config") { _, _ in
@@ -49,23 +46,10 @@ enum FlinkRestAPI {
             await RestServer.answer { RestServer.json(LogList(logs: try logFiles(dispatcher))) }
         }
         router.get("/jobmanager/logs/:name") { _, context in
-            await RestServer.answer {
-                let name = try context.parameters.require("name")
-                // Only a file the listing names: no path reaches outside the log directory.
-                guard let file = try logFiles(dispatcher).first(where: { $0.name == name }) else {
-                    throw RestServer.RequestError(status: 404, message: "no JobManager log file '\(name)' in logging.dir")
-                }
-                return try logText(directory: try logDirectory(dispatcher), file: file)
-            }
+            await RestServer.answer { try logText(dispatcher, named: try context.parameters.require("name")) }
         }
         router.get("/jobmanager/log") { _, _ in
-            await RestServer.answer {
-                let own = "jobmanager-\(getpid()).log"
-                guard let file = try logFiles(dispatcher).first(where: { $0.name == own }) else {
-                    throw RestServer.RequestError(status: 404, message: "this JobManager's log file \(own) is not in logging.dir")
-                }
-                return try logText(directory: try logDirectory(dispatcher), file: file)
-            }
+            await RestServer.answer { try logText(dispatcher, named: "jobmanager-\(getpid()).log") }
         }
         router.get("/jobs") { _, _ in
             await RestServer.answer {
@@ -142,33 +126,18 @@ enum FlinkRestAPI {
             await RestServer.answer {
                 let job = try job(dispatcher, context)
                 let body = try await RestServer.decode(SavepointTrigger.self, from: request, limit: maxBodyBytes)
-                guard let target = body.targetDirectory, !target.isEmpty else {
-                    throw RestServer.RequestError(
-                        status: 400, message: "the request needs 'target-directory' (no default savepoint directory is configured)")
-                }
-                let cancel = body.cancelJob ?? false
-                let directory = savepointDirectory(under: target, job: job.jobID)
-                let id = operations.start(job: job.jobID) {
-                    cancel ? try await job.stop(savepointDirectory: directory) : try await job.triggerSavepoint(into: directory)
-                }
-                return RestServer.json(TriggerAnswer(requestID: id), status: .accepted)
+                return try startSavepoint(job, target: body.targetDirectory, key: "target-directory", stop: body.cancelJob ?? false, operations)
             }
         }
         router.post("/jobs/:jobid/stop") { request, context in
             await RestServer.answer {
                 let job = try job(dispatcher, context)
                 let body = try await RestServer.decode(StopTrigger.self, from: request, limit: maxBodyBytes)
-                guard let target = body.targetDirectory, !target.isEmpty else {
-                    throw RestServer.RequestError(
-                        status: 400, message: "the request needs 'targetDirectory' (no default savepoint directory is configured)")
-                }
                 guard body.drain != true else {
                     throw RestServer.RequestError(
                         status: 400, message: "'drain': true (end event time before stopping) is not supported; stop without it")
                 }
-                let directory = savepointDirectory(under: target, job: job.jobID)
-                let id = operations.start(job: job.jobID) { try await job.stop(savepointDirectory: directory) }
-                return RestServer.json(TriggerAnswer(requestID: id), status: .accepted)
+                return try startSavepoint(job, target: body.targetDirectory, key: "targetDirectory", stop: true, operations)
             }
         }
         router.get("/jobs/:jobid/savepoints/:triggerid") { _, context in
@@ -215,8 +184,13 @@ enum FlinkRestAPI {
         }.sorted { $0.mtime > $1.mtime }
     }
 
-    /// A log file as text: its last 1 MiB at most.
-    static func logText(directory: String, file: LogFile) throws -> Response {
+    /// The listed log file `name` as text, its last 1 MiB at most. Only a file the listing
+    /// names is served: no path reaches outside the log directory.
+    static func logText(_ dispatcher: Dispatcher, named name: String) throws -> Response {
+        guard let file = try logFiles(dispatcher).first(where: { $0.name == name }) else {
+            throw RestServer.RequestError(status: 404, message: "no JobManager log file '\(name)' in logging.dir")
+        }
+        let directory = try logDirectory(dispatcher)
         guard let handle = FileHandle(forReadingAtPath: directory + "/" + file.name) else {
             throw RestServer.RequestError(status: 404, message: "log file '\(file.name)' cannot be read")
         }
@@ -229,6 +203,19 @@ enum FlinkRestAPI {
     }
 
     // MARK: Lookups
+
+    /// Starts a savepoint (and with `stop` a stop) into a new directory under `target`; answers
+    /// 202 with the request id to poll. `key` names the body's field in the error.
+    static func startSavepoint(_ job: JobMaster, target: String?, key: String, stop: Bool, _ operations: AsyncOperations) throws -> Response {
+        guard let target, !target.isEmpty else {
+            throw RestServer.RequestError(status: 400, message: "the request needs '\(key)' (no default savepoint directory is configured)")
+        }
+        let directory = savepointDirectory(under: target, job: job.jobID)
+        let id = operations.start(job: job.jobID) {
+            stop ? try await job.stop(savepointDirectory: directory) : try await job.triggerSavepoint(into: directory)
+        }
+        return RestServer.json(TriggerAnswer(requestID: id), status: .accepted)
+    }
 
     /// A new savepoint directory under a request's target directory, as Flink names them
     /// (`savepoint-<first 6 of the job id>-<12 random hex digits>`), so that one target serves
