@@ -177,6 +177,14 @@ public final class Dispatcher: Sendable {
         return ended.map { Self.view(of: $0, full: full) } + live.map { $0.detail(full: full) }
     }
 
+    /// Job `id` to look at: one that ended under an earlier leader (no JobMaster), or this
+    /// leader's with its JobMaster; 404 when there is none.
+    func lookup(_ id: String) throws -> (detail: JobDetail, master: JobMaster?) {
+        if let ended = ended(id) { return (ended, nil) }
+        let job = try job(id)
+        return (job.detail(full: true), job)
+    }
+
     /// A job that ended under an earlier leader, as it ended.
     func ended(_ id: String) -> JobDetail? {
         state.withLock { s in s.ended.first { $0.jobID == id } }.map { Self.view(of: $0, full: true) }

@@ -233,10 +233,7 @@ enum FlinkRestAPI {
 
     /// A job to look at: this leader's (with its JobMaster), or one that ended under an earlier leader.
     static func lookup(_ dispatcher: Dispatcher, _ context: BasicRequestContext) throws -> (JobDetail, JobMaster?) {
-        let id = try context.parameters.require("jobid")
-        if let ended = dispatcher.ended(id) { return (ended, nil) }
-        let job = try dispatcher.job(id)
-        return (job.detail(full: true), job)
+        try dispatcher.lookup(try context.parameters.require("jobid"))
     }
 
     static func taskCount(_ detail: JobDetail) -> Int { (detail.vertices ?? []).reduce(0) { $0 + $1.parallelism } }

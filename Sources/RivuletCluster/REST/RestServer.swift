@@ -93,8 +93,7 @@ public enum RestServer {
 
     /// Job `id` as it is now, or as it ended under an earlier leader.
     static func detail(_ dispatcher: Dispatcher, _ id: String) throws -> JobDetail {
-        if let ended = dispatcher.ended(id) { return ended }
-        return try dispatcher.job(id).detail(full: true)
+        try dispatcher.lookup(id).detail
     }
 
     /// TaskManagers, slots and jobs by status: what `/v1/overview` and Flink's `/overview` count.
