@@ -59,7 +59,9 @@ struct JobManagerCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterCommandOptions
 
     func run() async throws {
-        try await runClusterProcess("JobManager", cluster) { try await JobManagerProcess(configuration: $0, catalog: $1).run() }
+        try await runClusterProcess("JobManager", cluster) {
+            try await JobManagerProcess(configuration: $0, catalog: $1, metrics: .bootstrapped(), logger: Logger(label: "rivulet.jobmanager")).run()
+        }
     }
 }
 
@@ -70,6 +72,8 @@ struct TaskManagerCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterCommandOptions
 
     func run() async throws {
-        try await runClusterProcess("TaskManager", cluster) { try await TaskManagerProcess(configuration: $0, catalog: $1).run() }
+        try await runClusterProcess("TaskManager", cluster) {
+            try await TaskManagerProcess(configuration: $0, catalog: $1, metrics: .bootstrapped(), logger: Logger(label: "rivulet.taskmanager")).run()
+        }
     }
 }

@@ -22,6 +22,8 @@ public final class RemoteSubpartition: @unchecked Sendable {
     private var channel: (any Channel)?
     private var stream: UInt32 = 0
     private var credits = 0
+    /// The credits the consumer granted when it attached: its buffers for this channel.
+    private var grantedCredits = 0
     private var failure: String?
     private var cancelled = false
 
@@ -36,6 +38,7 @@ public final class RemoteSubpartition: @unchecked Sendable {
             self.channel = channel
             self.stream = stream
             self.credits = credits
+            self.grantedCredits = credits
         }
         condition.broadcast()
         condition.unlock()
@@ -47,6 +50,14 @@ public final class RemoteSubpartition: @unchecked Sendable {
         credits += n
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Share of the consumer's buffers holding data it has not taken yet.
+    public var usage: Double {
+        condition.lock()
+        defer { condition.unlock() }
+        guard grantedCredits > 0 else { return 0 }
+        return min(1, max(0, Double(grantedCredits - credits) / Double(grantedCredits)))
     }
 
     /// The consumer is gone: the producer's next send fails with `reason`.
@@ -134,4 +145,6 @@ public final class NetworkOutput: ChannelSink {
         if let event = NetworkEvent(element) { try subpartition.send(event: event) }
         return 0
     }
+
+    public func usage(channel: Int) -> Double { subpartition.usage }
 }

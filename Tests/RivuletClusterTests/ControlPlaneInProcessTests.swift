@@ -64,6 +64,7 @@ final class TaskExecutorDouble: TaskExecutorGateway {
         calls.withLock { $0.append(.disconnectJob(jobID)) }
     }
 
+    func requestLog(name: String?, maxBytes: Int64) async throws -> LogAnswer { LogAnswer(files: [], content: nil) }
     func close() {}
 }
 
@@ -324,6 +325,7 @@ final class ControlPlaneInProcessTests: XCTestCase {
             func cancelTask(_ task: ExecutionAttemptID) async throws {}
             func sendCheckpointControl(_ control: TaskControl, to task: ExecutionAttemptID) async throws {}
             func disconnectJob(_ jobID: String, reason: String) async throws {}
+            func requestLog(name: String?, maxBytes: Int64) async throws -> LogAnswer { LogAnswer(files: [], content: nil) }
             func close() {}
         }
         let refusing = Refusing(doubles[0])

@@ -106,7 +106,7 @@ final class NetworkFaultTests: XCTestCase {
         XCTAssertTrue(qdisc.contains("tbf") && qdisc.contains("rate 2Mbit"), qdisc)
         let rules = try hosts.exec("taskmanager-1", ["iptables", "-S", "OUTPUT"]).output
         XCTAssertTrue(rules.contains("statistic") && rules.contains("0.02"), rules)
-        let checkpoints = { (try hosts.get(leader, "/v1/jobs/\(id)").json["checkpoints"] as? [Any])?.count ?? 0 }
+        let checkpoints = { (try hosts.get(leader, "/v1/jobs/\(id)").json["completedCheckpoints"] as? Int) ?? 0 }
         let before = try checkpoints()
         try hosts.wait("two checkpoints completed over the slow link", seconds: 60) { try checkpoints() >= before + 2 }
         try hosts.wait("the job to finish", seconds: 120) {

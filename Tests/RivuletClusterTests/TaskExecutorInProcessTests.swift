@@ -30,7 +30,7 @@ final class JobManagerDouble: JobManagerGateway {
         slotReports.withLock { $0.append(slots) }
     }
 
-    func heartbeat(resourceID: String, session: String) async throws -> Bool { true }
+    func heartbeat(resourceID: String, status: ProcessStatus?, session: String) async throws -> Bool { true }
 
     func close() {}
 

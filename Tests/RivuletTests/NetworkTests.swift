@@ -24,7 +24,7 @@ final class NetworkTests: XCTestCase {
         return (
             RecordWriter<Int>(
                 targets: targets, partitioning: p, batchSize: batch, selectChannel: select,
-                producerIndex: 0, metrics: OutputMetrics()), inbox
+                producerIndex: 0, metrics: TaskIOMetrics()), inbox
         )
     }
 
@@ -133,6 +133,7 @@ final class NetworkTests: XCTestCase {
         // Test-only: used from the test's thread alone.
         var sizes: [Int] = []
         var blocked = true
+        func usage(channel: Int) -> Double { 0 }
         func push(_ element: StreamElement, channel: Int) throws -> UInt64 {
             if case .records(let batch) = element, let b = batch as? RecordBatch<Int> { sizes.append(b.records.count) }
             return blocked ? 1 : 0
@@ -146,7 +147,7 @@ final class NetworkTests: XCTestCase {
         let sink = RecordingSink()
         let w = RecordWriter<Int>(
             targets: [ChannelTarget(sink: sink, channel: 0)], partitioning: .forward, batchSize: 4, selectChannel: nil,
-            producerIndex: 0, metrics: OutputMetrics())
+            producerIndex: 0, metrics: TaskIOMetrics())
         for v in 0..<60 { try w.emit(v, timestamp: 0) }
         XCTAssertEqual(sink.sizes, [4, 8, 16, 16, 16])
         try w.emit(60, timestamp: 0)

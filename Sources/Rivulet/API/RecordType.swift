@@ -78,7 +78,7 @@ public struct WriterSpec {
     public var keyGroupOf: (any Sendable)?
     public var maxParallelism: Int
     public var producerIndex: Int
-    public var metrics: OutputMetrics
+    public var metrics: TaskIOMetrics
 }
 
 /// The consumers of one operator's output, gathered by the task before building it.

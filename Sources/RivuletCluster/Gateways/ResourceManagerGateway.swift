@@ -8,8 +8,9 @@ package protocol ResourceManagerGateway: Sendable {
     func registerTaskExecutor(_ registration: TaskManagerRegistration) async throws -> RegistrationAccepted
     /// Reports the TaskManager's slots: the ResourceManager adopts allocations it does not know.
     func sendSlotReport(resourceID: String, slots: [SlotStatus], session: String) async throws
-    /// A TaskManager's heartbeat; false when the ResourceManager no longer knows it (register again).
-    func heartbeat(resourceID: String, session: String) async throws -> Bool
+    /// A TaskManager's heartbeat with its process's CPU and memory; false when the
+    /// ResourceManager no longer knows it (register again).
+    func heartbeat(resourceID: String, status: ProcessStatus?, session: String) async throws -> Bool
     /// Releases the connection once calls in flight end.
     func close()
 }

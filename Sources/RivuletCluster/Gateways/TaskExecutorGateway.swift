@@ -36,6 +36,8 @@ package protocol TaskExecutorGateway: Sendable {
     func sendCheckpointControl(_ control: TaskControl, to task: ExecutionAttemptID) async throws
     /// Frees every slot of `jobID` (the job ended or moved to another leader).
     func disconnectJob(_ jobID: String, reason: String) async throws
+    /// The TaskManager's log files, with the last `maxBytes` of the one named (if any).
+    func requestLog(name: String?, maxBytes: Int64) async throws -> LogAnswer
     /// Releases the connection once calls in flight end.
     func close()
 }

@@ -33,7 +33,11 @@ struct ResourceManagerService: Rivulet_Control_ResourceManagerGateway.SimpleServ
 
     func heartbeat(request: Rivulet_Control_TaskManagerHeartbeat, context: ServerContext) async throws -> Rivulet_Control_HeartbeatResponse {
         var response = Rivulet_Control_HeartbeatResponse()
-        response.known = try await answering { try await gateway.heartbeat(resourceID: request.resourceID, session: request.leaderSessionID) }
+        response.known = try await answering {
+            try await gateway.heartbeat(
+                resourceID: request.resourceID, status: request.hasStatus ? ProcessStatus(request.status) : nil,
+                session: request.leaderSessionID)
+        }
         return response
     }
 }

@@ -37,10 +37,9 @@ final class JobMaster: Sendable {
     struct Execution {
         var state = ExecutionState.created
         var resourceID: String?
-        var recordsIn: Int64 = 0
-        var recordsOut: Int64 = 0
-        var backPressuredNanos: Int64 = 0
-        var backPressureRatio = 0.0
+        /// The latest counters the TaskManager reported, and the rates since the sample before.
+        var sample: TaskMetricsSample?
+        var rates = TaskRates()
         var sampledAt = ContinuousClock.now
     }
 
@@ -456,12 +455,8 @@ final class JobMaster: Sendable {
         let now = ContinuousClock.now
         let elapsed = now - e.sampledAt
         let elapsedNanos = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-        if elapsedNanos > 0 {
-            e.backPressureRatio = min(1, max(0, Double(metrics.backPressuredNanos - e.backPressuredNanos) / elapsedNanos))
-        }
-        e.recordsIn = metrics.recordsIn
-        e.recordsOut = metrics.recordsOut
-        e.backPressuredNanos = metrics.backPressuredNanos
+        e.rates = TaskRates(from: e.sample, to: metrics, elapsedNanos: elapsedNanos)
+        e.sample = metrics
         e.sampledAt = now
         s.executions[id] = e
     }
@@ -544,7 +539,12 @@ final class JobMaster: Sendable {
     /// Every completed checkpoint of the job, oldest first.
     var checkpoints: [CheckpointDetail] {
         completed.stats.map {
-            CheckpointDetail(id: $0.checkpointID, durationMillis: $0.durationMillis, stateBytes: $0.stateBytes, uploadedBytes: $0.uploadedBytes)
+            CheckpointDetail(
+                id: $0.checkpointID, durationMillis: $0.durationMillis, stateBytes: $0.stateBytes, uploadedBytes: $0.uploadedBytes,
+                triggeredAt: $0.triggeredAt,
+                subtasks: $0.subtasks.map {
+                    SubtaskCheckpointDetail(vertex: $0.task.vertex, subtask: $0.task.subtask, ackMillis: $0.ackMillis, stateBytes: $0.stateBytes)
+                })
         }
     }
 
@@ -558,23 +558,22 @@ final class JobMaster: Sendable {
             detail.exceptions = s.exceptions
             detail.lastSavepoint = s.lastSavepoint
             detail.checkpoints = checkpoints
+            detail.completedCheckpoints = completed.completedCount
+            let failures = completed.failures
+            detail.failedCheckpoints = failures.count
+            detail.checkpointFailures = failures.latest.map {
+                FailedCheckpointDetail(id: $0.checkpointID, triggeredAt: $0.triggeredAt, failedAt: $0.failedAt, reason: $0.reason)
+            }
+            detail.inProgressCheckpoints = s.coordinator?.pendingCount ?? 0
             detail.vertices = built.jobGraph.vertices.map { vertex in
                 let subtasks = (0..<vertex.parallelism).map { i -> SubtaskDetail in
                     let e = s.executions[ExecutionID(vertex: vertex.id, subtask: i)] ?? Execution()
-                    return SubtaskDetail(
-                        subtask: i, status: e.state.rawValue, taskManager: e.resourceID, recordsIn: e.recordsIn,
-                        recordsOut: e.recordsOut, backPressuredMillis: e.backPressuredNanos / 1_000_000,
-                        backPressureRatio: e.backPressureRatio)
+                    return SubtaskDetail(subtask: i, status: e.state.rawValue, taskManager: e.resourceID, sample: e.sample, rates: e.rates)
                 }
-                let ratio = subtasks.map(\.backPressureRatio).max() ?? 0
                 let statuses = Set(subtasks.map(\.status))
                 return VertexDetail(
                     id: vertex.id, name: vertex.name, parallelism: vertex.parallelism,
-                    status: statuses.count == 1 ? statuses.first ?? "CREATED" : "MIXED",
-                    recordsIn: subtasks.reduce(0) { $0 + $1.recordsIn },
-                    recordsOut: subtasks.reduce(0) { $0 + $1.recordsOut },
-                    backPressure: ratio <= 0.1 ? "ok" : ratio <= 0.5 ? "low" : "high",
-                    backPressureRatio: ratio, subtasks: subtasks)
+                    status: statuses.count == 1 ? statuses.first ?? "CREATED" : "MIXED", subtasks: subtasks)
             }
             return detail
         }

@@ -42,8 +42,8 @@ package struct LocalJobManagerGateway: JobManagerGateway {
         resourceManager.slotReport(resourceID: resourceID, slots: slots)
     }
 
-    package func heartbeat(resourceID: String, session: String) async throws -> Bool {
-        resourceManager.heartbeat(resourceID: resourceID, session: session)
+    package func heartbeat(resourceID: String, status: ProcessStatus?, session: String) async throws -> Bool {
+        resourceManager.heartbeat(resourceID: resourceID, status: status, session: session)
     }
 
     package func close() {}

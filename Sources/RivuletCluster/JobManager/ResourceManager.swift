@@ -22,6 +22,14 @@ public struct TaskManagerSummary: Sendable, Codable {
     public let freeSlots: Int
     public let processID: Int64
     public let millisSinceHeartbeat: Int64
+    /// CPU and memory of the TaskManager's process at its last heartbeat (nil before the first).
+    package let status: ProcessStatus?
+    /// CPUs the process kept busy between its last two heartbeats (1.0: one core).
+    public let cpuLoad: Double
+
+    enum CodingKeys: String, CodingKey {
+        case id, host, rpcPort, dataPort, slots, freeSlots, processID, millisSinceHeartbeat, status, cpuLoad
+    }
 }
 
 /// A TaskManager asking to join: where it is and what it offers.
@@ -75,6 +83,9 @@ public final class ResourceManager: Sendable {
         var connection: TaskExecutorConnection
         var slots: [(allocationID: String?, jobID: String?)]
         var lastHeartbeat: ContinuousClock.Instant
+        /// The process's resource use at its last heartbeat, and its CPU load since the one before.
+        var status: ProcessStatus?
+        var cpuLoad = 0.0
     }
     struct State {
         var taskManagers: [String: Registered] = [:]
@@ -140,11 +151,21 @@ public final class ResourceManager: Sendable {
             heartbeatTimeoutMillis: heartbeatTimeoutMillis)
     }
 
-    func heartbeat(resourceID: String, session: String) -> Bool {
+    func heartbeat(resourceID: String, status: ProcessStatus? = nil, session: String) -> Bool {
         guard session == leaderSessionID else { return false }
+        let now = self.now()
         return state.withLock { s in
-            guard s.taskManagers[resourceID] != nil else { return false }
-            s.taskManagers[resourceID]?.lastHeartbeat = now()
+            guard var tm = s.taskManagers[resourceID] else { return false }
+            if let status {
+                if let previous = tm.status {
+                    let elapsed = now - tm.lastHeartbeat
+                    let nanos = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+                    if nanos > 0 { tm.cpuLoad = max(0, Double(status.cpuNanos - previous.cpuNanos) / nanos) }
+                }
+                tm.status = status
+            }
+            tm.lastHeartbeat = now
+            s.taskManagers[resourceID] = tm
             return true
         }
     }
@@ -304,7 +325,8 @@ public final class ResourceManager: Sendable {
                     id: tm.registration.resourceID, host: tm.registration.host, rpcPort: tm.registration.rpcPort,
                     dataPort: tm.registration.dataPort, slots: tm.slots.count,
                     freeSlots: tm.slots.filter { $0.allocationID == nil }.count, processID: tm.registration.processID,
-                    millisSinceHeartbeat: since.components.seconds * 1000 + since.components.attoseconds / 1_000_000_000_000_000)
+                    millisSinceHeartbeat: since.components.seconds * 1000 + since.components.attoseconds / 1_000_000_000_000_000,
+                    status: tm.status, cpuLoad: tm.cpuLoad)
             }.sorted { $0.id < $1.id }
         }
     }

@@ -30,12 +30,30 @@ public final class JobManagerProcess: LeaderContender {
     /// The port the REST server listens on, once it does (it serves every term).
     private let restPort = Mutex<Int?>(nil)
     /// The REST server's answers: this term's API, or a redirect to the leader.
-    private let responder = StandbyRedirectResponder()
+    private let responder: StandbyRedirectResponder
+    /// This process's metrics, served at `/metrics` on the REST port.
+    package let metrics: MetricRegistry
 
-    public init(configuration: Configuration, catalog: JobCatalog, logger: Logger = Logger(label: "rivulet.jobmanager")) {
+    public convenience init(configuration: Configuration, catalog: JobCatalog, logger: Logger = Logger(label: "rivulet.jobmanager")) {
+        self.init(configuration: configuration, catalog: catalog, metrics: MetricRegistry(), logger: logger)
+    }
+
+    package init(configuration: Configuration, catalog: JobCatalog, metrics: MetricRegistry, logger: Logger) {
         self.configuration = configuration
         self.catalog = catalog
         self.logger = logger
+        self.metrics = metrics
+        responder = StandbyRedirectResponder(metrics: metrics)
+    }
+
+    /// Samples this process and the current term's cluster into `metrics` until shutdown.
+    fileprivate func sampleMetrics() async {
+        let sampler = JobManagerMetrics(registry: metrics, host: configuration[ClusterOptions.restAddress])
+        let interval = configuration[MetricOptions.sampleInterval]
+        while !Task.isCancelled {
+            sampler.sample(term.withLock { $0 })
+            try? await Task.sleep(for: max(interval, .milliseconds(10)))
+        }
     }
 
     public func grantLeadership(sessionID: String) async {
@@ -85,7 +103,10 @@ public final class JobManagerProcess: LeaderContender {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: LeadershipService(process: self, ha: ha))],
+                services: [
+                    .init(service: app), .init(service: LeadershipService(process: self, ha: ha)),
+                    .init(service: PeriodicService { [self] in await sampleMetrics() }),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))
@@ -203,6 +224,15 @@ private struct LeadershipService: Service {
 
     func run() async throws {
         try await process.competeAndLead(ha: ha)
+    }
+}
+
+/// Runs `body` until the process shuts down (it is cancelled then).
+struct PeriodicService: Service {
+    let body: @Sendable () async -> Void
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await body() }
     }
 }
 

@@ -15,11 +15,18 @@ public struct TaskManagerProcess: Sendable {
     let configuration: Configuration
     let catalog: JobCatalog
     let logger: Logger
+    /// This process's metrics, served on `metrics.reporter.prom.port` when it is set.
+    package let metrics: MetricRegistry
 
     public init(configuration: Configuration, catalog: JobCatalog, logger: Logger = Logger(label: "rivulet.taskmanager")) {
+        self.init(configuration: configuration, catalog: catalog, metrics: MetricRegistry(), logger: logger)
+    }
+
+    package init(configuration: Configuration, catalog: JobCatalog, metrics: MetricRegistry, logger: Logger) {
         self.configuration = configuration
         self.catalog = catalog
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -50,9 +57,25 @@ public struct TaskManagerProcess: Sendable {
         let transport = HTTP2ServerTransport.Posix(address: bindHost.socketAddress(port: settings.rpcPort), transportSecurity: .plaintext)
         let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])
         let service = TaskExecutorProcessService(executor: executor, server: server, transport: transport, logger: logger)
+        let sampler = TaskManagerMetrics(
+            registry: metrics, resourceID: executor.resourceID, host: settings.host, rateWindow: configuration[MetricOptions.rateWindow])
+        let interval = max(configuration[MetricOptions.sampleInterval], .milliseconds(10))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: service),
+            .init(
+                service: PeriodicService {
+                    while !Task.isCancelled {
+                        sampler.sample(executor.runningTasks)
+                        try? await Task.sleep(for: interval)
+                    }
+                }),
+        ]
+        if let ports = PortRange(configuration[MetricOptions.prometheusPort])?.ports {
+            services.append(.init(service: PrometheusEndpoint(registry: metrics, host: bindHost.literal, ports: ports, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: service)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))

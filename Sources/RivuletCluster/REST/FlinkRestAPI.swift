@@ -43,7 +43,7 @@ enum FlinkRestAPI {
             }
         }
         router.get("/jobmanager/logs") { _, _ in
-            await RestServer.answer { RestServer.json(LogList(logs: try logFiles(dispatcher))) }
+            await RestServer.answer { RestServer.json(LogList(logs: logFiles(dispatcher).list())) }
         }
         router.get("/jobmanager/logs/:name") { _, context in
             await RestServer.answer { try logText(dispatcher, named: try context.parameters.require("name")) }
@@ -98,7 +98,18 @@ enum FlinkRestAPI {
                 guard let id = Int64(text), let checkpoint = job.checkpoints?.first(where: { $0.id == id }) else {
                     throw RestServer.RequestError(status: 404, message: "job \(job.id) has no completed checkpoint '\(text)'")
                 }
-                return RestServer.json(checkpointEntry(checkpoint, tasks: taskCount(job)))
+                return RestServer.json(checkpointEntry(checkpoint, tasks: taskCount(job), detailed: true))
+            }
+        }
+        router.get("/jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid") { _, context in
+            await RestServer.answer {
+                let (job, vertex) = try vertex(dispatcher, context)
+                let text = try context.parameters.require("checkpointid")
+                guard let id = Int64(text), let checkpoint = job.checkpoints?.first(where: { $0.id == id }) else {
+                    throw RestServer.RequestError(status: 404, message: "job \(job.id) has no completed checkpoint '\(text)'")
+                }
+                let subtasks = (checkpoint.subtasks ?? []).filter { $0.vertex == vertex.id }
+                return RestServer.json(taskCheckpointStatistics(checkpoint, vertex: vertex.id, subtasks: subtasks, withSubtasks: true))
             }
         }
         router.get("/jobs/:jobid/vertices/:vertexid") { _, context in
@@ -114,14 +125,9 @@ enum FlinkRestAPI {
             await RestServer.answer { RestServer.json(TaskManagersInfo(taskmanagers: rm.summaries.map(taskManagerInfo))) }
         }
         router.get("/taskmanagers/:taskmanagerid") { _, context in
-            await RestServer.answer {
-                let id = try context.parameters.require("taskmanagerid")
-                guard let tm = rm.summaries.first(where: { $0.id == id }) else {
-                    throw RestServer.RequestError(status: 404, message: "no TaskManager '\(id)' is registered")
-                }
-                return RestServer.json(taskManagerInfo(tm))
-            }
+            await RestServer.answer { RestServer.json(taskManagerInfo(try FlinkMetricsAPI.taskManager(rm, context))) }
         }
+        FlinkMetricsAPI.register(on: router, dispatcher: dispatcher)
         router.post("/jobs/:jobid/savepoints") { request, context in
             await RestServer.answer {
                 let job = try job(dispatcher, context)
@@ -154,52 +160,31 @@ enum FlinkRestAPI {
 
     // MARK: Logs
 
-    struct LogFile: Codable {
-        let name: String
-        let size: Int64
-        let mtime: Int64
+    struct LogList: Codable { let logs: [LogFiles.File] }
+
+    /// The JobManager's log files in `logging.dir` (current and rotated).
+    static func logFiles(_ dispatcher: Dispatcher) -> LogFiles {
+        LogFiles(directory: dispatcher.clusterConfiguration[LoggingOptions.directory.key] ?? "", prefix: "jobmanager-")
     }
 
-    struct LogList: Codable { let logs: [LogFile] }
+    /// The most of a log file the REST API serves: its last MiB.
+    static let logTailBytes: Int64 = 1 << 20
 
-    /// `logging.dir`, or a 404 saying the logs go to standard error.
-    static func logDirectory(_ dispatcher: Dispatcher) throws -> String {
-        let directory = dispatcher.clusterConfiguration[LoggingOptions.directory.key] ?? ""
-        guard !directory.isEmpty else {
+    /// A log file's tail as a text response; a 404 that says why when there is none.
+    static func logResponse(_ content: Data?, name: String, process: String, kept: Bool) throws -> Response {
+        guard kept else {
             throw RestServer.RequestError(
-                status: 404, message: "this JobManager logs to standard error; set logging.dir to keep log files the REST API can serve")
+                status: 404, message: "this \(process) logs to standard error; set logging.dir to keep log files the REST API can serve")
         }
-        return directory
-    }
-
-    /// The JobManager log files in `logging.dir` (current and rotated), newest first.
-    static func logFiles(_ dispatcher: Dispatcher) throws -> [LogFile] {
-        guard let directory = try? logDirectory(dispatcher) else { return [] }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasPrefix("jobmanager-") && $0.contains(".log") }.compactMap { name in
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name) else { return nil }
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-            let modified = (attributes[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970 * 1000) } ?? 0
-            return LogFile(name: name, size: size, mtime: modified)
-        }.sorted { $0.mtime > $1.mtime }
-    }
-
-    /// The listed log file `name` as text, its last 1 MiB at most. Only a file the listing
-    /// names is served: no path reaches outside the log directory.
-    static func logText(_ dispatcher: Dispatcher, named name: String) throws -> Response {
-        guard let file = try logFiles(dispatcher).first(where: { $0.name == name }) else {
-            throw RestServer.RequestError(status: 404, message: "no JobManager log file '\(name)' in logging.dir")
-        }
-        let directory = try logDirectory(dispatcher)
-        guard let handle = FileHandle(forReadingAtPath: directory + "/" + file.name) else {
-            throw RestServer.RequestError(status: 404, message: "log file '\(file.name)' cannot be read")
-        }
-        defer { try? handle.close() }
-        let limit: Int64 = 1 << 20
-        if file.size > limit { try handle.seek(toOffset: UInt64(file.size - limit)) }
-        let data = try handle.readToEnd() ?? Data()
+        guard let content else { throw RestServer.RequestError(status: 404, message: "no \(process) log file '\(name)' in logging.dir") }
         return Response(
-            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: content)))
+    }
+
+    /// The listed JobManager log file `name` as text, its last MiB at most.
+    static func logText(_ dispatcher: Dispatcher, named name: String) throws -> Response {
+        let files = logFiles(dispatcher)
+        return try logResponse(try files.tail(name, maxBytes: logTailBytes), name: name, process: "JobManager", kept: files.kept)
     }
 
     // MARK: Lookups
@@ -532,18 +517,91 @@ enum FlinkRestAPI {
         let endToEndDuration: Int64
         let numSubtasks: Int
         let numAcknowledgedSubtasks: Int
+        var triggerTimestamp: Int64? = nil
+        var latestAckTimestamp: Int64? = nil
+        var failureTimestamp: Int64? = nil
+        var failureMessage: String? = nil
+        /// Per vertex (details only).
+        var tasks: [String: TaskCheckpointStatistics]? = nil
         enum CodingKeys: String, CodingKey {
             case className, id, status, isSavepoint = "is_savepoint", checkpointType = "checkpoint_type", stateSize = "state_size"
             case checkpointedSize = "checkpointed_size", endToEndDuration = "end_to_end_duration", numSubtasks = "num_subtasks"
-            case numAcknowledgedSubtasks = "num_acknowledged_subtasks"
+            case numAcknowledgedSubtasks = "num_acknowledged_subtasks", triggerTimestamp = "trigger_timestamp"
+            case latestAckTimestamp = "latest_ack_timestamp", failureTimestamp = "failure_timestamp", failureMessage = "failure_message"
+            case tasks
         }
     }
 
-    static func checkpointEntry(_ c: CheckpointDetail, tasks: Int) -> CheckpointEntry {
-        CheckpointEntry(
+    /// One vertex's part in a checkpoint; with `subtasks` for its per-subtask page.
+    struct TaskCheckpointStatistics: Codable {
+        struct Subtask: Codable {
+            let index: Int
+            let status: String
+            let ackTimestamp: Int64
+            let endToEndDuration: Int64
+            let stateSize: Int64
+            enum CodingKeys: String, CodingKey {
+                case index, status, ackTimestamp = "ack_timestamp", endToEndDuration = "end_to_end_duration", stateSize = "state_size"
+            }
+        }
+        let id: String
+        let status: String
+        let latestAckTimestamp: Int64
+        let stateSize: Int64
+        let endToEndDuration: Int64
+        let numSubtasks: Int
+        let numAcknowledgedSubtasks: Int
+        var subtasks: [Subtask]? = nil
+        enum CodingKeys: String, CodingKey {
+            case id, status, latestAckTimestamp = "latest_ack_timestamp", stateSize = "state_size"
+            case endToEndDuration = "end_to_end_duration", numSubtasks = "num_subtasks", numAcknowledgedSubtasks = "num_acknowledged_subtasks"
+            case subtasks
+        }
+    }
+
+    static func checkpointEntry(_ c: CheckpointDetail, tasks: Int, detailed: Bool = false) -> CheckpointEntry {
+        let triggered = c.triggeredAt
+        var entry = CheckpointEntry(
             className: "completed", id: c.id, status: "COMPLETED", isSavepoint: false, checkpointType: "CHECKPOINT",
             stateSize: c.stateBytes, checkpointedSize: c.uploadedBytes, endToEndDuration: c.durationMillis, numSubtasks: tasks,
             numAcknowledgedSubtasks: tasks)
+        entry.triggerTimestamp = triggered
+        entry.latestAckTimestamp = triggered.map { $0 + (c.subtasks?.map(\.ackMillis).max() ?? c.durationMillis) }
+        if detailed, let subtasks = c.subtasks {
+            entry.tasks = Dictionary(grouping: subtasks, by: \.vertex).reduce(into: [:]) { out, group in
+                out[String(group.key)] = taskCheckpointStatistics(c, vertex: group.key, subtasks: group.value, withSubtasks: false)
+            }
+        }
+        return entry
+    }
+
+    static func taskCheckpointStatistics(
+        _ c: CheckpointDetail, vertex: Int, subtasks: [SubtaskCheckpointDetail], withSubtasks: Bool
+    ) -> TaskCheckpointStatistics {
+        let triggered = c.triggeredAt ?? 0
+        let latest = subtasks.map(\.ackMillis).max() ?? 0
+        var stats = TaskCheckpointStatistics(
+            id: String(vertex), status: "COMPLETED", latestAckTimestamp: triggered + latest,
+            stateSize: subtasks.reduce(0) { $0 + $1.stateBytes }, endToEndDuration: latest, numSubtasks: subtasks.count,
+            numAcknowledgedSubtasks: subtasks.count)
+        if withSubtasks {
+            stats.subtasks = subtasks.sorted { $0.subtask < $1.subtask }.map {
+                .init(
+                    index: $0.subtask, status: "completed", ackTimestamp: triggered + $0.ackMillis, endToEndDuration: $0.ackMillis,
+                    stateSize: $0.stateBytes)
+            }
+        }
+        return stats
+    }
+
+    static func failedEntry(_ f: FailedCheckpointDetail, tasks: Int) -> CheckpointEntry {
+        var entry = CheckpointEntry(
+            className: "failed", id: f.id, status: "FAILED", isSavepoint: false, checkpointType: "CHECKPOINT", stateSize: 0,
+            checkpointedSize: 0, endToEndDuration: f.failedAt - f.triggeredAt, numSubtasks: tasks, numAcknowledgedSubtasks: 0)
+        entry.triggerTimestamp = f.triggeredAt
+        entry.failureTimestamp = f.failedAt
+        entry.failureMessage = f.reason
+        return entry
     }
 
     struct CheckpointingStatistics: Codable {
@@ -563,24 +621,36 @@ enum FlinkRestAPI {
                 case stateSize = "state_size", checkpointedSize = "checkpointed_size", endToEndDuration = "end_to_end_duration"
             }
         }
-        struct Latest: Codable { let completed: CheckpointEntry? }
+        struct Latest: Codable {
+            let completed: CheckpointEntry?
+            let failed: CheckpointEntry?
+        }
         let counts: Counts
         let summary: Summary
         let latest: Latest
         let history: [CheckpointEntry]
     }
 
-    /// Completed checkpoints only: Rivulet keeps no record of failed or in-flight ones yet.
+    /// Completed and failed checkpoints, newest first (the latest ten); in-flight ones are counted.
     static func checkpointStatistics(_ job: JobDetail) -> CheckpointingStatistics {
         let completed = job.checkpoints ?? []
+        let failures = job.checkpointFailures ?? []
+        let failed = job.failedCheckpoints ?? failures.count
+        let inProgress = job.inProgressCheckpoints ?? 0
+        let completedCount = job.completedCheckpoints ?? completed.count
         let tasks = taskCount(job)
-        let history = completed.reversed().prefix(10).map { checkpointEntry($0, tasks: tasks) }
+        let entries = completed.map { checkpointEntry($0, tasks: tasks) } + failures.map { failedEntry($0, tasks: tasks) }
+        let history = entries.sorted { $0.id > $1.id }.prefix(10)
         return CheckpointingStatistics(
-            counts: .init(restored: 0, total: completed.count, inProgress: 0, completed: completed.count, failed: 0),
+            counts: .init(
+                restored: 0, total: completedCount + failed + inProgress, inProgress: inProgress, completed: completedCount,
+                failed: failed),
             summary: .init(
                 stateSize: MinMaxAvg(completed.map(\.stateBytes)), checkpointedSize: MinMaxAvg(completed.map(\.uploadedBytes)),
                 endToEndDuration: MinMaxAvg(completed.map(\.durationMillis))),
-            latest: .init(completed: history.first), history: Array(history))
+            latest: .init(
+                completed: completed.last.map { checkpointEntry($0, tasks: tasks) }, failed: failures.last.map { failedEntry($0, tasks: tasks) }),
+            history: Array(history))
     }
 
     struct CheckpointConfigInfo: Codable {
@@ -648,7 +718,9 @@ enum FlinkRestAPI {
             let subtask: Int
             let backpressureLevel: String
             let ratio: Double
-            enum CodingKeys: String, CodingKey { case subtask, backpressureLevel = "backpressure-level", ratio }
+            let idleRatio: Double
+            let busyRatio: Double
+            enum CodingKeys: String, CodingKey { case subtask, backpressureLevel = "backpressure-level", ratio, idleRatio, busyRatio }
         }
         let status: String
         let backpressureLevel: String
@@ -663,22 +735,40 @@ enum FlinkRestAPI {
     static func backPressure(_ vertex: VertexDetail) -> BackPressureInfo {
         BackPressureInfo(
             status: "ok", backpressureLevel: level(vertex.backPressureRatio), endTimestamp: SystemClock.nowMillis(),
-            subtasks: vertex.subtasks.map { .init(subtask: $0.subtask, backpressureLevel: level($0.backPressureRatio), ratio: $0.backPressureRatio) })
+            subtasks: vertex.subtasks.map {
+                .init(
+                    subtask: $0.subtask, backpressureLevel: level($0.backPressureRatio), ratio: $0.backPressureRatio,
+                    idleRatio: max(0, 1 - $0.busyRatio - $0.backPressureRatio), busyRatio: $0.busyRatio)
+            })
     }
 
     struct TaskManagerInfo: Codable {
+        /// The process's resource use at its last heartbeat (Rivulet's; Flink reports JVM heap here).
+        struct ProcessInfo: Codable {
+            let cpuLoad: Double
+            let cpuTimeMillis: Int64
+            let memoryRSS: Int64
+            let threads: Int
+            let startTime: Int64
+        }
         let id: String
         let path: String
         let dataPort: Int
         let timeSinceLastHeartbeat: Int64
         let slotsNumber: Int
         let freeSlots: Int
+        let process: ProcessInfo?
     }
 
     static func taskManagerInfo(_ tm: TaskManagerSummary) -> TaskManagerInfo {
         TaskManagerInfo(
             id: tm.id, path: "\(tm.host):\(tm.rpcPort)", dataPort: tm.dataPort, timeSinceLastHeartbeat: tm.millisSinceHeartbeat,
-            slotsNumber: tm.slots, freeSlots: tm.freeSlots)
+            slotsNumber: tm.slots, freeSlots: tm.freeSlots,
+            process: tm.status.map {
+                .init(
+                    cpuLoad: tm.cpuLoad, cpuTimeMillis: $0.cpuNanos / 1_000_000, memoryRSS: $0.rssBytes, threads: $0.threads,
+                    startTime: $0.startTimeMillis)
+            })
     }
 
     struct TaskManagersInfo: Codable { let taskmanagers: [TaskManagerInfo] }

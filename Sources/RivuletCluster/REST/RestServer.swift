@@ -19,6 +19,13 @@ public enum RestServer {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// The Prometheus text exposition of `registry`.
+    static func metrics(_ registry: MetricRegistry) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: registry.exposition())))
+    }
+
     static func error(_ status: Int, _ message: String) -> Response {
         json(ErrorBody(error: message), status: HTTPResponse.Status(code: status))
     }
@@ -178,58 +185,6 @@ public enum RestServer {
             await answer { json(TaskManagers(taskManagers: rm.summaries)) }
         }
         FlinkRestAPI.register(on: router, dispatcher: dispatcher, operations: AsyncOperations(), maxBodyBytes: maxBodyBytes)
-        router.get("/metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(dispatcher: dispatcher))))
-        }
         return router
-    }
-}
-
-/// The Prometheus text exposition of the JobManager's metrics.
-enum PrometheusText {
-    static func render(dispatcher: Dispatcher) -> String {
-        let tms = dispatcher.resourceManager.summaries
-        let jobs = dispatcher.jobs
-        var out = ""
-        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, Double)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-            for (labels, value) in samples {
-                let v = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-                out += "\(name)\(labels.isEmpty ? "" : "{\(labels)}") \(v)\n"
-            }
-        }
-        metric("rivulet_taskmanagers", "gauge", "Registered TaskManagers.", [("", Double(tms.count))])
-        metric("rivulet_slots_total", "gauge", "Task slots of all TaskManagers.", [("", Double(tms.reduce(0) { $0 + $1.slots }))])
-        metric("rivulet_slots_available", "gauge", "Free task slots.", [("", Double(tms.reduce(0) { $0 + $1.freeSlots }))])
-        var running = 0.0
-        var vertexIn: [(String, Double)] = [], vertexOut: [(String, Double)] = [], pressure: [(String, Double)] = [],
-            restarts: [(String, Double)] = []
-        var checkpoints: [(String, Double)] = []
-        for job in jobs {
-            let detail = job.detail(full: true)
-            if !detail.status.isTerminal { running += 1 }
-            let jobLabel = "job_id=\"\(detail.id)\",job_name=\"\(escape(detail.name))\""
-            restarts.append((jobLabel, Double(detail.attempt)))
-            checkpoints.append((jobLabel, Double(detail.checkpoints?.count ?? 0)))
-            for v in detail.vertices ?? [] {
-                let labels = "\(jobLabel),vertex=\"\(escape(v.name))\""
-                vertexIn.append((labels, Double(v.recordsIn)))
-                vertexOut.append((labels, Double(v.recordsOut)))
-                pressure.append((labels, v.backPressureRatio))
-            }
-        }
-        metric("rivulet_jobs_running", "gauge", "Jobs not yet ended.", [("", running)])
-        metric("rivulet_job_restarts", "gauge", "Restarts of each job.", restarts)
-        metric("rivulet_job_completed_checkpoints", "gauge", "Completed checkpoints of each job.", checkpoints)
-        metric("rivulet_vertex_records_in", "gauge", "Records each vertex received in the current run.", vertexIn)
-        metric("rivulet_vertex_records_out", "gauge", "Records each vertex sent in the current run.", vertexOut)
-        metric("rivulet_vertex_backpressure_ratio", "gauge", "Largest share of time a subtask of the vertex was blocked on output buffers.", pressure)
-        return out
-    }
-
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -21,9 +21,15 @@ final class StandbyRedirectResponder: HTTPResponder, Sendable {
     /// still names this process (leadership just ended or is starting) is not redirected to.
     let own = Mutex<(host: String, port: Int)?>(nil)
 
-    init() {}
+    /// This process's metrics: every JobManager, leader or standby, serves its own.
+    let metrics: MetricRegistry
+
+    init(metrics: MetricRegistry) {
+        self.metrics = metrics
+    }
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        if request.uri.path == "/metrics" { return RestServer.metrics(metrics) }
         if let api = term.withLock({ $0 }) { return try await api.respond(to: request, context: context) }
         let retrieval = self.retrieval.withLock { $0 }
         let own = self.own.withLock { $0 }

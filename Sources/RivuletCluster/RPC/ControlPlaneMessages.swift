@@ -98,9 +98,28 @@ extension Rivulet_Control_ExecutionState {
     }
 }
 
+extension ProcessStatus {
+    init(_ m: Rivulet_Control_ProcessStatus) {
+        self.init(cpuNanos: m.cpuNanos, rssBytes: m.rssBytes, threads: Int(m.threads), startTimeMillis: m.startTimeMillis)
+    }
+}
+
+extension Rivulet_Control_ProcessStatus {
+    init(_ status: ProcessStatus) {
+        self.init()
+        cpuNanos = status.cpuNanos
+        rssBytes = status.rssBytes
+        threads = Int32(clamping: status.threads)
+        startTimeMillis = status.startTimeMillis
+    }
+}
+
 extension TaskMetricsSample {
     init(_ m: Rivulet_Control_TaskMetrics) {
-        self.init(task: ExecutionAttemptID(m.execution), recordsIn: m.recordsIn, recordsOut: m.recordsOut, backPressuredNanos: m.backPressuredNanos)
+        self.init(
+            task: ExecutionAttemptID(m.execution), recordsIn: m.recordsIn, recordsOut: m.recordsOut,
+            backPressuredNanos: m.backPressuredNanos, idleNanos: m.idleNanos, inputWatermark: m.inputWatermark,
+            outputWatermark: m.outputWatermark, outPoolUsage: m.outPoolUsage, inPoolUsage: m.inPoolUsage)
     }
 }
 
@@ -111,6 +130,11 @@ extension Rivulet_Control_TaskMetrics {
         recordsIn = sample.recordsIn
         recordsOut = sample.recordsOut
         backPressuredNanos = sample.backPressuredNanos
+        idleNanos = sample.idleNanos
+        inputWatermark = sample.inputWatermark
+        outputWatermark = sample.outputWatermark
+        outPoolUsage = sample.outPoolUsage
+        inPoolUsage = sample.inPoolUsage
     }
 }
 

@@ -43,10 +43,11 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
         _ = try await translatingErrors { try await endpoint.resourceManager.sendSlotReport(report, options: options) }
     }
 
-    package func heartbeat(resourceID: String, session: String) async throws -> Bool {
+    package func heartbeat(resourceID: String, status: ProcessStatus?, session: String) async throws -> Bool {
         var beat = Rivulet_Control_TaskManagerHeartbeat()
         beat.resourceID = resourceID
         beat.leaderSessionID = session
+        if let status { beat.status = Rivulet_Control_ProcessStatus(status) }
         return try await translatingErrors { try await endpoint.resourceManager.heartbeat(beat, options: options) }.known
     }
 

@@ -95,5 +95,16 @@ package struct GRPCTaskExecutorGateway: TaskExecutorGateway {
         try await translatingErrors { _ = try await client.disconnectJob(request, options: options) }
     }
 
+    package func requestLog(name: String?, maxBytes: Int64) async throws -> LogAnswer {
+        var request = Rivulet_Control_LogRequest()
+        request.leaderSessionID = session
+        request.name = name ?? ""
+        request.maxBytes = maxBytes
+        let response = try await translatingErrors { try await client.requestLog(request, options: options) }
+        return LogAnswer(
+            files: response.files.map { LogFiles.File(name: $0.name, size: $0.size, mtime: $0.modifiedMillis) },
+            content: response.found ? response.content : nil)
+    }
+
     package func close() { endpoint.close() }
 }

@@ -39,5 +39,9 @@ package struct LocalTaskExecutorGateway: TaskExecutorGateway {
         try executor.disconnectJob(session: session, jobID: jobID, reason: reason)
     }
 
+    package func requestLog(name: String?, maxBytes: Int64) async throws -> LogAnswer {
+        try executor.requestLog(session: session, name: name, maxBytes: maxBytes)
+    }
+
     package func close() {}
 }

@@ -21,6 +21,10 @@ public struct TaskManagerSettings: Sendable {
     public var registrationInitialBackoffMillis: Int64
     public var registrationMaxBackoffMillis: Int64
     public var rpcTimeoutMillis: Int64
+    /// How often task metrics and the process status go to the JobManager between heartbeats.
+    public var metricsReportIntervalMillis: Int64
+    /// This process's log files (`logging.dir`), served to the JobManager's REST API.
+    package var logFiles: LogFiles
 
     public init(_ configuration: Configuration) {
         host = configuration[ClusterOptions.taskManagerHost]
@@ -34,6 +38,8 @@ public struct TaskManagerSettings: Sendable {
         registrationInitialBackoffMillis = max(1, configuration[ClusterOptions.registrationInitialTimeout].milliseconds)
         registrationMaxBackoffMillis = max(1, configuration[ClusterOptions.registrationMaxTimeout].milliseconds)
         rpcTimeoutMillis = max(1, configuration[ClusterOptions.rpcTimeout].milliseconds)
+        metricsReportIntervalMillis = max(10, configuration[MetricOptions.reportInterval].milliseconds)
+        logFiles = LogFiles(directory: configuration[LoggingOptions.directory], prefix: "taskmanager-\(getpid())")
     }
 }
 
@@ -188,7 +194,7 @@ public final class TaskExecutor: Sendable {
         return run
     }
 
-    func report(run: TaskJobRun, execution: ExecutionID, end: TaskEnd, metrics: OutputMetrics) {
+    func report(run: TaskJobRun, execution: ExecutionID, end: TaskEnd, metrics: TaskIOMetrics) {
         let task = ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution)
         let sample = Self.metrics(run: run, execution, metrics)
         let update: TaskExecutionStateUpdate
@@ -208,11 +214,8 @@ public final class TaskExecutor: Sendable {
         }
     }
 
-    static func metrics(run: TaskJobRun, _ execution: ExecutionID, _ metrics: OutputMetrics) -> TaskMetricsSample {
-        TaskMetricsSample(
-            task: ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution),
-            recordsIn: Int64(clamping: metrics.recordsReceived), recordsOut: Int64(clamping: metrics.recordsSent),
-            backPressuredNanos: Int64(clamping: metrics.backPressuredNanos))
+    static func metrics(run: TaskJobRun, _ execution: ExecutionID, _ metrics: TaskIOMetrics) -> TaskMetricsSample {
+        TaskMetricsSample(task: ExecutionAttemptID(jobID: run.jobID, attempt: run.attempt, execution: execution), metrics)
     }
 
     func run(jobID: String, attempt: Int) -> TaskJobRun? {
@@ -256,6 +259,19 @@ public final class TaskExecutor: Sendable {
         logger.info("JobManager disconnected job \(jobID): \(reason)")
         let allocations = state.withLock { s in s.slots.compactMap { $0.jobID == jobID ? $0.allocationID : nil } }
         for a in allocations { free(allocationID: a) }
+    }
+
+    /// The subtasks running on this TaskManager now.
+    package var runningTasks: [RunningTask] {
+        state.withLock { Array($0.runs.values) }.flatMap(\.running)
+    }
+
+    /// This TaskManager's log files, with the tail of the one named.
+    func requestLog(session: String, name: String?, maxBytes: Int64) throws -> LogAnswer {
+        try checkSession(session)
+        let files = settings.logFiles
+        let limit = min(max(0, maxBytes), 4 << 20)
+        return LogAnswer(files: files.list(), content: try name.flatMap { try files.tail($0, maxBytes: limit) })
     }
 
     /// The JobManager is gone: cancel every task and free every slot.
@@ -310,7 +326,14 @@ public final class TaskExecutor: Sendable {
             // Wait for the next heartbeat, following leader retrieval meanwhile: a new leader
             // (another session) ends this registration at once.
             let beatAt = ContinuousClock.now + .milliseconds(settings.heartbeatIntervalMillis)
+            var reportAt = ContinuousClock.now + .milliseconds(settings.metricsReportIntervalMillis)
             while ContinuousClock.now < beatAt && !Task.isCancelled {
+                if ContinuousClock.now >= reportAt, let session = connection.leaderSessionID {
+                    // Metrics between heartbeats, for a live REST API; a failure here is the heartbeat's to judge.
+                    reportAt = ContinuousClock.now + .milliseconds(settings.metricsReportIntervalMillis)
+                    _ = try? await gateway.heartbeat(resourceID: resourceID, status: .current(), session: session)
+                    await sendJobMasterHeartbeats(gateway, session: session)
+                }
                 try? await Task.sleep(for: min(.milliseconds(50), beatAt - ContinuousClock.now))
                 if let leader = await leaderRetrieval.currentLeader(), !leader.sessionID.isEmpty,
                     let registered = connection.leaderSessionID, leader.sessionID != registered
@@ -321,7 +344,7 @@ public final class TaskExecutor: Sendable {
             }
             guard let session = connection.leaderSessionID else { return }
             do {
-                let known = try await gateway.heartbeat(resourceID: resourceID, session: session)
+                let known = try await gateway.heartbeat(resourceID: resourceID, status: .current(), session: session)
                 guard known else {
                     jobManagerLost("the ResourceManager no longer knows this TaskManager")
                     return

@@ -65,6 +65,26 @@ struct TaskExecutorService: Rivulet_Control_TaskExecutorGateway.SimpleServicePro
         }
     }
 
+    func requestLog(request: Rivulet_Control_LogRequest, context: ServerContext) async throws -> Rivulet_Control_LogResponse {
+        try await answering {
+            let answer = try executor.requestLog(
+                session: request.leaderSessionID, name: request.name.isEmpty ? nil : request.name, maxBytes: request.maxBytes)
+            var response = Rivulet_Control_LogResponse()
+            response.files = answer.files.map { file in
+                var f = Rivulet_Control_LogFile()
+                f.name = file.name
+                f.size = file.size
+                f.modifiedMillis = file.mtime
+                return f
+            }
+            if let content = answer.content {
+                response.content = content
+                response.found = true
+            }
+            return response
+        }
+    }
+
     private func control(_ request: Rivulet_Control_CheckpointRequest, _ control: TaskControl) async throws -> Rivulet_Control_Ack {
         try await answering {
             let executions = request.executions.isEmpty ? nil : request.executions.map { ExecutionAttemptID($0).execution }

@@ -10,6 +10,7 @@ import Synchronization
 /// The subtasks of one job run that this TaskManager runs.
 final class TaskJobRun: Sendable {
     let jobID: String
+    let jobName: String
     let attempt: Int
     let built: BuiltJob
     let plan: ChannelPlan
@@ -22,7 +23,7 @@ final class TaskJobRun: Sendable {
     let inboxes: [ExecutionID: TaskInbox]
 
     struct TaskState {
-        var metrics: OutputMetrics
+        var metrics: TaskIOMetrics
         var outputs: [RemoteSubpartition] = []
         /// The network streams the subtask reads, released when it ends.
         var inputs: [(client: PartitionRequestClient, stream: UInt32)] = []
@@ -47,6 +48,7 @@ final class TaskJobRun: Sendable {
             )
         }
         jobID = descriptor.jobID
+        jobName = descriptor.jobName
         attempt = descriptor.attempt
         self.built = built
         plan = ChannelPlan(built.jobGraph)
@@ -94,11 +96,11 @@ final class TaskJobRun: Sendable {
     }
 
     /// Wires subtask `execution` and runs it on its own thread; `report` gets its end state.
-    func start(_ execution: ExecutionID, report: @escaping @Sendable (ExecutionID, TaskEnd, OutputMetrics) -> Void) throws {
+    func start(_ execution: ExecutionID, report: @escaping @Sendable (ExecutionID, TaskEnd, TaskIOMetrics) -> Void) throws {
         guard let inbox = inboxes[execution] else {
             throw ClusterError("subtask \(execution) of job \(jobID) is not placed on this TaskManager")
         }
-        let metrics = OutputMetrics()
+        let metrics = TaskIOMetrics()
         let first = state.withLock { s -> Bool in
             guard s.tasks[execution] == nil, !s.cancelled else { return false }
             s.tasks[execution] = TaskState(metrics: metrics)
@@ -233,7 +235,19 @@ final class TaskJobRun: Sendable {
     }
 
     /// Metrics of every deployed subtask.
-    var metrics: [(ExecutionID, OutputMetrics)] { state.withLock { s in s.tasks.map { ($0.key, $0.value.metrics) } } }
+    var metrics: [(ExecutionID, TaskIOMetrics)] { state.withLock { s in s.tasks.map { ($0.key, $0.value.metrics) } } }
+
+    /// The subtasks running now, labelled for metrics.
+    var running: [RunningTask] {
+        let names = Dictionary(built.jobGraph.vertices.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return state.withLock { s in
+            s.tasks.filter { !$0.value.ended }.map { execution, task in
+                RunningTask(
+                    id: ExecutionAttemptID(jobID: jobID, attempt: attempt, execution: execution), jobName: jobName,
+                    taskName: names[execution.vertex] ?? "vertex \(execution.vertex)", metrics: task.metrics)
+            }
+        }
+    }
 }
 
 /// How a subtask ended (or that it started running).

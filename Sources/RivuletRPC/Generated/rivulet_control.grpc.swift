@@ -2339,6 +2339,19 @@ public enum Rivulet_Control_TaskExecutorGateway: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "RequestLog" metadata.
+        public enum RequestLog: Sendable {
+            /// Request type for "RequestLog".
+            public typealias Input = Rivulet_Control_LogRequest
+            /// Response type for "RequestLog".
+            public typealias Output = Rivulet_Control_LogResponse
+            /// Descriptor for "RequestLog".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "rivulet.control.TaskExecutorGateway"),
+                method: "RequestLog",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "rivulet.control.TaskExecutorGateway" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             RequestSlot.descriptor,
@@ -2348,7 +2361,8 @@ public enum Rivulet_Control_TaskExecutorGateway: Sendable {
             NotifyCheckpointComplete.descriptor,
             NotifyCheckpointAborted.descriptor,
             FreeSlot.descriptor,
-            DisconnectJob.descriptor
+            DisconnectJob.descriptor,
+            RequestLog.descriptor
         ]
     }
 }
@@ -2501,6 +2515,25 @@ extension Rivulet_Control_TaskExecutorGateway {
             request: GRPCCore.StreamingServerRequest<Rivulet_Control_DisconnectJobRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Rivulet_Control_Ack>
+
+        /// Handle the "RequestLog" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The TaskManager's log files (no name), or the tail of one of them (Flink's
+        /// > /taskmanagers/:id/logs and /logs/:name).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Rivulet_Control_LogRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Rivulet_Control_LogResponse` messages.
+        func requestLog(
+            request: GRPCCore.StreamingServerRequest<Rivulet_Control_LogRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Rivulet_Control_LogResponse>
     }
 
     /// Service protocol for the "rivulet.control.TaskExecutorGateway" service.
@@ -2637,6 +2670,25 @@ extension Rivulet_Control_TaskExecutorGateway {
             request: GRPCCore.ServerRequest<Rivulet_Control_DisconnectJobRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Rivulet_Control_Ack>
+
+        /// Handle the "RequestLog" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The TaskManager's log files (no name), or the tail of one of them (Flink's
+        /// > /taskmanagers/:id/logs and /logs/:name).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Rivulet_Control_LogRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Rivulet_Control_LogResponse` message.
+        func requestLog(
+            request: GRPCCore.ServerRequest<Rivulet_Control_LogRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Rivulet_Control_LogResponse>
     }
 
     /// Simple service protocol for the "rivulet.control.TaskExecutorGateway" service.
@@ -2771,6 +2823,25 @@ extension Rivulet_Control_TaskExecutorGateway {
             request: Rivulet_Control_DisconnectJobRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Rivulet_Control_Ack
+
+        /// Handle the "RequestLog" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The TaskManager's log files (no name), or the tail of one of them (Flink's
+        /// > /taskmanagers/:id/logs and /logs/:name).
+        ///
+        /// - Parameters:
+        ///   - request: A `Rivulet_Control_LogRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Rivulet_Control_LogResponse` to respond with.
+        func requestLog(
+            request: Rivulet_Control_LogRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Rivulet_Control_LogResponse
     }
 }
 
@@ -2866,6 +2937,17 @@ extension Rivulet_Control_TaskExecutorGateway.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Rivulet_Control_TaskExecutorGateway.Method.RequestLog.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Rivulet_Control_LogRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Rivulet_Control_LogResponse>(),
+            handler: { request, context in
+                try await self.requestLog(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -2954,6 +3036,17 @@ extension Rivulet_Control_TaskExecutorGateway.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Rivulet_Control_Ack> {
         let response = try await self.disconnectJob(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func requestLog(
+        request: GRPCCore.StreamingServerRequest<Rivulet_Control_LogRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Rivulet_Control_LogResponse> {
+        let response = try await self.requestLog(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -3061,6 +3154,19 @@ extension Rivulet_Control_TaskExecutorGateway.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Rivulet_Control_Ack> {
         return GRPCCore.ServerResponse<Rivulet_Control_Ack>(
             message: try await self.disconnectJob(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func requestLog(
+        request: GRPCCore.ServerRequest<Rivulet_Control_LogRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Rivulet_Control_LogResponse> {
+        return GRPCCore.ServerResponse<Rivulet_Control_LogResponse>(
+            message: try await self.requestLog(
                 request: request.message,
                 context: context
             ),
@@ -3243,6 +3349,30 @@ extension Rivulet_Control_TaskExecutorGateway {
             deserializer: some GRPCCore.MessageDeserializer<Rivulet_Control_Ack>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Rivulet_Control_Ack>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "RequestLog" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The TaskManager's log files (no name), or the tail of one of them (Flink's
+        /// > /taskmanagers/:id/logs and /logs/:name).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Rivulet_Control_LogRequest` message.
+        ///   - serializer: A serializer for `Rivulet_Control_LogRequest` messages.
+        ///   - deserializer: A deserializer for `Rivulet_Control_LogResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func requestLog<Result>(
+            request: GRPCCore.ClientRequest<Rivulet_Control_LogRequest>,
+            serializer: some GRPCCore.MessageSerializer<Rivulet_Control_LogRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Rivulet_Control_LogResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Rivulet_Control_LogResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -3516,6 +3646,41 @@ extension Rivulet_Control_TaskExecutorGateway {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "RequestLog" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The TaskManager's log files (no name), or the tail of one of them (Flink's
+        /// > /taskmanagers/:id/logs and /logs/:name).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Rivulet_Control_LogRequest` message.
+        ///   - serializer: A serializer for `Rivulet_Control_LogRequest` messages.
+        ///   - deserializer: A deserializer for `Rivulet_Control_LogResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func requestLog<Result>(
+            request: GRPCCore.ClientRequest<Rivulet_Control_LogRequest>,
+            serializer: some GRPCCore.MessageSerializer<Rivulet_Control_LogRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Rivulet_Control_LogResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Rivulet_Control_LogResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Rivulet_Control_TaskExecutorGateway.Method.RequestLog.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -3726,6 +3891,36 @@ extension Rivulet_Control_TaskExecutorGateway.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Rivulet_Control_DisconnectJobRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Rivulet_Control_Ack>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestLog" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The TaskManager's log files (no name), or the tail of one of them (Flink's
+    /// > /taskmanagers/:id/logs and /logs/:name).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Rivulet_Control_LogRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestLog<Result>(
+        request: GRPCCore.ClientRequest<Rivulet_Control_LogRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Rivulet_Control_LogResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.requestLog(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Rivulet_Control_LogRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Rivulet_Control_LogResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -3970,6 +4165,40 @@ extension Rivulet_Control_TaskExecutorGateway.ClientProtocol {
             metadata: metadata
         )
         return try await self.disconnectJob(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "RequestLog" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The TaskManager's log files (no name), or the tail of one of them (Flink's
+    /// > /taskmanagers/:id/logs and /logs/:name).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func requestLog<Result>(
+        _ message: Rivulet_Control_LogRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Rivulet_Control_LogResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Rivulet_Control_LogRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.requestLog(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -194,6 +194,39 @@ public nonisolated struct Rivulet_Control_TaskManagerHeartbeat: Sendable {
 
   public var leaderSessionID: String = String()
 
+  /// The TaskManager process's CPU and memory, for the REST API and the Web UI.
+  public var status: Rivulet_Control_ProcessStatus {
+    get {_status ?? Rivulet_Control_ProcessStatus()}
+    set {_status = newValue}
+  }
+  /// Returns true if `status` has been explicitly set.
+  public var hasStatus: Bool {self._status != nil}
+  /// Clears the value of `status`. Subsequent reads from it will return its default value.
+  public mutating func clearStatus() {self._status = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _status: Rivulet_Control_ProcessStatus? = nil
+}
+
+public nonisolated struct Rivulet_Control_ProcessStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// CPU time (user and system) the process used since it started.
+  public var cpuNanos: Int64 = 0
+
+  /// Resident memory.
+  public var rssBytes: Int64 = 0
+
+  public var threads: Int32 = 0
+
+  /// When the process started, in milliseconds since the epoch.
+  public var startTimeMillis: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -303,6 +336,19 @@ public nonisolated struct Rivulet_Control_TaskMetrics: Sendable {
   /// Nanoseconds the task was blocked on output buffers (backpressure).
   public var backPressuredNanos: Int64 = 0
 
+  /// Nanoseconds the task waited for input.
+  public var idleNanos: Int64 = 0
+
+  /// The task's combined input watermark and the last watermark it sent (Long.MIN_VALUE: none).
+  public var inputWatermark: Int64 = 0
+
+  public var outputWatermark: Int64 = 0
+
+  /// Share of the task's output and input buffers in use (0...1).
+  public var outPoolUsage: Double = 0
+
+  public var inPoolUsage: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -310,47 +356,61 @@ public nonisolated struct Rivulet_Control_TaskMetrics: Sendable {
   fileprivate var _execution: Rivulet_Control_ExecutionRef? = nil
 }
 
-public nonisolated struct Rivulet_Control_TaskExecutionState: Sendable {
+public nonisolated struct Rivulet_Control_TaskExecutionState: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var leaderSessionID: String = String()
+  public var leaderSessionID: String {
+    get {_storage._leaderSessionID}
+    set {_uniqueStorage()._leaderSessionID = newValue}
+  }
 
-  public var resourceID: String = String()
+  public var resourceID: String {
+    get {_storage._resourceID}
+    set {_uniqueStorage()._resourceID = newValue}
+  }
 
   public var execution: Rivulet_Control_ExecutionRef {
-    get {_execution ?? Rivulet_Control_ExecutionRef()}
-    set {_execution = newValue}
+    get {_storage._execution ?? Rivulet_Control_ExecutionRef()}
+    set {_uniqueStorage()._execution = newValue}
   }
   /// Returns true if `execution` has been explicitly set.
-  public var hasExecution: Bool {self._execution != nil}
+  public var hasExecution: Bool {_storage._execution != nil}
   /// Clears the value of `execution`. Subsequent reads from it will return its default value.
-  public mutating func clearExecution() {self._execution = nil}
+  public mutating func clearExecution() {_uniqueStorage()._execution = nil}
 
-  public var state: Rivulet_Control_ExecutionState = .unspecified
+  public var state: Rivulet_Control_ExecutionState {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
 
   /// The failure, for FAILED.
-  public var error: String = String()
+  public var error: String {
+    get {_storage._error}
+    set {_uniqueStorage()._error = newValue}
+  }
 
   /// True when a restart cannot fix the failure (for example a state type mismatch).
-  public var unrecoverable: Bool = false
+  public var unrecoverable: Bool {
+    get {_storage._unrecoverable}
+    set {_uniqueStorage()._unrecoverable = newValue}
+  }
 
   public var metrics: Rivulet_Control_TaskMetrics {
-    get {_metrics ?? Rivulet_Control_TaskMetrics()}
-    set {_metrics = newValue}
+    get {_storage._metrics ?? Rivulet_Control_TaskMetrics()}
+    set {_uniqueStorage()._metrics = newValue}
   }
   /// Returns true if `metrics` has been explicitly set.
-  public var hasMetrics: Bool {self._metrics != nil}
+  public var hasMetrics: Bool {_storage._metrics != nil}
   /// Clears the value of `metrics`. Subsequent reads from it will return its default value.
-  public mutating func clearMetrics() {self._metrics = nil}
+  public mutating func clearMetrics() {_uniqueStorage()._metrics = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _execution: Rivulet_Control_ExecutionRef? = nil
-  fileprivate var _metrics: Rivulet_Control_TaskMetrics? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Rivulet_Control_AcknowledgeCheckpointRequest: Sendable {
@@ -443,6 +503,57 @@ public nonisolated struct Rivulet_Control_JobMasterHeartbeatRequest: Sendable {
   public var resourceID: String = String()
 
   public var tasks: [Rivulet_Control_TaskMetrics] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Rivulet_Control_LogRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var leaderSessionID: String = String()
+
+  /// Empty: list the files.
+  public var name: String = String()
+
+  /// The most bytes to return, from the end of the file.
+  public var maxBytes: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Rivulet_Control_LogFile: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var size: Int64 = 0
+
+  public var modifiedMillis: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Rivulet_Control_LogResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var files: [Rivulet_Control_LogFile] = []
+
+  public var content: Data = Data()
+
+  /// False: the named file does not exist (or logging goes to stderr only).
+  public var found: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -798,7 +909,7 @@ nonisolated extension Rivulet_Control_SlotReport: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Rivulet_Control_TaskManagerHeartbeat: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskManagerHeartbeat"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}resource_id\0\u{3}leader_session_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}resource_id\0\u{3}leader_session_id\0\u{1}status\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -808,24 +919,78 @@ nonisolated extension Rivulet_Control_TaskManagerHeartbeat: SwiftProtobuf.Messag
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.resourceID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.leaderSessionID) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._status) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.resourceID.isEmpty {
       try visitor.visitSingularStringField(value: self.resourceID, fieldNumber: 1)
     }
     if !self.leaderSessionID.isEmpty {
       try visitor.visitSingularStringField(value: self.leaderSessionID, fieldNumber: 2)
     }
+    try { if let v = self._status {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Rivulet_Control_TaskManagerHeartbeat, rhs: Rivulet_Control_TaskManagerHeartbeat) -> Bool {
     if lhs.resourceID != rhs.resourceID {return false}
     if lhs.leaderSessionID != rhs.leaderSessionID {return false}
+    if lhs._status != rhs._status {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Rivulet_Control_ProcessStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProcessStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}cpu_nanos\0\u{3}rss_bytes\0\u{1}threads\0\u{3}start_time_millis\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.cpuNanos) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.rssBytes) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.threads) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.startTimeMillis) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.cpuNanos != 0 {
+      try visitor.visitSingularInt64Field(value: self.cpuNanos, fieldNumber: 1)
+    }
+    if self.rssBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.rssBytes, fieldNumber: 2)
+    }
+    if self.threads != 0 {
+      try visitor.visitSingularInt32Field(value: self.threads, fieldNumber: 3)
+    }
+    if self.startTimeMillis != 0 {
+      try visitor.visitSingularInt64Field(value: self.startTimeMillis, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Rivulet_Control_ProcessStatus, rhs: Rivulet_Control_ProcessStatus) -> Bool {
+    if lhs.cpuNanos != rhs.cpuNanos {return false}
+    if lhs.rssBytes != rhs.rssBytes {return false}
+    if lhs.threads != rhs.threads {return false}
+    if lhs.startTimeMillis != rhs.startTimeMillis {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1006,7 +1171,7 @@ nonisolated extension Rivulet_Control_ExecutionRef: SwiftProtobuf.Message, Swift
 
 nonisolated extension Rivulet_Control_TaskMetrics: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskMetrics"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}execution\0\u{3}records_in\0\u{3}records_out\0\u{3}back_pressured_nanos\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}execution\0\u{3}records_in\0\u{3}records_out\0\u{3}back_pressured_nanos\0\u{3}idle_nanos\0\u{3}input_watermark\0\u{3}output_watermark\0\u{3}out_pool_usage\0\u{3}in_pool_usage\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1018,6 +1183,11 @@ nonisolated extension Rivulet_Control_TaskMetrics: SwiftProtobuf.Message, SwiftP
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.recordsIn) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.recordsOut) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.backPressuredNanos) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.idleNanos) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.inputWatermark) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.outputWatermark) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self.outPoolUsage) }()
+      case 9: try { try decoder.decodeSingularDoubleField(value: &self.inPoolUsage) }()
       default: break
       }
     }
@@ -1040,6 +1210,21 @@ nonisolated extension Rivulet_Control_TaskMetrics: SwiftProtobuf.Message, SwiftP
     if self.backPressuredNanos != 0 {
       try visitor.visitSingularInt64Field(value: self.backPressuredNanos, fieldNumber: 4)
     }
+    if self.idleNanos != 0 {
+      try visitor.visitSingularInt64Field(value: self.idleNanos, fieldNumber: 5)
+    }
+    if self.inputWatermark != 0 {
+      try visitor.visitSingularInt64Field(value: self.inputWatermark, fieldNumber: 6)
+    }
+    if self.outputWatermark != 0 {
+      try visitor.visitSingularInt64Field(value: self.outputWatermark, fieldNumber: 7)
+    }
+    if self.outPoolUsage.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.outPoolUsage, fieldNumber: 8)
+    }
+    if self.inPoolUsage.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.inPoolUsage, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1048,6 +1233,11 @@ nonisolated extension Rivulet_Control_TaskMetrics: SwiftProtobuf.Message, SwiftP
     if lhs.recordsIn != rhs.recordsIn {return false}
     if lhs.recordsOut != rhs.recordsOut {return false}
     if lhs.backPressuredNanos != rhs.backPressuredNanos {return false}
+    if lhs.idleNanos != rhs.idleNanos {return false}
+    if lhs.inputWatermark != rhs.inputWatermark {return false}
+    if lhs.outputWatermark != rhs.outputWatermark {return false}
+    if lhs.outPoolUsage != rhs.outPoolUsage {return false}
+    if lhs.inPoolUsage != rhs.inPoolUsage {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1057,61 +1247,109 @@ nonisolated extension Rivulet_Control_TaskExecutionState: SwiftProtobuf.Message,
   public static let protoMessageName: String = _protobuf_package + ".TaskExecutionState"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}leader_session_id\0\u{3}resource_id\0\u{1}execution\0\u{1}state\0\u{1}error\0\u{1}unrecoverable\0\u{1}metrics\0")
 
+  fileprivate class _StorageClass {
+    var _leaderSessionID: String = String()
+    var _resourceID: String = String()
+    var _execution: Rivulet_Control_ExecutionRef? = nil
+    var _state: Rivulet_Control_ExecutionState = .unspecified
+    var _error: String = String()
+    var _unrecoverable: Bool = false
+    var _metrics: Rivulet_Control_TaskMetrics? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _leaderSessionID = source._leaderSessionID
+      _resourceID = source._resourceID
+      _execution = source._execution
+      _state = source._state
+      _error = source._error
+      _unrecoverable = source._unrecoverable
+      _metrics = source._metrics
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.leaderSessionID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.resourceID) }()
-      case 3: try { try decoder.decodeSingularMessageField(value: &self._execution) }()
-      case 4: try { try decoder.decodeSingularEnumField(value: &self.state) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.error) }()
-      case 6: try { try decoder.decodeSingularBoolField(value: &self.unrecoverable) }()
-      case 7: try { try decoder.decodeSingularMessageField(value: &self._metrics) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._leaderSessionID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._resourceID) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._execution) }()
+        case 4: try { try decoder.decodeSingularEnumField(value: &_storage._state) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._error) }()
+        case 6: try { try decoder.decodeSingularBoolField(value: &_storage._unrecoverable) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._metrics) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.leaderSessionID.isEmpty {
-      try visitor.visitSingularStringField(value: self.leaderSessionID, fieldNumber: 1)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._leaderSessionID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._leaderSessionID, fieldNumber: 1)
+      }
+      if !_storage._resourceID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._resourceID, fieldNumber: 2)
+      }
+      try { if let v = _storage._execution {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if _storage._state != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._state, fieldNumber: 4)
+      }
+      if !_storage._error.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._error, fieldNumber: 5)
+      }
+      if _storage._unrecoverable != false {
+        try visitor.visitSingularBoolField(value: _storage._unrecoverable, fieldNumber: 6)
+      }
+      try { if let v = _storage._metrics {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
     }
-    if !self.resourceID.isEmpty {
-      try visitor.visitSingularStringField(value: self.resourceID, fieldNumber: 2)
-    }
-    try { if let v = self._execution {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    } }()
-    if self.state != .unspecified {
-      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 4)
-    }
-    if !self.error.isEmpty {
-      try visitor.visitSingularStringField(value: self.error, fieldNumber: 5)
-    }
-    if self.unrecoverable != false {
-      try visitor.visitSingularBoolField(value: self.unrecoverable, fieldNumber: 6)
-    }
-    try { if let v = self._metrics {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Rivulet_Control_TaskExecutionState, rhs: Rivulet_Control_TaskExecutionState) -> Bool {
-    if lhs.leaderSessionID != rhs.leaderSessionID {return false}
-    if lhs.resourceID != rhs.resourceID {return false}
-    if lhs._execution != rhs._execution {return false}
-    if lhs.state != rhs.state {return false}
-    if lhs.error != rhs.error {return false}
-    if lhs.unrecoverable != rhs.unrecoverable {return false}
-    if lhs._metrics != rhs._metrics {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._leaderSessionID != rhs_storage._leaderSessionID {return false}
+        if _storage._resourceID != rhs_storage._resourceID {return false}
+        if _storage._execution != rhs_storage._execution {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._error != rhs_storage._error {return false}
+        if _storage._unrecoverable != rhs_storage._unrecoverable {return false}
+        if _storage._metrics != rhs_storage._metrics {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1294,6 +1532,126 @@ nonisolated extension Rivulet_Control_JobMasterHeartbeatRequest: SwiftProtobuf.M
     if lhs.leaderSessionID != rhs.leaderSessionID {return false}
     if lhs.resourceID != rhs.resourceID {return false}
     if lhs.tasks != rhs.tasks {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Rivulet_Control_LogRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LogRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}leader_session_id\0\u{1}name\0\u{3}max_bytes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.leaderSessionID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.maxBytes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.leaderSessionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.leaderSessionID, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if self.maxBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.maxBytes, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Rivulet_Control_LogRequest, rhs: Rivulet_Control_LogRequest) -> Bool {
+    if lhs.leaderSessionID != rhs.leaderSessionID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.maxBytes != rhs.maxBytes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Rivulet_Control_LogFile: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LogFile"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}size\0\u{3}modified_millis\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.size) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.modifiedMillis) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.size != 0 {
+      try visitor.visitSingularInt64Field(value: self.size, fieldNumber: 2)
+    }
+    if self.modifiedMillis != 0 {
+      try visitor.visitSingularInt64Field(value: self.modifiedMillis, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Rivulet_Control_LogFile, rhs: Rivulet_Control_LogFile) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.size != rhs.size {return false}
+    if lhs.modifiedMillis != rhs.modifiedMillis {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Rivulet_Control_LogResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".LogResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}files\0\u{1}content\0\u{1}found\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.files) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.content) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.found) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.files.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.files, fieldNumber: 1)
+    }
+    if !self.content.isEmpty {
+      try visitor.visitSingularBytesField(value: self.content, fieldNumber: 2)
+    }
+    if self.found != false {
+      try visitor.visitSingularBoolField(value: self.found, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Rivulet_Control_LogResponse, rhs: Rivulet_Control_LogResponse) -> Bool {
+    if lhs.files != rhs.files {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.found != rhs.found {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

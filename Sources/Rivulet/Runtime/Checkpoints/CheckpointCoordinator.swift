@@ -62,6 +62,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let startedAt: Int64
         let expected: Set<ExecutionID>
         var acks: [ExecutionID: [String: SubtaskStateHandle]] = [:]
+        /// When each task acknowledged, in milliseconds after the trigger.
+        var ackMillis: [ExecutionID: Int64] = [:]
         /// Every task had finished when it was triggered: the job's last checkpoint.
         let isFinal: Bool
         let savepointDirectory: String?
@@ -303,6 +305,9 @@ public final class CheckpointCoordinator: CheckpointResponder {
 
     // MARK: Responses
 
+    /// Checkpoints triggered and not yet completed or aborted.
+    public var pendingCount: Int { state.withLock { $0.pending.count } }
+
     public func acknowledge(checkpointID: Int64, task: ExecutionID, states: [String: SubtaskStateHandle]) {
         // One decision under one lock: deciding "late" in a second look would take the ack that
         // raced with the completing one for a late ack, and discard a completing checkpoint.
@@ -310,6 +315,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let outcome = state.withLock { s -> Outcome in
             guard !s.stopped, var p = s.pending[checkpointID] else { return .late }
             p.acks[task] = states
+            p.ackMillis[task] = clock() - p.startedAt
             if p.acks.count == p.expected.count {
                 s.pending[checkpointID] = nil
                 s.completing += 1
@@ -360,6 +366,10 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let outcome = state.withLock { s -> (inboxes: [any TaskControlGateway], failures: Int, shared: [StateFileHandle])? in
             guard let p = s.pending.removeValue(forKey: id) else { return nil }
             s.consecutiveFailures += 1
+            if p.savepointDirectory == nil {
+                store.recordFailure(
+                    FailedCheckpointStats(checkpointID: id, triggeredAt: p.barrier.timestamp, failedAt: clock(), reason: reason))
+            }
             if let dir = p.savepointDirectory {
                 s.savepointResults[dir] = .failure(CheckpointFailure("savepoint \(id) failed: \(reason)"))
             }
@@ -432,7 +442,8 @@ public final class CheckpointCoordinator: CheckpointResponder {
         let subsumed: [Int64], unusedShared: [String]
         do {
             (subsumed, unusedShared) = try store.add(
-                id, metadata: metadata, directory: storage.checkpointDirectory(id), startedAt: p.startedAt, clock: clock)
+                id, metadata: metadata, directory: storage.checkpointDirectory(id), startedAt: p.startedAt,
+                subtasks: Self.subtaskStats(p), clock: clock)
         } catch let error as CheckpointStoreError where error.outcomeUnknown {
             // The record may exist: keep the checkpoint's files (a new leader may restore it),
             // but no task commits for it.
@@ -462,6 +473,17 @@ public final class CheckpointCoordinator: CheckpointResponder {
         }
         for inbox in inboxes { inbox.sendControl(.checkpointComplete(id, completesJob: completesJob)) }
         wake()
+    }
+}
+
+extension CheckpointCoordinator {
+    /// Per acknowledged task: when it acknowledged, and the bytes of its state files.
+    static func subtaskStats(_ p: Pending) -> [SubtaskCheckpointStats] {
+        p.acks.map { task, states in
+            SubtaskCheckpointStats(
+                task: task, ackMillis: p.ackMillis[task] ?? 0,
+                stateBytes: states.values.reduce(0) { $0 + $1.allFiles.reduce(0) { $0 + $1.size } })
+        }.sorted { ($0.task.vertex, $0.task.subtask) < ($1.task.vertex, $1.task.subtask) }
     }
 }
 
@@ -504,6 +526,27 @@ public struct CheckpointStats: Sendable, Equatable {
     public let stateBytes: Int64
     /// Bytes written for this checkpoint (less than `stateBytes` when incremental).
     public let uploadedBytes: Int64
+    /// When it was triggered, in milliseconds since the epoch.
+    public var triggeredAt: Int64 = 0
+    /// Each task's acknowledgement (Flink's per-subtask checkpoint statistics).
+    public var subtasks: [SubtaskCheckpointStats] = []
+}
+
+/// One task's part in a completed checkpoint.
+public struct SubtaskCheckpointStats: Sendable, Equatable {
+    public let task: ExecutionID
+    /// From the trigger to the task's acknowledgement, in milliseconds.
+    public let ackMillis: Int64
+    /// Bytes of the state files the task's operators referenced.
+    public let stateBytes: Int64
+}
+
+/// A checkpoint that failed (savepoints are not counted).
+public struct FailedCheckpointStats: Sendable, Equatable {
+    public let checkpointID: Int64
+    public let triggeredAt: Int64
+    public let failedAt: Int64
+    public let reason: String
 }
 
 /// The retained completed checkpoints of a job, across its restarts, with the shared files
@@ -514,6 +557,9 @@ public final class CompletedCheckpoints: Sendable {
         var metadata: [Int64: CheckpointMetadata] = [:]
         var registry = SharedStateRegistry()
         var stats: [CheckpointStats] = []
+        var failures: [FailedCheckpointStats] = []
+        var failureCount = 0
+        var completedCount = 0
     }
     let state: Mutex<State>
     /// Where completed checkpoints are recorded beyond this process, if anywhere.
@@ -531,7 +577,7 @@ public final class CompletedCheckpoints: Sendable {
     /// kept on disk (left out of what is returned).
     public func add(
         _ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64,
-        clock: @Sendable () -> Int64 = SystemClock.nowMillis
+        subtasks: [SubtaskCheckpointStats] = [], clock: @Sendable () -> Int64 = SystemClock.nowMillis
     ) throws -> (subsumed: [Int64], unusedShared: [String]) {
         try recovery?.addCheckpoint(id, directory: directory)
         // Completed once recorded: the duration includes the write to the recovery store.
@@ -544,7 +590,10 @@ public final class CompletedCheckpoints: Sendable {
             s.stats.append(
                 CheckpointStats(
                     checkpointID: id, durationMillis: completedAt - startedAt,
-                    stateBytes: metadata.allFiles.reduce(0) { $0 + $1.size }, uploadedBytes: uploaded))
+                    stateBytes: metadata.allFiles.reduce(0) { $0 + $1.size }, uploadedBytes: uploaded,
+                    triggeredAt: metadata.timestamp, subtasks: subtasks))
+            s.completedCount += 1
+            if s.stats.count > Self.statsKept { s.stats.removeFirst(s.stats.count - Self.statsKept) }
             s.registry.register(checkpointID: id, files: shared)
             s.metadata[id] = metadata
             return Self.subsume(&s, adding: id)
@@ -605,5 +654,23 @@ public final class CompletedCheckpoints: Sendable {
     public var retained: [Int64] { state.withLock { $0.retention.retained } }
 
     /// Statistics of every checkpoint completed so far, in order.
+    /// The statistics of the latest completed checkpoints (at most `statsKept`), oldest first.
     public var stats: [CheckpointStats] { state.withLock { $0.stats } }
+    /// How many checkpoints completed in all (of this process's JobMaster for the job).
+    public var completedCount: Int { state.withLock { $0.completedCount } }
+    /// Completed checkpoints whose statistics are kept: a job that runs for months must not
+    /// grow a record per checkpoint.
+    public static let statsKept = 100
+
+    /// The latest failed checkpoints (at most 10) and how many failed in all.
+    public var failures: (latest: [FailedCheckpointStats], count: Int) { state.withLock { ($0.failures, $0.failureCount) } }
+
+    /// Counts a failed checkpoint and keeps it among the latest failures.
+    public func recordFailure(_ failure: FailedCheckpointStats) {
+        state.withLock { s in
+            s.failureCount += 1
+            s.failures.append(failure)
+            if s.failures.count > 10 { s.failures.removeFirst(s.failures.count - 10) }
+        }
+    }
 }

@@ -9,6 +9,8 @@ public protocol ChannelSink: AnyObject, Sendable {
     /// Hands `element` to `channel`, blocking while the channel has no credit. Returns the
     /// nanoseconds spent blocked; throws when the consumer side was cancelled or lost.
     func push(_ element: StreamElement, channel: Int) throws -> UInt64
+    /// Share of `channel`'s buffers the consumer has not yet taken (0...1), for metrics.
+    func usage(channel: Int) -> Double
 }
 
 /// One consumer channel: where its elements go and the channel index there.
@@ -25,28 +27,6 @@ public struct ChannelTarget: Sendable {
     public init(inbox: TaskInbox, channel: Int) {
         self.init(sink: inbox, channel: channel)
     }
-}
-
-/// What a task's writers did: time blocked by backpressure and records sent. Written by the
-/// task's thread, read by metric reporters on other threads.
-public final class OutputMetrics: Sendable {
-    let blockedNanos = Atomic<UInt64>(0)
-    let recordsOut = Atomic<UInt64>(0)
-    let recordsIn = Atomic<UInt64>(0)
-    public init() {}
-
-    /// Nanoseconds the task was blocked on output channels without credit.
-    public var backPressuredNanos: UInt64 { blockedNanos.load(ordering: .relaxed) }
-    /// Records the task sent to other tasks.
-    public var recordsSent: UInt64 { recordsOut.load(ordering: .relaxed) }
-    /// Records the task took from its input channels.
-    public var recordsReceived: UInt64 { recordsIn.load(ordering: .relaxed) }
-
-    @usableFromInline func addBlocked(_ nanos: UInt64) {
-        if nanos > 0 { blockedNanos.add(nanos, ordering: .relaxed) }
-    }
-    @usableFromInline func addSent(_ n: Int) { recordsOut.add(UInt64(n), ordering: .relaxed) }
-    @usableFromInline func addReceived(_ n: Int) { recordsIn.add(UInt64(n), ordering: .relaxed) }
 }
 
 /// Type-erased control of a writer, for events and flushing.
@@ -86,12 +66,12 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
     /// Consumer subtask index of a record (hash partitioning only).
     @usableFromInline let selectChannel: ((T) -> Int)?
     @exclusivity(unchecked) @usableFromInline var nextRoundRobin: Int
-    @usableFromInline let metrics: OutputMetrics
+    @usableFromInline let metrics: TaskIOMetrics
 
     /// `targets` are indexed by consumer subtask (one target for forward).
     public init(
         targets: [ChannelTarget], partitioning: Partitioning, batchSize: Int,
-        selectChannel: ((T) -> Int)?, producerIndex: Int, metrics: OutputMetrics
+        selectChannel: ((T) -> Int)?, producerIndex: Int, metrics: TaskIOMetrics
     ) {
         self.targets = targets
         self.partitioning = partitioning

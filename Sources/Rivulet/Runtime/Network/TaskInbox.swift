@@ -202,6 +202,21 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
         return blockedNanos
     }
 
+    /// Share of `channel`'s credits its queued record batches take.
+    public func usage(channel: Int) -> Double {
+        condition.lock()
+        defer { condition.unlock() }
+        return min(1, Double(recordBatches[channel]) / Double(creditsPerChannel))
+    }
+
+    /// Share of all channels' credits the queued record batches take (Flink's inPoolUsage).
+    public var usage: Double {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !recordBatches.isEmpty else { return 0 }
+        return min(1, Double(recordBatches.reduce(0, +)) / Double(creditsPerChannel * recordBatches.count))
+    }
+
     /// Takes the next mail or element (channels served round-robin), waiting until `deadline`
     /// (nil: forever). `readData: false` waits for mail only. Throws when cancelled.
     public func next(deadline: Date?, readData: Bool = true) throws -> InboxEvent {

@@ -10,7 +10,7 @@ public final class StreamTask {
     let deployment: TaskDeployment
     let graph: StreamGraph
     let processingTime: ProcessingTimeService
-    var metrics: OutputMetrics { deployment.metrics }
+    var metrics: TaskIOMetrics { deployment.metrics }
     var operators: [OperatorRuntime] = []  // topological order, head first
     /// The context of each operator, in the same order (they snapshot its state).
     var contexts: [OperatorContext] = []
@@ -61,6 +61,7 @@ public final class StreamTask {
 
     func buildChain() throws {
         let vertex = deployment.vertex
+        metrics.attach(outputs: deployment.outputTargets.values.flatMap { $0 }, inbox: deployment.inbox)
         let chained = Set(vertex.chainedEdges)
         var built: [Int: OperatorRuntime] = [:]
         var builtContexts: [Int: OperatorContext] = [:]
@@ -98,7 +99,11 @@ public final class StreamTask {
                     let (writerEntry, control) = try type.makeWriter(spec)
                     entry = writerEntry
                     writers.append(control)
-                    parts.watermarks.append { try control.broadcastEvent(.watermark($0)) }
+                    let metrics = metrics
+                    parts.watermarks.append {
+                        metrics.setOutputWatermark($0)
+                        try control.broadcastEvent(.watermark($0))
+                    }
                     parts.statuses.append { try control.broadcastEvent(.watermarkStatus($0)) }
                 }
                 if let tag = edge.shape.sideOutputTag {
@@ -173,10 +178,14 @@ public final class StreamTask {
             channelCount: deployment.channelInputs.count,
             exactlyOnce: graph.configuration[CheckpointingOptions.mode] == .exactlyOnce)
         let batchInputs = head.batchInputs, watermarkInputs = head.watermarkInputs, statusInputs = head.statusInputs
+        var inputWatermarks = Array(repeating: Int64.min, count: inputCount)
         func apply(_ outputs: [ValveOutput], input: Int) throws {
             for output in outputs {
                 switch output {
-                case .watermark(let w): try watermarkInputs[input](w)
+                case .watermark(let w):
+                    inputWatermarks[input] = w
+                    metrics.setInputWatermark(inputWatermarks.min() ?? w)
+                    try watermarkInputs[input](w)
                 case .status(let s): try statusInputs[input](s)
                 }
             }
@@ -185,7 +194,9 @@ public final class StreamTask {
             var event = try inbox.poll()
             if event == nil {
                 try flushOutputs()
+                let waitStart = DispatchTime.now().uptimeNanoseconds
                 event = try inbox.next(deadline: processingTime.nextTime.map(date))
+                metrics.addIdle(DispatchTime.now().uptimeNanoseconds &- waitStart)
             }
             guard let event else { continue }
             switch event {

@@ -20,7 +20,7 @@ public struct TaskDeployment: Sendable {
     /// Unique per run of the job (job id and attempt): names files a failed run leaves behind.
     public var runID = "run0"
     /// The task's records and backpressure counters (readable while it runs).
-    public var metrics = OutputMetrics()
+    public var metrics = TaskIOMetrics()
     /// Where checkpoint acknowledgements go, when the job checkpoints.
     public var checkpoints: (any CheckpointResponder)?
 

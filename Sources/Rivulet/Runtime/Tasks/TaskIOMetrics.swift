@@ -1,0 +1,59 @@
+// What one running task did: records in and out, time blocked, idle and watermarks (Flink's
+// TaskIOMetricGroup). Written per batch by the task's thread, read by reporters.
+
+import RivuletCore
+import Synchronization
+
+/// A task's I/O counters. The task's thread adds to them once per record batch, wait or
+/// watermark (relaxed atomics, no locks on the record path); metric reporters on other
+/// threads read them and turn them into rates.
+public final class TaskIOMetrics: Sendable {
+    let blockedNanos = Atomic<UInt64>(0)
+    let idleNanosCounter = Atomic<UInt64>(0)
+    let recordsOut = Atomic<UInt64>(0)
+    let recordsIn = Atomic<UInt64>(0)
+    let inputWatermarkValue = Atomic<Int64>(Int64.min)
+    let outputWatermarkValue = Atomic<Int64>(Int64.min)
+    /// The channels the task writes to and its own inbox, for buffer usage (set before it runs).
+    let buffers = Mutex<(outputs: [ChannelTarget], inbox: TaskInbox?)>(([], nil))
+
+    public init() {}
+
+    /// Nanoseconds the task was blocked on output channels without credit.
+    public var backPressuredNanos: UInt64 { blockedNanos.load(ordering: .relaxed) }
+    /// Nanoseconds the task waited for input (Flink's idle time).
+    public var idleNanos: UInt64 { idleNanosCounter.load(ordering: .relaxed) }
+    /// Records the task sent to other tasks.
+    public var recordsSent: UInt64 { recordsOut.load(ordering: .relaxed) }
+    /// Records the task took from its input channels.
+    public var recordsReceived: UInt64 { recordsIn.load(ordering: .relaxed) }
+    /// The task's combined input watermark (`Int64.min` before the first).
+    public var inputWatermark: Int64 { inputWatermarkValue.load(ordering: .relaxed) }
+    /// The last watermark the task sent downstream (`Int64.min` before the first).
+    public var outputWatermark: Int64 { outputWatermarkValue.load(ordering: .relaxed) }
+
+    /// Share of the output buffers in use: record batches queued at the consumers over the
+    /// batches they may hold (Flink's outPoolUsage). Reads the consumers' queues under their locks.
+    public var outPoolUsage: Double {
+        let outputs = buffers.withLock { $0.outputs }
+        guard !outputs.isEmpty else { return 0 }
+        return outputs.reduce(0) { $0 + $1.sink.usage(channel: $1.channel) } / Double(outputs.count)
+    }
+
+    /// Share of the task's input buffers in use (Flink's inPoolUsage).
+    public var inPoolUsage: Double { buffers.withLock { $0.inbox }?.usage ?? 0 }
+
+    /// Registers where the task's buffers are, for the usage gauges.
+    public func attach(outputs: [ChannelTarget], inbox: TaskInbox) {
+        buffers.withLock { $0 = (outputs, inbox) }
+    }
+
+    @usableFromInline func addBlocked(_ nanos: UInt64) {
+        if nanos > 0 { blockedNanos.add(nanos, ordering: .relaxed) }
+    }
+    @usableFromInline func addIdle(_ nanos: UInt64) { idleNanosCounter.add(nanos, ordering: .relaxed) }
+    @usableFromInline func addSent(_ n: Int) { recordsOut.add(UInt64(n), ordering: .relaxed) }
+    @usableFromInline func addReceived(_ n: Int) { recordsIn.add(UInt64(n), ordering: .relaxed) }
+    func setInputWatermark(_ w: Int64) { inputWatermarkValue.store(w, ordering: .relaxed) }
+    func setOutputWatermark(_ w: Int64) { outputWatermarkValue.store(w, ordering: .relaxed) }
+}

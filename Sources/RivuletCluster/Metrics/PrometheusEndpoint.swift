@@ -1,0 +1,36 @@
+// A process's own HTTP endpoint for Prometheus (Flink's PrometheusReporter), used by
+// TaskManagers: `GET /metrics` on the first free port of `metrics.reporter.prom.port`.
+
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Serves `/metrics` from a registry on the first port of `ports` that is free, until the
+/// process shuts down.
+struct PrometheusEndpoint: Service {
+    let registry: MetricRegistry
+    let host: String
+    let ports: ClosedRange<Int>
+    let logger: Logger
+
+    func run() async throws {
+        let router = Router()
+        router.get("/metrics") { [registry] _, _ in RestServer.metrics(registry) }
+        for port in ports {
+            let app = Application(
+                router: router, configuration: .init(address: .hostname(host, port: port), serverName: "rivulet"),
+                onServerRunning: { [logger] channel in
+                    let bound = channel.localAddress?.port ?? port
+                    logger.info("Prometheus metrics on http://\(host):\(bound)/metrics")
+                }, logger: logger)
+            do {
+                try await app.runService()
+                return
+            } catch let error as IOError where error.errnoCode == EADDRINUSE && port < ports.upperBound {
+                continue
+            }
+        }
+    }
+}
