@@ -127,7 +127,8 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(try cluster.get("/v1/overview").json["taskManagers"] as? Int, 1)
         let metrics = try cluster.get("/metrics")
         XCTAssertEqual(metrics.status, 200)
-        XCTAssertTrue(metrics.text.contains("rivulet_taskmanagers 1"), metrics.text)
+        let registered = metrics.text.split(separator: "\n").first { $0.hasPrefix("rivulet_jobmanager_numRegisteredTaskManagers{") }
+        XCTAssertEqual(registered?.split(separator: " ").last, "1.0", metrics.text)
         // The CLI prints the JobManager's message and fails.
         let cli = try cluster.rivulet(["run", "no-such-job"])
         XCTAssertNotEqual(cli.status, 0)

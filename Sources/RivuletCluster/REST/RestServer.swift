@@ -185,6 +185,7 @@ public enum RestServer {
             await answer { json(TaskManagers(taskManagers: rm.summaries)) }
         }
         FlinkRestAPI.register(on: router, dispatcher: dispatcher, operations: AsyncOperations(), maxBodyBytes: maxBodyBytes)
+        WebUI.shared.register(on: router)
         return router
     }
 }
