@@ -25,7 +25,8 @@ COPY . .
 # The cache mount keeps .build (checkouts and objects) between builds; the binary leaves it by cp.
 RUN --mount=type=cache,target=/build/.build \
     swift build -c release --product rivulet --static-swift-stdlib \
-    && install -D -m 0755 "$(swift build -c release --show-bin-path)/rivulet" /out/rivulet
+    && install -D -m 0755 "$(swift build -c release --show-bin-path)/rivulet" /out/rivulet \
+    && cp -R "$(swift build -c release --show-bin-path)/Rivulet_RivuletCluster.resources" /out/
 
 # ---- runtime
 FROM debian:bookworm-slim
@@ -34,6 +35,8 @@ RUN apt-get update \
         librocksdb7.8 libzookeeper-mt2 libcurl4 libstdc++6 zlib1g tzdata ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/rivulet /usr/local/bin/rivulet
+# The Web UI's files, found beside the binary.
+COPY --from=build /out/Rivulet_RivuletCluster.resources /usr/local/bin/Rivulet_RivuletCluster.resources
 COPY bin/ /opt/rivulet/bin/
 COPY conf/ /opt/rivulet/conf/
 # /data: checkpoints and HA storage (state.checkpoints.dir, high-availability.storageDir), a
@@ -50,8 +53,9 @@ ENV RIVULET_BIN=/usr/local/bin/rivulet \
     RIVULET_CONF_DIR=/opt/rivulet/conf \
     RIVULET_LOG_DIR=/opt/rivulet/log
 VOLUME ["/data"]
-# REST (rest.port), JobManager RPC (jobmanager.rpc.port), TaskManager data and RPC (set to
-# 6121 and 6122 by docker-compose.yml; the default 0 picks free ports).
-EXPOSE 8081 6123 6121 6122
+# REST, Web UI and the JobManager's /metrics (rest.port), JobManager RPC (jobmanager.rpc.port),
+# TaskManager data and RPC (set to 6121 and 6122 by docker-compose.yml; the default 0 picks
+# free ports), and a TaskManager's /metrics (metrics.reporter.prom.port, 9249 in docker-compose.yml).
+EXPOSE 8081 6123 6121 6122 9249
 ENTRYPOINT ["rivulet"]
 CMD ["--help"]

@@ -4,9 +4,11 @@ import ArgumentParser
 import Rivulet
 import RivuletCluster
 import Foundation
+import Logging
 
-/// Runs a catalog job in a local MiniCluster.
-struct LocalCommand: ParsableCommand {
+/// Runs a catalog job in a local MiniCluster, or with `--web-ui` on a JobManager and a
+/// TaskManager in this process that serve the REST API, the Web UI and /metrics.
+struct LocalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "local",
         abstract: "Run a job in this process.",
@@ -31,13 +33,19 @@ struct LocalCommand: ParsableCommand {
         help: ArgumentHelp("Write a savepoint into this directory when the job finishes (needs checkpointing).", valueName: "dir"))
     var savepointOnFinish: String?
 
+    @Flag(name: .customLong("web-ui"), help: "Serve the Web UI, the REST API and /metrics while the job runs.")
+    var webUI = false
+
+    @Option(name: .long, help: ArgumentHelp("Port of the Web UI and REST API (default: rest.port).", valueName: "port"))
+    var port: Int?
+
     @Argument(help: "The job to run.")
     var job: String?
 
     @Argument(parsing: .allUnrecognized, help: "Options of the job.")
     var jobArguments: [String] = []
 
-    func run() throws {
+    func run() async throws {
         let catalog = RivuletCommand.catalog.withLock { $0 }
         if list {
             printList(catalog)
@@ -61,7 +69,24 @@ struct LocalCommand: ParsableCommand {
                 }
                 overrides[PipelineOptions.parallelism.key] = String(parallelism)
             }
+            if let port {
+                guard webUI else { throw ConfigurationError("--port is the Web UI's port: it needs --web-ui") }
+                guard (0...65535).contains(port) else { throw ConfigurationError("--port must be from 0 to 65535, got \(port)") }
+                overrides[ClusterOptions.restPort.key] = String(port)
+            }
             let configuration = try Configuration(overrides, schema: .cluster)
+            if webUI {
+                guard savepointOnFinish == nil else {
+                    throw ConfigurationError(
+                        "--savepoint-on-finish is not supported with --web-ui; take a savepoint from the Web UI or with 'rivulet stop'")
+                }
+                let outcome = try await runWithWebUI(name, configuration: configuration, catalog: catalog)
+                switch outcome.status {
+                case .finished: return
+                case .canceled: throw JobExecutionError.cancelled(job: name)
+                default: throw ClusterError("job \(outcome.jobID) ended \(outcome.status.rawValue): \(outcome.failure ?? "no failure recorded")")
+                }
+            }
             let arguments = try JobArguments(jobName: name, arguments: jobArguments, parameters: definition.parameters)
             let env = StreamExecutionEnvironment(configuration: configuration)
             try definition.build(env, arguments)
@@ -77,6 +102,19 @@ struct LocalCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// Runs the job on an embedded JobManager and TaskManager; logs at warning unless
+    /// logging.level says otherwise, so the job's own output stays readable.
+    func runWithWebUI(_ name: String, configuration: Configuration, catalog: JobCatalog) async throws -> EmbeddedCluster.Outcome {
+        var logged = configuration
+        if !properties.contains(where: { $0.hasPrefix(LoggingOptions.level.key + "=") }) {
+            logged = try Configuration(configuration.values.merging([LoggingOptions.level.key: "warning"]) { $1 }, schema: .cluster)
+        }
+        try bootstrapLogging(logged, process: "local")
+        return try await EmbeddedCluster.run(
+            job: name, arguments: jobArguments, savepointPath: fromSavepoint, configuration: configuration, catalog: catalog,
+            announce: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }, logger: Logger(label: "rivulet.jobmanager"))
     }
 
     func printList(_ catalog: JobCatalog) {

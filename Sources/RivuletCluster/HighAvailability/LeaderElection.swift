@@ -4,6 +4,7 @@
 // implementation plugs in behind the same protocols.
 
 import Foundation
+import Synchronization
 
 /// The leader's addresses and session id, as TaskManagers and clients see them.
 public struct LeaderInformation: Sendable, Equatable, Codable {
@@ -47,9 +48,12 @@ public protocol LeaderRetrievalService: Sendable {
 }
 
 /// The standalone cluster's election: the one JobManager leads from the start, with a new
-/// random session id per process.
-public final class StandaloneLeaderElection: LeaderElectionService {
+/// random session id per process. It also tells where the leader is once it confirmed
+/// leadership, for a TaskManager in the same process (`rivulet local --web-ui`), whose
+/// JobManager binds a port it cannot know in advance.
+public final class StandaloneLeaderElection: LeaderElectionService, LeaderRetrievalService {
     public let sessionID = UUID().uuidString.lowercased()
+    private let confirmed = Mutex<LeaderInformation?>(nil)
 
     public init() {}
 
@@ -57,7 +61,11 @@ public final class StandaloneLeaderElection: LeaderElectionService {
         await contender.grantLeadership(sessionID: sessionID)
     }
 
-    public func confirmLeadership(_ information: LeaderInformation) async throws {}
+    public func confirmLeadership(_ information: LeaderInformation) async throws {
+        confirmed.withLock { $0 = information }
+    }
+
+    public func currentLeader() async -> LeaderInformation? { confirmed.withLock { $0 } }
 
     public func stop() async {}
 }

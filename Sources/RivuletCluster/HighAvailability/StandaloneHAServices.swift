@@ -8,7 +8,9 @@ import Synchronization
 /// that dies takes its jobs with it); results are kept in memory; checkpoint ids and completed
 /// checkpoints live in each job's checkpoint coordinator.
 package final class StandaloneHAServices: HighAvailabilityServices {
-    package let leaderElection: any LeaderElectionService = StandaloneLeaderElection()
+    package var leaderElection: any LeaderElectionService { election }
+    /// The election, which also retrieves the leader it confirmed (for TaskManagers in this process).
+    package let election = StandaloneLeaderElection()
     package var jobsOutliveLeader: Bool { false }
     private let results = Mutex<[String: JobResult]>([:])
 

@@ -38,13 +38,23 @@ public final class JobManagerProcess: LeaderContender {
         self.init(configuration: configuration, catalog: catalog, metrics: MetricRegistry(), logger: logger)
     }
 
-    package init(configuration: Configuration, catalog: JobCatalog, metrics: MetricRegistry, logger: Logger) {
+    /// High availability services given by the caller instead of those the configuration names.
+    let givenHA: (any HighAvailabilityServices)?
+
+    package init(
+        configuration: Configuration, catalog: JobCatalog, metrics: MetricRegistry, logger: Logger,
+        ha: (any HighAvailabilityServices)? = nil
+    ) {
         self.configuration = configuration
         self.catalog = catalog
         self.logger = logger
         self.metrics = metrics
+        givenHA = ha
         responder = StandbyRedirectResponder(metrics: metrics)
     }
+
+    /// The Dispatcher of the current leadership term, nil while standing by.
+    package var currentDispatcher: Dispatcher? { term.withLock { $0 } }
 
     /// Samples this process and the current term's cluster into `metrics` until shutdown.
     fileprivate func sampleMetrics() async {
@@ -78,7 +88,9 @@ public final class JobManagerProcess: LeaderContender {
             _ = try ConfiguredHost(configuration[option]).resolved(key: option.key)
         }
         let ha: any HighAvailabilityServices
-        if let settings = try HighAvailabilitySettings.from(configuration) {
+        if let givenHA {
+            ha = givenHA
+        } else if let settings = try HighAvailabilitySettings.from(configuration) {
             logger.info("connecting to ZooKeeper at \(settings.quorum) (session timeout \(settings.sessionTimeoutMillis) ms)")
             ha = try await ZooKeeperHAServices.connect(settings, logger: logger)
         } else {

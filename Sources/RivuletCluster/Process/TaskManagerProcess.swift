@@ -22,11 +22,18 @@ public struct TaskManagerProcess: Sendable {
         self.init(configuration: configuration, catalog: catalog, metrics: MetricRegistry(), logger: logger)
     }
 
-    package init(configuration: Configuration, catalog: JobCatalog, metrics: MetricRegistry, logger: Logger) {
+    /// Where the leader is, given by the caller (a JobManager in this process) instead of the configuration.
+    let givenRetrieval: (any LeaderRetrievalService)?
+
+    package init(
+        configuration: Configuration, catalog: JobCatalog, metrics: MetricRegistry, logger: Logger,
+        leaderRetrieval: (any LeaderRetrievalService)? = nil
+    ) {
         self.configuration = configuration
         self.catalog = catalog
         self.logger = logger
         self.metrics = metrics
+        givenRetrieval = leaderRetrieval
     }
 
     public func run() async throws {
@@ -35,7 +42,9 @@ public struct TaskManagerProcess: Sendable {
         let dataPlane = try await DataPlane.start(host: bindHost.literal, port: settings.dataPort)
         let retrieval: any LeaderRetrievalService
         var ha: ZooKeeperHAServices?
-        if let settings = try HighAvailabilitySettings.from(configuration) {
+        if let givenRetrieval {
+            retrieval = givenRetrieval
+        } else if let settings = try HighAvailabilitySettings.from(configuration) {
             logger.info("connecting to ZooKeeper at \(settings.quorum) to follow the leading JobManager")
             let services = try await ZooKeeperHAServices.connect(settings, logger: logger)
             ha = services

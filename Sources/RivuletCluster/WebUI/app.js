@@ -161,7 +161,7 @@ async function jobView(id, tab, checkpoint) {
         h("button", { id: "stop", disabled: ended, onclick: () => savepoint(id, true) }, "Stop with savepoint"),
         h("button", { id: "cancel", class: "danger", disabled: ended, onclick: () => cancelJob(id) }, "Cancel"))),
     h("div", { class: "muted" },
-      `Started ${time(flink["start-time"])} · running for ${millis(flink.duration)} · restarts: ${detail.attempt}`,
+      `Started ${time(flink["start-time"])} · ${ended ? "ran" : "running"} for ${millis(flink.duration)} · restarts: ${detail.attempt}`,
       flink["end-time"] > 0 ? ` · ended ${time(flink["end-time"])}` : ""),
     ui.message ? h("div", { class: "message", id: "message" }, ui.message) : null,
     h("div", { class: "tabs" }, tabs.map(([key, label]) =>
@@ -297,6 +297,10 @@ async function checkpointsTab(id, detail) {
       h("td", {}, cp.failure_message || "")));
     if (open) rows.push(h("tr", { class: "nested" }, h("td", { colspan: 8 }, await checkpointBreakdown(id, cp, names))));
   }
+  // A checkpoint asked for by its address that is no longer among the latest ten.
+  const older = ui.openCheckpoint !== null && !stats.history.some((cp) => cp.id === ui.openCheckpoint)
+    ? await api(`/jobs/${id}/checkpoints/details/${ui.openCheckpoint}`).then((cp) => checkpointBreakdown(id, cp, names)).catch((e) => h("p", { class: "muted" }, e.message))
+    : null;
   return h("div", {},
     h("div", { class: "cards" },
       h("div", { class: "card" }, h("div", { class: "value", id: "checkpoints-completed" }, c.completed), h("div", { class: "label" }, "completed")),
@@ -310,6 +314,7 @@ async function checkpointsTab(id, detail) {
       const m = [sm.end_to_end_duration, sm.state_size, sm.checkpointed_size][i];
       return h("tr", {}, h("td", {}, label), h("td", { class: "num" }, f(m.min)), h("td", { class: "num" }, f(m.avg)), h("td", { class: "num" }, f(m.max)));
     })),
+    older ? h("div", {}, h("h2", {}, `Checkpoint ${ui.openCheckpoint}`), older) : null,
     h("h2", {}, "History (latest first; click a checkpoint for its subtasks)"),
     stats.history.length
       ? table(["Id ", "Status", "Triggered", "Duration ", "Full size ", "Checkpointed size ", "Acknowledged ", "Failure"], rows, { id: "checkpoint-history" })

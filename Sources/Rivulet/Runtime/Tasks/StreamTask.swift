@@ -155,7 +155,11 @@ public final class StreamTask {
             case .nothingAvailable(let retryAt):
                 try flushOutputs()
                 let wake = min(retryAt, processingTime.nextTime ?? Int64.max)
-                try handleMail(try inbox.next(deadline: date(wake), readData: false))
+                // A source with nothing to read (or held to its rate) is idle, as in Flink.
+                let waitStart = DispatchTime.now().uptimeNanoseconds
+                let mail = try inbox.next(deadline: date(wake), readData: false)
+                metrics.addIdle(DispatchTime.now().uptimeNanoseconds &- waitStart)
+                try handleMail(mail)
             case .endOfInput:
                 try head.watermarkInputs[0](StreamTime.maxWatermark)
                 return
