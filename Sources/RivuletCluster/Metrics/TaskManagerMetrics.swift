@@ -53,7 +53,7 @@ package final class TaskManagerMetrics: Sendable {
         for task in running {
             let sample = TaskMetricsSample(task: task.id, task.metrics)
             let (group, rates) = tasks.withLock { t -> (MetricGroup, TaskRates) in
-                var tracked = t[task.id] ?? Tracked(group: taskGroup(task), window: SampleWindow(capacity: rateWindow + 1))
+                var tracked = t[task.id] ?? Tracked(group: taskGroup(task), window: SampleWindow(capacity: rateWindow))
                 let rates = tracked.window.add(sample, at: now)
                 t[task.id] = tracked
                 return (tracked.group, rates)

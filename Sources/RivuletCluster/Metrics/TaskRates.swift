@@ -36,8 +36,8 @@ package struct TaskRates: Sendable, Equatable {
     package var busyRatio: Double { busyTimeMsPerSecond / 1000 }
 }
 
-/// The latest samples of one task's counters, for rates averaged over several samples
-/// (Flink's MeterView averages over 60 seconds; here over `capacity` samples).
+/// The latest samples of one task's counters, for rates averaged over the last `capacity`
+/// sampling intervals (Flink's MeterView averages over 60 seconds).
 package struct SampleWindow: Sendable {
     let capacity: Int
     private var samples: [(sample: TaskMetricsSample, at: ContinuousClock.Instant)] = []
@@ -46,7 +46,8 @@ package struct SampleWindow: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Adds a sample; returns the rates from the oldest kept sample to it.
+    /// Adds a sample; returns the rates from the oldest kept sample (`capacity` samples back,
+    /// or the first) to it.
     package mutating func add(_ sample: TaskMetricsSample, at now: ContinuousClock.Instant) -> TaskRates {
         let oldest = samples.first
         samples.append((sample, now))
