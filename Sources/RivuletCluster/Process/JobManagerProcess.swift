@@ -33,6 +33,7 @@ public final class JobManagerProcess: LeaderContender {
     private let responder: StandbyRedirectResponder
     /// This process's metrics, served at `/metrics` on the REST port.
     package let metrics: MetricRegistry
+    let sampler: JobManagerMetrics
 
     public convenience init(configuration: Configuration, catalog: JobCatalog, logger: Logger = Logger(label: "rivulet.jobmanager")) {
         self.init(configuration: configuration, catalog: catalog, metrics: MetricRegistry(), logger: logger)
@@ -50,7 +51,14 @@ public final class JobManagerProcess: LeaderContender {
         self.logger = logger
         self.metrics = metrics
         givenHA = ha
+        sampler = JobManagerMetrics(registry: metrics, host: configuration[ClusterOptions.restAddress])
         responder = StandbyRedirectResponder(metrics: metrics)
+        responder.onScrape.withLock { $0 = { [weak self] in self?.sampleMetricsNow() } }
+    }
+
+    /// Samples this process and the current term's cluster into `metrics`.
+    func sampleMetricsNow() {
+        sampler.sample(term.withLock { $0 })
     }
 
     /// The Dispatcher of the current leadership term, nil while standing by.
@@ -58,10 +66,9 @@ public final class JobManagerProcess: LeaderContender {
 
     /// Samples this process and the current term's cluster into `metrics` until shutdown.
     fileprivate func sampleMetrics() async {
-        let sampler = JobManagerMetrics(registry: metrics, host: configuration[ClusterOptions.restAddress])
         let interval = configuration[MetricOptions.sampleInterval]
         while !Task.isCancelled {
-            sampler.sample(term.withLock { $0 })
+            sampleMetricsNow()
             try? await Task.sleep(for: max(interval, .milliseconds(10)))
         }
     }

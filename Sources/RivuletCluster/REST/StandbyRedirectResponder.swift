@@ -23,13 +23,18 @@ final class StandbyRedirectResponder: HTTPResponder, Sendable {
 
     /// This process's metrics: every JobManager, leader or standby, serves its own.
     let metrics: MetricRegistry
+    /// Samples the metrics afresh, so that a scrape sees the cluster as it is now.
+    let onScrape = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(metrics: MetricRegistry) {
         self.metrics = metrics
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        if request.uri.path == "/metrics" { return RestServer.metrics(metrics) }
+        if request.uri.path == "/metrics" {
+            onScrape.withLock { $0 }?()
+            return RestServer.metrics(metrics)
+        }
         if let api = term.withLock({ $0 }) { return try await api.respond(to: request, context: context) }
         let retrieval = self.retrieval.withLock { $0 }
         let own = self.own.withLock { $0 }
