@@ -8,6 +8,7 @@
 // Swift 6 refuses the address of a mutable C global; these accessors hand out the
 // (never-written) ACL and the integer constants the library exports as globals.
 static inline struct ACL_vector *rivulet_zoo_open_acl_unsafe(void) { return &ZOO_OPEN_ACL_UNSAFE; }
+static inline struct ACL_vector *rivulet_zoo_creator_all_acl(void) { return &ZOO_CREATOR_ALL_ACL; }
 static inline int rivulet_zoo_persistent(void) { return ZOO_PERSISTENT; }
 static inline int rivulet_zoo_ephemeral(void) { return ZOO_EPHEMERAL; }
 static inline int rivulet_zoo_persistent_sequential(void) { return ZOO_PERSISTENT_SEQUENTIAL; }

@@ -18,6 +18,10 @@ public final class ZooKeeperClient: Sendable {
     public let sessionTimeoutMillis: Int
     /// How long `start()` waits for the first session.
     public let connectionTimeoutMillis: Int
+    /// Who this client is to the servers, added to every session it opens.
+    public let authentication: ZooKeeperAuthentication?
+    /// The ACL of the nodes it creates.
+    public let acl: ZooKeeperACL
 
     /// The C handle and the watcher context it holds.
     struct Handle: @unchecked Sendable {
@@ -44,10 +48,23 @@ public final class ZooKeeperClient: Sendable {
 
     private static let quietLibrary: Void = { zoo_set_debug_level(ZOO_LOG_LEVEL_WARN) }()
 
-    public init(connectString: String, sessionTimeoutMillis: Int, connectionTimeoutMillis: Int) {
+    public init(
+        connectString: String, sessionTimeoutMillis: Int, connectionTimeoutMillis: Int,
+        authentication: ZooKeeperAuthentication? = nil, acl: ZooKeeperACL = .open
+    ) {
         self.connectString = connectString
         self.sessionTimeoutMillis = sessionTimeoutMillis
         self.connectionTimeoutMillis = connectionTimeoutMillis
+        self.authentication = authentication
+        self.acl = acl
+    }
+
+    /// The C ACL of created nodes.
+    var aclVector: UnsafeMutablePointer<ACL_vector> {
+        switch acl {
+        case .open: rivulet_zoo_open_acl_unsafe()
+        case .creatorOnly: rivulet_zoo_creator_all_acl()
+        }
     }
 
     deinit {
@@ -118,6 +135,17 @@ public final class ZooKeeperClient: Sendable {
         guard let pointer else {
             context.release()
             throw ZooKeeperError(.other(-1), operation: "open a session with \(connectString) (\(String(cString: strerror(errno))))", path: nil)
+        }
+        // Credentials go first on the connection: the server applies them before any request.
+        if let authentication {
+            let rc = authentication.credentials.withCString { credentials in
+                zoo_add_auth(pointer, authentication.scheme, credentials, Int32(strlen(credentials)), nil, nil)
+            }
+            guard rc == 0 else {
+                zookeeper_close(pointer)
+                context.release()
+                throw ZooKeeperError(rc: rc, operation: "add \(authentication.scheme) credentials", path: nil)
+            }
         }
         handle.withLock { $0 = Handle(pointer: pointer, context: context) }
     }
@@ -264,7 +292,7 @@ public final class ZooKeeperClient: Sendable {
             data.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { chars in
                     zoo_acreate(
-                        zh, path, chars.baseAddress, Int32(data.count), rivulet_zoo_open_acl_unsafe(), mode.flags,
+                        zh, path, chars.baseAddress, Int32(data.count), aclVector, mode.flags,
                         { rc, value, box in
                             let result = Unmanaged<ResultBox<String>>.fromOpaque(box!).takeRetainedValue()
                             if rc == 0 { result.succeed(value.map { String(cString: $0) } ?? "") } else { result.fail(rc) }
@@ -409,7 +437,7 @@ public final class ZooKeeperClient: Sendable {
     /// the first operation that failed, naming its path.
     public func multi(_ operations: [ZooKeeperOperation]) async throws -> [ZooKeeperOperationResult] {
         guard !operations.isEmpty else { return [] }
-        let request = MultiRequest(operations)
+        let request = MultiRequest(operations, acl: aclVector)
         // The transaction's code; the per-operation codes are read from the request's buffers.
         let rc: Int32 = try await submit("transaction", path: operations.first?.path) { zh, box in
             zoo_amulti(
@@ -501,7 +529,7 @@ final class MultiRequest: @unchecked Sendable {
     var strings: [UnsafeMutablePointer<CChar>] = []
     static let pathBufferSize = 1024
 
-    init(_ operations: [ZooKeeperOperation]) {
+    init(_ operations: [ZooKeeperOperation], acl: UnsafeMutablePointer<ACL_vector>) {
         let n = operations.count
         ops = .allocate(capacity: n)
         results = .allocate(capacity: n)
@@ -519,7 +547,7 @@ final class MultiRequest: @unchecked Sendable {
             case .create(_, let data, let mode):
                 let bytes = copy(data.map { CChar(bitPattern: $0) })
                 zoo_create_op_init(
-                    ops + i, path, bytes, Int32(data.count), rivulet_zoo_open_acl_unsafe(), mode.flags,
+                    ops + i, path, bytes, Int32(data.count), acl, mode.flags,
                     pathBuffers[i], Int32(Self.pathBufferSize))
             case .delete(_, let version):
                 zoo_delete_op_init(ops + i, path, version)

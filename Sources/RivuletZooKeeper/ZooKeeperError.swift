@@ -7,6 +7,10 @@ public struct ZooKeeperError: Error, CustomStringConvertible, Sendable, Equatabl
     public enum Code: Sendable, Equatable {
         case noNode, nodeExists, badVersion, notEmpty, noChildrenForEphemerals
         case connectionLoss, operationTimeout, sessionExpired, closing, invalidState
+        /// The node's ACL does not grant this client's identity the operation.
+        case noAuth
+        /// The ACL given to a create is not valid (a creator-only ACL without credentials).
+        case invalidACL
         case other(Int32)
 
         init(_ rc: Int32) {
@@ -21,6 +25,8 @@ public struct ZooKeeperError: Error, CustomStringConvertible, Sendable, Equatabl
             case -112: self = .sessionExpired
             case -116: self = .closing
             case -9: self = .invalidState
+            case -102: self = .noAuth
+            case -114: self = .invalidACL
             default: self = .other(rc)
             }
         }
@@ -64,6 +70,8 @@ public struct ZooKeeperError: Error, CustomStringConvertible, Sendable, Equatabl
         case .sessionExpired: reason = "the ZooKeeper session expired"
         case .closing: reason = "the client is closing"
         case .invalidState: reason = "the session is not usable (expired or closed)"
+        case .noAuth: reason = "the node's ACL does not allow this client (wrong or missing credentials)"
+        case .invalidACL: reason = "the ACL is not valid (a creator-only ACL needs credentials: high-availability.zookeeper.client.digest)"
         case .other: reason = String(cString: zerror(rc))
         }
         return "ZooKeeper \(operation)\(path.map { " of \($0)" } ?? "") failed: \(reason)"

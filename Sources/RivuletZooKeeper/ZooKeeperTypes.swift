@@ -75,3 +75,28 @@ public enum ZooKeeperOperationResult: Sendable, Equatable {
     case set(ZooKeeperStat)
     case checked
 }
+
+/// Credentials a client presents on every session (ZooKeeper's `addAuthInfo`): `digest` with
+/// `user:password`.
+public struct ZooKeeperAuthentication: Sendable, Equatable {
+    public var scheme: String
+    public var credentials: String
+
+    public init(scheme: String, credentials: String) {
+        self.scheme = scheme
+        self.credentials = credentials
+    }
+
+    /// `digest` authentication as `user:password`.
+    public static func digest(_ userAndPassword: String) -> ZooKeeperAuthentication {
+        ZooKeeperAuthentication(scheme: "digest", credentials: userAndPassword)
+    }
+}
+
+/// The ACL of the nodes a client creates.
+public enum ZooKeeperACL: Sendable, Equatable {
+    /// Anyone may read and change them (ZooKeeper's OPEN_ACL_UNSAFE).
+    case open
+    /// Only clients with the creator's credentials may read or change them (CREATOR_ALL_ACL).
+    case creatorOnly
+}

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Rivulet
 @testable import RivuletCluster
+import RivuletZooKeeper
 import Synchronization
 import XCTest
 
@@ -118,6 +119,102 @@ final class HighAvailabilityContractTests: XCTestCase {
         let ha = try await ZooKeeperHAServices.connect(settings, logger: logger)
         defer { ha.close() }
         try await checkDurableContract(ha)
+    }
+
+    /// With `acl: creator` the contract holds, and another ZooKeeper client, without the
+    /// digest or with a wrong one, can neither read nor change the leader, the job graphs or
+    /// the checkpoint pointers: every attempt is refused and nothing changes.
+    func testZooKeeperServicesWithACreatorACLRefuseClientsWithoutTheirDigest() async throws {
+        let server = try ZooKeeperServerFixture()
+        defer { server.stop() }
+        let configuration = try Configuration(
+            [
+                "high-availability.type": "zookeeper", "high-availability.zookeeper.quorum": server.connectString,
+                "high-availability.storageDir": server.directory.appendingPathComponent("ha").path,
+                "high-availability.cluster-id": "secured", "high-availability.zookeeper.client.acl": "creator",
+                "high-availability.zookeeper.client.digest": "rivulet:s3cret",
+            ], schema: .cluster)
+        let settings = try XCTUnwrap(try HighAvailabilitySettings.from(configuration, environment: [:]))
+        let ha = try await ZooKeeperHAServices.connect(settings, logger: logger)
+        defer { ha.close() }
+        try await checkDurableContract(ha)
+        ha.close()
+
+        // A leader (a new session: the contract stopped the first one's election), a job graph
+        // and a checkpoint pointer to attack.
+        let secured = try await ZooKeeperHAServices.connect(settings, logger: logger)
+        defer { secured.close() }
+        let contender = RecordingContender()
+        try await secured.leaderElection.start(contender: contender)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while contender.sessions.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let session = try XCTUnwrap(contender.sessions.withLock { $0.first })
+        try await secured.leaderElection.confirmLeadership(
+            LeaderInformation(sessionID: session, rpcHost: "127.0.0.1", rpcPort: 6123, restHost: "127.0.0.1", restPort: 8081))
+        try await secured.putJobGraph(StoredJob(jobID: "job-s", submission: JobSubmission(job: "keyed-sum"), configuration: [:]))
+        try await secured.initializeCheckpointCounter("job-s", start: 1)
+        let store = try XCTUnwrap(secured.checkpointRecoveryStore(jobID: "job-s"))
+        try await onThread { try store.addCheckpoint(7, directory: "/data/chk-7") }
+
+        let targets = [settings.connectionInfoPath, secured.jobGraphsPath + "/job-s", secured.checkpointsPath("job-s")]
+        for authentication in [nil, ZooKeeperAuthentication.digest("rivulet:guess"), .digest("intruder:s3cret")] {
+            let attacker = ZooKeeperClient(
+                connectString: server.connectString, sessionTimeoutMillis: 4000, connectionTimeoutMillis: 10_000,
+                authentication: authentication)
+            try await attacker.start()
+            defer { attacker.close() }
+            let who = authentication?.credentials ?? "no credentials"
+            for path in targets {
+                await assertRefused("read \(path) with \(who)") { _ = try await attacker.get(path) }
+                await assertRefused("change \(path) with \(who)") { _ = try await attacker.setData(path, data: Array("evil".utf8)) }
+                await assertRefused("delete \(path) with \(who)") { try await attacker.delete(path) }
+            }
+            await assertRefused("list the job graphs with \(who)") { _ = try await attacker.getChildren(secured.jobGraphsPath) }
+            await assertRefused("add a job graph with \(who)") { _ = try await attacker.create(secured.jobGraphsPath + "/evil") }
+        }
+
+        // Nothing changed, and the digest's owner still reads everything.
+        let leader = try await secured.client.get(settings.connectionInfoPath)
+        XCTAssertTrue(String(decoding: leader.data, as: UTF8.self).contains(session))
+        let graphs = try await secured.jobGraphIDs()
+        XCTAssertEqual(graphs.sorted(), ["job-a", "job-s"], "the contract's job and this one, no other")
+        let pointers = try await secured.checkpointPointers("job-s")
+        XCTAssertEqual(pointers.map(\.id), [7])
+        let owner = ZooKeeperClient(
+            connectString: server.connectString, sessionTimeoutMillis: 4000, connectionTimeoutMillis: 10_000,
+            authentication: .digest("rivulet:s3cret"))
+        try await owner.start()
+        defer { owner.close() }
+        let read = try await owner.getChildren(secured.jobGraphsPath)
+        XCTAssertEqual(read.sorted(), ["job-a", "job-s"])
+        await secured.leaderElection.stop()
+    }
+
+    func assertRefused(_ what: String, _ body: () async throws -> Void) async {
+        do {
+            try await body()
+            XCTFail("\(what) was allowed")
+        } catch let error as ZooKeeperError {
+            XCTAssertEqual(error.code, .noAuth, "\(what): \(error)")
+        } catch {
+            XCTFail("\(what): \(error)")
+        }
+    }
+
+    /// A creator ACL needs credentials: without them the configuration is refused, naming the key.
+    func testACreatorACLWithoutCredentialsIsRefused() throws {
+        let configuration = try Configuration(
+            [
+                "high-availability.type": "zookeeper", "high-availability.zookeeper.quorum": "127.0.0.1:2181",
+                "high-availability.storageDir": "/tmp/ha", "high-availability.zookeeper.client.acl": "creator",
+            ], schema: .cluster)
+        XCTAssertThrowsError(try HighAvailabilitySettings.from(configuration, environment: [:])) { error in
+            XCTAssertTrue("\(error)".contains("high-availability.zookeeper.client.digest"), "\(error)")
+        }
+        let fromEnvironment = try XCTUnwrap(
+            try HighAvailabilitySettings.from(configuration, environment: ["RIVULET_ZOOKEEPER_DIGEST": "rivulet:s3cret"]))
+        XCTAssertEqual(fromEnvironment.authentication, .digest("rivulet:s3cret"))
+        XCTAssertEqual(fromEnvironment.acl, .creatorOnly)
     }
 
     func testStandaloneServicesLeadAtOnceAndKeepNoJobs() async throws {

@@ -8,7 +8,8 @@ final class HighAvailabilityTests: XCTestCase {
     /// SIGKILL the leading JobManager while a checkpointed job (RocksDB, incremental) runs:
     /// the standby is elected once the dead leader's ZooKeeper session expires, recovers the
     /// job from ZooKeeper, resumes it from its latest checkpoint, and every (key, seq) is
-    /// committed exactly once. The CLI finds each leader through ZooKeeper.
+    /// committed exactly once. The CLI finds each leader through ZooKeeper. Every znode has a
+    /// creator-only ACL: the processes and the CLI present the cluster's digest.
     func testStandbyTakesOverFromAKilledLeaderExactlyOnce() throws {
         let cluster = try ClusterFixture(
             taskManagers: 2, slots: 2, jobManagers: 2,
@@ -22,6 +23,9 @@ final class HighAvailabilityTests: XCTestCase {
                 "restart-strategy.type": "fixed-delay",
                 "restart-strategy.fixed-delay.attempts": "10",
                 "restart-strategy.fixed-delay.delay": "200 ms",
+                // Znodes only this cluster's processes (and CLI) can read or change.
+                "high-availability.zookeeper.client.acl": "creator",
+                "high-availability.zookeeper.client.digest": "rivulet:ha-test-secret",
             ])
         // A job that ends under the first leader stays listed under the next one.
         let short = try cluster.rivulet(["run", "-p", "1", "wordcount"])

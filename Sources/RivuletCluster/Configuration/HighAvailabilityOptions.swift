@@ -10,6 +10,12 @@ public enum HighAvailabilityType: String, CaseIterable, Sendable {
     case zookeeper
 }
 
+/// Who may read and change Rivulet's znodes (Flink's `high-availability.zookeeper.client.acl`).
+public enum ZooKeeperACLOption: String, CaseIterable, Sendable {
+    case open
+    case creator
+}
+
 /// `high-availability.*` (Flink's HighAvailabilityOptions).
 public enum HighAvailabilityOptions: ConfigOptionGroup {
     public static let title = "High availability"
@@ -55,8 +61,19 @@ public enum HighAvailabilityOptions: ConfigOptionGroup {
         "How long a leader whose ZooKeeper connection broke keeps leading while the client reconnects (must stay under a third of the session timeout)."
     )
 
+    public static let acl = ConfigOption<ZooKeeperACLOption>.choice(
+        "high-availability.zookeeper.client.acl", default: .open,
+        "open: any ZooKeeper client may read and change Rivulet's znodes; creator: only clients with high-availability.zookeeper.client.digest may."
+    )
+    public static let digest = ConfigOption<String>.text(
+        "high-availability.zookeeper.client.digest", default: "",
+        "ZooKeeper digest credentials, user:password, that every JobManager and TaskManager presents; required with acl: creator. The RIVULET_ZOOKEEPER_DIGEST environment variable, when set, takes its place (keeps the password out of files)."
+    ) { value in
+        value.isEmpty || (value.contains(":") && !value.hasPrefix(":") && !value.hasSuffix(":")) ? nil : "must be user:password"
+    }
+
     public static let options = [
         type.erased, quorum.erased, rootPath.erased, clusterID.erased, storageDirectory.erased, sessionTimeout.erased,
-        connectionTimeout.erased, suspendedGracePeriod.erased,
+        connectionTimeout.erased, suspendedGracePeriod.erased, acl.erased, digest.erased,
     ]
 }

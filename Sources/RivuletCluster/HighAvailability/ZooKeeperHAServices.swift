@@ -16,9 +16,14 @@ public struct HighAvailabilitySettings: Sendable {
     public var sessionTimeoutMillis: Int
     public var connectionTimeoutMillis: Int
     public var suspendedGraceMillis: Int
+    /// The credentials every session presents, and whether created znodes are theirs only.
+    public var authentication: ZooKeeperAuthentication?
+    public var acl: ZooKeeperACL = .open
 
     /// The ZooKeeper settings, or nil when `high-availability.type` is `none`. Errors name the key.
-    public static func from(_ c: Configuration) throws -> HighAvailabilitySettings? {
+    public static func from(
+        _ c: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> HighAvailabilitySettings? {
         guard c[HighAvailabilityOptions.type] == .zookeeper else { return nil }
         let storage = c[HighAvailabilityOptions.storageDirectory]
         guard !storage.isEmpty else {
@@ -33,12 +38,25 @@ public struct HighAvailabilitySettings: Sendable {
                 "high-availability.zookeeper.client.suspended-grace-period (\(grace) ms) must be under a third of high-availability.zookeeper.client.session-timeout (\(session) ms): a leader must give up before its session can expire"
             )
         }
-        return HighAvailabilitySettings(
+        let digest = environment["RIVULET_ZOOKEEPER_DIGEST"].flatMap { $0.isEmpty ? nil : $0 } ?? c[HighAvailabilityOptions.digest]
+        let acl = c[HighAvailabilityOptions.acl]
+        if acl == .creator && digest.isEmpty {
+            throw ConfigurationError(
+                "high-availability.zookeeper.client.acl is creator but no credentials are set: set high-availability.zookeeper.client.digest (user:password) or RIVULET_ZOOKEEPER_DIGEST"
+            )
+        }
+        guard digest.isEmpty || (digest.contains(":") && !digest.hasPrefix(":") && !digest.hasSuffix(":")) else {
+            throw ConfigurationError("RIVULET_ZOOKEEPER_DIGEST must be user:password")
+        }
+        var settings = HighAvailabilitySettings(
             quorum: c[HighAvailabilityOptions.quorum],
             clusterPath: (root == "/" ? "" : root) + "/" + c[HighAvailabilityOptions.clusterID],
             storageDirectory: storage, sessionTimeoutMillis: session,
             connectionTimeoutMillis: Int(c[HighAvailabilityOptions.connectionTimeout].milliseconds),
             suspendedGraceMillis: grace)
+        settings.authentication = digest.isEmpty ? nil : .digest(digest)
+        settings.acl = acl == .creator ? .creatorOnly : .open
+        return settings
     }
 
     /// The hosts of the quorum's `host:port` entries (a chroot path after them ignored).
@@ -62,7 +80,9 @@ public struct HighAvailabilitySettings: Sendable {
 
     /// A client for the quorum with these timeouts (not started).
     func makeClient() -> ZooKeeperClient {
-        ZooKeeperClient(connectString: quorum, sessionTimeoutMillis: sessionTimeoutMillis, connectionTimeoutMillis: connectionTimeoutMillis)
+        ZooKeeperClient(
+            connectString: quorum, sessionTimeoutMillis: sessionTimeoutMillis, connectionTimeoutMillis: connectionTimeoutMillis,
+            authentication: authentication, acl: acl)
     }
 }
 
