@@ -41,6 +41,15 @@ struct ClusterCommandOptions: ParsableArguments {
     /// The REST client of the JobManager: `-m`, else the leader ZooKeeper names in an HA
     /// cluster (waiting up to 15 s while a new leader is elected), else `rest.address`.
     func client() async throws -> RestClient {
+        var client = try await jobManagerClient()
+        // The token comes from the configuration (or RIVULET_REST_TOKEN) even with -m.
+        let environment = ProcessInfo.processInfo.environment
+        client.token =
+            (try? configuration()).flatMap { SecurityOptions.token($0) } ?? environment["RIVULET_REST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        return client
+    }
+
+    func jobManagerClient() async throws -> RestClient {
         if let jobManager {
             guard let colon = jobManager.lastIndex(of: ":"), let port = Int(jobManager[jobManager.index(after: colon)...]),
                 (1...65535).contains(port), colon != jobManager.startIndex

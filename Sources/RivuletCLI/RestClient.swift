@@ -18,6 +18,8 @@ struct RestErrorBody: Decodable { let error: String }
 struct RestClient: Sendable {
     let host: String
     let port: Int
+    /// The REST token (`security.rest.authentication.token` or `RIVULET_REST_TOKEN`), if any.
+    var token: String? = nil
 
     var base: String { "http://\(host):\(port)" }
 
@@ -33,6 +35,7 @@ struct RestClient: Sendable {
         guard let url = URL(string: base + path) else { throw RestClientError(description: "bad JobManager address \(base)") }
         var request = URLRequest(url: url, timeoutInterval: 600)
         request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = try JSONEncoder().encode(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -58,7 +58,7 @@ extension ExampleJobs {
             JobParameter("per-key", help: "Events per key.", default: "1000"),
             JobParameter("rate", help: "Events per second over all source subtasks (default: as fast as possible)."),
             JobParameter("sink-delay-us", help: "Microseconds the sink waits per record (to make it slow).", default: "0"),
-            JobParameter("output", help: "Directory to write part files to instead of printing."),
+            JobParameter("output", help: "Directory to write part files to instead of printing.", path: true),
         ]
     ) { env, args in
         let keys = try args.int("keys", default: 100, in: 1...10_000_000)

@@ -40,7 +40,7 @@ extension ExampleJobs {
             JobParameter("records", help: "Lines to generate; 0 for an unbounded stream.", default: "100000"),
             JobParameter("rate", help: "Generated lines per second (default: as fast as possible)."),
             JobParameter("out-of-orderness", help: "Largest delay of a generated event, in ms.", default: "2000"),
-            JobParameter("output", help: "Directory to write part files to instead of printing."),
+            JobParameter("output", help: "Directory to write part files to instead of printing.", path: true),
         ]
     ) { env, args in
         let delay = try args.int("out-of-orderness", default: 2000, in: 0...3_600_000)

@@ -55,8 +55,8 @@ extension ExampleJobs {
         name: "wordcount",
         summary: "Counts the words of a text file (default: a built-in sample); prints word<TAB>count.",
         parameters: [
-            JobParameter("input", help: "Text file to count (default: the built-in sample text)."),
-            JobParameter("output", help: "Directory to write part files to instead of printing."),
+            JobParameter("input", help: "Text file to count (default: the built-in sample text).", path: true),
+            JobParameter("output", help: "Directory to write part files to instead of printing.", path: true),
         ]
     ) { env, args in
         let lines =

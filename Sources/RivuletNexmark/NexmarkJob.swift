@@ -12,12 +12,12 @@ public enum NexmarkJobs {
         parameters: [
             JobParameter("query", help: "The query: \(NexmarkQuery.allCases.map(\.rawValue).joined(separator: ", ")).", default: "q0"),
             JobParameter("events", help: "Events to generate (all kinds; a multiple of 50 keeps the 1:3:46 mix).", default: "10000000"),
-            JobParameter("data", help: "Read persons.csv, auctions.csv and bids.csv from this directory instead of generating."),
+            JobParameter("data", help: "Read persons.csv, auctions.csv and bids.csv from this directory instead of generating.", path: true),
             JobParameter("seed", help: "Seed of the generator.", default: "42"),
             JobParameter("event-rate", help: "Generated events per second of event time.", default: "10000"),
             JobParameter("rate", help: "Generated events per second of wall time, over all kinds (default: as fast as possible)."),
             JobParameter("sink", help: "discard (count only) or print.", default: "discard"),
-            JobParameter("output", help: "Directory to write the results to as part files (instead of --sink)."),
+            JobParameter("output", help: "Directory to write the results to as part files (instead of --sink).", path: true),
         ]
     ) { env, args in
         let name = args.string("query") ?? "q0"

@@ -20,6 +20,8 @@ final class ClusterFixture {
     /// The REST ports of the JobManagers (one unless `jobManagers` asked for more).
     let restPorts: [Int]
     let properties: [String]
+    /// The REST token the cluster was configured with, sent with the fixture's own requests.
+    let token: String?
 
     /// Writes conf/ (masters, workers, rivulet.yaml) for `taskManagers` TaskManagers with
     /// `slots` slots each and starts the cluster. With `jobManagers` > 1 the cluster is highly
@@ -60,6 +62,7 @@ final class ClusterFixture {
             settings["high-availability.zookeeper.client.suspended-grace-period"] = "500 ms"
         }
         for (k, v) in extra { settings[k] = v }
+        token = settings["security.rest.authentication.token"]
         properties = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         try settings.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
             .write(to: confDirectory.appendingPathComponent("rivulet.yaml"), atomically: true, encoding: .utf8)
@@ -103,7 +106,7 @@ final class ClusterFixture {
     /// Frozen JobManagers (SIGSTOP) are skipped: their sockets accept but never answer.
     var leader: Int? {
         restPorts.indices.first { i in
-            !frozen.contains(i) && (try? Self.request("GET", port: restPorts[i], "/v1/overview", timeout: 2))?.status == 200
+            !frozen.contains(i) && (try? Self.request("GET", port: restPorts[i], "/v1/overview", timeout: 2, token: token))?.status == 200
         }
     }
 
@@ -163,14 +166,16 @@ final class ClusterFixture {
     }
 
     func request(_ method: String, _ path: String, body: Data? = nil) throws -> Response {
-        try Self.request(method, port: restPort, path, body: body)
+        try Self.request(method, port: restPort, path, body: body, token: token)
     }
 
     static func request(
-        _ method: String, host: String = "127.0.0.1", port: Int, _ path: String, body: Data? = nil, timeout: Double = 60
+        _ method: String, host: String = "127.0.0.1", port: Int, _ path: String, body: Data? = nil, timeout: Double = 60,
+        token: String? = nil
     ) throws -> Response {
         var request = URLRequest(url: URL(string: "http://\(host):\(port)\(path)")!, timeoutInterval: timeout)
         request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         request.httpBody = body
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         let done = DispatchSemaphore(value: 0)
@@ -190,7 +195,7 @@ final class ClusterFixture {
         return try result.get()
     }
 
-    func get(_ path: String) throws -> Response { try Self.request("GET", port: restPort, path, timeout: 15) }
+    func get(_ path: String) throws -> Response { try Self.request("GET", port: restPort, path, timeout: 15, token: token) }
 
     /// A session that does not follow redirects: a standby's answer is its redirect, so the
     /// leader is the JobManager that answers 200.

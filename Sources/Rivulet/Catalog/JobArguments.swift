@@ -6,11 +6,15 @@ public struct JobParameter: Sendable {
     public let help: String
     /// Shown in `--list`; nil for options without a default.
     public let defaultValue: String?
+    /// The value is a file or directory the job reads or writes: a cluster accepts it only
+    /// under `security.allowed-directories`.
+    public let isPath: Bool
 
-    public init(_ name: String, help: String, default defaultValue: String? = nil) {
+    public init(_ name: String, help: String, default defaultValue: String? = nil, path isPath: Bool = false) {
         self.name = name
         self.help = help
         self.defaultValue = defaultValue
+        self.isPath = isPath
     }
 }
 

@@ -62,6 +62,6 @@ public enum ClusterOptions: ConfigOptionGroup {
 extension ConfigurationSchema {
     /// Every key a cluster process reads: the engine's, the cluster's and high availability's.
     public static let cluster = ConfigurationSchema.engine.adding([
-        ClusterOptions.self, HighAvailabilityOptions.self, LoggingOptions.self, MetricOptions.self,
+        ClusterOptions.self, HighAvailabilityOptions.self, LoggingOptions.self, MetricOptions.self, SecurityOptions.self,
     ])
 }

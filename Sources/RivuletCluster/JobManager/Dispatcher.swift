@@ -27,6 +27,10 @@ public final class Dispatcher: Sendable {
     let logger: Logger
     /// How long an ended job stays listed (`jobstore.expiration-time`).
     let jobStoreExpirationMillis: Int64
+    /// Where a request may make the cluster read or write (`security.allowed-directories`).
+    let allowedDirectories: AllowedDirectories
+    /// Jobs that may run at once (`security.max-running-jobs`).
+    let maxRunningJobs: Int
     struct State {
         var jobs: [String: JobMaster] = [:]
         var order: [String] = []
@@ -45,11 +49,48 @@ public final class Dispatcher: Sendable {
         self.resourceManager = resourceManager
         self.ha = ha
         self.logger = logger
-        jobStoreExpirationMillis =
-            (try? Configuration(clusterConfiguration, schema: .cluster))?[ClusterOptions.jobStoreExpiration].milliseconds ?? 3_600_000
+        let parsed = try? Configuration(clusterConfiguration, schema: .cluster)
+        jobStoreExpirationMillis = parsed?[ClusterOptions.jobStoreExpiration].milliseconds ?? 3_600_000
+        allowedDirectories = AllowedDirectories(parsed?[SecurityOptions.allowedDirectories] ?? "")
+        maxRunningJobs = parsed?[SecurityOptions.maxJobs] ?? SecurityOptions.maxJobs.defaultValue
         resourceManager.onTaskManagerLost { [weak self] id, reason in
             guard let self else { return }
             for job in self.state.withLock({ Array($0.jobs.values) }) { job.taskManagerLost(id, reason: reason) }
+        }
+    }
+
+    /// Configuration keys that name directories a job writes to.
+    static let pathKeys = [CheckpointingOptions.directory.key, StateBackendOptions.rocksDBLocalDirectory.key]
+
+    /// Refuses (403) a submission that names a file or directory outside the allowed
+    /// directories: a path argument of the job, the savepoint to restore, a state directory.
+    func checkPaths(of submission: JobSubmission) throws {
+        guard !allowedDirectories.unrestricted else { return }
+        do {
+            let definition = try catalog.job(named: submission.job)
+            let arguments = try JobArguments(jobName: submission.job, arguments: submission.arguments ?? [], parameters: definition.parameters)
+            for parameter in definition.parameters where parameter.isPath {
+                if let value = arguments.values[parameter.name] { try allowedDirectories.check(value, what: "--\(parameter.name)") }
+            }
+            if let savepoint = submission.savepointPath { try allowedDirectories.check(savepoint, what: "the savepoint to restore") }
+            for key in Self.pathKeys {
+                if let value = submission.configuration?[key], !value.isEmpty { try allowedDirectories.check(value, what: key) }
+            }
+        } catch let error as PathNotAllowedError {
+            logger.warning("refused job '\(submission.job)': \(error)")
+            throw DispatcherError(status: 403, error.description)
+        } catch let error as JobArgumentError {
+            throw DispatcherError(status: 400, error.description)
+        }
+    }
+
+    /// Refuses (403) a savepoint directory outside the allowed directories.
+    func checkSavepointDirectory(_ directory: String) throws {
+        do {
+            try allowedDirectories.check(directory, what: "the savepoint directory")
+        } catch let error as PathNotAllowedError {
+            logger.warning("refused a savepoint: \(error)")
+            throw DispatcherError(status: 403, error.description)
         }
     }
 
@@ -58,6 +99,12 @@ public final class Dispatcher: Sendable {
     public func submit(_ submission: JobSubmission) async throws -> String {
         guard catalog.jobs.contains(where: { $0.name == submission.job }) else {
             throw DispatcherError(status: 404, "unknown job '\(submission.job)'; known jobs: \(catalog.jobs.map(\.name).joined(separator: ", "))")
+        }
+        try checkPaths(of: submission)
+        let running = state.withLock { s in s.jobs.values.filter { !$0.status.isTerminal }.count }
+        guard running < maxRunningJobs else {
+            throw DispatcherError(
+                status: 429, "this JobManager already runs \(running) jobs, the most security.max-running-jobs allows; cancel one first")
         }
         var configuration = clusterConfiguration
         for (key, value) in submission.configuration ?? [:] { configuration[key] = value }

@@ -14,10 +14,14 @@ struct PrometheusEndpoint: Service {
     let host: String
     let ports: ClosedRange<Int>
     let logger: Logger
+    /// The REST token, which a scrape presents too.
+    let authenticator: RestAuthenticator
 
     func run() async throws {
         let router = Router()
-        router.get("/metrics") { [registry] _, _ in RestServer.metrics(registry) }
+        router.get("/metrics") { [registry, authenticator] request, _ in
+            authenticator.refusal(request) ?? RestServer.metrics(registry)
+        }
         for port in ports {
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port), serverName: "rivulet"),

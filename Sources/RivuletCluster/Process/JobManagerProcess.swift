@@ -52,7 +52,8 @@ public final class JobManagerProcess: LeaderContender {
         self.metrics = metrics
         givenHA = ha
         sampler = JobManagerMetrics(registry: metrics, host: configuration[ClusterOptions.restAddress])
-        responder = StandbyRedirectResponder(metrics: metrics)
+        responder = StandbyRedirectResponder(
+            metrics: metrics, authenticator: RestAuthenticator(token: SecurityOptions.token(configuration), logger: logger))
         responder.onScrape.withLock { $0 = { [weak self] in self?.sampleMetricsNow() } }
     }
 

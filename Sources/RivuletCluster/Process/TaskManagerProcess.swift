@@ -80,7 +80,11 @@ public struct TaskManagerProcess: Sendable {
                 }),
         ]
         if let ports = PortRange(configuration[MetricOptions.prometheusPort])?.ports {
-            services.append(.init(service: PrometheusEndpoint(registry: metrics, host: bindHost.literal, ports: ports, logger: logger)))
+            let authenticator = RestAuthenticator(token: SecurityOptions.token(configuration), logger: logger)
+            services.append(
+                .init(
+                    service: PrometheusEndpoint(
+                        registry: metrics, host: bindHost.literal, ports: ports, logger: logger, authenticator: authenticator)))
         }
         let group = ServiceGroup(
             configuration: .init(

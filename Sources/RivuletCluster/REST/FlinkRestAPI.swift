@@ -132,7 +132,8 @@ enum FlinkRestAPI {
             await RestServer.answer {
                 let job = try job(dispatcher, context)
                 let body = try await RestServer.decode(SavepointTrigger.self, from: request, limit: maxBodyBytes)
-                return try startSavepoint(job, target: body.targetDirectory, key: "target-directory", stop: body.cancelJob ?? false, operations)
+                return try startSavepoint(
+                    job, target: body.targetDirectory, key: "target-directory", stop: body.cancelJob ?? false, dispatcher, operations)
             }
         }
         router.post("/jobs/:jobid/stop") { request, context in
@@ -143,7 +144,7 @@ enum FlinkRestAPI {
                     throw RestServer.RequestError(
                         status: 400, message: "'drain': true (end event time before stopping) is not supported; stop without it")
                 }
-                return try startSavepoint(job, target: body.targetDirectory, key: "targetDirectory", stop: true, operations)
+                return try startSavepoint(job, target: body.targetDirectory, key: "targetDirectory", stop: true, dispatcher, operations)
             }
         }
         router.get("/jobs/:jobid/savepoints/:triggerid") { _, context in
@@ -191,10 +192,13 @@ enum FlinkRestAPI {
 
     /// Starts a savepoint (and with `stop` a stop) into a new directory under `target`; answers
     /// 202 with the request id to poll. `key` names the body's field in the error.
-    static func startSavepoint(_ job: JobMaster, target: String?, key: String, stop: Bool, _ operations: AsyncOperations) throws -> Response {
+    static func startSavepoint(
+        _ job: JobMaster, target: String?, key: String, stop: Bool, _ dispatcher: Dispatcher, _ operations: AsyncOperations
+    ) throws -> Response {
         guard let target, !target.isEmpty else {
             throw RestServer.RequestError(status: 400, message: "the request needs '\(key)' (no default savepoint directory is configured)")
         }
+        try dispatcher.checkSavepointDirectory(target)
         let directory = savepointDirectory(under: target, job: job.jobID)
         let id = operations.start(job: job.jobID) {
             stop ? try await job.stop(savepointDirectory: directory) : try await job.triggerSavepoint(into: directory)

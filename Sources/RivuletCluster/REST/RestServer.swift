@@ -171,6 +171,7 @@ public enum RestServer {
             await answer {
                 let job = try dispatcher.job(try context.parameters.require("id"))
                 let body = try await decode(SavepointRequest.self, from: request, limit: maxBodyBytes)
+                try dispatcher.checkSavepointDirectory(body.directory)
                 return json(SavepointAnswer(path: try await job.triggerSavepoint(into: body.directory)))
             }
         }
@@ -178,6 +179,7 @@ public enum RestServer {
             await answer {
                 let job = try dispatcher.job(try context.parameters.require("id"))
                 let body = try await decode(SavepointRequest.self, from: request, limit: maxBodyBytes)
+                try dispatcher.checkSavepointDirectory(body.directory)
                 return json(SavepointAnswer(path: try await job.stop(savepointDirectory: body.directory)))
             }
         }

@@ -26,11 +26,16 @@ final class StandbyRedirectResponder: HTTPResponder, Sendable {
     /// Samples the metrics afresh, so that a scrape sees the cluster as it is now.
     let onScrape = Mutex<(@Sendable () -> Void)?>(nil)
 
-    init(metrics: MetricRegistry) {
+    /// Refuses requests without the REST token before anything else.
+    let authenticator: RestAuthenticator
+
+    init(metrics: MetricRegistry, authenticator: RestAuthenticator) {
         self.metrics = metrics
+        self.authenticator = authenticator
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        if let refusal = authenticator.refusal(request) { return refusal }
         if request.uri.path == "/metrics" {
             onScrape.withLock { $0 }?()
             return RestServer.metrics(metrics)

@@ -92,8 +92,37 @@ function table(headers, rows, attrs) {
     h("tbody", {}, rows));
 }
 
+// The REST token, when the cluster asks for one: typed into the sign-in form, or given once
+// as ?token=... (taken out of the address at once); kept for this browser tab only.
+const TOKEN_KEY = "rivulet-rest-token";
+(function takeTokenFromAddress() {
+  const params = new URLSearchParams(location.search);
+  if (!params.has("token")) return;
+  sessionStorage.setItem(TOKEN_KEY, params.get("token"));
+  params.delete("token");
+  const query = params.toString();
+  history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+})();
+
+function showLogin(shown) {
+  document.getElementById("login").hidden = !shown;
+}
+
+document.getElementById("login").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, document.getElementById("token").value);
+  refresh(false);
+});
+
 async function api(path, options) {
-  const response = await fetch(path, options);
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const headers = Object.assign({}, (options && options.headers) || {}, token ? { Authorization: `Bearer ${token}` } : {});
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 401) {
+    showLogin(true);
+    throw new Error(token ? "The token was refused: enter the right one above." : "This cluster needs a token: enter it above.");
+  }
+  showLogin(false);
   const text = await response.text();
   let body = text;
   try { body = JSON.parse(text); } catch (_) { /* plain text (logs) */ }
