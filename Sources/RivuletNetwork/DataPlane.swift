@@ -4,7 +4,43 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
+
+/// TLS of the data plane: the context a producer's server presents (and with which it
+/// verifies consumers' certificates), and the one a consumer connects with.
+public struct DataPlaneTLS: Sendable {
+    public let server: NIOSSLContext
+    public let client: NIOSSLContext
+    /// Told of every connection the server refused (no certificate, or one the CA did not sign
+    /// or that expired), with the peer's address and why.
+    public let onRefused: @Sendable (String) -> Void
+
+    public init(server: NIOSSLContext, client: NIOSSLContext, onRefused: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.server = server
+        self.client = client
+        self.onRefused = onRefused
+    }
+}
+
+/// Closes a data connection whose TLS handshake failed, reporting who was refused.
+final class TLSRefusalHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let onRefused: @Sendable (String) -> Void
+
+    init(onRefused: @escaping @Sendable (String) -> Void) {
+        self.onRefused = onRefused
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is NIOSSLError || error is BoringSSLError {
+            onRefused("refused a data connection from \(context.remoteAddress.map { "\($0)" } ?? "an unknown peer"): \(error)")
+            context.close(promise: nil)
+            return
+        }
+        context.fireErrorCaught(error)
+    }
+}
 
 /// Records between TaskManagers: one TCP connection per (consumer TaskManager, producer
 /// TaskManager) pair, channels multiplexed on it, credit-based flow control per channel.
@@ -18,11 +54,14 @@ public final class DataPlane: Sendable {
     private let clients = Mutex<[String: PartitionRequestClient]>([:])
     /// Serialises connection set-up so two tasks never open two connections to one peer.
     private let connecting = Mutex(())
+    /// Mutual TLS on every data connection, when configured.
+    let tls: DataPlaneTLS?
 
     private init(
         group: MultiThreadedEventLoopGroup, serverChannel: any Channel, host: String, port: Int,
-        partitions: ResultPartitionManager
+        partitions: ResultPartitionManager, tls: DataPlaneTLS?
     ) {
+        self.tls = tls
         self.group = group
         self.serverChannel = serverChannel
         self.host = host
@@ -30,8 +69,9 @@ public final class DataPlane: Sendable {
         self.partitions = partitions
     }
 
-    /// Binds the data-plane server on `host:port` (0: any free port).
-    public static func start(host: String, port: Int, threads: Int = 1) async throws -> DataPlane {
+    /// Binds the data-plane server on `host:port` (0: any free port); with `tls`, every
+    /// connection (served or opened) is mutual TLS.
+    public static func start(host: String, port: Int, threads: Int = 1, tls: DataPlaneTLS? = nil) async throws -> DataPlane {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let partitions = ResultPartitionManager()
         do {
@@ -41,13 +81,17 @@ public final class DataPlane: Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.server))
+                            try channel.pipeline.syncOperations.addHandler(TLSRefusalHandler(onRefused: tls.onRefused))
+                        }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NetworkMessageDecoder()))
                         try channel.pipeline.syncOperations.addHandler(PartitionRequestServerHandler(partitions: partitions))
                     }
                 }
                 .bind(host: host, port: port).get()
             let bound = channel.localAddress?.port ?? port
-            return DataPlane(group: group, serverChannel: channel, host: host, port: bound, partitions: partitions)
+            return DataPlane(group: group, serverChannel: channel, host: host, port: bound, partitions: partitions, tls: tls)
         } catch {
             try? await group.shutdownGracefully()
             throw NetworkChannelError("cannot listen for data connections on \(host):\(port): \(error)")
@@ -61,6 +105,7 @@ public final class DataPlane: Sendable {
         return try connecting.withLock { _ in
             if let existing = clients.withLock({ $0[address] }), !existing.isLost { return existing }
             let slot = ClientSlot()
+            let tls = self.tls
             let channel: any Channel
             do {
                 channel = try ClientBootstrap(group: group)
@@ -68,6 +113,9 @@ public final class DataPlane: Sendable {
                     .connectTimeout(.seconds(10))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
+                            if let tls {
+                                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls.client, serverHostname: nil))
+                            }
                             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NetworkMessageDecoder()))
                             try channel.pipeline.syncOperations.addHandler(PartitionRequestClientHandler(slot: slot))
                         }

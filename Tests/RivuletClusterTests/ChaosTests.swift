@@ -34,9 +34,17 @@ final class ChaosTests: XCTestCase {
         let sessionTimeout = 3.0
         let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-chaos-chk-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: checkpoints) }
+        // The secure configuration of docs/security.md: mutual TLS between processes,
+        // creator-only znodes, a REST token.
+        let certificates = try TLSCertificates()
+        defer { try? FileManager.default.removeItem(at: certificates.directory) }
+        let secure = certificates.settings.merging([
+            "high-availability.zookeeper.client.acl": "creator", "high-availability.zookeeper.client.digest": "rivulet:chaos-secret",
+            "security.rest.authentication.token": "chaos-token-0123456789",
+        ]) { $1 }
         let cluster = try ClusterFixture(
             taskManagers: 3, slots: 2, jobManagers: 3,
-            extra: [
+            extra: secure.merging([
                 "execution.checkpointing.interval": "1 s",
                 "state.checkpoints.dir": checkpoints.path,
                 "state.backend.type": "rocksdb",
@@ -45,7 +53,7 @@ final class ChaosTests: XCTestCase {
                 "restart-strategy.fixed-delay.attempts": "1000",
                 "restart-strategy.fixed-delay.delay": "200 ms",
                 "high-availability.zookeeper.client.session-timeout": "\(Int(sessionTimeout)) s",
-            ])
+            ]) { $1 })
         // Events enough to outlast the faults at the source's rate.
         let faultsWanted = duration > 0 ? Int.max : Fault.allCases.count
         let keys = 40, rate = 400
@@ -128,7 +136,8 @@ final class ChaosTests: XCTestCase {
                     try cluster.wait("the frozen JobManager to give up leadership", seconds: 20) {
                         // A standby's REST port redirects to the leader (or answers 503): not 200.
                         revocations(name) > revokedBefore
-                            && (try? ClusterFixture.request("GET", port: cluster.restPorts[leader], "/v1/overview", timeout: 1))?.status != 200
+                            && (try? ClusterFixture.request("GET", port: cluster.restPorts[leader], "/v1/overview", timeout: 1, token: cluster.token))?
+                                .status != 200
                     }
                 } catch {
                     violation("the JobManager frozen past its session timeout did not give up leadership after it resumed")

@@ -64,7 +64,8 @@ final class SecurityTests: XCTestCase {
         // Inside the allowed directory the same job runs; a savepoint outside it is refused.
         let output = allowed.appendingPathComponent("out").path
         let run = try call(
-            "POST", "/v1/jobs", "{\"job\": \"sequence-check\", \"arguments\": [\"--per-key\", \"1000000\", \"--rate\", \"500\", \"--output\", \"\(output)\"]}")
+            "POST", "/v1/jobs",
+            "{\"job\": \"sequence-check\", \"arguments\": [\"--per-key\", \"1000000\", \"--rate\", \"500\", \"--output\", \"\(output)\"]}")
         XCTAssertEqual(run.status, 202, run.text)
         let id = try XCTUnwrap(run.json["jobID"] as? String)
         try cluster.wait("the job to run") { try call("GET", "/v1/jobs/\(id)").json["status"] as? String == "RUNNING" }

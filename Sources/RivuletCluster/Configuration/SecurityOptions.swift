@@ -22,7 +22,22 @@ public enum SecurityOptions: ConfigOptionGroup {
     public static let maxJobs = ConfigOption<Int>.integer(
         "security.max-running-jobs", default: 64, in: 1...100_000, "Jobs the JobManager runs at once; a submission beyond is refused.")
 
-    public static let options = [restToken.erased, allowedDirectories.erased, maxJobs.erased]
+    public static let internalSSL = ConfigOption<Bool>.boolean(
+        "security.ssl.internal.enabled", default: false,
+        "Mutual TLS on every connection between the cluster's processes (control plane and data plane): each presents security.ssl.internal.cert and refuses peers whose certificate security.ssl.internal.ca did not sign."
+    )
+    public static let internalCertificate = ConfigOption<String>.text(
+        "security.ssl.internal.cert", default: "", "This process's certificate (chain), a PEM file (bin/certs writes <host>.pem).")
+    public static let internalKey = ConfigOption<String>.text(
+        "security.ssl.internal.key", default: "", "The private key of security.ssl.internal.cert, a PEM file (bin/certs writes <host>-key.pem).")
+    public static let internalCA = ConfigOption<String>.text(
+        "security.ssl.internal.ca", default: "",
+        "The cluster's CA certificate, a PEM file: the only issuer whose certificates peers may present (bin/certs writes ca.pem).")
+
+    public static let options = [
+        restToken.erased, allowedDirectories.erased, maxJobs.erased, internalSSL.erased, internalCertificate.erased, internalKey.erased,
+        internalCA.erased,
+    ]
 
     /// The REST token: `RIVULET_REST_TOKEN` when set, else the key; nil when neither is.
     public static func token(_ c: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {

@@ -91,6 +91,8 @@ public final class JobManagerProcess: LeaderContender {
 
     /// Runs until SIGTERM or SIGINT.
     public func run() async throws {
+        // Bad TLS files stop the process here, naming the key.
+        _ = try InternalTLS.from(configuration)
         // A bind address that does not resolve stops the process here, naming the key.
         for option in [ClusterOptions.jobManagerBindHost, ClusterOptions.restBindAddress] {
             _ = try ConfiguredHost(configuration[option]).resolved(key: option.key)
@@ -167,20 +169,22 @@ public final class JobManagerProcess: LeaderContender {
         var logger = self.logger
         logger[metadataKey: "session"] = "\(session.prefix(8))"
         let rpcTimeoutMillis = c[ClusterOptions.rpcTimeout].milliseconds
+        let tls = try InternalTLS.from(c)
         let rm = ResourceManager(
             leaderSessionID: session, heartbeatIntervalMillis: c[ClusterOptions.heartbeatInterval].milliseconds,
             heartbeatTimeoutMillis: c[ClusterOptions.heartbeatTimeout].milliseconds, logger: logger
         ) { registration, session in
             try GRPCTaskExecutorGateway(
                 resourceID: registration.resourceID, host: registration.host, port: registration.rpcPort,
-                session: session, rpcTimeoutMillis: rpcTimeoutMillis)
+                session: session, rpcTimeoutMillis: rpcTimeoutMillis, tls: tls)
         }
         let dispatcher = Dispatcher(catalog: catalog, clusterConfiguration: c.values, resourceManager: rm, ha: ha, logger: logger)
         term.withLock { $0 = dispatcher }
         defer { term.withLock { $0 = nil } }
         let rpcHost = try ConfiguredHost(c[ClusterOptions.jobManagerBindHost]).resolved(key: ClusterOptions.jobManagerBindHost.key)
         let rpcPort = c[ClusterOptions.jobManagerPort]
-        let transport = HTTP2ServerTransport.Posix(address: rpcHost.socketAddress(port: rpcPort), transportSecurity: .plaintext)
+        let transport = HTTP2ServerTransport.Posix(
+            address: rpcHost.socketAddress(port: rpcPort), transportSecurity: tls?.serverSecurity ?? .plaintext)
         let gateway = LocalJobManagerGateway(resourceManager: rm, dispatcher: dispatcher)
         let server = GRPCServer(
             transport: transport,

@@ -39,7 +39,9 @@ public struct TaskManagerProcess: Sendable {
     public func run() async throws {
         let settings = TaskManagerSettings(configuration)
         let bindHost = try ConfiguredHost(settings.bindHost).resolved(key: ClusterOptions.taskManagerBindHost.key)
-        let dataPlane = try await DataPlane.start(host: bindHost.literal, port: settings.dataPort)
+        let tls = try InternalTLS.from(configuration)
+        let dataPlane = try await DataPlane.start(
+            host: bindHost.literal, port: settings.dataPort, tls: try tls?.dataPlane { [logger] in logger.warning("\($0)") })
         let retrieval: any LeaderRetrievalService
         var ha: ZooKeeperHAServices?
         if let givenRetrieval {
@@ -61,9 +63,10 @@ public struct TaskManagerProcess: Sendable {
             settings: settings, catalog: catalog, dataPlane: dataPlane, leaderRetrieval: retrieval,
             logger: logger
         ) { host, port in
-            try GRPCJobManagerGateway(host: host, port: port, rpcTimeoutMillis: rpcTimeoutMillis)
+            try GRPCJobManagerGateway(host: host, port: port, rpcTimeoutMillis: rpcTimeoutMillis, tls: tls)
         }
-        let transport = HTTP2ServerTransport.Posix(address: bindHost.socketAddress(port: settings.rpcPort), transportSecurity: .plaintext)
+        let transport = HTTP2ServerTransport.Posix(
+            address: bindHost.socketAddress(port: settings.rpcPort), transportSecurity: tls?.serverSecurity ?? .plaintext)
         let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])
         let service = TaskExecutorProcessService(executor: executor, server: server, transport: transport, logger: logger)
         let sampler = TaskManagerMetrics(

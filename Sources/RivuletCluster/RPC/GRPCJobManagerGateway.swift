@@ -12,8 +12,9 @@ package final class GRPCJobManagerGateway: JobManagerGateway {
     let endpoint: RPCEndpoint
     let options: CallOptions
 
-    package init(host: String, port: Int, rpcTimeoutMillis: Int64) throws {
-        endpoint = try RPCEndpoint(host: host, port: port, key: "the JobManager's address (jobmanager.rpc.address)")
+    package init(host: String, port: Int, rpcTimeoutMillis: Int64, tls: InternalTLS? = nil) throws {
+        endpoint = try RPCEndpoint(
+            host: host, port: port, key: "the JobManager's address (jobmanager.rpc.address)", security: tls?.clientSecurity ?? .plaintext)
         options = RPCEndpoint.options(timeoutMillis: rpcTimeoutMillis)
     }
 

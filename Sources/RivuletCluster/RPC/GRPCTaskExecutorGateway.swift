@@ -12,9 +12,10 @@ package struct GRPCTaskExecutorGateway: TaskExecutorGateway {
     let session: String
     let options: CallOptions
 
-    package init(resourceID: String, host: String, port: Int, session: String, rpcTimeoutMillis: Int64) throws {
+    package init(resourceID: String, host: String, port: Int, session: String, rpcTimeoutMillis: Int64, tls: InternalTLS? = nil) throws {
         self.resourceID = resourceID
-        self.endpoint = try RPCEndpoint(host: host, port: port, key: "TaskManager \(resourceID)'s address (taskmanager.host)")
+        self.endpoint = try RPCEndpoint(
+            host: host, port: port, key: "TaskManager \(resourceID)'s address (taskmanager.host)", security: tls?.clientSecurity ?? .plaintext)
         self.session = session
         self.options = RPCEndpoint.options(timeoutMillis: rpcTimeoutMillis)
     }

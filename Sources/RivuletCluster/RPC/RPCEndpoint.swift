@@ -20,7 +20,8 @@ public final class RPCEndpoint: Sendable {
     public let port: Int
     let client: GRPCClient<Transport>
 
-    public init(host: String, port: Int, key: String) throws {
+    /// `security` is `.plaintext`, or mutual TLS from `InternalTLS` (`security.ssl.internal.*`).
+    public init(host: String, port: Int, key: String, security: HTTP2ClientTransport.Posix.TransportSecurity = .plaintext) throws {
         self.host = host
         self.port = port
         let target: any ResolvableTarget
@@ -33,7 +34,7 @@ public final class RPCEndpoint: Sendable {
             _ = try ConfiguredHost.resolve(name, key: key)
             target = .dns(host: name, port: port)
         }
-        let transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)
+        let transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: security)
         let client = GRPCClient(transport: transport)
         self.client = client
         // Runs until `close()` begins the client's graceful shutdown.
