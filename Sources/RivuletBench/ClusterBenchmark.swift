@@ -80,10 +80,23 @@ func benchCluster() throws {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let rest = freePort(), rpc = freePort()
     // Metrics reach the JobManager with every heartbeat: 50 ms bounds the error of both numbers.
-    let common = [
+    var common = [
         "--conf", directory, "-D", "rest.port=\(rest)", "-D", "jobmanager.rpc.port=\(rpc)",
         "-D", "heartbeat.interval=50 ms", "-D", "taskmanager.numberOfTaskSlots=1",
     ]
+    // --tls: every connection between the processes is mutual TLS (bin/certs makes the files).
+    let tls = arguments.contains("--tls")
+    if tls {
+        let certs = FileManager.default.currentDirectoryPath + "/bin/certs"
+        let made = try ChildProcess(certs, ["--out", directory + "/tls", "127.0.0.1"], log: directory + "/certs.log")
+        guard made.wait() == 0 else {
+            throw BenchError("bin/certs failed: \((try? String(contentsOfFile: directory + "/certs.log", encoding: .utf8)) ?? "")")
+        }
+        common += [
+            "-D", "security.ssl.internal.enabled=true", "-D", "security.ssl.internal.cert=\(directory)/tls/127.0.0.1.pem",
+            "-D", "security.ssl.internal.key=\(directory)/tls/127.0.0.1-key.pem", "-D", "security.ssl.internal.ca=\(directory)/tls/ca.pem",
+        ]
+    }
     var processes: [ChildProcess] = []
     defer { for p in processes.reversed() { p.stop() } }
     processes.append(try ChildProcess(binary, ["jobmanager"] + common, log: directory + "/jobmanager.log"))
@@ -137,7 +150,7 @@ func benchCluster() throws {
         try env.execute("keyed-sum")
     }
     print(
-        "10. keyed aggregation across processes: \(n / 1_000_000)M records, \(keys / 1000)k keys, parallelism 2 on two TaskManagers (half the records cross TCP)"
+        "10. keyed aggregation across processes: \(n / 1_000_000)M records, \(keys / 1000)k keys, parallelism 2 on two TaskManagers (half the records cross TCP\(tls ? ", over mutual TLS" : ""))"
     )
     print(
         "  cluster:    \(millions(Double(n) / max(running, 1e-9))) records/s from the first record to FINISHED (\(String(format: "%.2f", running)) s)"

@@ -28,7 +28,10 @@ final class InternalTLSTests: XCTestCase {
         // TaskManagers that try to join: without TLS, with another CA's certificate, with an expired one.
         let attackers: [(String, [String])] = [
             ("no certificate", ["-D", "security.ssl.internal.enabled=false"]),
-            ("another CA's certificate", certificates.flags(certificate: certificates.foreign, key: certificates.foreignKey, ca: certificates.foreignCA)),
+            (
+                "another CA's certificate",
+                certificates.flags(certificate: certificates.foreign, key: certificates.foreignKey, ca: certificates.foreignCA)
+            ),
             ("an expired certificate", certificates.flags(certificate: certificates.expired, key: certificates.expiredKey, ca: certificates.ca)),
         ]
         for (who, flags) in attackers {
@@ -82,7 +85,10 @@ struct TLSCertificates {
         let environment = ProcessInfo.processInfo.environment
         for arguments in [
             ["--out", directory.appendingPathComponent("tls").path, "127.0.0.1"],
-            ["--out", directory.appendingPathComponent("tls").path, "--not-before", "20200101000000Z", "--not-after", "20200102000000Z", "expired.local"],
+            [
+                "--out", directory.appendingPathComponent("tls").path, "--not-before", "20200101000000Z", "--not-after", "20200102000000Z",
+                "expired.local",
+            ],
             ["--out", directory.appendingPathComponent("other").path, "127.0.0.1"],
         ] {
             let made = try ClusterFixture.run(certs, arguments, environment: environment)
