@@ -51,7 +51,7 @@ final class CheckpointCoordinatorTests: XCTestCase {
 
     func makeCoordinator(
         tasks: [InstantTask], settings: [String: String] = [:], recovery: (any CheckpointRecoveryStore)? = nil,
-        failJob: @escaping @Sendable (String) -> Void = { _ in }
+        store: CompletedCheckpoints? = nil, failJob: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> (CheckpointCoordinator, String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-coord-\(UUID().uuidString.prefix(8))").path
         addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
@@ -61,7 +61,8 @@ final class CheckpointCoordinatorTests: XCTestCase {
         try storage.initialize()
         let coordinator = CheckpointCoordinator(
             storage: storage, config: try CheckpointConfig(configuration), jobName: "test", operators: [],
-            ids: CheckpointIDCounter(), store: CompletedCheckpoints(numRetained: 3, recovery: recovery), failJob: failJob, log: { _ in },
+            ids: CheckpointIDCounter(), store: store ?? CompletedCheckpoints(numRetained: 3, recovery: recovery), failJob: failJob,
+            log: { _ in },
             clock: clock.read)
         for t in tasks { t.coordinator.withLock { $0 = coordinator } }
         coordinator.register(
@@ -74,7 +75,8 @@ final class CheckpointCoordinatorTests: XCTestCase {
     /// A checkpoint starts when the interval has passed since the last one started, not before.
     func testPeriodicCheckpointsFollowTheInterval() throws {
         let task = InstantTask(ExecutionID(vertex: 0, subtask: 0))
-        let (coordinator, _) = try makeCoordinator(tasks: [task])
+        let store = CompletedCheckpoints(numRetained: 3)
+        let (coordinator, _) = try makeCoordinator(tasks: [task], store: store)
         coordinator.tick()
         clock.advance(99)
         coordinator.tick()
@@ -89,6 +91,12 @@ final class CheckpointCoordinatorTests: XCTestCase {
         clock.advance(50)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1, 2])
+        // Statistics: both completed, each with its one subtask's acknowledgement.
+        XCTAssertEqual(store.completedCount, 2)
+        XCTAssertEqual(store.stats.map(\.checkpointID), [1, 2])
+        XCTAssertEqual(store.stats.last?.subtasks.map(\.task), [ExecutionID(vertex: 0, subtask: 0)])
+        XCTAssertEqual(store.stats.last?.triggeredAt, 1_200)
+        XCTAssertEqual(store.failures.count, 0)
     }
 
     /// A checkpoint that no task answers times out after execution.checkpointing.timeout:
@@ -97,8 +105,10 @@ final class CheckpointCoordinatorTests: XCTestCase {
     func testACheckpointNobodyAnswersTimesOutAndFailsTheJob() throws {
         let task = InstantTask(ExecutionID(vertex: 0, subtask: 0), silent: true)
         let failure = Mutex<String?>(nil)
+        let store = CompletedCheckpoints(numRetained: 3)
         let (coordinator, _) = try makeCoordinator(
-            tasks: [task], settings: ["execution.checkpointing.timeout": "1 s", "execution.checkpointing.tolerable-failed-checkpoints": "1"]
+            tasks: [task], settings: ["execution.checkpointing.timeout": "1 s", "execution.checkpointing.tolerable-failed-checkpoints": "1"],
+            store: store
         ) { reason in failure.withLock { $0 = $0 ?? reason } }
         clock.advance(100)
         coordinator.tick()
@@ -109,6 +119,10 @@ final class CheckpointCoordinatorTests: XCTestCase {
         clock.advance(500)
         coordinator.tick()
         XCTAssertEqual(task.aborted, [1], "the checkpoint did not time out after 1 s")
+        XCTAssertEqual(coordinator.pendingCount, 0)
+        XCTAssertEqual(store.failures.count, 1, "the failed checkpoint is counted")
+        XCTAssertEqual(store.failures.latest.first?.checkpointID, 1)
+        XCTAssertEqual(store.failures.latest.first.map { $0.failedAt - $0.triggeredAt }, 1_000)
         XCTAssertNil(failure.withLock { $0 }, "one failure is tolerated")
         clock.advance(100)
         coordinator.tick()

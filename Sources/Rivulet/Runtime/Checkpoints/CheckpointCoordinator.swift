@@ -363,19 +363,20 @@ public final class CheckpointCoordinator: CheckpointResponder {
     /// toward the tolerable ones. Its files are deleted unless `keepFiles` (a record of it may
     /// exist in the recovery store).
     func abort(_ id: Int64, reason: String, keepFiles: Bool = false) {
-        let outcome = state.withLock { s -> (inboxes: [any TaskControlGateway], failures: Int, shared: [StateFileHandle])? in
+        let outcome = state.withLock {
+            s -> (inboxes: [any TaskControlGateway], failures: Int, shared: [StateFileHandle], checkpoint: Pending)? in
             guard let p = s.pending.removeValue(forKey: id) else { return nil }
             s.consecutiveFailures += 1
-            if p.savepointDirectory == nil {
-                store.recordFailure(
-                    FailedCheckpointStats(checkpointID: id, triggeredAt: p.barrier.timestamp, failedAt: clock(), reason: reason))
-            }
             if let dir = p.savepointDirectory {
                 s.savepointResults[dir] = .failure(CheckpointFailure("savepoint \(id) failed: \(reason)"))
             }
-            return (Array(s.inboxes.values), s.consecutiveFailures, p.acks.values.flatMap { $0.values.flatMap(\.sharedFiles) })
+            return (Array(s.inboxes.values), s.consecutiveFailures, p.acks.values.flatMap { $0.values.flatMap(\.sharedFiles) }, p)
         }
         guard let outcome else { return }
+        if outcome.checkpoint.savepointDirectory == nil {
+            store.recordFailure(
+                FailedCheckpointStats(checkpointID: id, triggeredAt: outcome.checkpoint.barrier.timestamp, failedAt: clock(), reason: reason))
+        }
         if !keepFiles {
             storage.discardCheckpoint(id)
             deleteUnreferencedShared(outcome.shared)
