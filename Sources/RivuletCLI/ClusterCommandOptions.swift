@@ -44,8 +44,13 @@ struct ClusterCommandOptions: ParsableArguments {
         var client = try await jobManagerClient()
         // The token comes from the configuration (or RIVULET_REST_TOKEN) even with -m.
         let environment = ProcessInfo.processInfo.environment
-        client.token =
-            (try? configuration()).flatMap { SecurityOptions.token($0) } ?? environment["RIVULET_REST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let c = try? configuration()
+        client.token = c.flatMap { SecurityOptions.token($0) } ?? environment["RIVULET_REST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        // HTTPS with the CA the configuration names (security.ssl.rest.*).
+        if let c {
+            let (https, trust) = try RestTLS.client(c)
+            if https { client.tls = trust }
+        }
         return client
     }
 

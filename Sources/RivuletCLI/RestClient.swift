@@ -1,9 +1,7 @@
 // The CLI's client of the JobManager's REST API.
 
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOSSL
 import RivuletCluster
 
 /// A refused or failed REST call, with the JobManager's message.
@@ -14,14 +12,16 @@ struct RestClientError: Error, CustomStringConvertible {
 /// The JobManager's answer to a refused request.
 struct RestErrorBody: Decodable { let error: String }
 
-/// JSON over HTTP to `http://host:port/v1/...`.
+/// JSON over HTTP (or HTTPS, `security.ssl.rest.enabled`) to `host:port/v1/...`.
 struct RestClient: Sendable {
     let host: String
     let port: Int
     /// The REST token (`security.rest.authentication.token` or `RIVULET_REST_TOKEN`), if any.
     var token: String? = nil
+    /// TLS to speak, with the CA to trust (`security.ssl.rest.ca`); nil: plain HTTP.
+    var tls: TLSConfiguration? = nil
 
-    var base: String { "http://\(host):\(port)" }
+    var base: String { "\(tls == nil ? "http" : "https")://\(ConfiguredHost(host).with(port: port))" }
 
     func get<T: Decodable>(_ path: String, as: T.Type = T.self) async throws -> T {
         try await call("GET", path, body: Optional<JobSubmission>.none)
@@ -32,21 +32,17 @@ struct RestClient: Sendable {
     }
 
     func call<T: Decodable, B: Encodable>(_ method: String, _ path: String, body: B?) async throws -> T {
-        guard let url = URL(string: base + path) else { throw RestClientError(description: "bad JobManager address \(base)") }
-        var request = URLRequest(url: url, timeoutInterval: 600)
-        request.httpMethod = method
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = try JSONEncoder().encode(body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let data: Data, response: URLResponse
+        var headers: [(String, String)] = []
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        let encoded = try body.map { try JSONEncoder().encode($0) }
+        if encoded != nil { headers.append(("Content-Type", "application/json")) }
+        let status: Int, data: Data
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            (status, data) = try await HTTPConnection.exchange(
+                host: host, port: port, tls: tls, method: method, path: path, headers: headers, body: encoded, timeout: .seconds(600))
         } catch {
-            throw RestClientError(description: "cannot reach the JobManager's REST API at \(host):\(port): \(error.localizedDescription)")
+            throw RestClientError(description: "cannot reach the JobManager's REST API at \(base): \(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             let message = (try? JSONDecoder().decode(RestErrorBody.self, from: data).error) ?? String(decoding: data, as: UTF8.self)
             throw RestClientError(description: "\(message) (HTTP \(status))")

@@ -111,3 +111,57 @@ struct TLSCertificates {
         ]
     }
 }
+
+/// HTTPS for the REST API (security.ssl.rest.*): clients that trust the cluster's CA get
+/// answers; plain HTTP and clients that do not trust it get none.
+final class RestTLSTests: XCTestCase {
+    func testTheRESTAPIAnswersOnlyOverHTTPSToClientsThatTrustItsCA() throws {
+        let certificates = try TLSCertificates()
+        defer { try? FileManager.default.removeItem(at: certificates.directory) }
+        let rest = try ClusterFixture.freePort(), rpc = try ClusterFixture.freePort()
+        let empty = certificates.directory.appendingPathComponent("conf")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let log = certificates.directory.appendingPathComponent("jobmanager.log").path
+        let pid = try ClusterFixture.spawn(
+            ClusterFixture.binary,
+            [
+                "jobmanager", "--conf", empty.path, "-D", "rest.port=\(rest)", "-D", "jobmanager.rpc.port=\(rpc)", "-D",
+                "security.ssl.rest.enabled=true", "-D", "security.ssl.rest.cert=\(certificates.certificate)", "-D",
+                "security.ssl.rest.key=\(certificates.key)",
+            ], environment: ProcessInfo.processInfo.environment, output: log)
+        defer {
+            kill(pid, SIGTERM)
+            _ = ClusterFixture.waitForExit(pid)
+        }
+        func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            try ClusterFixture.run("/usr/bin/curl", ["-s", "--max-time", "5"] + arguments, environment: ProcessInfo.processInfo.environment)
+        }
+        var answer = (status: Int32(-1), output: "")
+        for _ in 0..<100 where answer.status != 0 {
+            answer = try curl(["--cacert", certificates.ca, "https://127.0.0.1:\(rest)/v1/overview"])
+            if answer.status != 0 { usleep(100_000) }
+        }
+        XCTAssertEqual(answer.status, 0, "HTTPS with the cluster's CA: \(answer.output) \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        XCTAssertTrue(answer.output.contains("leaderSessionID"), answer.output)
+        XCTAssertNotEqual(try curl(["http://127.0.0.1:\(rest)/v1/overview"]).status, 0, "plain HTTP gets no answer")
+        XCTAssertEqual(try curl(["https://127.0.0.1:\(rest)/v1/overview"]).status, 60, "without the CA the certificate is not trusted")
+        XCTAssertNotEqual(try curl(["--cacert", certificates.foreignCA, "https://127.0.0.1:\(rest)/v1/overview"]).status, 0)
+
+        // The CLI speaks HTTPS with the CA of its configuration, and refuses a server it cannot verify.
+        let base = ["list", "-m", "127.0.0.1:\(rest)", "--conf", empty.path, "-D", "security.ssl.rest.enabled=true"]
+        let trusted = try ClusterFixture.run(
+            ClusterFixture.binary, base + ["-D", "security.ssl.rest.ca=\(certificates.ca)"], environment: ProcessInfo.processInfo.environment)
+        XCTAssertEqual(trusted.status, 0, trusted.output)
+        XCTAssertTrue(trusted.output.contains("No jobs"), trusted.output)
+        let untrusted = try ClusterFixture.run(
+            ClusterFixture.binary, base + ["-D", "security.ssl.rest.ca=\(certificates.foreignCA)"],
+            environment: ProcessInfo.processInfo.environment)
+        XCTAssertNotEqual(untrusted.status, 0, untrusted.output)
+        XCTAssertTrue(untrusted.output.contains("CERTIFICATE_VERIFY_FAILED"), untrusted.output)
+
+        // The Web UI over HTTPS (this browser is told to accept the test CA's certificate).
+        let page = try Browser().load(
+            "https://127.0.0.1:\(rest)/#/", screenshot: "https-overview", extraFlags: ["--ignore-certificate-errors"])
+        XCTAssertEqual(Browser.text(ofElementWithID: "overview-taskmanagers", in: page), "0", page)
+    }
+}

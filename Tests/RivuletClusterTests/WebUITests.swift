@@ -237,7 +237,8 @@ struct Browser {
     }
 
     /// The page's DOM once its scripts ran; with `screenshot`, a PNG of it under `artifacts`.
-    func load(_ url: String, screenshot: String? = nil, requireDrawn: Bool = true) throws -> String {
+    func load(_ url: String, screenshot: String? = nil, requireDrawn: Bool = true, extraFlags: [String] = []) throws -> String {
+        let flags = self.flags + extraFlags
         let dom = try ClusterFixture.run(executable, flags + ["--dump-dom", url], environment: ProcessInfo.processInfo.environment)
         guard dom.status == 0 else { throw FixtureError("chromium failed on \(url): \(dom.output)") }
         if let screenshot {

@@ -34,9 +34,21 @@ public enum SecurityOptions: ConfigOptionGroup {
         "security.ssl.internal.ca", default: "",
         "The cluster's CA certificate, a PEM file: the only issuer whose certificates peers may present (bin/certs writes ca.pem).")
 
+    public static let restSSL = ConfigOption<Bool>.boolean(
+        "security.ssl.rest.enabled", default: false,
+        "HTTPS for the REST API, the Web UI and /metrics (JobManagers, and TaskManagers' metrics port), with security.ssl.rest.cert and .key; clients (the CLI) verify it with security.ssl.rest.ca."
+    )
+    public static let restCertificate = ConfigOption<String>.text(
+        "security.ssl.rest.cert", default: "", "The REST server's certificate (chain), a PEM file.")
+    public static let restKey = ConfigOption<String>.text(
+        "security.ssl.rest.key", default: "", "The private key of security.ssl.rest.cert, a PEM file.")
+    public static let restCA = ConfigOption<String>.text(
+        "security.ssl.rest.ca", default: "",
+        "For clients: the CA certificate (PEM) the REST server's certificate must be signed by; empty: the system's trusted CAs.")
+
     public static let options = [
         restToken.erased, allowedDirectories.erased, maxJobs.erased, internalSSL.erased, internalCertificate.erased, internalKey.erased,
-        internalCA.erased,
+        internalCA.erased, restSSL.erased, restCertificate.erased, restKey.erased, restCA.erased,
     ]
 
     /// The REST token: `RIVULET_REST_TOKEN` when set, else the key; nil when neither is.

@@ -3,6 +3,7 @@
 
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -16,6 +17,8 @@ struct PrometheusEndpoint: Service {
     let logger: Logger
     /// The REST token, which a scrape presents too.
     let authenticator: RestAuthenticator
+    /// HTTPS, as the REST API (security.ssl.rest.*).
+    let tls: RestTLS?
 
     func run() async throws {
         let router = Router()
@@ -24,7 +27,8 @@ struct PrometheusEndpoint: Service {
         }
         for port in ports {
             let app = Application(
-                router: router, configuration: .init(address: .hostname(host, port: port), serverName: "rivulet"),
+                router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: try $0.serverConfiguration()) } ?? .http1(),
+                configuration: .init(address: .hostname(host, port: port), serverName: "rivulet"),
                 onServerRunning: { [logger] channel in
                     let bound = channel.localAddress?.port ?? port
                     logger.info("Prometheus metrics on http://\(host):\(bound)/metrics")

@@ -63,7 +63,8 @@ package enum EmbeddedCluster {
         guard let leader, let dispatcher = jobManager.currentDispatcher else { throw ClusterError("the JobManager in this process does not lead") }
         let id = try await dispatcher.submit(
             JobSubmission(job: name, arguments: arguments, savepointPath: savepointPath, configuration: configuration.values))
-        announce("Web UI: http://\(ConfiguredHost(leader.restHost).with(port: leader.restPort))/#/jobs/\(id)")
+        let scheme = configuration[SecurityOptions.restSSL] ? "https" : "http"
+        announce("Web UI: \(scheme)://\(ConfiguredHost(leader.restHost).with(port: leader.restPort))/#/jobs/\(id)")
         while true {
             let detail = try dispatcher.lookup(id).detail
             if detail.status.isTerminal {

@@ -4,6 +4,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import Rivulet
 import ServiceLifecycle
@@ -114,8 +115,11 @@ public final class JobManagerProcess: LeaderContender {
         }
         let restHost = try ConfiguredHost(configuration[ClusterOptions.restBindAddress]).resolved(key: ClusterOptions.restBindAddress.key)
         let configuredPort = configuration[ClusterOptions.restPort]
+        let restTLS = try RestTLS.server(configuration)
+        responder.scheme.withLock { $0 = restTLS == nil ? "http" : "https" }
         let app = Application(
             responder: responder,
+            server: try restTLS.map { try .tls(.http1(), tlsConfiguration: try $0.serverConfiguration()) } ?? .http1(),
             configuration: .init(address: .hostname(restHost.literal, port: configuredPort), serverName: "rivulet"),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? configuredPort

@@ -87,7 +87,8 @@ public struct TaskManagerProcess: Sendable {
             services.append(
                 .init(
                     service: PrometheusEndpoint(
-                        registry: metrics, host: bindHost.literal, ports: ports, logger: logger, authenticator: authenticator)))
+                        registry: metrics, host: bindHost.literal, ports: ports, logger: logger, authenticator: authenticator,
+                        tls: try RestTLS.server(configuration))))
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -26,6 +26,8 @@ final class StandbyRedirectResponder: HTTPResponder, Sendable {
     /// Samples the metrics afresh, so that a scrape sees the cluster as it is now.
     let onScrape = Mutex<(@Sendable () -> Void)?>(nil)
 
+    /// `https` when the REST API is served over TLS (every JobManager of a cluster alike).
+    let scheme = Mutex("http")
     /// Refuses requests without the REST token before anything else.
     let authenticator: RestAuthenticator
 
@@ -49,7 +51,7 @@ final class StandbyRedirectResponder: HTTPResponder, Sendable {
             return RestServer.error(503, "this JobManager is a standby and no leader is known yet; retry shortly")
         }
         let host = leader.restHost.contains(":") && !leader.restHost.hasPrefix("[") ? "[\(leader.restHost)]" : leader.restHost
-        let location = "http://\(host):\(leader.restPort)\(request.uri.description)"
+        let location = "\(scheme.withLock { $0 })://\(host):\(leader.restPort)\(request.uri.description)"
         var response = RestServer.error(307, "this JobManager is a standby; the leader answers at \(location)")
         response.headers[.location] = location
         return response
