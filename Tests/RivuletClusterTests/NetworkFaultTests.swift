@@ -29,6 +29,8 @@ final class NetworkFaultTests: XCTestCase {
     func checkFailoverFromTaskManager1(_ fault: (HostsFixture, String) throws -> Void) throws {
         let hosts = try HostsFixture(settings: HostsFixture.faultSettings)
         let leader = try hosts.leaderWithTaskManagers()
+        // docker-compose.yml turns internal TLS on: its TaskManagers say so as they start.
+        XCTAssertTrue(hosts.log("taskmanager-1").contains("(mutual TLS)"), String(hosts.log("taskmanager-1").prefix(3000)))
         let output = hosts.data.appendingPathComponent("out")
         let keys = 20, perKey = 600
         let id = try hosts.startJob(leader: leader, output: output, keys: keys, perKey: perKey)

@@ -68,7 +68,8 @@ public struct TaskManagerProcess: Sendable {
         let transport = HTTP2ServerTransport.Posix(
             address: bindHost.socketAddress(port: settings.rpcPort), transportSecurity: tls?.serverSecurity ?? .plaintext)
         let server = GRPCServer(transport: transport, services: [TaskExecutorService(executor: executor)])
-        let service = TaskExecutorProcessService(executor: executor, server: server, transport: transport, logger: logger)
+        let service = TaskExecutorProcessService(
+            executor: executor, server: server, transport: transport, logger: logger, security: tls == nil ? "plaintext" : "mutual TLS")
         let sampler = TaskManagerMetrics(
             registry: metrics, resourceID: executor.resourceID, host: settings.host, rateWindow: configuration[MetricOptions.rateWindow])
         let interval = max(configuration[MetricOptions.sampleInterval], .milliseconds(10))
@@ -109,6 +110,8 @@ struct TaskExecutorProcessService: Service {
     let server: GRPCServer<HTTP2ServerTransport.Posix>
     let transport: HTTP2ServerTransport.Posix
     let logger: Logger
+    /// How its connections are secured, for the start-up line.
+    let security: String
 
     func run() async throws {
         try await withGracefulShutdownHandler {
@@ -120,7 +123,7 @@ struct TaskExecutorProcessService: Service {
                 }
                 executor.rpcPort.store(port, ordering: .relaxed)
                 logger.info(
-                    "TaskManager \(executor.resourceID): RPC on port \(port), data on port \(executor.dataPlane.port), \(executor.settings.slots) slots"
+                    "TaskManager \(executor.resourceID): RPC on port \(port), data on port \(executor.dataPlane.port) (\(security)), \(executor.settings.slots) slots"
                 )
                 group.addTask {
                     await cancelWhenGracefulShutdown { await executor.runRegistration() }
