@@ -4,6 +4,7 @@
 import Foundation
 import XCTest
 
+@testable import Rivulet
 @testable import RivuletCluster
 
 final class MetricsTests: XCTestCase {
@@ -49,6 +50,23 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(window.add(sample(in: 300, out: 0, blocked: 0, idle: 0), at: start + .seconds(2)).recordsInPerSecond, 150)
         // The first sample left the window: from 100 at 1 s to 1300 at 3 s.
         XCTAssertEqual(window.add(sample(in: 1_300, out: 0, blocked: 0, idle: 0), at: start + .seconds(3)).recordsInPerSecond, 600)
+    }
+
+    /// Batch waits land in power-of-two buckets of microseconds; quantiles are the upper bound
+    /// of the bucket they fall in, over the window's difference.
+    func testTransitLatencyQuantilesComeFromPowerOfTwoBuckets() {
+        let metrics = TaskIOMetrics()
+        for nanos: UInt64 in [500, 1_500, 3_000, 900_000, 1_200_000, 40_000_000_000] { metrics.addTransit(nanos) }
+        let counts = metrics.transitCounts
+        XCTAssertEqual(counts[0], 2, "under 2 µs")
+        XCTAssertEqual(counts[1], 1, "3 µs: 2-4 µs")
+        XCTAssertEqual(counts[9], 1, "900 µs: 512-1024 µs")
+        XCTAssertEqual(counts[10], 1, "1.2 ms: 1024-2048 µs")
+        XCTAssertEqual(counts[TaskIOMetrics.transitBuckets - 1], 1, "40 s: the last bucket")
+        XCTAssertEqual(TaskManagerMetrics.quantileMicros(counts, 0.5), 4, "the third of six is in the 2-4 µs bucket")
+        XCTAssertEqual(TaskManagerMetrics.quantileMicros(counts, 0.8), 2048)
+        XCTAssertNil(TaskManagerMetrics.quantileMicros([0, 0], 0.5))
+        XCTAssertEqual(TaskManagerMetrics.delta([[5, 1], [9, 4]]), [4, 3])
     }
 
     func testProcStatusGivesResidentMemoryAndThreads() {

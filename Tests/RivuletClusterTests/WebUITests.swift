@@ -127,6 +127,10 @@ final class WebUITests: XCTestCase {
                 XCTAssertNotNil(sample.labels["tm_id"])
             }
         }
+        // How long batches waited for the window subtasks (they take batches; sources do not).
+        let latency = taskManager.filter { $0.name == "rivulet_taskmanager_job_task_inputLatency" && $0.labels["job_id"] == id }
+        XCTAssertEqual(Set(latency.map { $0.labels["quantile"] ?? "" }), ["0.5", "0.95", "0.99"], "\(latency)")
+        XCTAssertTrue(latency.allSatisfy { $0.value > 0 && $0.labels["task_name"]?.hasPrefix("Window") == true }, "\(latency)")
         let busy = taskManager.filter { $0.name.hasSuffix("TimeMsPerSecond") }.map(\.value)
         XCTAssertTrue(busy.allSatisfy { (0...1000).contains($0) }, "\(busy)")
         XCTAssertTrue(taskManager.contains { $0.name == "rivulet_taskmanager_Status_Process_Memory_RSS" && $0.value > 0 })

@@ -61,12 +61,13 @@ package final class MetricGroup: Sendable {
         MetricGroup(registry: registry, prefix: prefix + "_" + scope, labels: labels + more)
     }
 
-    /// Sets gauge `name` (made on first use).
-    package func set(_ name: String, _ value: Double) {
+    /// Sets gauge `name` (made on first use), with `extra` labels beside the group's.
+    package func set(_ name: String, labels extra: [(String, String)] = [], _ value: Double) {
+        let key = extra.isEmpty ? name : name + extra.map { "|\($0.0)=\($0.1)" }.joined()
         let gauge = gauges.withLock { g in
-            if let existing = g[name] { return existing }
-            let made = CoreMetrics.Gauge(label: prefix + "_" + name, dimensions: labels, factory: registry.factory)
-            g[name] = made
+            if let existing = g[key] { return existing }
+            let made = CoreMetrics.Gauge(label: prefix + "_" + name, dimensions: labels + extra, factory: registry.factory)
+            g[key] = made
             return made
         }
         gauge.record(value)

@@ -28,6 +28,8 @@ package final class TaskManagerMetrics: Sendable {
     struct Tracked {
         var group: MetricGroup
         var window: SampleWindow
+        /// The transit histograms of the window's samples, oldest first.
+        var transits: [[UInt64]] = []
     }
     let scope: MetricGroup
     let process: ProcessMetrics
@@ -52,13 +54,16 @@ package final class TaskManagerMetrics: Sendable {
         for group in gone { group.close() }
         for task in running {
             let sample = TaskMetricsSample(task: task.id, task.metrics)
-            let (group, rates) = tasks.withLock { t -> (MetricGroup, TaskRates) in
+            let (group, rates, transit) = tasks.withLock { t -> (MetricGroup, TaskRates, [UInt64]) in
                 var tracked = t[task.id] ?? Tracked(group: taskGroup(task), window: SampleWindow(capacity: rateWindow))
                 let rates = tracked.window.add(sample, at: now)
+                tracked.transits.append(task.metrics.transitCounts)
+                if tracked.transits.count > rateWindow + 1 { tracked.transits.removeFirst(tracked.transits.count - rateWindow - 1) }
                 t[task.id] = tracked
-                return (tracked.group, rates)
+                return (tracked.group, rates, Self.delta(tracked.transits))
             }
             Self.record(sample, rates, into: group, wallMillis: wallMillis)
+            Self.recordLatency(transit, into: group)
         }
     }
 
@@ -70,6 +75,35 @@ package final class TaskManagerMetrics: Sendable {
                 ("task_name", task.taskName), ("subtask_index", String(task.id.execution.subtask)),
                 ("task_attempt_num", String(task.id.attempt)),
             ])
+    }
+
+    /// The batches counted between the window's oldest and newest histograms.
+    static func delta(_ histograms: [[UInt64]]) -> [UInt64] {
+        guard let newest = histograms.last else { return [] }
+        guard histograms.count > 1, let oldest = histograms.first else { return newest }
+        return zip(newest, oldest).map { $0 >= $1 ? $0 - $1 : $0 }
+    }
+
+    /// The quantiles of how long record batches waited for the task over the window, in ms:
+    /// `inputLatency{quantile="0.5"|"0.95"|"0.99"}`, each the upper bound of the power-of-two
+    /// bucket the quantile falls in (so at most twice the true value). Not set without batches.
+    static func recordLatency(_ counts: [UInt64], into group: MetricGroup) {
+        for (q, label) in [(0.5, "0.5"), (0.95, "0.95"), (0.99, "0.99")] {
+            if let micros = quantileMicros(counts, q) { group.set("inputLatency", labels: [("quantile", label)], micros / 1000) }
+        }
+    }
+
+    /// The upper bound in µs of the bucket holding quantile `q` of `counts`; nil when empty.
+    static func quantileMicros(_ counts: [UInt64], _ q: Double) -> Double? {
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return nil }
+        let rank = UInt64((Double(total) * q).rounded(.up))
+        var seen: UInt64 = 0
+        for (i, n) in counts.enumerated() {
+            seen += n
+            if seen >= rank { return Double(UInt64(1) << UInt64(i + 1)) }
+        }
+        return Double(UInt64(1) << UInt64(counts.count))
     }
 
     /// Flink's task metrics from one sample and the rates over the window.

@@ -24,12 +24,15 @@ extension StreamRecord: Sendable where T: Sendable {}
 public final class RecordBatch<T: Sendable>: @unchecked Sendable, RecordCounting {
     public private(set) var records: [StreamRecord<T>]
     let pool: RecordBufferPool<T>?
+    /// When the batch was handed over (or arrived from the network), on the monotonic clock.
+    public let createdAtNanos: UInt64
 
     public var recordCount: Int { records.count }
 
     public init(_ records: [StreamRecord<T>], pool: RecordBufferPool<T>? = nil) {
         self.records = records
         self.pool = pool
+        createdAtNanos = MonotonicClock.nanos()
     }
 
     public func recycle() {
@@ -41,6 +44,8 @@ public final class RecordBatch<T: Sendable>: @unchecked Sendable, RecordCounting
 /// of its storage once processed.
 public protocol RecordCounting {
     var recordCount: Int { get }
+    /// When the batch was handed over, on the monotonic clock (`MonotonicClock.nanos()`).
+    var createdAtNanos: UInt64 { get }
     /// Returns the batch's storage to its producer (after the consumer's last read of it).
     func recycle()
 }

@@ -216,7 +216,10 @@ public final class StreamTask {
                 switch element {
                 case .records(let batch):
                     let counted = batch as? any RecordCounting
-                    if let counted { metrics.addReceived(counted.recordCount) }
+                    if let counted {
+                        metrics.addReceived(counted.recordCount)
+                        metrics.addTransit(MonotonicClock.nanos() &- counted.createdAtNanos)
+                    }
                     try batchInputs[input](batch)
                     counted?.recycle()
                 case .watermark(let w):

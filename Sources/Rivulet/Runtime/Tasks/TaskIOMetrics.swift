@@ -14,6 +14,11 @@ public final class TaskIOMetrics: Sendable {
     let recordsIn = Atomic<UInt64>(0)
     let inputWatermarkValue = Atomic<Int64>(Int64.min)
     let outputWatermarkValue = Atomic<Int64>(Int64.min)
+    /// How long record batches waited between their hand-over and this task taking them:
+    /// counts per power-of-two bucket of microseconds (bucket i: under 2^(i+1) µs).
+    let transit = Mutex([UInt64](repeating: 0, count: TaskIOMetrics.transitBuckets))
+    /// Buckets of the transit histogram; the last holds everything from about 34 s up.
+    public static let transitBuckets = 26
     /// The channels the task writes to and its own inbox, for buffer usage (set before it runs).
     let buffers = Mutex<(outputs: [ChannelTarget], inbox: TaskInbox?)>(([], nil))
 
@@ -53,6 +58,15 @@ public final class TaskIOMetrics: Sendable {
     }
     @usableFromInline func addIdle(_ nanos: UInt64) { idleNanosCounter.add(nanos, ordering: .relaxed) }
     @usableFromInline func addSent(_ n: Int) { recordsOut.add(UInt64(n), ordering: .relaxed) }
+    /// Counts a batch that waited `nanos` between hand-over and being taken.
+    func addTransit(_ nanos: UInt64) {
+        let micros = nanos / 1000
+        let bucket = micros < 2 ? 0 : min(Self.transitBuckets - 1, (UInt64.bitWidth - micros.leadingZeroBitCount) - 1)
+        transit.withLock { $0[bucket] &+= 1 }
+    }
+
+    /// The transit histogram's counts so far (bucket i: batches that waited under 2^(i+1) µs).
+    public var transitCounts: [UInt64] { transit.withLock { $0 } }
     @usableFromInline func addReceived(_ n: Int) { recordsIn.add(UInt64(n), ordering: .relaxed) }
     func setInputWatermark(_ w: Int64) { inputWatermarkValue.store(w, ordering: .relaxed) }
     func setOutputWatermark(_ w: Int64) { outputWatermarkValue.store(w, ordering: .relaxed) }

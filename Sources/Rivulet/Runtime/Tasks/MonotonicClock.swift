@@ -1,0 +1,9 @@
+// The clock intervals inside one process are measured with.
+
+import Dispatch
+
+/// Nanoseconds on the monotonic clock (not wall time: comparable only within one process).
+public enum MonotonicClock {
+    @inlinable
+    public static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}
