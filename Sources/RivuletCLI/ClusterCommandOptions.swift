@@ -47,10 +47,7 @@ struct ClusterCommandOptions: ParsableArguments {
         let c = try? configuration()
         client.token = c.flatMap { SecurityOptions.token($0) } ?? environment["RIVULET_REST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         // HTTPS with the CA the configuration names (security.ssl.rest.*).
-        if let c {
-            let (https, trust) = try RestTLS.client(c)
-            if https { client.tls = trust }
-        }
+        if let c { client.tls = try RestTLS.client(c) }
         return client
     }
 

@@ -49,7 +49,6 @@ final class WebUITests: XCTestCase {
             after = try XCTUnwrap(Self.recordsOut(ofVertex: "0", in: browser.load(base + "#/jobs/\(id)")))
             return after > before
         }
-        XCTAssertGreaterThan(after, before)
 
         // Checkpoints: the history, and the breakdown of one completed checkpoint per subtask.
         let history = try browser.load(base + "#/jobs/\(id)/checkpoints", screenshot: "checkpoints")

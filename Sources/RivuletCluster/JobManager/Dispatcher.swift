@@ -304,3 +304,25 @@ public final class Dispatcher: Sendable {
         for job in jobs where !job.status.isTerminal { job.cancel() }
     }
 }
+
+extension Dispatcher {
+    /// TaskManagers, slots and listed jobs by status, as the overviews and metrics count them.
+    struct Counts {
+        let taskManagers: Int
+        let slotsTotal: Int
+        let slotsAvailable: Int
+        let running: Int
+        let finished: Int
+        let cancelled: Int
+        let failed: Int
+    }
+
+    var counts: Counts {
+        let jobs = listedJobs(full: false).map(\.status)
+        let tms = resourceManager.summaries
+        return Counts(
+            taskManagers: tms.count, slotsTotal: tms.reduce(0) { $0 + $1.slots }, slotsAvailable: tms.reduce(0) { $0 + $1.freeSlots },
+            running: jobs.filter { !$0.isTerminal }.count, finished: jobs.filter { $0 == .finished }.count,
+            cancelled: jobs.filter { $0 == .canceled }.count, failed: jobs.filter { $0 == .failed }.count)
+    }
+}

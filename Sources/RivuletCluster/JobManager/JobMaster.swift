@@ -454,8 +454,7 @@ final class JobMaster: Sendable {
         guard var e = s.executions[id] else { return }
         let now = ContinuousClock.now
         let elapsed = now - e.sampledAt
-        let elapsedNanos = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-        e.rates = TaskRates(from: e.sample, to: metrics, elapsedNanos: elapsedNanos)
+        e.rates = TaskRates(from: e.sample, to: metrics, elapsedNanos: elapsed.nanoseconds)
         e.sample = metrics
         e.sampledAt = now
         s.executions[id] = e

@@ -157,10 +157,8 @@ public final class ResourceManager: Sendable {
         return state.withLock { s in
             guard var tm = s.taskManagers[resourceID] else { return false }
             if let status {
-                if let previous = tm.status {
-                    let elapsed = now - tm.lastHeartbeat
-                    let nanos = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-                    if nanos > 0 { tm.cpuLoad = max(0, Double(status.cpuNanos - previous.cpuNanos) / nanos) }
+                if let previous = tm.status, let load = status.cpuLoad(since: previous, over: now - tm.lastHeartbeat) {
+                    tm.cpuLoad = load
                 }
                 tm.status = status
             }

@@ -21,11 +21,11 @@ package final class JobManagerMetrics: Sendable {
     func sample(_ dispatcher: Dispatcher?, now: ContinuousClock.Instant = .now, wallMillis: Int64 = SystemClock.nowMillis()) {
         process.sample(now: now)
         let details = dispatcher?.jobs.map { $0.detail(full: true) } ?? []
-        let taskManagers = dispatcher?.resourceManager.summaries ?? []
-        scope.set("numRegisteredTaskManagers", Double(taskManagers.count))
-        scope.set("taskSlotsTotal", Double(taskManagers.reduce(0) { $0 + $1.slots }))
-        scope.set("taskSlotsAvailable", Double(taskManagers.reduce(0) { $0 + $1.freeSlots }))
-        scope.set("numRunningJobs", Double(details.filter { !$0.status.isTerminal }.count))
+        let counts = dispatcher?.counts
+        scope.set("numRegisteredTaskManagers", Double(counts?.taskManagers ?? 0))
+        scope.set("taskSlotsTotal", Double(counts?.slotsTotal ?? 0))
+        scope.set("taskSlotsAvailable", Double(counts?.slotsAvailable ?? 0))
+        scope.set("numRunningJobs", Double(counts?.running ?? 0))
         let ids = Set(details.map(\.id))
         let gone = jobs.withLock { j -> [MetricGroup] in
             let ended = j.filter { !ids.contains($0.key) }

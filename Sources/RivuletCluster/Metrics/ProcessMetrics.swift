@@ -21,10 +21,8 @@ package final class ProcessMetrics: Sendable {
             return p
         }
         group.set("Status_Process_CPU_Time", Double(status.cpuNanos) / 1e6)
-        if let before {
-            let elapsed = now - before.at
-            let nanos = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-            if nanos > 0 { group.set("Status_Process_CPU_Load", max(0, Double(status.cpuNanos - before.status.cpuNanos) / nanos)) }
+        if let before, let load = status.cpuLoad(since: before.status, over: now - before.at) {
+            group.set("Status_Process_CPU_Load", load)
         }
         group.set("Status_Process_Memory_RSS", status.rssBytes)
         group.set("Status_Process_Threads_Count", Double(status.threads))

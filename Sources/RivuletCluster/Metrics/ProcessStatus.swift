@@ -24,6 +24,13 @@ package struct ProcessStatus: Sendable, Equatable, Codable {
     /// When this process started (the first time anyone asked).
     package static let processStartMillis = SystemClock.nowMillis()
 
+    /// CPUs kept busy between `previous` and this status, `elapsed` apart (1.0: one core); nil
+    /// when no time passed.
+    package func cpuLoad(since previous: ProcessStatus, over elapsed: Duration) -> Double? {
+        let nanos = elapsed.nanoseconds
+        return nanos > 0 ? max(0, Double(cpuNanos - previous.cpuNanos) / nanos) : nil
+    }
+
     /// This process now: CPU time from getrusage, memory and threads from /proc/self/status.
     package static func current() -> ProcessStatus {
         var usage = rusage()

@@ -34,12 +34,12 @@ enum FlinkMetricsAPI {
         }
         router.get("/jobmanager/metrics") { request, _ in
             await RestServer.answer {
-                let tms = rm.summaries
+                let c = dispatcher.counts
                 var values = processMetrics(status: .current(), cpuLoad: nil)
-                values["numRegisteredTaskManagers"] = String(tms.count)
-                values["taskSlotsTotal"] = String(tms.reduce(0) { $0 + $1.slots })
-                values["taskSlotsAvailable"] = String(tms.reduce(0) { $0 + $1.freeSlots })
-                values["numRunningJobs"] = String(dispatcher.jobs.filter { !$0.status.isTerminal }.count)
+                values["numRegisteredTaskManagers"] = String(c.taskManagers)
+                values["taskSlotsTotal"] = String(c.slotsTotal)
+                values["taskSlotsAvailable"] = String(c.slotsAvailable)
+                values["numRunningJobs"] = String(c.running)
                 return RestServer.json(select(values, request))
             }
         }

@@ -21,7 +21,7 @@ enum FlinkRestAPI {
         let rm = dispatcher.resourceManager
         router.get("/overview") { _, _ in
             await RestServer.answer {
-                let c = RestServer.ClusterCounts(dispatcher)
+                let c = dispatcher.counts
                 return RestServer.json(
                     ClusterOverview(
                         taskmanagers: c.taskManagers, slotsTotal: c.slotsTotal, slotsAvailable: c.slotsAvailable, jobsRunning: c.running,

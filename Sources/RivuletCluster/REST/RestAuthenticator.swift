@@ -18,7 +18,7 @@ struct RestAuthenticator: Sendable {
     }
 
     /// Paths anyone may fetch: the Web UI's own files.
-    static func isPublic(_ path: String) -> Bool { path == "/" || path == "/index.html" || path.hasPrefix("/web/") }
+    static func isPublic(_ path: String) -> Bool { path == "/" || path.hasPrefix("/web/") }
 
     /// Nil when `request` may go on; else the 401 to answer.
     func refusal(_ request: Request) -> Response? {

@@ -103,36 +103,13 @@ public enum RestServer {
         try dispatcher.lookup(id).detail
     }
 
-    /// TaskManagers, slots and jobs by status: what `/v1/overview` and Flink's `/overview` count.
-    struct ClusterCounts {
-        let taskManagers: Int
-        let slotsTotal: Int
-        let slotsAvailable: Int
-        let running: Int
-        let finished: Int
-        let cancelled: Int
-        let failed: Int
-
-        init(_ dispatcher: Dispatcher) {
-            let jobs = dispatcher.listedJobs(full: false).map(\.status)
-            let tms = dispatcher.resourceManager.summaries
-            taskManagers = tms.count
-            slotsTotal = tms.reduce(0) { $0 + $1.slots }
-            slotsAvailable = tms.reduce(0) { $0 + $1.freeSlots }
-            running = jobs.filter { !$0.isTerminal }.count
-            finished = jobs.filter { $0 == .finished }.count
-            cancelled = jobs.filter { $0 == .canceled }.count
-            failed = jobs.filter { $0 == .failed }.count
-        }
-    }
-
     /// The router of every endpoint.
     static func router(dispatcher: Dispatcher, maxBodyBytes: Int) -> Router<BasicRequestContext> {
         let router = Router()
         let rm = dispatcher.resourceManager
         router.get("/v1/overview") { _, _ in
             await answer {
-                let c = ClusterCounts(dispatcher)
+                let c = dispatcher.counts
                 return json(
                     Overview(
                         taskManagers: c.taskManagers, slotsTotal: c.slotsTotal, slotsAvailable: c.slotsAvailable, jobsRunning: c.running,

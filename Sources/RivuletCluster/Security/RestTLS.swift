@@ -25,16 +25,17 @@ public struct RestTLS: Sendable, Equatable {
         return tls
     }
 
-    /// What a client needs: whether to speak HTTPS, and the CA to trust (nil: the system's).
-    public static func client(_ c: Configuration) throws -> (https: Bool, trust: TLSConfiguration?) {
-        guard c[SecurityOptions.restSSL] else { return (false, nil) }
+    /// What a client speaks: TLS trusting `security.ssl.rest.ca` (or the system's CAs), or nil
+    /// for plain HTTP.
+    public static func client(_ c: Configuration) throws -> TLSConfiguration? {
+        guard c[SecurityOptions.restSSL] else { return nil }
         var client = TLSConfiguration.makeClientConfiguration()
         let ca = c[SecurityOptions.restCA]
         if !ca.isEmpty {
             guard FileManager.default.isReadableFile(atPath: ca) else { throw ConfigurationError("security.ssl.rest.ca: cannot read '\(ca)'") }
             client.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca))
         }
-        return (true, client)
+        return client
     }
 
     public init(certificatePath: String, keyPath: String, caPath: String) {
