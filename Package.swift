@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         // The engine, the cluster and the command line: a user's jobs binary depends on this.
-        .library(name: "Rivulet", targets: ["Rivulet", "RivuletCluster", "RivuletCLI"]),
+        .library(name: "Rivulet", targets: ["Rivulet", "RivuletRuntime", "RivuletCluster", "RivuletCLI"]),
         .executable(name: "rivulet", targets: ["rivulet"]),
         .executable(name: "rivulet-bench", targets: ["RivuletBench"]),
     ],
@@ -40,10 +40,13 @@ let package = Package(
         ),
         // Processor hints Swift cannot spell (cache prefetch), as static inline C functions.
         .target(name: "CRivuletSupport"),
-        // The engine: DataStream API, operators, state, tasks, local network, MiniCluster, CLI.
+        // What a user's job imports: RivuletRuntime's DataStream API and RivuletCluster's
+        // MiniCluster (`env.execute()`), re-exported as one module.
+        .target(name: "Rivulet", dependencies: ["RivuletRuntime", "RivuletCluster"]),
+        // The engine: DataStream API, operators, state, tasks and their in-memory channels.
         // API and runtime share one module so user closures specialise through the hot path.
         .target(
-            name: "Rivulet",
+            name: "RivuletRuntime",
             dependencies: [
                 "RivuletCore",
                 "RivuletRocksDB",
@@ -72,18 +75,18 @@ let package = Package(
         .target(
             name: "RivuletNetwork",
             dependencies: [
-                "Rivulet", "RivuletCore",
+                "RivuletRuntime", "RivuletCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        // The standalone cluster: JobManager (Dispatcher, ResourceManager, JobMasters, REST) and
-        // TaskManager (TaskExecutor) processes.
+        // The cluster: JobManager (Dispatcher, ResourceManager, JobMasters, REST) and TaskManager
+        // (TaskExecutor) processes, and the MiniCluster that runs the same components in one process.
         .target(
             name: "RivuletCluster",
             dependencies: [
-                "Rivulet", "RivuletCore", "RivuletRPC", "RivuletNetwork", "RivuletZooKeeper",
+                "RivuletRuntime", "RivuletCore", "RivuletRPC", "RivuletNetwork", "RivuletZooKeeper",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -128,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "RivuletClusterTests",
             dependencies: [
-                "RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples",
+                "RivuletRuntime", "RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

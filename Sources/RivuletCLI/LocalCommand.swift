@@ -1,4 +1,4 @@
-// `rivulet local`: runs a job from the catalog in this process (the MiniCluster).
+// `rivulet local`: runs a job from the catalog in this process (on the MiniCluster).
 
 import ArgumentParser
 import Rivulet
@@ -93,7 +93,8 @@ struct LocalCommand: AsyncParsableCommand {
             let cluster = MiniCluster()
             let interrupt = Self.cancelOnInterrupt(cluster)
             defer { interrupt.cancel() }
-            try env.execute(name, on: cluster, options: ExecutionOptions(restoreFromSavepoint: fromSavepoint, savepointOnFinish: savepointOnFinish))
+            try await env.executeAsync(
+                name, on: cluster, options: ExecutionOptions(restoreFromSavepoint: fromSavepoint, savepointOnFinish: savepointOnFinish))
         } catch let error as JobExecutionError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             if case .cancelled = error { throw ExitCode(130) }

@@ -46,8 +46,9 @@ final class TLSRefusalHandler: ChannelInboundHandler, Sendable {
 /// TaskManager) pair, channels multiplexed on it, credit-based flow control per channel.
 public final class DataPlane: Sendable {
     public let partitions: ResultPartitionManager
-    let group: MultiThreadedEventLoopGroup
-    let serverChannel: any Channel
+    /// The event loops and the server; nil for a data plane of one process (`inProcess()`).
+    let group: MultiThreadedEventLoopGroup?
+    let serverChannel: (any Channel)?
     /// The address consumers connect to.
     public let host: String
     public let port: Int
@@ -58,7 +59,7 @@ public final class DataPlane: Sendable {
     let tls: DataPlaneTLS?
 
     private init(
-        group: MultiThreadedEventLoopGroup, serverChannel: any Channel, host: String, port: Int,
+        group: MultiThreadedEventLoopGroup?, serverChannel: (any Channel)?, host: String, port: Int,
         partitions: ResultPartitionManager, tls: DataPlaneTLS?
     ) {
         self.tls = tls
@@ -98,12 +99,21 @@ public final class DataPlane: Sendable {
         }
     }
 
+    /// A data plane that neither listens nor connects: for a single TaskManager in this process
+    /// (local mode), whose subtasks all exchange records through in-memory inboxes.
+    public static func inProcess() -> DataPlane {
+        DataPlane(group: nil, serverChannel: nil, host: "in-process", port: 0, partitions: ResultPartitionManager(), tls: nil)
+    }
+
     /// The connection to the producer TaskManager at `host:port`, opened when needed. Blocks
     /// the calling thread (a task thread, never an event loop) while connecting.
     public func client(host: String, port: Int) throws -> PartitionRequestClient {
         let address = "\(host):\(port)"
         return try connecting.withLock { _ in
             if let existing = clients.withLock({ $0[address] }), !existing.isLost { return existing }
+            guard let group else {
+                throw NetworkChannelError("this process's data plane opens no connections (asked for \(address))")
+            }
             let slot = ClientSlot()
             let tls = self.tls
             let channel: any Channel
@@ -139,7 +149,7 @@ public final class DataPlane: Sendable {
             return Array(c.values)
         }
         for client in all { client.close() }
-        try? await serverChannel.close()
-        try? await group.shutdownGracefully()
+        try? await serverChannel?.close()
+        try? await group?.shutdownGracefully()
     }
 }

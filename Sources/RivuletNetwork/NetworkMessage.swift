@@ -2,7 +2,7 @@
 // TCP connection between two TaskManagers.
 
 import NIOCore
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 
 /// Identifies one subpartition: what producer subtask `producer` of edge `edge` sends to

@@ -2,7 +2,7 @@
 // returns a credit each time the task takes a batch.
 
 import NIOCore
-import Rivulet
+import RivuletRuntime
 
 /// One input channel of a consumer task fed by a producer on another TaskManager.
 public final class RemoteInputChannel: Sendable {

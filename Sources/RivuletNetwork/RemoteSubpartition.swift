@@ -3,7 +3,7 @@
 
 import Foundation
 import NIOCore
-import Rivulet
+import RivuletRuntime
 
 /// Why a producer could not send to its consumer.
 public struct NetworkChannelError: Error, CustomStringConvertible, Sendable {

@@ -282,7 +282,9 @@ final class ControlPlaneInProcessTests: XCTestCase {
         if let (last, tm) = tasks.last { Self.report(dispatcher, last, .failed, on: tm, error: "boom") }
         let status = try await waitForEnd(dispatcher, jobID)
         XCTAssertEqual(status, .failed, "no restart strategy without checkpoints: the failure ends the job")
-        XCTAssertEqual(try dispatcher.job(jobID).detail(full: true).exceptions, ["boom"])
+        XCTAssertEqual(
+            try dispatcher.job(jobID).detail(full: true).exceptions, ["Running Sum -> Discard Sink (2/2): boom"],
+            "the JobMaster names the subtask that failed")
         dispatcher.shutdown()
     }
 

@@ -4,7 +4,7 @@
 import Foundation
 import XCTest
 
-@testable import Rivulet
+@testable import RivuletRuntime
 @testable import RivuletCluster
 
 final class MetricsTests: XCTestCase {

@@ -1,6 +1,6 @@
 // Configuration keys of the cluster's processes: addresses, ports, slots, heartbeats, timeouts.
 
-import Rivulet
+import RivuletRuntime
 
 /// The JobManager's, the TaskManagers' and the REST API's keys (Flink's JobManagerOptions,
 /// TaskManagerOptions, RestOptions, HeartbeatManagerOptions and ClusterOptions).

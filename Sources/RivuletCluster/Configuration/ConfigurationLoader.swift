@@ -1,7 +1,7 @@
 // Reads conf/rivulet.yaml (flat Flink-style keys) and merges -D overrides and the environment.
 
 import Foundation
-import Rivulet
+import RivuletRuntime
 import Yams
 
 /// Loads a cluster process's configuration: the YAML file, then `RIVULET_CONF_<key>`

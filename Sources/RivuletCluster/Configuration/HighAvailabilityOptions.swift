@@ -1,6 +1,6 @@
 // Configuration keys of high availability: ZooKeeper quorum, paths, sessions, shared storage.
 
-import Rivulet
+import RivuletRuntime
 
 /// Whether JobManagers elect a leader through ZooKeeper.
 public enum HighAvailabilityType: String, CaseIterable, Sendable {

@@ -1,7 +1,7 @@
 // Configuration keys of the cluster processes' logs: level, per-logger levels, format, files.
 
 import Logging
-import Rivulet
+import RivuletRuntime
 
 /// A log level, as swift-log names them.
 public enum LogLevelOption: String, CaseIterable, Sendable {

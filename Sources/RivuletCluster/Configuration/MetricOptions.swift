@@ -1,7 +1,7 @@
 // Configuration keys of the metrics the processes expose to Prometheus.
 
 import Foundation
-import Rivulet
+import RivuletRuntime
 
 /// `metrics.*`: where each process serves its metrics in Prometheus' text format.
 public enum MetricOptions: ConfigOptionGroup {

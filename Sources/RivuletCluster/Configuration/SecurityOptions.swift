@@ -1,7 +1,7 @@
 // Configuration keys of what a client must present and what a request may make the cluster do.
 
 import Foundation
-import Rivulet
+import RivuletRuntime
 
 /// `security.*`: REST authentication, the directories requests may name, and bounds.
 public enum SecurityOptions: ConfigOptionGroup {

@@ -2,7 +2,7 @@
 // TaskDeploymentDescriptor): enough to rebuild the job from the catalog and wire the subtask.
 
 import Foundation
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 
 /// Where one subtask of a run runs: its TaskManager and that TaskManager's data address.

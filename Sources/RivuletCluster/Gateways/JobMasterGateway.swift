@@ -1,6 +1,6 @@
 // What a TaskManager asks of the JobMasters of the leading JobManager.
 
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 
 /// The JobMasters as a TaskManager reaches them, routed by job id (Flink's JobMasterGateway).

@@ -1,6 +1,6 @@
 // What the JobManager (ResourceManager and JobMasters) asks of one TaskManager.
 
-import Rivulet
+import RivuletRuntime
 
 /// A subtask of one run (attempt) of a job: what a TaskManager's task is addressed by.
 package struct ExecutionAttemptID: Hashable, Sendable, CustomStringConvertible {

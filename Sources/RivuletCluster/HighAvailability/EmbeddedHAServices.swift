@@ -1,7 +1,7 @@
 // High availability in one process's memory: leadership granted at once, jobs and checkpoint
 // pointers kept while the process lives (Flink's EmbeddedHaServices).
 
-import Rivulet
+import RivuletRuntime
 import Synchronization
 
 /// Services that keep what ZooKeeper would keep, in memory: a JobManager started again in the
@@ -17,7 +17,9 @@ package final class EmbeddedHAServices: HighAvailabilityServices {
         var checkpoints: [String: JobCheckpoints] = [:]
     }
     let state = Mutex(State())
-    package let leaderElection: any LeaderElectionService = StandaloneLeaderElection()
+    /// Grants leadership at once and tells in-process TaskManagers who leads.
+    package let election = StandaloneLeaderElection()
+    package var leaderElection: any LeaderElectionService { election }
     package var jobsOutliveLeader: Bool { true }
 
     package init() {}

@@ -1,7 +1,7 @@
 // What a leading JobManager keeps so that the next leader can carry on: leader election, job
 // graphs, job results, checkpoint ids and completed checkpoints (Flink's HighAvailabilityServices).
 
-import Rivulet
+import RivuletRuntime
 
 /// A job's end as the JobResultStore keeps it, with what the REST API shows of the ended job
 /// (Flink keeps that in its execution graph store), so that a new leader lists it too.

@@ -1,6 +1,6 @@
 // High availability off: one JobManager that leads from the start, and nothing that outlives it.
 
-import Rivulet
+import RivuletRuntime
 import Synchronization
 
 /// The services of a cluster without high availability (`high-availability.type: none`, Flink's

@@ -2,7 +2,7 @@
 // (`jobs/<jobId>/checkpoint_id_counter`, `jobs/<jobId>/checkpoints/<%019d id>`).
 
 import Foundation
-import Rivulet
+import RivuletRuntime
 import RivuletZooKeeper
 import Synchronization
 

@@ -4,7 +4,7 @@
 
 import Foundation
 import Logging
-import Rivulet
+import RivuletRuntime
 import RivuletZooKeeper
 
 /// `high-availability.*` read from the configuration.

@@ -2,7 +2,7 @@
 
 import Foundation
 import Logging
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 import Synchronization
 
@@ -129,6 +129,20 @@ public final class Dispatcher: Sendable {
         start(master)
         logger.info("job '\(submission.job)' submitted as \(jobID) (\(master.built.jobGraph.taskCount) tasks, \(master.slotsNeeded) slots)")
         return jobID
+    }
+
+    /// Starts a job built in this process (local mode: the MiniCluster), under the id the
+    /// caller chose. Nothing is looked up in the catalog; errors are the job's own (a bad
+    /// checkpoint directory names itself), not REST answers.
+    func submit(built: BuiltJob, jobID: String, savepointPath: String?, local: LocalExecution) async throws -> JobMaster {
+        let configuration = built.graph.configuration.values
+        let submission = JobSubmission(job: built.jobGraph.jobName, savepointPath: savepointPath, configuration: configuration)
+        let master = try JobMaster(
+            jobID: jobID, submission: submission, configuration: configuration, built: built, resourceManager: resourceManager, ha: ha,
+            local: local, logger: logger)
+        try await ha.putJobGraph(StoredJob(jobID: jobID, submission: submission, configuration: configuration))
+        start(master)
+        return master
     }
 
     private func makeMaster(jobID: String, submission: JobSubmission, configuration: [String: String], recovered: Bool) throws -> JobMaster {

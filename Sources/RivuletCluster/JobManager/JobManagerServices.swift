@@ -2,7 +2,7 @@
 
 import Foundation
 import GRPCCore
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 import RivuletRPC
 

@@ -2,7 +2,7 @@
 
 import Foundation
 import Logging
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 import Synchronization
 
@@ -26,10 +26,12 @@ final class JobMaster: Sendable {
     let ha: any HighAvailabilityServices
     /// A job a new leader took over: its first run restores the latest completed checkpoint.
     let recovered: Bool
+    /// A job the MiniCluster runs: its storage, savepoint on finish and notices (nil in a cluster).
+    let local: LocalExecution?
 
     enum Event: Sendable {
         case taskFinished
-        case failed(String, unrecoverable: Bool)
+        case failed(JobFailure)
         case cancel
         case suspend
     }
@@ -60,6 +62,8 @@ final class JobMaster: Sendable {
         /// The cancellation ends a stop-with-savepoint: the job counts as finished.
         var stopRequested = false
         var lastSavepoint: String?
+        /// Why the latest run failed.
+        var failure: JobFailure?
     }
     let state = Mutex(State())
     /// Wakes the run's waits (slot offers, tasks ending) whenever offers, task states or
@@ -68,7 +72,8 @@ final class JobMaster: Sendable {
 
     init(
         jobID: String, submission: JobSubmission, configuration: [String: String], built: BuiltJob,
-        resourceManager: ResourceManager, ha: any HighAvailabilityServices, recovered: Bool = false, logger: Logger
+        resourceManager: ResourceManager, ha: any HighAvailabilityServices, recovered: Bool = false,
+        local: LocalExecution? = nil, logger: Logger
     ) throws {
         self.jobID = jobID
         self.submission = submission
@@ -77,8 +82,12 @@ final class JobMaster: Sendable {
         self.resourceManager = resourceManager
         self.ha = ha
         self.recovered = recovered
+        self.local = local
         // Its own logger under the JobManager's (`logging.levels: rivulet.jobmanager.jobmaster=debug`).
-        var scoped = Logger(label: logger.label + ".jobmaster")
+        // A silenced parent (the MiniCluster's) stays silent.
+        var scoped =
+            logger.handler is SwiftLogNoOpLogHandler
+            ? Logger(label: logger.label + ".jobmaster") { _ in SwiftLogNoOpLogHandler() } : Logger(label: logger.label + ".jobmaster")
         scoped.handler.metadata = logger.handler.metadata
         scoped[metadataKey: "job"] = "\(jobID)"
         self.logger = scoped
@@ -89,7 +98,9 @@ final class JobMaster: Sendable {
         ids = CheckpointIDCounter(recovery: recoveryStore)
         completed = CompletedCheckpoints(numRetained: checkpointConfig.numRetained, recovery: recoveryStore)
         slotTimeoutMillis = config[ClusterOptions.slotRequestTimeout].milliseconds
-        if config.checkpointingEnabled {
+        if let local {
+            storage = local.storage
+        } else if config.checkpointingEnabled {
             let s = FileSystemCheckpointStorage(baseDirectory: checkpointConfig.directory, jobID: jobID)
             try s.initialize()
             storage = s
@@ -147,13 +158,17 @@ final class JobMaster: Sendable {
                 return finish(.finished, nil)
             case .cancelled:
                 return finish(state.withLock { $0.stopRequested } ? .finished : .canceled, nil)
-            case .failed(let reason, let unrecoverable):
-                state.withLock { $0.exceptions.append(reason) }
-                logger.warning("job '\(built.jobGraph.jobName)' run \(attempt) failed: \(reason)")
-                attempt += 1
-                guard !unrecoverable, let delay = restartStrategy.delayMillis(beforeRestart: attempt) else {
-                    return finish(.failed, reason)
+            case .failed(let failure):
+                state.withLock { s in
+                    s.exceptions.append(failure.description)
+                    s.failure = failure
                 }
+                logger.warning("job '\(built.jobGraph.jobName)' run \(attempt) failed: \(failure)")
+                attempt += 1
+                guard !failure.unrecoverable, let delay = restartStrategy.delayMillis(beforeRestart: attempt) else {
+                    return finish(.failed, failure.description)
+                }
+                local?.notices("warning: \(failure)")
                 if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
             }
         }
@@ -162,7 +177,7 @@ final class JobMaster: Sendable {
     enum Outcome: Sendable {
         case finished
         case cancelled
-        case failed(String, unrecoverable: Bool)
+        case failed(JobFailure)
     }
 
     func finish(_ status: JobStatus, _ reason: String?, sweep: Bool = true) -> JobStatus {
@@ -177,6 +192,7 @@ final class JobMaster: Sendable {
             s.events?.finish()
             s.events = nil
         }
+        changes.notifyAll()
         logger.info("job '\(built.jobGraph.jobName)' \(jobID) ended: \(status.rawValue)\(reason.map { " (\($0))" } ?? "")")
         return status
     }
@@ -188,6 +204,7 @@ final class JobMaster: Sendable {
             s.events?.finish()
             s.events = nil
         }
+        changes.notifyAll()
         logger.info("job '\(built.jobGraph.jobName)' \(jobID) suspended (this JobManager no longer leads)")
         return nil
     }
@@ -231,7 +248,7 @@ final class JobMaster: Sendable {
         do {
             allocations = try await allocateSlots()
         } catch {
-            return .failed("\(error)", unrecoverable: false)
+            return .failed(JobFailure("\(error)"))
         }
         if state.withLock({ $0.cancelRequested }) { return .cancelled }
         // 2. Placement: slot i runs subtask i of every vertex (slot sharing).
@@ -246,9 +263,16 @@ final class JobMaster: Sendable {
             let latest = storage.latestValidCheckpoint(among: completed.retained, warn: { [logger] in logger.warning("\($0)") })
         {
             restore = RestoreSource(directory: storage.checkpointDirectory(latest.id), strict: false)
-            logger.info("job '\(built.jobGraph.jobName)' \(attempt > 0 ? "restarts (attempt \(attempt))" : "resumes") from checkpoint \(latest.id)")
+            let notice = "job '\(built.jobGraph.jobName)' \(attempt > 0 ? "restarts (attempt \(attempt))" : "resumes") from checkpoint \(latest.id)"
+            logger.info("\(notice)")
+            local?.notices(notice)
         } else if let path = submission.savepointPath {
             restore = RestoreSource(directory: path, strict: true)
+            if attempt > 0 {
+                local?.notices("job '\(built.jobGraph.jobName)' restarts (attempt \(attempt)) with no completed checkpoint: from \(path) again")
+            }
+        } else if attempt > 0 {
+            local?.notices("job '\(built.jobGraph.jobName)' restarts (attempt \(attempt)) with no completed checkpoint: from the start")
         }
         // 4. Checkpoint coordinator.
         var tasks: [ExecutionID: any TaskControlGateway] = [:]
@@ -258,7 +282,7 @@ final class JobMaster: Sendable {
                 let id = ExecutionID(vertex: vertex.id, subtask: subtask)
                 let allocation = allocationOf[vertex.id][subtask]
                 guard let connection = resourceManager.connection(allocation.resourceID) else {
-                    return .failed("TaskManager \(allocation.resourceID) was lost before deployment", unrecoverable: false)
+                    return .failed(JobFailure("TaskManager \(allocation.resourceID) was lost before deployment"))
                 }
                 tasks[id] = TaskExecutorTaskControl(
                     connection: connection,
@@ -267,12 +291,18 @@ final class JobMaster: Sendable {
             }
         }
         if let storage {
+            let log: @Sendable (String) -> Void
+            if let local {
+                log = local.notices
+            } else {
+                log = { [logger] message in logger.info("\(message)") }
+            }
             let coordinator = CheckpointCoordinator(
                 storage: storage, config: checkpointConfig, jobName: built.jobGraph.jobName,
                 operators: CheckpointedOperator.all(in: built.graph, jobGraph: built.jobGraph), ids: ids, store: completed,
-                failJob: { [weak self] reason in self?.post(.failed("checkpoint coordinator: \(reason)", unrecoverable: false), attempt: attempt) },
-                log: { [logger] in logger.info("\($0)") })
-            coordinator.register(tasks: tasks, sources: sources, savepointOnFinish: nil)
+                failJob: { [weak self] reason in self?.post(.failed(JobFailure(task: "checkpoint coordinator", reason)), attempt: attempt) },
+                log: log)
+            coordinator.register(tasks: tasks, sources: sources, savepointOnFinish: local?.savepointOnFinish)
             state.withLock { $0.coordinator = coordinator }
         }
         // 5. Deploy.
@@ -297,7 +327,7 @@ final class JobMaster: Sendable {
                     keyGroups: [range.startKeyGroup, range.endKeyGroup], placement: placement, restore: restore,
                     checkpointDirectory: storage == nil ? "" : checkpointConfig.directory)
                 guard let connection = resourceManager.connection(allocation.resourceID) else {
-                    return .failed("TaskManager \(allocation.resourceID) was lost during deployment", unrecoverable: false)
+                    return .failed(JobFailure("TaskManager \(allocation.resourceID) was lost during deployment"))
                 }
                 do {
                     try await connection.gateway.submitTask(allocationID: allocation.allocationID, descriptor: descriptor)
@@ -312,8 +342,9 @@ final class JobMaster: Sendable {
                     }
                     let unrecoverable = (error as? GatewayError)?.kind == .invalidRequest
                     return .failed(
-                        "deploying \(vertex.name) (\(subtask + 1)/\(vertex.parallelism)) to TaskManager \(allocation.resourceID) failed: \(error)",
-                        unrecoverable: unrecoverable)
+                        JobFailure(
+                            "deploying \(vertex.name) (\(subtask + 1)/\(vertex.parallelism)) to TaskManager \(allocation.resourceID) failed: \(error)",
+                            unrecoverable: unrecoverable))
                 }
             }
         }
@@ -329,8 +360,8 @@ final class JobMaster: Sendable {
             case .taskFinished:
                 finished += 1
                 if finished == total { return .finished }
-            case .failed(let reason, let unrecoverable):
-                return .failed(reason, unrecoverable: unrecoverable)
+            case .failed(let failure):
+                return .failed(failure)
             case .cancel, .suspend:
                 return .cancelled
             }
@@ -443,11 +474,21 @@ final class JobMaster: Sendable {
         changes.notifyAll()
         switch update.state {
         case .finished: post(.taskFinished, attempt: task.attempt)
-        case .failed: post(.failed(update.error ?? "task \(task.execution) failed", unrecoverable: update.unrecoverable), attempt: task.attempt)
+        case .failed:
+            let failure = JobFailure(task: displayName(task.execution), update.error ?? "failed", unrecoverable: update.unrecoverable)
+            post(.failed(failure), attempt: task.attempt)
         case .canceled:
-            post(.failed("task \(task.execution) was cancelled on TaskManager \(update.resourceID)", unrecoverable: false), attempt: task.attempt)
+            post(.failed(JobFailure(task: displayName(task.execution), "was cancelled on TaskManager \(update.resourceID)")), attempt: task.attempt)
         default: break
         }
+    }
+
+    /// "Name (subtask/parallelism)", as Flink names a subtask.
+    func displayName(_ execution: ExecutionID) -> String {
+        let vertices = built.jobGraph.vertices
+        guard vertices.indices.contains(execution.vertex) else { return "task \(execution)" }
+        let vertex = vertices[execution.vertex]
+        return "\(vertex.name) (\(execution.subtask + 1)/\(vertex.parallelism))"
     }
 
     private func apply(_ metrics: TaskMetricsSample, to s: inout State, id: ExecutionID) {
@@ -474,7 +515,7 @@ final class JobMaster: Sendable {
             (s.executions.values.contains { $0.resourceID == resourceID && !$0.state.isTerminal }, s.attempt)
         }
         changes.notifyAll()
-        if affected { post(.failed(reason, unrecoverable: false), attempt: attempt) }
+        if affected { post(.failed(JobFailure(task: "TaskManager \(resourceID)", reason)), attempt: attempt) }
     }
 
     func coordinator(attempt: Int) -> CheckpointCoordinator? {
@@ -532,6 +573,33 @@ final class JobMaster: Sendable {
         cancel()
         return path
     }
+
+    /// Waits until the job reached a terminal state (or was suspended) and returns it.
+    func waitForEnd() async -> JobStatus {
+        _ = await changes.wait(until: .now + .seconds(365 * 86_400)) { status.isTerminal || status == .suspended }
+        return status
+    }
+
+    /// What a finished job reports to the MiniCluster's caller.
+    func executionResult() -> JobExecutionResult {
+        state.withLock { s in
+            var backPressure: [String: UInt64] = [:]
+            for (id, execution) in s.executions {
+                backPressure[built.jobGraph.vertices[id.vertex].name, default: 0] += UInt64(clamping: execution.sample?.backPressuredNanos ?? 0)
+            }
+            var result = JobExecutionResult(
+                jobName: built.jobGraph.jobName, durationMillis: (s.endTime ?? SystemClock.nowMillis()) - s.startTime,
+                taskCount: built.jobGraph.taskCount, backPressuredNanosByVertex: backPressure)
+            result.jobID = jobID
+            result.restarts = s.exceptions
+            result.completedCheckpoints = completed.retained
+            result.checkpointStats = completed.stats
+            return result
+        }
+    }
+
+    /// Why the latest run failed, if one did.
+    var failure: JobFailure? { state.withLock { $0.failure } }
 
     // MARK: Views
 

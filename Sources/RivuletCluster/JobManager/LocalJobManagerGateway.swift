@@ -2,7 +2,7 @@
 // ResourceManager and the JobMasters. The gRPC services translate to these calls; local mode
 // and tests call them directly.
 
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 
 /// The leading JobManager as its TaskManagers reach it, in-process: every call after

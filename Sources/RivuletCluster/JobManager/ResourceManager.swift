@@ -125,8 +125,10 @@ public final class ResourceManager: Sendable {
     /// Registers (or registers again) a TaskManager; a TaskManager that registers again lost
     /// its earlier slots and tasks, so the JobMasters hear it as lost first.
     package func register(_ registration: TaskManagerRegistration) throws -> RegistrationAccepted {
-        guard !registration.resourceID.isEmpty, !registration.host.isEmpty, registration.rpcPort > 0, registration.dataPort > 0,
-            registration.slots > 0
+        // Port 0: a TaskManager in this process (local mode), reached through in-process gateways.
+        let ports = 0...65535
+        guard !registration.resourceID.isEmpty, !registration.host.isEmpty, ports.contains(registration.rpcPort),
+            ports.contains(registration.dataPort), registration.slots > 0
         else {
             throw GatewayError(.invalidRequest, "a registration needs a resource id, a host, RPC and data ports and at least one slot")
         }

@@ -1,6 +1,6 @@
 // What a TaskManager tells a JobMaster about its tasks: state changes and metric samples.
 
-import Rivulet
+import RivuletRuntime
 
 /// A task's counters at one moment, sent with state changes and heartbeats.
 package struct TaskMetricsSample: Sendable, Equatable {

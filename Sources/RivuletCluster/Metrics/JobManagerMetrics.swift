@@ -1,7 +1,7 @@
 // The JobManager's metrics: its process, the cluster's TaskManagers and slots, and every
 // job's restarts and checkpoints, under Flink's scopes (jobmanager, jobmanager_job).
 
-import Rivulet
+import RivuletRuntime
 import Synchronization
 
 /// Samples a leading JobManager's Dispatcher into its registry. Job metrics are named

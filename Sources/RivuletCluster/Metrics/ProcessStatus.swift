@@ -2,7 +2,7 @@
 // counterpart of Flink's Status.JVM.* metrics).
 
 import Foundation
-import Rivulet
+import RivuletRuntime
 
 /// A process's resource use at one moment.
 package struct ProcessStatus: Sendable, Equatable, Codable {

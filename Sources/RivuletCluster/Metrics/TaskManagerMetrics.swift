@@ -1,7 +1,7 @@
 // A TaskManager's metrics: its process, and the I/O of every task it runs, under Flink's
 // scopes and labels (taskmanager, taskmanager_job_task).
 
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 import Synchronization
 

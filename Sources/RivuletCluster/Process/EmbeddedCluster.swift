@@ -3,7 +3,7 @@
 
 import Foundation
 import Logging
-import Rivulet
+import RivuletRuntime
 import Synchronization
 
 /// Runs one catalog job on a JobManager and a TaskManager started in this process (on

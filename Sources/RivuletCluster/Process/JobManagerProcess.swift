@@ -6,7 +6,7 @@ import GRPCNIOTransportHTTP2Posix
 import Hummingbird
 import HummingbirdTLS
 import Logging
-import Rivulet
+import RivuletRuntime
 import ServiceLifecycle
 import Synchronization
 

@@ -4,7 +4,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import Logging
-import Rivulet
+import RivuletRuntime
 import RivuletNetwork
 import ServiceLifecycle
 

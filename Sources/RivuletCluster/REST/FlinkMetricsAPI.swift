@@ -3,7 +3,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import Rivulet
+import RivuletRuntime
 
 /// The REST paths through which Flink's dashboard and scripts read metrics: a list of
 /// `{"id": name}` without a query, `{"id", "value"}` for the names in `?get=a,b`; the

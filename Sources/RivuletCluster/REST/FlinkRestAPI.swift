@@ -4,7 +4,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 import Synchronization
 

@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import Rivulet
+import RivuletRuntime
 
 /// Builds the REST application of a JobManager.
 public enum RestServer {

@@ -2,7 +2,7 @@
 // types: every conversion both ways, used by the gRPC clients and servers alike.
 
 import GRPCCore
-import Rivulet
+import RivuletRuntime
 import RivuletRPC
 
 // MARK: Errors

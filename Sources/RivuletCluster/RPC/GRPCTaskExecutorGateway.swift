@@ -1,7 +1,7 @@
 // The TaskExecutorGateway over gRPC: domain calls translated to the control plane's messages.
 
 import GRPCCore
-import Rivulet
+import RivuletRuntime
 import RivuletRPC
 
 /// Calls one TaskManager's gRPC TaskExecutorGateway for one leader session, each call with the

@@ -4,7 +4,7 @@
 import Foundation
 import GRPCNIOTransportHTTP2Posix
 import NIOSSL
-import Rivulet
+import RivuletRuntime
 import RivuletNetwork
 
 /// This process's certificate and key and the cluster's CA, as PEM files. Every process

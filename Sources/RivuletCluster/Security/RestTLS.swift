@@ -2,7 +2,7 @@
 
 import Foundation
 import NIOSSL
-import Rivulet
+import RivuletRuntime
 
 /// The REST server's certificate and key, and the CA clients verify it with (PEM files).
 public struct RestTLS: Sendable, Equatable {

@@ -1,6 +1,6 @@
 // The TaskExecutorGateway in one process: the JobManager calls the TaskExecutor directly.
 
-import Rivulet
+import RivuletRuntime
 
 /// Calls a TaskExecutor in the same process for one leader session, with the same fencing and
 /// errors as over gRPC (local mode runs the cluster's components through it).

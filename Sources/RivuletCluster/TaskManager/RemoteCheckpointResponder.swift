@@ -2,7 +2,7 @@
 // checkpoint directory themselves and report the handles to the JobMaster through its gateway.
 
 import Foundation
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 
 /// Forwards a run's checkpoint acknowledgements, declines and finished-input notices to its

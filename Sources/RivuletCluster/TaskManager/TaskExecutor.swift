@@ -3,7 +3,7 @@
 import Foundation
 import GRPCCore
 import Logging
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 import RivuletNetwork
 import Synchronization
@@ -47,7 +47,7 @@ public struct TaskManagerSettings: Sendable {
 public final class TaskExecutor: Sendable {
     public let settings: TaskManagerSettings
     public let resourceID: String
-    let catalog: JobCatalog
+    let jobs: JobSource
     let dataPlane: DataPlane
     let connection: JobManagerConnection
     let leaderRetrieval: any LeaderRetrievalService
@@ -68,14 +68,25 @@ public final class TaskExecutor: Sendable {
 
     /// A TaskExecutor that reaches the JobManager through gateways `connectJobManager` makes
     /// (gRPC in a cluster, in-process in local mode and tests).
-    package init(
+    package convenience init(
         settings: TaskManagerSettings, catalog: JobCatalog, dataPlane: DataPlane,
+        leaderRetrieval: any LeaderRetrievalService, logger: Logger,
+        connectJobManager: @escaping @Sendable (_ host: String, _ port: Int) throws -> any JobManagerGateway
+    ) {
+        self.init(
+            settings: settings, jobs: JobSource(catalog: catalog), dataPlane: dataPlane, leaderRetrieval: leaderRetrieval, logger: logger,
+            connectJobManager: connectJobManager)
+    }
+
+    /// A TaskExecutor that runs the jobs `jobs` gives (local mode hands its job over in-process).
+    package init(
+        settings: TaskManagerSettings, jobs: JobSource, dataPlane: DataPlane,
         leaderRetrieval: any LeaderRetrievalService, logger: Logger,
         connectJobManager: @escaping @Sendable (_ host: String, _ port: Int) throws -> any JobManagerGateway
     ) {
         self.settings = settings
         self.leaderRetrieval = leaderRetrieval
-        self.catalog = catalog
+        self.jobs = jobs
         self.dataPlane = dataPlane
         self.logger = logger
         var generator = SystemRandomNumberGenerator()
@@ -168,16 +179,14 @@ public final class TaskExecutor: Sendable {
     func jobRun(for descriptor: TaskDescriptor) throws -> TaskJobRun {
         let key = TaskJobRun.key(descriptor.jobID, descriptor.attempt)
         if let existing = state.withLock({ $0.runs[key] }) { return existing }
-        let built: BuiltJob
+        let job: JobSource.InProcessJob
         do {
-            built = try BuiltJob.build(
-                catalog: catalog, name: descriptor.jobName, arguments: descriptor.arguments,
-                configuration: descriptor.configuration)
+            job = try jobs.job(for: descriptor)
         } catch {
             throw GatewayError(.invalidRequest, "cannot build job '\(descriptor.jobName)' on TaskManager \(resourceID): \(error)")
         }
         let created = try TaskJobRun(
-            descriptor: descriptor, built: built, resourceID: resourceID, dataPlane: dataPlane,
+            descriptor: descriptor, built: job.built, storage: job.storage, resourceID: resourceID, dataPlane: dataPlane,
             connection: connection)
         let (run, older) = state.withLock { s -> (TaskJobRun, [TaskJobRun]) in
             if let existing = s.runs[key] { return (existing, []) }
@@ -203,7 +212,8 @@ public final class TaskExecutor: Sendable {
         case .finished: update = TaskExecutionStateUpdate(task: task, state: .finished, resourceID: resourceID, metrics: sample)
         case .canceled: update = TaskExecutionStateUpdate(task: task, state: .canceled, resourceID: resourceID, metrics: sample)
         case .failed(let message, let unrecoverable):
-            logger.warning("task failed: \(message)")
+            let vertex = run.built.jobGraph.vertices[execution.vertex]
+            logger.warning("task \(vertex.name) (\(execution.subtask + 1)/\(vertex.parallelism)) failed: \(message)")
             update = TaskExecutionStateUpdate(
                 task: task, state: .failed, resourceID: resourceID, error: message, unrecoverable: unrecoverable, metrics: sample)
         }

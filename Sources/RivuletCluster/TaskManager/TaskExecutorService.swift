@@ -1,7 +1,7 @@
 // The TaskExecutorGateway served by a TaskManager over gRPC: messages translated to the TaskExecutor's domain calls.
 
 import GRPCCore
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 import RivuletRPC
 

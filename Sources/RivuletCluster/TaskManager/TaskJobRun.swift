@@ -2,7 +2,7 @@
 // subtasks, their wiring (in memory or over the data plane) and their threads.
 
 import Foundation
-import Rivulet
+import RivuletRuntime
 import RivuletCore
 import RivuletNetwork
 import Synchronization
@@ -39,8 +39,8 @@ final class TaskJobRun: Sendable {
     private let restoreLock = Mutex(())
 
     init(
-        descriptor: TaskDescriptor, built: BuiltJob, resourceID: String, dataPlane: DataPlane,
-        connection: JobManagerConnection
+        descriptor: TaskDescriptor, built: BuiltJob, storage: FileSystemCheckpointStorage? = nil, resourceID: String,
+        dataPlane: DataPlane, connection: JobManagerConnection
     ) throws {
         guard built.jobGraph.fingerprint == descriptor.fingerprint else {
             throw ClusterError(
@@ -71,7 +71,8 @@ final class TaskJobRun: Sendable {
         }
         self.inboxes = inboxes
         if !descriptor.checkpointDirectory.isEmpty && built.graph.configuration.checkpointingEnabled {
-            let storage = FileSystemCheckpointStorage(baseDirectory: descriptor.checkpointDirectory, jobID: descriptor.jobID)
+            // A job handed over in-process writes through its JobMaster's storage.
+            let storage = storage ?? FileSystemCheckpointStorage(baseDirectory: descriptor.checkpointDirectory, jobID: descriptor.jobID)
             responder = RemoteCheckpointResponder(storage: storage, jobID: jobID, attempt: attempt, connection: connection)
         } else {
             responder = nil
@@ -124,7 +125,7 @@ final class TaskJobRun: Sendable {
             } catch is TaskCancelledError {
                 end = .canceled
             } catch {
-                end = .failed("\(vertex.name) (\(execution.subtask + 1)/\(vertex.parallelism)): \(error)", unrecoverable: isUnrecoverable(error))
+                end = .failed("\(error)", unrecoverable: isUnrecoverable(error))
             }
             let inputs = state.withLock { s -> [(client: PartitionRequestClient, stream: UInt32)] in
                 s.tasks[execution]?.ended = true

@@ -24,7 +24,7 @@ public enum StateRestorer {
                 guard let op = byUID[uid], op.subtasks.contains(where: { $0.stateFile != nil }) else { continue }
                 let maxParallelism = node.shape.maxParallelism
                 guard op.maxParallelism == maxParallelism else {
-                    throw CheckpointFailure(
+                    throw SnapshotMismatchError(
                         "\(origin): operator '\(uid)' was snapshotted with max parallelism \(op.maxParallelism) but the job uses \(maxParallelism); max parallelism cannot change across a restore"
                     )
                 }
@@ -58,11 +58,18 @@ public enum StateRestorer {
         }
         if strict {
             for op in metadata.operators where !known.contains(op.uid) && op.subtasks.contains(where: { $0.stateFile != nil }) {
-                throw CheckpointFailure(
+                throw SnapshotMismatchError(
                     "\(origin) holds state for operator uid '\(op.uid)' (\(op.name)), which this job does not have; give the operator that uid or start without the savepoint"
                 )
             }
         }
         return result
     }
+}
+
+/// A snapshot that does not fit the job (an operator it does not have, another max
+/// parallelism): every restart would meet it again, so the job fails at once.
+public struct SnapshotMismatchError: UnrecoverableError, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -145,18 +145,6 @@ public final class StreamExecutionEnvironment {
         StreamGraph(jobName: jobName, nodes: nodes, edges: edges, configuration: configuration)
     }
 
-    /// Translates the job and runs it in this process until it finishes (bounded inputs) or
-    /// fails or is cancelled; throws the first failure, naming the operator.
-    @discardableResult
-    public func execute(
-        _ jobName: String = "Rivulet Job", on cluster: MiniCluster = MiniCluster(),
-        options: ExecutionOptions = ExecutionOptions()
-    ) throws -> JobExecutionResult {
-        let graph = try streamGraph(jobName: jobName).normalized()
-        let jobGraph = try JobGraphGenerator.createJobGraph(graph.topology)
-        return try cluster.execute(graph, jobGraph: jobGraph, options: options)
-    }
-
     /// Takes a checkpoint every `interval` into `directory` (Flink's enableCheckpointing plus
     /// `state.checkpoints.dir`): keyed state, source positions and pending sink output become
     /// recoverable, and a failed task restarts the job from the latest checkpoint.

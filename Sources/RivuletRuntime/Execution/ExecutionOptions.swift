@@ -2,7 +2,7 @@
 
 import Foundation
 
-/// Options of `MiniCluster.execute` beyond the job's configuration.
+/// Options of a local run (`MiniCluster.execute`) beyond the job's configuration.
 public struct ExecutionOptions: Sendable {
     /// A savepoint directory to restore the job's state from.
     public var restoreFromSavepoint: String?

@@ -16,6 +16,13 @@ public struct JobExecutionResult: Sendable {
     public var completedCheckpoints: [Int64] = []
     /// Duration and size of every completed checkpoint, in order.
     public var checkpointStats: [CheckpointStats] = []
+
+    public init(jobName: String, durationMillis: Int64, taskCount: Int, backPressuredNanosByVertex: [String: UInt64]) {
+        self.jobName = jobName
+        self.durationMillis = durationMillis
+        self.taskCount = taskCount
+        self.backPressuredNanosByVertex = backPressuredNanosByVertex
+    }
 }
 
 /// Why a job did not finish.
@@ -24,11 +31,14 @@ public enum JobExecutionError: Error, CustomStringConvertible, Sendable {
     case taskFailed(task: String, message: String)
     /// The job was cancelled (for example with Ctrl-C).
     case cancelled(job: String)
+    /// The job failed outside its tasks (it got no slots, say).
+    case failed(job: String, message: String)
 
     public var description: String {
         switch self {
         case .taskFailed(let task, let message): return "job failed in task '\(task)': \(message)"
         case .cancelled(let job): return "job '\(job)' was cancelled"
+        case .failed(let job, let message): return "job '\(job)' failed: \(message)"
         }
     }
 }

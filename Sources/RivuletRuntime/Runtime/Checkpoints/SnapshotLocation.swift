@@ -53,7 +53,7 @@ public struct SnapshotLocation: Sendable {
 
     /// Checks, before the job runs, that a savepoint can be written into `directory` when it
     /// finishes: checkpointing is on, and the directory can be created and holds no savepoint yet.
-    static func checkSavepointTarget(_ directory: String, checkpointing: Bool) throws {
+    package static func checkSavepointTarget(_ directory: String, checkpointing: Bool) throws {
         guard checkpointing else {
             throw ConfigurationError(
                 "a savepoint on finish (into '\(directory)') needs checkpointing: set execution.checkpointing.interval and state.checkpoints.dir")
