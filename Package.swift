@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "Rivulet", targets: ["Rivulet", "RivuletRuntime", "RivuletCluster", "RivuletCLI"]),
         .executable(name: "rivulet", targets: ["rivulet"]),
         .executable(name: "rivulet-bench", targets: ["RivuletBench"]),
+        // What the tests share: a manual clock, scratch directories, gateway doubles.
+        .library(name: "RivuletTesting", targets: ["RivuletTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -122,16 +124,19 @@ let package = Package(
         .target(name: "RivuletNexmark", dependencies: ["Rivulet", "RivuletCore"]),
         .executableTarget(name: "rivulet", dependencies: ["RivuletCLI", "RivuletExamples", "RivuletNexmark"]),
         .executableTarget(name: "RivuletBench", dependencies: ["Rivulet", "RivuletExamples", "RivuletNexmark"]),
+        // The tests' shared fixtures: a manual clock, scratch directories, and doubles of the
+        // JobManager's and the TaskExecutor's gateways for running components in-process.
+        .target(name: "RivuletTesting", dependencies: ["RivuletCore", "RivuletRuntime", "RivuletCluster"]),
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
-        .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples"]),
+        .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples", "RivuletTesting"]),
         .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
-        .testTarget(name: "RivuletNexmarkTests", dependencies: ["Rivulet", "RivuletCore", "RivuletNexmark"]),
+        .testTarget(name: "RivuletNexmarkTests", dependencies: ["Rivulet", "RivuletCore", "RivuletNexmark", "RivuletTesting"]),
         // Compiles every Swift example of docs/ (Generated/) and fails when the docs and Generated/ drift.
         .testTarget(name: "RivuletDocsTests", dependencies: ["Rivulet", "RivuletCore", "RivuletCLI", "RivuletExamples"]),
         .testTarget(
             name: "RivuletClusterTests",
             dependencies: [
-                "RivuletRuntime", "RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples",
+                "RivuletRuntime", "RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples", "RivuletTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

@@ -8,65 +8,7 @@ import Rivulet
 import RivuletExamples
 import Synchronization
 import XCTest
-
-/// A TaskManager double: records what the JobManager asks of it and answers as the test says.
-final class TaskExecutorDouble: TaskExecutorGateway {
-    enum Call: Equatable, Sendable {
-        case requestSlot(index: Int, allocationID: String, jobID: String)
-        case freeSlot(allocationID: String)
-        case submitTask(ExecutionAttemptID)
-        case cancelTask(ExecutionAttemptID)
-        case checkpointControl(ExecutionAttemptID)
-        case disconnectJob(String)
-    }
-
-    let resourceID: String
-    let calls = Mutex<[Call]>([])
-    /// Thrown by the next requestSlot calls (then cleared).
-    let requestSlotFailure = Mutex<GatewayError?>(nil)
-    /// Called after a slot was taken (a real TaskManager then offers it to the JobMaster).
-    let slotTaken = Mutex<(@Sendable (String, String) -> Void)?>(nil)
-    /// Called after a task was submitted or cancelled.
-    let taskEvent = Mutex<(@Sendable (Call, TaskDescriptor?) -> Void)?>(nil)
-
-    init(_ resourceID: String) { self.resourceID = resourceID }
-
-    var recorded: [Call] { calls.withLock { $0 } }
-
-    func requestSlot(index: Int, allocationID: String, jobID: String) async throws {
-        calls.withLock { $0.append(.requestSlot(index: index, allocationID: allocationID, jobID: jobID)) }
-        if let failure = requestSlotFailure.withLock({ $0 }) { throw failure }
-        slotTaken.withLock { $0 }?(allocationID, jobID)
-    }
-
-    func freeSlot(allocationID: String, reason: String) async throws {
-        calls.withLock { $0.append(.freeSlot(allocationID: allocationID)) }
-    }
-
-    func submitTask(allocationID: String, descriptor: TaskDescriptor) async throws {
-        let task = ExecutionAttemptID(
-            jobID: descriptor.jobID, attempt: descriptor.attempt,
-            execution: ExecutionID(vertex: descriptor.vertex, subtask: descriptor.subtask))
-        calls.withLock { $0.append(.submitTask(task)) }
-        taskEvent.withLock { $0 }?(.submitTask(task), descriptor)
-    }
-
-    func cancelTask(_ task: ExecutionAttemptID) async throws {
-        calls.withLock { $0.append(.cancelTask(task)) }
-        taskEvent.withLock { $0 }?(.cancelTask(task), nil)
-    }
-
-    func sendCheckpointControl(_ control: TaskControl, to task: ExecutionAttemptID) async throws {
-        calls.withLock { $0.append(.checkpointControl(task)) }
-    }
-
-    func disconnectJob(_ jobID: String, reason: String) async throws {
-        calls.withLock { $0.append(.disconnectJob(jobID)) }
-    }
-
-    func requestLog(name: String?, maxBytes: Int64) async throws -> LogAnswer { LogAnswer(files: [], content: nil) }
-    func close() {}
-}
+import RivuletTesting
 
 final class ControlPlaneInProcessTests: XCTestCase {
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
@@ -169,12 +111,12 @@ final class ControlPlaneInProcessTests: XCTestCase {
     }
 
     func testATaskManagerSilentPastTheHeartbeatTimeoutIsLost() throws {
-        let clock = Mutex(ContinuousClock.now)
+        let clock = ManualClock()
         let a = TaskExecutorDouble("tm-a"), b = TaskExecutorDouble("tm-b")
         let doubles = ["tm-a": a, "tm-b": b]
         let rm = ResourceManager(
             leaderSessionID: "session-1", heartbeatIntervalMillis: 1000, heartbeatTimeoutMillis: 5000, logger: logger,
-            now: { clock.withLock { $0 } }
+            now: clock.readInstant
         ) { r, _ in
             guard let double = doubles[r.resourceID] else { throw GatewayError(.unreachable, "no double") }
             return double
@@ -183,11 +125,11 @@ final class ControlPlaneInProcessTests: XCTestCase {
         rm.onTaskManagerLost { id, reason in lost.withLock { $0.append("\(id): \(reason)") } }
         try register(rm, "tm-a", slots: 1)
         try register(rm, "tm-b", slots: 1)
-        clock.withLock { $0 += .seconds(4) }
+        clock.advance(by: 4_000)
         XCTAssertTrue(rm.heartbeat(resourceID: "tm-a", session: "session-1"))
         XCTAssertFalse(rm.heartbeat(resourceID: "tm-a", session: "session-0"), "a heartbeat under another session does not count")
         XCTAssertEqual(rm.expireSilentTaskManagers(), [], "4 s of silence is within the 5 s timeout")
-        clock.withLock { $0 += .seconds(2) }
+        clock.advance(by: 2_000)
         XCTAssertEqual(rm.expireSilentTaskManagers(), ["tm-b"], "tm-b was silent 6 s; tm-a beat 2 s ago")
         XCTAssertEqual(lost.withLock { $0 }, ["tm-b: TaskManager tm-b lost: no heartbeat for more than 5000 ms"])
         XCTAssertFalse(rm.heartbeat(resourceID: "tm-b", session: "session-1"), "a lost TaskManager must register again")

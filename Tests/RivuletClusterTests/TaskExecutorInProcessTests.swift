@@ -10,50 +10,7 @@ import RivuletExamples
 import RivuletNetwork
 import Synchronization
 import XCTest
-
-/// A JobManager double: accepts registrations under one session and records what TaskManagers tell it.
-final class JobManagerDouble: JobManagerGateway {
-    let session: String
-    let registrations = Mutex<[TaskManagerRegistration]>([])
-    let slotReports = Mutex<[[SlotStatus]]>([])
-    let offers = Mutex<[(jobID: String, slots: [SlotStatus])]>([])
-    let updates = Mutex<[TaskExecutionStateUpdate]>([])
-
-    init(session: String) { self.session = session }
-
-    func registerTaskExecutor(_ registration: TaskManagerRegistration) async throws -> RegistrationAccepted {
-        registrations.withLock { $0.append(registration) }
-        return RegistrationAccepted(leaderSessionID: session, heartbeatIntervalMillis: 100, heartbeatTimeoutMillis: 10_000)
-    }
-
-    func sendSlotReport(resourceID: String, slots: [SlotStatus], session: String) async throws {
-        slotReports.withLock { $0.append(slots) }
-    }
-
-    func heartbeat(resourceID: String, status: ProcessStatus?, session: String) async throws -> Bool { true }
-
-    func close() {}
-
-    func offerSlots(jobID: String, slots: [SlotStatus], session: String) async throws -> [String] {
-        offers.withLock { $0.append((jobID, slots)) }
-        return slots.compactMap(\.allocationID)
-    }
-
-    func updateTaskExecutionState(_ update: TaskExecutionStateUpdate, session: String) async throws {
-        updates.withLock { $0.append(update) }
-    }
-
-    func acknowledgeCheckpoint(
-        task: ExecutionAttemptID, checkpointID: Int64, states: [String: SubtaskStateHandle],
-        session: String
-    ) async throws {}
-
-    func declineCheckpoint(task: ExecutionAttemptID, checkpointID: Int64, reason: String, session: String) async throws {}
-
-    func taskFinishedInput(task: ExecutionAttemptID, session: String) async throws {}
-
-    func heartbeat(jobID: String, resourceID: String, tasks: [TaskMetricsSample], session: String) async throws -> Bool { true }
-}
+import RivuletTesting
 
 final class TaskExecutorInProcessTests: XCTestCase {
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }

@@ -6,13 +6,13 @@ import Synchronization
 import XCTest
 import Rivulet
 import RivuletNexmark
+import RivuletTesting
 
 final class NexmarkFileTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "rivulet-nexmark-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let path = try RivuletTesting.temporaryDirectory()
         addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
         return path
     }

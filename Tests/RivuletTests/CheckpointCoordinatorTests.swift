@@ -7,6 +7,7 @@ import Rivulet
 import RivuletCore
 import Synchronization
 import XCTest
+import RivuletTesting
 
 /// A task that records what it was told and, unless told to stay silent, acknowledges every
 /// checkpoint it is asked to take at once, on the caller's thread.
@@ -39,15 +40,8 @@ final class InstantTask: TaskControlGateway {
     }
 }
 
-/// Milliseconds that move only when a test moves them.
-final class ManualMillis: Sendable {
-    let now = Mutex<Int64>(1_000)
-    func advance(_ millis: Int64) { now.withLock { $0 += millis } }
-    var read: @Sendable () -> Int64 { { [self] in now.withLock { $0 } } }
-}
-
 final class CheckpointCoordinatorTests: XCTestCase {
-    let clock = ManualMillis()
+    let clock = ManualClock(millis: 1_000)
 
     func makeCoordinator(
         tasks: [InstantTask], settings: [String: String] = [:], recovery: (any CheckpointRecoveryStore)? = nil,
@@ -78,17 +72,17 @@ final class CheckpointCoordinatorTests: XCTestCase {
         let store = CompletedCheckpoints(numRetained: 3)
         let (coordinator, _) = try makeCoordinator(tasks: [task], store: store)
         coordinator.tick()
-        clock.advance(99)
+        clock.advance(by: 99)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [], "a checkpoint started before the interval passed")
-        clock.advance(1)
+        clock.advance(by: 1)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1])
         XCTAssertEqual(task.completed.map(\.id), [1])
-        clock.advance(50)
+        clock.advance(by: 50)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1])
-        clock.advance(50)
+        clock.advance(by: 50)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1, 2])
         // Statistics: both completed, each with its one subtask's acknowledgement.
@@ -110,13 +104,13 @@ final class CheckpointCoordinatorTests: XCTestCase {
             tasks: [task], settings: ["execution.checkpointing.timeout": "1 s", "execution.checkpointing.tolerable-failed-checkpoints": "1"],
             store: store
         ) { reason in failure.withLock { $0 = $0 ?? reason } }
-        clock.advance(100)
+        clock.advance(by: 100)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1])
-        clock.advance(500)
+        clock.advance(by: 500)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1], "a second checkpoint started while one was in flight")
-        clock.advance(500)
+        clock.advance(by: 500)
         coordinator.tick()
         XCTAssertEqual(task.aborted, [1], "the checkpoint did not time out after 1 s")
         XCTAssertEqual(coordinator.pendingCount, 0)
@@ -124,9 +118,9 @@ final class CheckpointCoordinatorTests: XCTestCase {
         XCTAssertEqual(store.failures.latest.first?.checkpointID, 1)
         XCTAssertEqual(store.failures.latest.first.map { $0.failedAt - $0.triggeredAt }, 1_000)
         XCTAssertNil(failure.withLock { $0 }, "one failure is tolerated")
-        clock.advance(100)
+        clock.advance(by: 100)
         coordinator.tick()
-        clock.advance(1000)
+        clock.advance(by: 1000)
         coordinator.tick()
         XCTAssertEqual(task.aborted, [1, 2])
         let reason = try XCTUnwrap(failure.withLock { $0 })
@@ -137,13 +131,13 @@ final class CheckpointCoordinatorTests: XCTestCase {
     func testTheMinimumPauseSpacesCheckpoints() throws {
         let task = InstantTask(ExecutionID(vertex: 0, subtask: 0))
         let (coordinator, _) = try makeCoordinator(tasks: [task], settings: ["execution.checkpointing.min-pause": "300 ms"])
-        clock.advance(100)
+        clock.advance(by: 100)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1])
-        clock.advance(200)
+        clock.advance(by: 200)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1], "the pause after checkpoint 1 was not kept")
-        clock.advance(100)
+        clock.advance(by: 100)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1, 2])
     }
@@ -159,18 +153,18 @@ final class CheckpointCoordinatorTests: XCTestCase {
         let plain = try XCTUnwrap(coordinator.takeSavepointResult(for: directory + "/sp-plain")).get()
         XCTAssertTrue(FileManager.default.fileExists(atPath: plain + "/_metadata"))
         XCTAssertEqual(tasks[0].aborted, [1], "a savepoint is not committed by the tasks")
-        clock.advance(100)
+        clock.advance(by: 100)
         coordinator.tick()
         XCTAssertEqual(tasks[0].triggered, [1, 2], "periodic checkpoints stopped after a plain savepoint")
 
         coordinator.requestSavepoint(into: directory + "/sp-stop", stopping: true)
-        clock.advance(100)
+        clock.advance(by: 100)
         coordinator.tick()
         XCTAssertEqual(tasks[0].triggered, [1, 2, 3])
         let stop = try XCTUnwrap(coordinator.takeSavepointResult(for: directory + "/sp-stop")).get()
         XCTAssertTrue(FileManager.default.fileExists(atPath: stop + "/_metadata"))
         for _ in 0..<5 {
-            clock.advance(100)
+            clock.advance(by: 100)
             coordinator.tick()
         }
         XCTAssertEqual(tasks[0].triggered, [1, 2, 3], "a checkpoint started after the stop's savepoint")
@@ -185,14 +179,14 @@ final class CheckpointCoordinatorTests: XCTestCase {
     func testCompletionSaysWhenItCompletesTheJob() throws {
         let task = InstantTask(ExecutionID(vertex: 0, subtask: 0))
         let (coordinator, _) = try makeCoordinator(tasks: [task])
-        clock.advance(100)
+        clock.advance(by: 100)
         coordinator.tick()
         XCTAssertEqual(task.completed.map(\.completesJob), [false])
         coordinator.taskFinished(task.id)
         coordinator.tick()
         XCTAssertEqual(task.completed.map(\.id), [1, 2])
         XCTAssertEqual(task.completed.map(\.completesJob), [false, true])
-        clock.advance(1000)
+        clock.advance(by: 1000)
         coordinator.tick()
         XCTAssertEqual(task.triggered, [1, 2], "a checkpoint started after the final one")
     }
@@ -218,7 +212,7 @@ final class CheckpointCoordinatorTests: XCTestCase {
         let (coordinator, directory) = try makeCoordinator(tasks: [task], recovery: UncertainStore()) { reason in
             failure.withLock { $0 = $0 ?? reason }
         }
-        clock.advance(100)
+        clock.advance(by: 100)
         coordinator.tick()
         let reason = try XCTUnwrap(failure.withLock { $0 }, "the job did not fail past its tolerable checkpoint failures")
         XCTAssertTrue(reason.contains("tolerable-failed-checkpoints"), reason)

@@ -6,6 +6,7 @@ import Synchronization
 import XCTest
 import Rivulet
 import RivuletCore
+import RivuletTesting
 
 /// Declares `count` as a `ValueState<String>`: the same state name as `CountAndClearAtEnd`
 /// with another type.

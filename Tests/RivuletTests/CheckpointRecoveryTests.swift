@@ -6,6 +6,7 @@ import Synchronization
 import XCTest
 import Rivulet
 import RivuletCore
+import RivuletTesting
 
 /// Failure points shared by every run of a job: the failing operator throws when it meets one
 /// of the chosen records, once per record (the replay after the restart passes it).

@@ -3,6 +3,7 @@
 import XCTest
 import Foundation
 import Rivulet
+import RivuletTesting
 
 final class CommandLineTests: XCTestCase {
     struct Run {

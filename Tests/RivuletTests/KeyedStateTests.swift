@@ -5,6 +5,7 @@ import Synchronization
 import XCTest
 import Rivulet
 import RivuletCore
+import RivuletTesting
 
 /// The heap backend runs the state suite.
 final class KeyedStateTests: XCTestCase {
@@ -55,11 +56,6 @@ final class RocksDBKeyedStateTests: XCTestCase {
 struct KeyedStateSuite {
     let rocksdb: Bool
 
-    final class Clock: @unchecked Sendable {
-        // Test-only: read and written on the test's thread alone.
-        var now: Int64 = 1000
-    }
-
     /// The time RocksDB's compaction threads see.
     final class CompactionTime: Sendable {
         let now = Atomic<Int64>(0)
@@ -73,12 +69,13 @@ struct KeyedStateSuite {
     }
 
     func backend(
-        _ clock: Clock = Clock(), rocksdb: Bool? = nil, range: KeyGroupRange = KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128),
+        _ clock: ManualClock = ManualClock(millis: 1000), rocksdb: Bool? = nil,
+        range: KeyGroupRange = KeyGroupRange(startKeyGroup: 0, endKeyGroup: 128),
         restored: KeyedStateSnapshot? = nil
     ) -> KeyedStateBackend<String> {
         let useRocks = rocksdb ?? self.rocksdb
         return KeyedStateBackend<String>(
-            operatorName: "op", keyGroupRange: range, maxParallelism: 128, clock: { clock.now },
+            operatorName: "op", keyGroupRange: range, maxParallelism: 128, clock: clock.read,
             restored: restored, rocks: useRocks ? try? Self.store() : nil)
     }
 
@@ -136,7 +133,7 @@ struct KeyedStateSuite {
     }
 
     func testTTLExpiresEntriesAndReadRefreshes() throws {
-        let clock = Clock()
+        let clock = ManualClock(millis: 1000)
         let b = backend(clock)
         b.setCurrentKey("k")
         let write = try b.valueState(ValueStateDescriptor<Int>("w", ttl: StateTtlConfig(ttl: .milliseconds(100))))
@@ -145,28 +142,28 @@ struct KeyedStateSuite {
         try write.update(1)
         try read.update(1)
         try list.add(1)
-        clock.now += 60
+        clock.advance(by: 60)
         try list.add(2)
         XCTAssertEqual(try write.value(), 1)
         XCTAssertEqual(try read.value(), 1)  // refreshed at +60
-        clock.now += 60  // +120: written-at-0 entries expired
+        clock.advance(by: 60)  // +120: written-at-0 entries expired
         XCTAssertNil(try write.value())
         XCTAssertEqual(try read.value(), 1)  // last read at +60
         XCTAssertEqual(try list.get(), [2])  // element 1 expired, 2 lives
-        clock.now += 200
+        clock.advance(by: 200)
         XCTAssertNil(try read.value())
         XCTAssertEqual(try list.get(), [])
     }
 
     func testTTLMapStateExpiresPerEntry() throws {
-        let clock = Clock()
+        let clock = ManualClock(millis: 1000)
         let b = backend(clock)
         b.setCurrentKey("k")
         let map = try b.mapState(MapStateDescriptor<String, Int>("m", ttl: StateTtlConfig(ttl: .milliseconds(50))))
         try map.put("old", 1)
-        clock.now += 40
+        clock.advance(by: 40)
         try map.put("new", 2)
-        clock.now += 20
+        clock.advance(by: 20)
         XCTAssertEqual(try map.entries(), ["new": 2])
         XCTAssertNil(try map.get("old"))
     }
@@ -176,7 +173,7 @@ struct KeyedStateSuite {
     /// heap backend removes expired entries as the state is used (incremental cleanup),
     /// RocksDB when it compacts; with cleanup in the background off, every key stays.
     func testChurningKeysLeaveTheState() throws {
-        let clock = Clock()
+        let clock = ManualClock(millis: 1000)
         let b = backend(clock)
         // Compactions run on RocksDB's threads: they read the time from a sendable copy.
         let compactionTime = CompactionTime()
@@ -187,7 +184,7 @@ struct KeyedStateSuite {
         let seen = try b.mapState(MapStateDescriptor<String, Int>("seen", ttl: ttl))
         let keys = 20_000
         for i in 0..<keys {
-            clock.now += 1  // a key a millisecond: each outlives its TTL 100 keys later
+            clock.advance(by: 1)  // a key a millisecond: each outlives its TTL 100 keys later
             b.setCurrentKey("device-\(i)")
             try cleaned.update(i)
             try kept.update(i)
@@ -198,7 +195,7 @@ struct KeyedStateSuite {
                 b.setCurrentKey("device-0"); return try cleaned.value()
             }(), "an expired key reads as absent")
         if let rocks = b.rocks {
-            compactionTime.now.store(clock.now, ordering: .relaxed)
+            compactionTime.now.store(clock.millis, ordering: .relaxed)
             for name in ["cleaned", "kept", "seen"] { rocks.db.compact(try rocks.family(name)) }
         }
         // At most the keys of the last TTL live; the incremental sweep lags a little behind.
@@ -213,20 +210,20 @@ struct KeyedStateSuite {
     /// With `cleanupFullSnapshot`, a snapshot leaves expired entries out, while the running
     /// state may still hold them; other states keep theirs.
     func testFullSnapshotsLeaveExpiredEntriesOut() throws {
-        let clock = Clock()
+        let clock = ManualClock(millis: 1000)
         let b = backend(clock)
         let quiet = StateTtlConfig(ttl: .milliseconds(100)).disableCleanupInBackground()
         let cleaned = try b.valueState(ValueStateDescriptor<Int>("cleaned", ttl: quiet.cleanupFullSnapshot()))
         let kept = try b.valueState(ValueStateDescriptor<Int>("kept", ttl: quiet))
         let map = try b.mapState(MapStateDescriptor<String, Int>("map", ttl: quiet.cleanupFullSnapshot()))
         for i in 0..<100 {
-            if i == 50 { clock.now += 80 }
+            if i == 50 { clock.advance(by: 80) }
             b.setCurrentKey("key-\(i)")
             try cleaned.update(i)
             try kept.update(i)
             try map.put("a", i)
         }
-        clock.now += 40  // the first 50 keys' entries expired, the last 50 not
+        clock.advance(by: 40)  // the first 50 keys' entries expired, the last 50 not
         XCTAssertEqual(try b.entryCount("cleaned"), 100, "the running state still holds expired entries")
         let snapshot = try b.snapshot()
         let restored = backend(clock, restored: snapshot)

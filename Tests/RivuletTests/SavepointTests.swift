@@ -5,6 +5,7 @@ import Synchronization
 import XCTest
 import Rivulet
 import RivuletCore
+import RivuletTesting
 
 final class SavepointTests: XCTestCase {
     static let records = 30_000

@@ -5,6 +5,7 @@ import Foundation
 import XCTest
 import Rivulet
 import RivuletCore
+import RivuletTesting
 
 /// Lists a window's elements (process() keeps every element, so it runs the per-window
 /// WindowOperator, never the slicing one).

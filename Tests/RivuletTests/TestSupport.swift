@@ -50,23 +50,6 @@ struct LabelWindow: ProcessWindowFunction {
     }
 }
 
-/// A temporary directory removed at the end of the test.
-func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "rivulet-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-/// All lines of the part files under `directory`.
-func readPartFiles(_ directory: String) throws -> [String] {
-    var lines: [String] = []
-    for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where name.hasPrefix("part-") {
-        let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
-        lines += text.split(separator: "\n").map(String.init)
-    }
-    return lines
-}
-
 /// Counts records per key; at the end of input (the final watermark fires the timer) emits
 /// `key<TAB>count` once per key and clears the key's state, so the job's last checkpoint is
 /// small however large its state was while it ran.

@@ -4,13 +4,9 @@
 import XCTest
 import Rivulet
 import RivuletCore
+import RivuletTesting
 
 final class TimerServiceTests: XCTestCase {
-    final class ManualClock: @unchecked Sendable {
-        // Test-only: used from the test's thread alone.
-        var now: Int64 = 0
-    }
-
     func testEventTimersFireInTimestampOrderUpToTheWatermark() throws {
         let service = InternalTimerService<String, VoidNamespace>(processingTimeService: ProcessingTimeService())
         var fired: [String] = []
@@ -28,19 +24,19 @@ final class TimerServiceTests: XCTestCase {
 
     func testProcessingTimersFireWhenTheClockPassesThem() throws {
         let clock = ManualClock()
-        let pts = ProcessingTimeService(clock: { clock.now })
+        let pts = ProcessingTimeService(clock: clock.read)
         let service = InternalTimerService<Int, VoidNamespace>(processingTimeService: pts)
         var fired: [Int64] = []
         service.onProcessingTime = { fired.append($0.timestamp) }
         service.registerProcessingTimeTimer(key: 1, namespace: VoidNamespace(), time: 50)
         service.registerProcessingTimeTimer(key: 2, namespace: VoidNamespace(), time: 20)
         XCTAssertEqual(pts.nextTime, 20)
-        clock.now = 25
-        try pts.fireDue(now: clock.now)
+        clock.set(25)
+        try pts.fireDue(now: clock.millis)
         XCTAssertEqual(fired, [20])
         XCTAssertEqual(pts.nextTime, 50)
-        clock.now = 100
-        try pts.fireDue(now: clock.now)
+        clock.set(100)
+        try pts.fireDue(now: clock.millis)
         XCTAssertEqual(fired, [20, 50])
         XCTAssertNil(pts.nextTime)
     }
@@ -80,16 +76,12 @@ final class TimerSpillTests: XCTestCase {
     }
 
     func testSpilledTimersFireLikeTimersInMemory() throws {
-        final class Clock: @unchecked Sendable {
-            // Test-only: read and written on the test's thread alone.
-            var now: Int64 = 0
-        }
-        let clock = Clock()
-        let spillTime = ProcessingTimeService(clock: { clock.now })
+        let clock = ManualClock()
+        let spillTime = ProcessingTimeService(clock: clock.read)
         let (spilling, rocks, stored) = try spillingService(capacity: 4, time: spillTime)
         var timersWereInRocksDB = false
         defer { rocks.dispose() }
-        let plainTime = ProcessingTimeService(clock: { clock.now })
+        let plainTime = ProcessingTimeService(clock: clock.read)
         let plain = Service(processingTimeService: plainTime)
         var fired: [[String]] = [[], []]
         var batches: [[[TimerEntry<Int, TimeWindow>]]] = [[], []]
@@ -111,7 +103,7 @@ final class TimerSpillTests: XCTestCase {
             // Now and then a timer at the end of time, as functions that wait for the end of input register.
             let time = random.next() % 40 == 0 ? Int64.max : watermark + Int64(random.next() % 200)
             let window = TimeWindow(start: time &- 10, end: time &+ 1)
-            let processingTime = time == Int64.max ? Int64.max : clock.now + time - watermark
+            let processingTime = time == Int64.max ? Int64.max : clock.millis + time - watermark
             switch random.next() % 10 {
             case 0..<5:
                 for s in [plain, spilling] { s.registerEventTimeTimer(key: key, namespace: window, time: time) }
@@ -128,9 +120,9 @@ final class TimerSpillTests: XCTestCase {
                     try s.advanceWatermark(watermark)
                 }
             default:
-                clock.now += Int64(random.next() % 60)
-                try plainTime.fireDue(now: clock.now)
-                try spillTime.fireDue(now: clock.now)
+                clock.advance(by: Int64(random.next() % 60))
+                try plainTime.fireDue(now: clock.millis)
+                try spillTime.fireDue(now: clock.millis)
             }
             if step % 100 == 0, try !stored.all().isEmpty { timersWereInRocksDB = true }
             if step % 500 == 0 {

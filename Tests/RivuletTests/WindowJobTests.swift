@@ -4,6 +4,7 @@ import XCTest
 import Rivulet
 import RivuletCore
 import RivuletExamples
+import RivuletTesting
 
 final class WindowJobTests: XCTestCase {
     /// (key, timestamp) in arrival order; watermark = max timestamp - 6 after each event.

@@ -56,6 +56,12 @@ package struct RegistrationAccepted: Sendable, Equatable {
     package var leaderSessionID: String
     package var heartbeatIntervalMillis: Int64
     package var heartbeatTimeoutMillis: Int64
+
+    package init(leaderSessionID: String, heartbeatIntervalMillis: Int64, heartbeatTimeoutMillis: Int64) {
+        self.leaderSessionID = leaderSessionID
+        self.heartbeatIntervalMillis = heartbeatIntervalMillis
+        self.heartbeatTimeoutMillis = heartbeatTimeoutMillis
+    }
 }
 
 /// One slot as a TaskManager reports it.

@@ -97,7 +97,8 @@ public final class MiniCluster: Sendable {
             throw JobExecutionError.cancelled(job: jobGraph.jobName)
         default:
             guard let failure = master.failure else {
-                throw JobExecutionError.failed(job: jobGraph.jobName, message: master.detail(full: true).exceptions?.last ?? "it ended \(status.rawValue)")
+                throw JobExecutionError.failed(
+                    job: jobGraph.jobName, message: master.detail(full: true).exceptions?.last ?? "it ended \(status.rawValue)")
             }
             if let task = failure.task { throw JobExecutionError.taskFailed(task: task, message: failure.message) }
             throw JobExecutionError.failed(job: jobGraph.jobName, message: failure.message)
