@@ -9,14 +9,14 @@ import Synchronization
 
 /// TLS of the data plane: the context a producer's server presents (and with which it
 /// verifies consumers' certificates), and the one a consumer connects with.
-public struct DataPlaneTLS: Sendable {
-    public let server: NIOSSLContext
-    public let client: NIOSSLContext
+package struct DataPlaneTLS: Sendable {
+    package let server: NIOSSLContext
+    package let client: NIOSSLContext
     /// Told of every connection the server refused (no certificate, or one the CA did not sign
     /// or that expired), with the peer's address and why.
-    public let onRefused: @Sendable (String) -> Void
+    package let onRefused: @Sendable (String) -> Void
 
-    public init(server: NIOSSLContext, client: NIOSSLContext, onRefused: @escaping @Sendable (String) -> Void = { _ in }) {
+    package init(server: NIOSSLContext, client: NIOSSLContext, onRefused: @escaping @Sendable (String) -> Void = { _ in }) {
         self.server = server
         self.client = client
         self.onRefused = onRefused
@@ -44,14 +44,14 @@ final class TLSRefusalHandler: ChannelInboundHandler, Sendable {
 
 /// Records between TaskManagers: one TCP connection per (consumer TaskManager, producer
 /// TaskManager) pair, channels multiplexed on it, credit-based flow control per channel.
-public final class DataPlane: Sendable {
-    public let partitions: ResultPartitionManager
+package final class DataPlane: Sendable {
+    package let partitions: ResultPartitionManager
     /// The event loops and the server; nil for a data plane of one process (`inProcess()`).
     let group: MultiThreadedEventLoopGroup?
     let serverChannel: (any Channel)?
     /// The address consumers connect to.
-    public let host: String
-    public let port: Int
+    package let host: String
+    package let port: Int
     private let clients = Mutex<[String: PartitionRequestClient]>([:])
     /// Serialises connection set-up so two tasks never open two connections to one peer.
     private let connecting = Mutex(())
@@ -72,7 +72,7 @@ public final class DataPlane: Sendable {
 
     /// Binds the data-plane server on `host:port` (0: any free port); with `tls`, every
     /// connection (served or opened) is mutual TLS.
-    public static func start(host: String, port: Int, threads: Int = 1, tls: DataPlaneTLS? = nil) async throws -> DataPlane {
+    package static func start(host: String, port: Int, threads: Int = 1, tls: DataPlaneTLS? = nil) async throws -> DataPlane {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let partitions = ResultPartitionManager()
         do {
@@ -101,13 +101,13 @@ public final class DataPlane: Sendable {
 
     /// A data plane that neither listens nor connects: for a single TaskManager in this process
     /// (local mode), whose subtasks all exchange records through in-memory inboxes.
-    public static func inProcess() -> DataPlane {
+    package static func inProcess() -> DataPlane {
         DataPlane(group: nil, serverChannel: nil, host: "in-process", port: 0, partitions: ResultPartitionManager(), tls: nil)
     }
 
     /// The connection to the producer TaskManager at `host:port`, opened when needed. Blocks
     /// the calling thread (a task thread, never an event loop) while connecting.
-    public func client(host: String, port: Int) throws -> PartitionRequestClient {
+    package func client(host: String, port: Int) throws -> PartitionRequestClient {
         let address = "\(host):\(port)"
         return try connecting.withLock { _ in
             if let existing = clients.withLock({ $0[address] }), !existing.isLost { return existing }
@@ -143,7 +143,7 @@ public final class DataPlane: Sendable {
     }
 
     /// Closes every connection and the server.
-    public func shutdown() async {
+    package func shutdown() async {
         let all = clients.withLock { c -> [PartitionRequestClient] in
             defer { c.removeAll() }
             return Array(c.values)

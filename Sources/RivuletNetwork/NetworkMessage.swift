@@ -7,14 +7,14 @@ import RivuletCore
 
 /// Identifies one subpartition: what producer subtask `producer` of edge `edge` sends to
 /// consumer subtask `consumer`, in run `attempt` of job `jobID`.
-public struct SubpartitionKey: Hashable, Sendable, CustomStringConvertible {
-    public let jobID: String
-    public let attempt: Int
-    public let edge: Int
-    public let producer: Int
-    public let consumer: Int
+package struct SubpartitionKey: Hashable, Sendable, CustomStringConvertible {
+    package let jobID: String
+    package let attempt: Int
+    package let edge: Int
+    package let producer: Int
+    package let consumer: Int
 
-    public init(jobID: String, attempt: Int, edge: Int, producer: Int, consumer: Int) {
+    package init(jobID: String, attempt: Int, edge: Int, producer: Int, consumer: Int) {
         self.jobID = jobID
         self.attempt = attempt
         self.edge = edge
@@ -22,11 +22,11 @@ public struct SubpartitionKey: Hashable, Sendable, CustomStringConvertible {
         self.consumer = consumer
     }
 
-    public var description: String { "job \(jobID.prefix(8)) attempt \(attempt) edge \(edge) \(producer)->\(consumer)" }
+    package var description: String { "job \(jobID.prefix(8)) attempt \(attempt) edge \(edge) \(producer)->\(consumer)" }
 }
 
 /// An in-band event of a channel.
-public enum NetworkEvent: Sendable, Equatable {
+package enum NetworkEvent: Sendable, Equatable {
     case watermark(Int64)
     case status(WatermarkStatus)
     case barrier(CheckpointBarrier)
@@ -34,15 +34,15 @@ public enum NetworkEvent: Sendable, Equatable {
 }
 
 /// A malformed frame, or a frame that breaks the protocol.
-public struct NetworkProtocolError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct NetworkProtocolError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// One frame: `length (4 bytes, big-endian, excluding itself) ‖ type (1 byte) ‖ payload`.
 /// Consumers send requests and credits; producers send buffers, events and errors, each
 /// tagged with the stream id the consumer chose for the subpartition on this connection.
-public enum NetworkMessage: Sendable, Equatable {
+package enum NetworkMessage: Sendable, Equatable {
     /// Consumer -> producer: send subpartition `key` on this connection as `stream`, starting
     /// with `credits` buffers of credit.
     case partitionRequest(stream: UInt32, key: SubpartitionKey, credits: UInt32)
@@ -58,7 +58,7 @@ public enum NetworkMessage: Sendable, Equatable {
     case error(stream: UInt32, message: String)
 
     /// Frames larger than this are refused (a record above 64 MiB is a bug, not data).
-    public static let maxFrameLength = 64 << 20
+    package static let maxFrameLength = 64 << 20
 
     enum Kind: UInt8 {
         case partitionRequest = 1
@@ -70,7 +70,7 @@ public enum NetworkMessage: Sendable, Equatable {
     }
 
     /// Appends the frame to `out`.
-    public func write(to out: inout ByteBuffer) {
+    package func write(to out: inout ByteBuffer) {
         let start = out.writerIndex
         out.writeInteger(UInt32(0))
         switch self {
@@ -122,14 +122,14 @@ public enum NetworkMessage: Sendable, Equatable {
     }
 
     /// Writes the header of a buffer frame whose `payloadLength` bytes follow (saves a copy).
-    public static func writeBufferHeader(stream: UInt32, payloadLength: Int, to out: inout ByteBuffer) {
+    package static func writeBufferHeader(stream: UInt32, payloadLength: Int, to out: inout ByteBuffer) {
         out.writeInteger(UInt32(1 + 4 + payloadLength))
         out.writeInteger(Kind.buffer.rawValue)
         out.writeInteger(stream)
     }
 
     /// Reads one frame's body (the bytes after the length prefix).
-    public static func read(frame: inout ByteBuffer) throws -> NetworkMessage {
+    package static func read(frame: inout ByteBuffer) throws -> NetworkMessage {
         guard let raw: UInt8 = frame.readInteger(), let kind = Kind(rawValue: raw) else {
             throw NetworkProtocolError("unknown data-plane frame type")
         }
@@ -218,7 +218,7 @@ struct NetworkMessageDecoder: ByteToMessageDecoder {
 
 extension NetworkEvent {
     /// The stream element this event stands for.
-    public var streamElement: StreamElement {
+    package var streamElement: StreamElement {
         switch self {
         case .watermark(let w): return .watermark(w)
         case .status(let s): return .watermarkStatus(s)
@@ -228,7 +228,7 @@ extension NetworkEvent {
     }
 
     /// The event of a stream element, nil for records.
-    public init?(_ element: StreamElement) {
+    package init?(_ element: StreamElement) {
         switch element {
         case .records: return nil
         case .watermark(let w): self = .watermark(w)

@@ -5,8 +5,8 @@ import Synchronization
 
 /// One TCP connection to a producer TaskManager, multiplexing every subpartition this
 /// TaskManager's tasks consume from it.
-public final class PartitionRequestClient: Sendable {
-    public let address: String
+package final class PartitionRequestClient: Sendable {
+    package let address: String
     let channel: any Channel
     struct State {
         var inputs: [UInt32: RemoteInputChannel] = [:]
@@ -24,7 +24,7 @@ public final class PartitionRequestClient: Sendable {
     /// `registered` gets the subpartition's stream id on this connection before the request
     /// leaves (so whatever returns credit for the stream is in place before data arrives).
     @discardableResult
-    public func request(_ input: RemoteInputChannel, credits: Int, registered: (UInt32) -> Void = { _ in }) throws -> UInt32 {
+    package func request(_ input: RemoteInputChannel, credits: Int, registered: (UInt32) -> Void = { _ in }) throws -> UInt32 {
         let stream = try state.withLock { s -> UInt32 in
             if let lost = s.lost { throw NetworkChannelError(lost) }
             let stream = s.nextStream
@@ -38,12 +38,12 @@ public final class PartitionRequestClient: Sendable {
     }
 
     /// Grants `n` more buffers of credit to `stream`.
-    public func addCredit(stream: UInt32, _ n: Int = 1) {
+    package func addCredit(stream: UInt32, _ n: Int = 1) {
         send(.addCredit(stream: stream, credits: UInt32(n)))
     }
 
     /// Stops consuming `stream` (its task ended): both ends forget it.
-    public func release(stream: UInt32) {
+    package func release(stream: UInt32) {
         let known = state.withLock { $0.inputs.removeValue(forKey: stream) != nil }
         if known { send(.cancelRequest(stream: stream)) }
     }
@@ -68,7 +68,7 @@ public final class PartitionRequestClient: Sendable {
         for input in inputs { input.failed("lost the data connection to the TaskManager at \(address)") }
     }
 
-    public var isLost: Bool { state.withLock { $0.lost != nil } }
+    package var isLost: Bool { state.withLock { $0.lost != nil } }
 
     func close() {
         channel.close(promise: nil)

@@ -5,13 +5,13 @@ import NIOCore
 import RivuletRuntime
 
 /// One input channel of a consumer task fed by a producer on another TaskManager.
-public final class RemoteInputChannel: Sendable {
-    public let key: SubpartitionKey
+package final class RemoteInputChannel: Sendable {
+    package let key: SubpartitionKey
     let inbox: TaskInbox
     let channel: Int
     let codec: RecordCodec
 
-    public init(key: SubpartitionKey, inbox: TaskInbox, channel: Int, codec: RecordCodec) {
+    package init(key: SubpartitionKey, inbox: TaskInbox, channel: Int, codec: RecordCodec) {
         self.key = key
         self.inbox = inbox
         self.channel = channel

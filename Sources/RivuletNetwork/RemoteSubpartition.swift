@@ -6,9 +6,9 @@ import NIOCore
 import RivuletRuntime
 
 /// Why a producer could not send to its consumer.
-public struct NetworkChannelError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct NetworkChannelError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// One subpartition served to a consumer on another TaskManager. Created by whichever comes
@@ -16,8 +16,8 @@ public struct NetworkChannelError: Error, CustomStringConvertible, Sendable {
 ///
 /// Safe to share across threads: every mutable field is read and written only while holding
 /// `condition`. The producer task's thread blocks here (never an event loop thread).
-public final class RemoteSubpartition: @unchecked Sendable {
-    public let key: SubpartitionKey
+package final class RemoteSubpartition: @unchecked Sendable {
+    package let key: SubpartitionKey
     private let condition = NSCondition()
     private var channel: (any Channel)?
     private var stream: UInt32 = 0
@@ -53,7 +53,7 @@ public final class RemoteSubpartition: @unchecked Sendable {
     }
 
     /// Share of the consumer's buffers holding data it has not taken yet.
-    public var usage: Double {
+    package var usage: Double {
         condition.lock()
         defer { condition.unlock() }
         guard grantedCredits > 0 else { return 0 }
@@ -61,7 +61,7 @@ public final class RemoteSubpartition: @unchecked Sendable {
     }
 
     /// The consumer is gone: the producer's next send fails with `reason`.
-    public func fail(_ reason: String) {
+    package func fail(_ reason: String) {
         condition.lock()
         if failure == nil { failure = reason }
         condition.broadcast()
@@ -69,7 +69,7 @@ public final class RemoteSubpartition: @unchecked Sendable {
     }
 
     /// The producer's task was cancelled: wake it.
-    public func cancel() {
+    package func cancel() {
         condition.lock()
         cancelled = true
         condition.broadcast()
@@ -123,18 +123,18 @@ public final class RemoteSubpartition: @unchecked Sendable {
 
 /// The producer task's sink for a remote consumer: serializes record batches into buffers
 /// of at most `bufferSize` bytes and sends them through the subpartition.
-public final class NetworkOutput: ChannelSink {
-    public let subpartition: RemoteSubpartition
+package final class NetworkOutput: ChannelSink {
+    package let subpartition: RemoteSubpartition
     let codec: RecordCodec
     let bufferSize: Int
 
-    public init(subpartition: RemoteSubpartition, codec: RecordCodec, bufferSize: Int) {
+    package init(subpartition: RemoteSubpartition, codec: RecordCodec, bufferSize: Int) {
         self.subpartition = subpartition
         self.codec = codec
         self.bufferSize = bufferSize
     }
 
-    public func push(_ element: StreamElement, channel: Int) throws -> UInt64 {
+    package func push(_ element: StreamElement, channel: Int) throws -> UInt64 {
         if case .records(let batch) = element {
             var waited: UInt64 = 0
             for buffer in try codec.encode(batch, bufferSize) {
@@ -146,5 +146,5 @@ public final class NetworkOutput: ChannelSink {
         return 0
     }
 
-    public func usage(channel: Int) -> Double { subpartition.usage }
+    package func usage(channel: Int) -> Double { subpartition.usage }
 }

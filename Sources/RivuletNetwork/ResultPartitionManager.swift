@@ -4,7 +4,7 @@ import Synchronization
 
 /// Finds (or creates) the subpartition a consumer requests or a producer writes, so the two
 /// meet whichever arrives first, and releases a job run's subpartitions when the run ends.
-public final class ResultPartitionManager: Sendable {
+package final class ResultPartitionManager: Sendable {
     struct State {
         var subpartitions: [SubpartitionKey: RemoteSubpartition] = [:]
         /// Runs already released ("job#attempt"): late requests for them get an error.
@@ -12,12 +12,12 @@ public final class ResultPartitionManager: Sendable {
     }
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     static func run(_ jobID: String, _ attempt: Int) -> String { "\(jobID)#\(attempt)" }
 
     /// The subpartition of `key`, created when absent; nil when its run was released.
-    public func subpartition(_ key: SubpartitionKey) -> RemoteSubpartition? {
+    package func subpartition(_ key: SubpartitionKey) -> RemoteSubpartition? {
         state.withLock { s in
             if s.released.contains(Self.run(key.jobID, key.attempt)) { return nil }
             if let existing = s.subpartitions[key] { return existing }
@@ -28,7 +28,7 @@ public final class ResultPartitionManager: Sendable {
     }
 
     /// Cancels and forgets every subpartition of run `attempt` of job `jobID`.
-    public func release(jobID: String, attempt: Int) {
+    package func release(jobID: String, attempt: Int) {
         let dropped = state.withLock { s -> [RemoteSubpartition] in
             s.released.insert(Self.run(jobID, attempt))
             let keys = s.subpartitions.keys.filter { $0.jobID == jobID && $0.attempt == attempt }

@@ -59,7 +59,7 @@ public struct InternalTLS: Sendable, Equatable {
     }
 
     /// The data plane's contexts; refused connections go to `onRefused`.
-    public func dataPlane(onRefused: @escaping @Sendable (String) -> Void = { _ in }) throws -> DataPlaneTLS {
+    package func dataPlane(onRefused: @escaping @Sendable (String) -> Void = { _ in }) throws -> DataPlaneTLS {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
             let key = NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem))

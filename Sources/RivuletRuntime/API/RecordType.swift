@@ -15,7 +15,7 @@ public struct RecordType: Sendable {
     /// Turns typed side-output consumers into one erased entry.
     @usableFromInline let makeSide: @Sendable ([RecordInput]) throws -> (Any, Int64) throws -> Void
     /// The wire form, when the type is `BinaryCodable` (needed when records cross TaskManagers).
-    public let codec: RecordCodec?
+    @usableFromInline package let codec: RecordCodec?
 
     @inlinable
     public init<T: Sendable>(_ type: T.Type) {
@@ -70,21 +70,21 @@ public struct RecordType: Sendable {
 }
 
 /// What a writer needs: where to send, how to partition, and the key-group function for hash.
-public struct WriterSpec {
-    public var targets: [ChannelTarget]
-    public var partitioning: Partitioning
-    public var batchSize: Int
+@usableFromInline package struct WriterSpec {
+    @usableFromInline package var targets: [ChannelTarget]
+    @usableFromInline package var partitioning: Partitioning
+    @usableFromInline package var batchSize: Int
     /// `@Sendable (T) -> Int` key group of a record, for hash edges.
-    public var keyGroupOf: (any Sendable)?
-    public var maxParallelism: Int
-    public var producerIndex: Int
-    public var metrics: TaskIOMetrics
+    @usableFromInline package var keyGroupOf: (any Sendable)?
+    @usableFromInline package var maxParallelism: Int
+    @usableFromInline package var producerIndex: Int
+    @usableFromInline package var metrics: TaskIOMetrics
 }
 
 /// The consumers of one operator's output, gathered by the task before building it.
-public struct OutputParts {
-    public var records: [RecordInput] = []
-    public var watermarks: [(Int64) throws -> Void] = []
-    public var statuses: [(WatermarkStatus) throws -> Void] = []
-    public var sides: [String: (Any, Int64) throws -> Void] = [:]
+@usableFromInline package struct OutputParts {
+    @usableFromInline package var records: [RecordInput] = []
+    @usableFromInline package var watermarks: [(Int64) throws -> Void] = []
+    @usableFromInline package var statuses: [(WatermarkStatus) throws -> Void] = []
+    @usableFromInline package var sides: [String: (Any, Int64) throws -> Void] = [:]
 }

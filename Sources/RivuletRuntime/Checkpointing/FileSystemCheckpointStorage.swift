@@ -24,38 +24,38 @@ import Darwin
 /// its `_metadata` exists. Every read checks size and CRC32C. Errors name the file and the
 /// operating system's reason. Immutable apart from the fault-injection byte counter, so it is
 /// shared freely between tasks and the coordinator.
-public final class FileSystemCheckpointStorage: Sendable {
+@usableFromInline package final class FileSystemCheckpointStorage: Sendable {
     /// Makes writes fail as on a full disk, for tests (a real full disk needs privileges).
-    public struct WriteFault: Sendable {
+    @usableFromInline package struct WriteFault: Sendable {
         /// Total bytes this storage may write before writes fail.
-        public let failAfterBytes: Int
+        @usableFromInline package let failAfterBytes: Int
         /// The error writes fail with once the budget is used up (`ENOSPC` by default).
-        public let errno: Int32
+        @usableFromInline package let errno: Int32
 
         /// Writes fail with `errno` once `failAfterBytes` bytes were written in total by the
         /// storage; the write that crosses the limit writes up to it, then fails.
-        public init(failAfterBytes: Int, errno: Int32 = ENOSPC) {
+        @usableFromInline package init(failAfterBytes: Int, errno: Int32 = ENOSPC) {
             self.failAfterBytes = max(0, failAfterBytes)
             self.errno = errno
         }
     }
 
     /// The name of a snapshot's metadata file within its directory.
-    public static let metadataFileName = "_metadata"
+    @usableFromInline package static let metadataFileName = "_metadata"
 
     /// `state.checkpoints.dir`.
-    public let baseDirectory: String
+    @usableFromInline package let baseDirectory: String
     /// The job whose checkpoints these are; names the job directory.
-    public let jobID: String
+    @usableFromInline package let jobID: String
     /// The injected disk-full fault, if any.
-    public let writeFault: WriteFault?
+    @usableFromInline package let writeFault: WriteFault?
     /// `<baseDirectory>/<jobID>`: every checkpoint path is relative to it.
-    public let jobDirectory: String
+    @usableFromInline package let jobDirectory: String
     /// Bytes written so far, counted only when `writeFault` is set.
     private let bytesWritten = Mutex<Int>(0)
 
     /// The storage of job `jobID` under `baseDirectory`. Nothing is touched until `initialize()`.
-    public init(baseDirectory: String, jobID: String, writeFault: WriteFault? = nil) {
+    @usableFromInline package init(baseDirectory: String, jobID: String, writeFault: WriteFault? = nil) {
         self.baseDirectory = baseDirectory
         self.jobID = jobID
         self.writeFault = writeFault
@@ -63,19 +63,19 @@ public final class FileSystemCheckpointStorage: Sendable {
     }
 
     /// `<jobDirectory>/chk-<id>`.
-    public func checkpointDirectory(_ id: Int64) -> String { Self.join(jobDirectory, "chk-\(id)") }
+    @usableFromInline package func checkpointDirectory(_ id: Int64) -> String { Self.join(jobDirectory, "chk-\(id)") }
 
     /// `<jobDirectory>/shared`: files referenced by several incremental checkpoints.
-    public var sharedDirectory: String { Self.join(jobDirectory, "shared") }
+    @usableFromInline package var sharedDirectory: String { Self.join(jobDirectory, "shared") }
 
     /// `<jobDirectory>/taskowned`: files the tasks own (never deleted by checkpoint subsumption).
-    public var taskOwnedDirectory: String { Self.join(jobDirectory, "taskowned") }
+    @usableFromInline package var taskOwnedDirectory: String { Self.join(jobDirectory, "taskowned") }
 
     // MARK: Setup
 
     /// Creates the base, job, shared and task-owned directories and checks that the job directory
     /// is writable by creating and removing a probe file. The error names the directory and why.
-    public func initialize() throws(CheckpointStorageError) {
+    @usableFromInline package func initialize() throws(CheckpointStorageError) {
         try Self.makeDirectories(baseDirectory, what: "the checkpoint directory (state.checkpoints.dir)")
         for directory in [jobDirectory, sharedDirectory, taskOwnedDirectory] {
             try Self.makeDirectories(directory, what: "the checkpoint directory")
@@ -96,7 +96,7 @@ public final class FileSystemCheckpointStorage: Sendable {
     ///
     /// On any failure (full disk, permissions, short write) the temporary file is removed, no
     /// file is left at the final path, and the error names the final path and the reason.
-    public func writeFile(_ bytes: [UInt8], relativePath: String) throws(CheckpointStorageError) -> StateFileHandle {
+    @usableFromInline package func writeFile(_ bytes: [UInt8], relativePath: String) throws(CheckpointStorageError) -> StateFileHandle {
         let path = try Self.resolve(relativePath, base: jobDirectory)
         try Self.makeDirectories(Self.parent(of: path), what: "the directory of a checkpoint file")
         try Self.writeAtomically(bytes, to: path, limit: reserve)
@@ -105,7 +105,7 @@ public final class FileSystemCheckpointStorage: Sendable {
 
     /// Writes `metadata` to `chk-<checkpointID>/_metadata` atomically and durably: from then on
     /// the checkpoint counts as completed.
-    public func writeMetadata(_ metadata: CheckpointMetadata) throws(CheckpointStorageError) {
+    @usableFromInline package func writeMetadata(_ metadata: CheckpointMetadata) throws(CheckpointStorageError) {
         let directory = checkpointDirectory(metadata.checkpointID)
         let path = Self.join(directory, Self.metadataFileName)
         let bytes = try Self.encode(metadata, path: path)
@@ -115,7 +115,7 @@ public final class FileSystemCheckpointStorage: Sendable {
 
     /// Writes `metadata` to `<directory>/_metadata` atomically and durably (savepoints), creating
     /// the directory if needed.
-    public static func writeMetadata(_ metadata: CheckpointMetadata, directory: String) throws(CheckpointStorageError) {
+    @usableFromInline package static func writeMetadata(_ metadata: CheckpointMetadata, directory: String) throws(CheckpointStorageError) {
         let path = join(directory, metadataFileName)
         let bytes = try encode(metadata, path: path)
         try makeDirectories(directory, what: "the savepoint directory")
@@ -137,13 +137,13 @@ public final class FileSystemCheckpointStorage: Sendable {
 
     /// The bytes of checkpoint file `handle` (relative to the job directory), after checking
     /// that the file exists, has the recorded size and the recorded CRC32C.
-    public func readFile(_ handle: StateFileHandle) throws(CheckpointStorageError) -> [UInt8] {
+    @usableFromInline package func readFile(_ handle: StateFileHandle) throws(CheckpointStorageError) -> [UInt8] {
         try Self.readFile(handle, base: jobDirectory)
     }
 
     /// The bytes of file `handle` whose path is relative to `base` (a savepoint directory),
     /// checked like `readFile(_:)`. A path that is absolute or climbs out of `base` is refused.
-    public static func readFile(_ handle: StateFileHandle, base: String) throws(CheckpointStorageError) -> [UInt8] {
+    @usableFromInline package static func readFile(_ handle: StateFileHandle, base: String) throws(CheckpointStorageError) -> [UInt8] {
         let path = try resolve(handle.path, base: base)
         let bytes = try readWholeFile(path, expectedSize: handle.size)
         let crc = CRC32C.checksum(bytes)
@@ -157,7 +157,7 @@ public final class FileSystemCheckpointStorage: Sendable {
 
     /// Reads and verifies `<directory>/_metadata`. Errors name the `_metadata` path and say
     /// whether it is missing, truncated or corrupt.
-    public static func readMetadata(directory: String) throws(CheckpointStorageError) -> CheckpointMetadata {
+    @usableFromInline package static func readMetadata(directory: String) throws(CheckpointStorageError) -> CheckpointMetadata {
         let path = join(directory, metadataFileName)
         let bytes = try readWholeFile(path, expectedSize: nil)
         do {
@@ -171,7 +171,7 @@ public final class FileSystemCheckpointStorage: Sendable {
 
     /// The ids of the checkpoints whose `chk-<n>` directory holds a `_metadata` file, ascending.
     /// Whether the metadata is valid is checked by `latestValidCheckpoint(warn:)`.
-    public func completedCheckpointIDs() -> [Int64] {
+    @usableFromInline package func completedCheckpointIDs() -> [Int64] {
         checkpointDirectoryIDs().filter {
             Self.fileType(Self.join(checkpointDirectory($0), Self.metadataFileName)) == .regular
         }
@@ -193,7 +193,9 @@ public final class FileSystemCheckpointStorage: Sendable {
     /// checkpoint skipped on the way is reported through `warn` in one line naming its directory
     /// and the problem. Nil when no checkpoint is usable.
     /// With `candidates`, only those ids are considered (a JobMaster's retained checkpoints).
-    public func latestValidCheckpoint(among candidates: [Int64]? = nil, warn: (String) -> Void) -> (id: Int64, metadata: CheckpointMetadata)? {
+    @usableFromInline package func latestValidCheckpoint(
+        among candidates: [Int64]? = nil, warn: (String) -> Void
+    ) -> (id: Int64, metadata: CheckpointMetadata)? {
         for id in (candidates?.sorted() ?? completedCheckpointIDs()).reversed() {
             let directory = checkpointDirectory(id)
             let metadata: CheckpointMetadata
@@ -234,7 +236,7 @@ public final class FileSystemCheckpointStorage: Sendable {
     // MARK: Deleting
 
     /// Removes `chk-<id>` and everything in it; a missing directory is fine.
-    public func discardCheckpoint(_ id: Int64) {
+    @usableFromInline package func discardCheckpoint(_ id: Int64) {
         Self.removeTree(checkpointDirectory(id))
     }
 
@@ -242,7 +244,7 @@ public final class FileSystemCheckpointStorage: Sendable {
     /// the job directory, as in `StateFileHandle.path` (e.g. `shared/abc.sst`); a path outside
     /// `shared/` (or climbing out of it) is ignored, so a bad entry can never delete private
     /// state. Missing files are fine.
-    public func deleteShared(_ relativePaths: [String]) {
+    @usableFromInline package func deleteShared(_ relativePaths: [String]) {
         for relativePath in relativePaths {
             let components = relativePath.split(separator: "/", omittingEmptySubsequences: true)
             guard components.count >= 2, components.first == "shared",
@@ -255,7 +257,7 @@ public final class FileSystemCheckpointStorage: Sendable {
     /// Deletes what no retained checkpoint needs: every `chk-<n>` directory whose id is not in
     /// `retained` (unfinished or orphaned checkpoints) and every file under `shared/` that
     /// `isShared` does not claim. Call it only while no checkpoint of the job is in flight.
-    public func sweep(keeping retained: [Int64], isShared: (String) -> Bool) {
+    @usableFromInline package func sweep(keeping retained: [Int64], isShared: (String) -> Bool) {
         let keep = Set(retained)
         for id in checkpointDirectoryIDs() where !keep.contains(id) { discardCheckpoint(id) }
         let shared = (try? FileManager.default.contentsOfDirectory(atPath: sharedDirectory)) ?? []
@@ -264,7 +266,7 @@ public final class FileSystemCheckpointStorage: Sendable {
 
     /// Removes the job directory with every checkpoint and shared file (a job that finished and
     /// retains nothing, or a test's leftovers).
-    public func discardJob() {
+    @usableFromInline package func discardJob() {
         Self.removeTree(jobDirectory)
     }
 
@@ -479,18 +481,18 @@ public final class FileSystemCheckpointStorage: Sendable {
 
 /// A checkpoint storage operation failed: `path` is the file or directory at fault, `problem`
 /// says what went wrong (with the operating system's reason where there is one).
-public struct CheckpointStorageError: Error, CustomStringConvertible, Sendable {
+@usableFromInline package struct CheckpointStorageError: Error, CustomStringConvertible, Sendable {
     /// The file or directory at fault.
-    public let path: String
+    @usableFromInline package let path: String
     /// What went wrong, e.g. `missing: the file does not exist`.
-    public let problem: String
+    @usableFromInline package let problem: String
 
     /// An error about `path`.
-    public init(path: String, problem: String) {
+    @usableFromInline package init(path: String, problem: String) {
         self.path = path
         self.problem = problem
     }
 
     /// `<path>: <problem>`.
-    public var description: String { "\(path): \(problem)" }
+    @usableFromInline package var description: String { "\(path): \(problem)" }
 }

@@ -12,18 +12,26 @@ public struct ExecutionOptions: Sendable {
     public var jobID: String?
     /// Where warnings and restart notices go (stderr by default).
     public var log: @Sendable (String) -> Void
-    /// Makes checkpoint writes fail as on a full disk after this many bytes (tests).
-    public var writeFault: FileSystemCheckpointStorage.WriteFault?
+    /// Makes checkpoint writes fail as on a full disk after this many bytes (the tests' fault injection).
+    package var writeFault: FileSystemCheckpointStorage.WriteFault?
 
     public init(
         restoreFromSavepoint: String? = nil, savepointOnFinish: String? = nil, jobID: String? = nil,
-        writeFault: FileSystemCheckpointStorage.WriteFault? = nil,
         log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) {
         self.restoreFromSavepoint = restoreFromSavepoint
         self.savepointOnFinish = savepointOnFinish
         self.jobID = jobID
-        self.writeFault = writeFault
         self.log = log
+    }
+
+    /// Options whose checkpoint writes fail once `writeFault`'s budget is used up.
+    package init(
+        restoreFromSavepoint: String? = nil, savepointOnFinish: String? = nil, jobID: String? = nil,
+        writeFault: FileSystemCheckpointStorage.WriteFault?,
+        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) {
+        self.init(restoreFromSavepoint: restoreFromSavepoint, savepointOnFinish: savepointOnFinish, jobID: jobID, log: log)
+        self.writeFault = writeFault
     }
 }

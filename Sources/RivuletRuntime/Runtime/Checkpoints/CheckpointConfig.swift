@@ -1,17 +1,17 @@
 // The checkpointing settings of a job, read from its configuration.
 
 /// Flink's CheckpointConfig: interval, mode, timeout, concurrency, pause, tolerance, retention.
-public struct CheckpointConfig: Sendable {
-    public var intervalMillis: Int64
-    public var exactlyOnce: Bool
-    public var timeoutMillis: Int64
-    public var maxConcurrent: Int
-    public var minPauseMillis: Int64
-    public var tolerableFailures: Int
-    public var numRetained: Int
-    public var directory: String
+@usableFromInline package struct CheckpointConfig: Sendable {
+    @usableFromInline package var intervalMillis: Int64
+    @usableFromInline package var exactlyOnce: Bool
+    @usableFromInline package var timeoutMillis: Int64
+    @usableFromInline package var maxConcurrent: Int
+    @usableFromInline package var minPauseMillis: Int64
+    @usableFromInline package var tolerableFailures: Int
+    @usableFromInline package var numRetained: Int
+    @usableFromInline package var directory: String
 
-    public init(_ configuration: Configuration) throws {
+    @usableFromInline package init(_ configuration: Configuration) throws {
         intervalMillis = configuration[CheckpointingOptions.interval].milliseconds
         exactlyOnce = configuration[CheckpointingOptions.mode] == .exactlyOnce
         timeoutMillis = max(1, configuration[CheckpointingOptions.timeout].milliseconds)

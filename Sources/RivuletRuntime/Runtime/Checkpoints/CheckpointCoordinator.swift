@@ -5,13 +5,13 @@ import Synchronization
 import RivuletCore
 
 /// Facts about one operator of the job, for checkpoint metadata.
-public struct CheckpointedOperator: Sendable {
-    public let uid: String
-    public let name: String
-    public let parallelism: Int
-    public let maxParallelism: Int
+@usableFromInline package struct CheckpointedOperator: Sendable {
+    @usableFromInline package let uid: String
+    @usableFromInline package let name: String
+    @usableFromInline package let parallelism: Int
+    @usableFromInline package let maxParallelism: Int
 
-    public init(uid: String, name: String, parallelism: Int, maxParallelism: Int) {
+    @usableFromInline package init(uid: String, name: String, parallelism: Int, maxParallelism: Int) {
         self.uid = uid
         self.name = name
         self.parallelism = parallelism
@@ -21,7 +21,7 @@ public struct CheckpointedOperator: Sendable {
 
 extension CheckpointedOperator {
     /// Every operator of the job, with its vertex's parallelism.
-    public static func all(in graph: StreamGraph, jobGraph: JobGraph) -> [CheckpointedOperator] {
+    @usableFromInline package static func all(in graph: StreamGraph, jobGraph: JobGraph) -> [CheckpointedOperator] {
         jobGraph.vertices.flatMap { vertex in
             vertex.operatorIDs.compactMap { id in
                 graph.node(id).map {
@@ -44,9 +44,9 @@ extension CheckpointedOperator {
 /// coordinator's state and the time (`decide`); `tick()` applies one decision. The timer
 /// thread of `start()` ticks in a loop; tests tick by hand on a manual clock, without
 /// threads or sleeps.
-public final class CheckpointCoordinator: CheckpointResponder {
-    public let storage: FileSystemCheckpointStorage
-    public let config: CheckpointConfig
+@usableFromInline package final class CheckpointCoordinator: CheckpointResponder {
+    @usableFromInline package let storage: FileSystemCheckpointStorage
+    @usableFromInline package let config: CheckpointConfig
     let jobName: String
     let operators: [CheckpointedOperator]
     let ids: CheckpointIDCounter
@@ -91,7 +91,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     let state = Mutex(State())
     let wakeup = NSCondition()
 
-    public init(
+    @usableFromInline package init(
         storage: FileSystemCheckpointStorage, config: CheckpointConfig, jobName: String,
         operators: [CheckpointedOperator], ids: CheckpointIDCounter, store: CompletedCheckpoints,
         failJob: @escaping @Sendable (String) -> Void, log: @escaping @Sendable (String) -> Void,
@@ -109,7 +109,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     /// Registers the tasks of this run; `sources` are the ones barriers start from.
-    public func register(tasks: [ExecutionID: any TaskControlGateway], sources: Set<ExecutionID>, savepointOnFinish: String?) {
+    @usableFromInline package func register(tasks: [ExecutionID: any TaskControlGateway], sources: Set<ExecutionID>, savepointOnFinish: String?) {
         state.withLock {
             $0.inboxes = tasks
             $0.sources = sources
@@ -119,14 +119,14 @@ public final class CheckpointCoordinator: CheckpointResponder {
     }
 
     /// Starts the timer thread that triggers checkpoints and times them out.
-    public func start() {
+    @usableFromInline package func start() {
         let thread = Thread { [self] in self.timerLoop() }
         thread.name = "checkpoint-coordinator"
         thread.start()
     }
 
     /// Stops triggering; pending checkpoints are abandoned and their files removed.
-    public func stop() {
+    @usableFromInline package func stop() {
         let (abandoned, shared) = state.withLock { s -> ([Int64], [StateFileHandle]) in
             s.stopped = true
             let ids = Array(s.pending.keys)
@@ -145,7 +145,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     /// it. With `stopping` (the savepoint a stop ends with), periodic checkpoints stop first,
     /// so none completes (and commits output) after the savepoint, and a job restored from it
     /// repeats nothing; checkpoints already in flight complete before the savepoint starts.
-    public func requestSavepoint(into directory: String, stopping: Bool = false) {
+    @usableFromInline package func requestSavepoint(into directory: String, stopping: Bool = false) {
         state.withLock {
             if stopping { $0.periodicSuspended = true }
             $0.savepointRequests.append(directory)
@@ -155,19 +155,19 @@ public final class CheckpointCoordinator: CheckpointResponder {
 
     /// The outcome of the savepoint requested into `directory`, once it has one (taken: a
     /// second call returns nil).
-    public func takeSavepointResult(for directory: String) -> Result<String, CheckpointFailure>? {
+    @usableFromInline package func takeSavepointResult(for directory: String) -> Result<String, CheckpointFailure>? {
         state.withLock { $0.savepointResults.removeValue(forKey: directory) }
     }
 
     /// Periodic checkpoints start again (after a stop's savepoint failed).
-    public func resumePeriodicCheckpoints() {
+    @usableFromInline package func resumePeriodicCheckpoints() {
         state.withLock { $0.periodicSuspended = false }
         wake()
     }
 
     /// Asks for a savepoint into `directory` and waits (on the wall clock) until it is written
     /// or fails.
-    public func triggerSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
+    @usableFromInline package func triggerSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
         requestSavepoint(into: directory)
         return try awaitSavepoint(directory, timeoutMillis: timeoutMillis)
     }
@@ -175,7 +175,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     /// Takes the savepoint a stop ends with (`requestSavepoint(into:stopping: true)`) and
     /// waits for it. When the savepoint fails, periodic checkpoints resume and the error is
     /// thrown.
-    public func stopWithSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
+    @usableFromInline package func stopWithSavepoint(into directory: String, timeoutMillis: Int64 = 600_000) throws -> String {
         requestSavepoint(into: directory, stopping: true)
         do {
             return try awaitSavepoint(directory, timeoutMillis: timeoutMillis)
@@ -248,7 +248,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
     /// One pass of the scheduler at the clock's time: aborts the checkpoints that timed out
     /// and starts one when due. Returns false once the coordinator stopped.
     @discardableResult
-    public func tick() -> Bool {
+    @usableFromInline package func tick() -> Bool {
         let now = clock()
         guard let decision = state.withLock({ s -> Decision? in s.stopped ? nil : Self.decide(&s, now: now, config: config) }) else {
             return false
@@ -306,9 +306,9 @@ public final class CheckpointCoordinator: CheckpointResponder {
     // MARK: Responses
 
     /// Checkpoints triggered and not yet completed or aborted.
-    public var pendingCount: Int { state.withLock { $0.pending.count } }
+    @usableFromInline package var pendingCount: Int { state.withLock { $0.pending.count } }
 
-    public func acknowledge(checkpointID: Int64, task: ExecutionID, states: [String: SubtaskStateHandle]) {
+    @usableFromInline package func acknowledge(checkpointID: Int64, task: ExecutionID, states: [String: SubtaskStateHandle]) {
         // One decision under one lock: deciding "late" in a second look would take the ack that
         // raced with the completing one for a late ack, and discard a completing checkpoint.
         enum Outcome { case waiting, complete(Pending), late }
@@ -337,7 +337,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         }
     }
 
-    public func decline(checkpointID: Int64, task: ExecutionID, reason: String) {
+    @usableFromInline package func decline(checkpointID: Int64, task: ExecutionID, reason: String) {
         let pending = state.withLock { $0.pending[checkpointID] != nil }
         guard pending else {
             // Already aborted, or left behind by a stopped run: whatever the failed upload
@@ -348,7 +348,7 @@ public final class CheckpointCoordinator: CheckpointResponder {
         abort(checkpointID, reason: "task \(task) declined it: \(reason)")
     }
 
-    public func taskFinished(_ task: ExecutionID) {
+    @usableFromInline package func taskFinished(_ task: ExecutionID) {
         let retrigger = state.withLock { s -> [(any TaskControlGateway, CheckpointBarrier)] in
             s.finished.insert(task)
             guard let inbox = s.inboxes[task] else { return [] }
@@ -489,21 +489,21 @@ extension CheckpointCoordinator {
 }
 
 /// Why a checkpoint or savepoint failed.
-public struct CheckpointFailure: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+@usableFromInline package struct CheckpointFailure: Error, CustomStringConvertible, Sendable {
+    @usableFromInline package let description: String
+    @usableFromInline package init(_ description: String) { self.description = description }
 }
 
 /// Hands out checkpoint ids that never go backwards, across restarts of a job (and, with a
 /// recovery store, across JobManager leaders).
-public final class CheckpointIDCounter: Sendable {
+@usableFromInline package final class CheckpointIDCounter: Sendable {
     let value: Mutex<Int64>
     let recovery: (any CheckpointRecoveryStore)?
-    public init(start: Int64 = 1, recovery: (any CheckpointRecoveryStore)? = nil) {
+    @usableFromInline package init(start: Int64 = 1, recovery: (any CheckpointRecoveryStore)? = nil) {
         value = Mutex(start)
         self.recovery = recovery
     }
-    public func next() throws -> Int64 {
+    @usableFromInline package func next() throws -> Int64 {
         if let recovery {
             let id = try recovery.nextCheckpointID()
             value.withLock { $0 = max($0, id + 1) }
@@ -515,7 +515,7 @@ public final class CheckpointIDCounter: Sendable {
     }
     /// Makes the next id larger than `id` (in this process; a recovery store's counter is
     /// initialised by its owner).
-    public func advance(past id: Int64) { value.withLock { $0 = max($0, id + 1) } }
+    @usableFromInline package func advance(past id: Int64) { value.withLock { $0 = max($0, id + 1) } }
 }
 
 /// What one completed checkpoint cost (Flink's checkpoint statistics).
@@ -543,16 +543,16 @@ public struct SubtaskCheckpointStats: Sendable, Equatable {
 }
 
 /// A checkpoint that failed (savepoints are not counted).
-public struct FailedCheckpointStats: Sendable, Equatable {
-    public let checkpointID: Int64
-    public let triggeredAt: Int64
-    public let failedAt: Int64
-    public let reason: String
+@usableFromInline package struct FailedCheckpointStats: Sendable, Equatable {
+    @usableFromInline package let checkpointID: Int64
+    @usableFromInline package let triggeredAt: Int64
+    @usableFromInline package let failedAt: Int64
+    @usableFromInline package let reason: String
 }
 
 /// The retained completed checkpoints of a job, across its restarts, with the shared files
 /// they reference and the statistics of every completed checkpoint.
-public final class CompletedCheckpoints: Sendable {
+@usableFromInline package final class CompletedCheckpoints: Sendable {
     struct State {
         var retention: CompletedCheckpointRetention
         var metadata: [Int64: CheckpointMetadata] = [:]
@@ -566,7 +566,7 @@ public final class CompletedCheckpoints: Sendable {
     /// Where completed checkpoints are recorded beyond this process, if anywhere.
     let recovery: (any CheckpointRecoveryStore)?
 
-    public init(numRetained: Int, recovery: (any CheckpointRecoveryStore)? = nil) {
+    @usableFromInline package init(numRetained: Int, recovery: (any CheckpointRecoveryStore)? = nil) {
         state = Mutex(State(retention: CompletedCheckpointRetention(numRetained: numRetained)))
         self.recovery = recovery
     }
@@ -576,7 +576,7 @@ public final class CompletedCheckpoints: Sendable {
     /// (to delete). With a recovery store the checkpoint is recorded there first (a failure
     /// throws and changes nothing here); a subsumed checkpoint the store could not forget is
     /// kept on disk (left out of what is returned).
-    public func add(
+    @usableFromInline package func add(
         _ id: Int64, metadata: CheckpointMetadata, directory: String, startedAt: Int64,
         subtasks: [SubtaskCheckpointStats] = [], clock: @Sendable () -> Int64 = SystemClock.nowMillis
     ) throws -> (subsumed: [Int64], unusedShared: [String]) {
@@ -606,7 +606,7 @@ public final class CompletedCheckpoints: Sendable {
     /// metadata read from disk), oldest first; returns the ids they subsume. Unlike `add` it
     /// does not call the recovery store: the caller, already asynchronous, removes those
     /// records itself (the store's calls block their thread).
-    public func recover(_ checkpoints: [(id: Int64, metadata: CheckpointMetadata)]) -> [Int64] {
+    @usableFromInline package func recover(_ checkpoints: [(id: Int64, metadata: CheckpointMetadata)]) -> [Int64] {
         var subsumed: [Int64] = []
         for (id, metadata) in checkpoints.sorted(by: { $0.id < $1.id }) {
             subsumed += state.withLock { s in
@@ -649,25 +649,25 @@ public final class CompletedCheckpoints: Sendable {
     }
 
     /// True when a retained checkpoint references the shared file.
-    public func isShared(_ path: String) -> Bool { state.withLock { $0.registry.isRegistered(path) } }
+    @usableFromInline package func isShared(_ path: String) -> Bool { state.withLock { $0.registry.isRegistered(path) } }
 
     /// Ids of the retained checkpoints, oldest first.
-    public var retained: [Int64] { state.withLock { $0.retention.retained } }
+    @usableFromInline package var retained: [Int64] { state.withLock { $0.retention.retained } }
 
     /// Statistics of every checkpoint completed so far, in order.
     /// The statistics of the latest completed checkpoints (at most `statsKept`), oldest first.
-    public var stats: [CheckpointStats] { state.withLock { $0.stats } }
+    @usableFromInline package var stats: [CheckpointStats] { state.withLock { $0.stats } }
     /// How many checkpoints completed in all (of this process's JobMaster for the job).
-    public var completedCount: Int { state.withLock { $0.completedCount } }
+    @usableFromInline package var completedCount: Int { state.withLock { $0.completedCount } }
     /// Completed checkpoints whose statistics are kept: a job that runs for months must not
     /// grow a record per checkpoint.
-    public static let statsKept = 100
+    @usableFromInline package static let statsKept = 100
 
     /// The latest failed checkpoints (at most 10) and how many failed in all.
-    public var failures: (latest: [FailedCheckpointStats], count: Int) { state.withLock { ($0.failures, $0.failureCount) } }
+    @usableFromInline package var failures: (latest: [FailedCheckpointStats], count: Int) { state.withLock { ($0.failures, $0.failureCount) } }
 
     /// Counts a failed checkpoint and keeps it among the latest failures.
-    public func recordFailure(_ failure: FailedCheckpointStats) {
+    @usableFromInline package func recordFailure(_ failure: FailedCheckpointStats) {
         state.withLock { s in
             s.failureCount += 1
             s.failures.append(failure)

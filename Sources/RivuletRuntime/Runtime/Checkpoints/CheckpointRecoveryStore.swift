@@ -4,7 +4,7 @@
 /// The durable record of one job's checkpoints (Flink's CheckpointIDCounter and
 /// CompletedCheckpointStore as ZooKeeper keeps them). Calls block; the checkpoint coordinator
 /// makes them from its own threads.
-public protocol CheckpointRecoveryStore: Sendable {
+@usableFromInline package protocol CheckpointRecoveryStore: Sendable {
     /// Returns the next checkpoint id; every later call returns a larger one, in this process
     /// or in any later leader.
     func nextCheckpointID() throws -> Int64
@@ -15,13 +15,13 @@ public protocol CheckpointRecoveryStore: Sendable {
 }
 
 /// A write to the checkpoint recovery store failed.
-public struct CheckpointStoreError: Error, CustomStringConvertible, Sendable {
-    public let description: String
+@usableFromInline package struct CheckpointStoreError: Error, CustomStringConvertible, Sendable {
+    @usableFromInline package let description: String
     /// The write may have been applied (the connection broke before the answer): what it
     /// points to must be kept.
-    public let outcomeUnknown: Bool
+    @usableFromInline package let outcomeUnknown: Bool
 
-    public init(_ description: String, outcomeUnknown: Bool) {
+    @usableFromInline package init(_ description: String, outcomeUnknown: Bool) {
         self.description = description
         self.outcomeUnknown = outcomeUnknown
     }

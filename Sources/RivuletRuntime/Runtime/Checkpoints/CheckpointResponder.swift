@@ -20,7 +20,7 @@ public struct ExecutionID: Hashable, Sendable, Comparable, CustomStringConvertib
 /// plus the finished-input notice of the final-checkpoint handshake; the coordinator tells
 /// tasks whether a completed checkpoint completes the job in `TaskControl.checkpointComplete`).
 /// Called from task and upload threads.
-public protocol CheckpointResponder: Sendable {
+@usableFromInline package protocol CheckpointResponder: Sendable {
     /// Where the task writes its state files.
     var storage: FileSystemCheckpointStorage { get }
     /// The subtask stored its state for `checkpointID`: handles by operator uid.

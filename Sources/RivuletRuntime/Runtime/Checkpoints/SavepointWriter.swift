@@ -5,9 +5,9 @@ import RivuletCore
 
 /// Copies every file a snapshot references into one directory and writes `_metadata` there
 /// with paths relative to it, so the savepoint needs nothing from the checkpoint storage.
-public enum SavepointWriter {
+@usableFromInline package enum SavepointWriter {
     /// Exports `metadata`, whose files are in `storage`, to `directory`; returns the directory.
-    public static func export(
+    @usableFromInline package static func export(
         _ metadata: CheckpointMetadata, from storage: FileSystemCheckpointStorage,
         to directory: String
     ) throws -> String {

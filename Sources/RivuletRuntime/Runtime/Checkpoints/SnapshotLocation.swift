@@ -10,19 +10,19 @@ import Darwin
 #endif
 
 /// A snapshot to restore from: its metadata and the directory its file paths are relative to.
-public struct SnapshotLocation: Sendable {
+@usableFromInline package struct SnapshotLocation: Sendable {
     /// The directory holding `_metadata`.
-    public let directory: String
+    @usableFromInline package let directory: String
     /// The snapshot's verified metadata.
-    public let metadata: CheckpointMetadata
+    @usableFromInline package let metadata: CheckpointMetadata
     /// What the metadata's file paths are relative to: the savepoint directory itself, or the job
     /// directory above a retained checkpoint's `chk-<n>`.
-    public let fileBase: String
+    @usableFromInline package let fileBase: String
 
     /// Resolves `path` as a user gives it to `--from-savepoint`: a savepoint directory, a retained
     /// checkpoint's `chk-<n>` directory, or the `_metadata` file of either. Every error is one
     /// line naming `path` (or its `_metadata`) and the problem.
-    public static func resolve(_ path: String) throws -> SnapshotLocation {
+    @usableFromInline package static func resolve(_ path: String) throws -> SnapshotLocation {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard !path.isEmpty, fm.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -4,10 +4,10 @@ import RivuletCore
 
 /// Loads the state files of a snapshot and redistributes them to the job's current
 /// parallelism: keyed state by key-group range, operator list state split or unioned.
-public enum StateRestorer {
+@usableFromInline package enum StateRestorer {
     /// State per subtask and operator uid. `origin` names the snapshot in errors; `strict`
     /// (savepoints) refuses state for an operator uid the job does not have.
-    public static func load(
+    @usableFromInline package static func load(
         _ metadata: CheckpointMetadata, origin: String, strict: Bool,
         graph: StreamGraph, jobGraph: JobGraph,
         readFile: (StateFileHandle) throws -> [UInt8]
@@ -69,7 +69,7 @@ public enum StateRestorer {
 
 /// A snapshot that does not fit the job (an operator it does not have, another max
 /// parallelism): every restart would meet it again, so the job fails at once.
-public struct SnapshotMismatchError: UnrecoverableError, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+@usableFromInline package struct SnapshotMismatchError: UnrecoverableError, CustomStringConvertible, Sendable {
+    @usableFromInline package let description: String
+    @usableFromInline package init(_ description: String) { self.description = description }
 }

@@ -2,12 +2,12 @@
 
 /// `restart-strategy.type`: none, fixed-delay, or exponential-delay (the default when the
 /// job checkpoints; without checkpoints the default is none).
-public enum RestartStrategy: Sendable, Equatable {
+@usableFromInline package enum RestartStrategy: Sendable, Equatable {
     case none
     case fixedDelay(attempts: Int, delayMillis: Int64)
     case exponentialDelay(initialMillis: Int64, maxMillis: Int64, multiplier: Double, attempts: Int)
 
-    public init(_ configuration: Configuration) {
+    @usableFromInline package init(_ configuration: Configuration) {
         var type = configuration[RestartStrategyOptions.type]
         if type == .automatic { type = configuration.checkpointingEnabled ? .exponentialDelay : .none }
         switch type {
@@ -27,7 +27,7 @@ public enum RestartStrategy: Sendable, Equatable {
     }
 
     /// The wait before restart number `restart` (1 for the first), or nil when the job must fail.
-    public func delayMillis(beforeRestart restart: Int) -> Int64? {
+    @usableFromInline package func delayMillis(beforeRestart restart: Int) -> Int64? {
         switch self {
         case .none:
             return nil

@@ -6,23 +6,23 @@ import RivuletCore
 /// The channels of a JobGraph. A consumer subtask's channels are numbered in a fixed order
 /// (edge by edge, producer by producer), so a TaskManager that wires only its own subtasks
 /// agrees with every other TaskManager on each channel's index.
-public struct ChannelPlan: Sendable {
+@usableFromInline package struct ChannelPlan: Sendable {
     /// One input channel of a consumer subtask.
-    public struct Source: Sendable, Hashable {
+    @usableFromInline package struct Source: Sendable, Hashable {
         /// Index of the edge in `JobGraph.edges`.
-        public let edge: Int
+        @usableFromInline package let edge: Int
         /// The producing subtask.
-        public let producer: Int
+        @usableFromInline package let producer: Int
         /// The logical input (0 or 1) the channel feeds.
-        public let input: Int
+        @usableFromInline package let input: Int
     }
 
     /// `inputs[vertex][subtask]`: the subtask's input channels in channel order.
-    public let inputs: [[[Source]]]
+    @usableFromInline package let inputs: [[[Source]]]
     /// `channel[edge][producer][consumer]`: the channel index at the consumer.
     private let channel: [[[Int: Int]]]
 
-    public init(_ jobGraph: JobGraph) {
+    @usableFromInline package init(_ jobGraph: JobGraph) {
         var inputs: [[[Source]]] = jobGraph.vertices.map { Array(repeating: [], count: $0.parallelism) }
         var channel: [[[Int: Int]]] = []
         for (edgeIndex, edge) in jobGraph.edges.enumerated() {
@@ -42,7 +42,7 @@ public struct ChannelPlan: Sendable {
 
     /// The consumers that producer subtask `producer` of edge `edge` feeds, in consumer order,
     /// with the channel index at each.
-    public func consumers(edge: Int, producer: Int) -> [(consumer: Int, channel: Int)] {
+    @usableFromInline package func consumers(edge: Int, producer: Int) -> [(consumer: Int, channel: Int)] {
         channel[edge][producer].sorted { $0.key < $1.key }.map { (consumer: $0.key, channel: $0.value) }
     }
 }

@@ -29,7 +29,7 @@ public final class RecordBatch<T: Sendable>: @unchecked Sendable, RecordCounting
 
     public var recordCount: Int { records.count }
 
-    public init(_ records: [StreamRecord<T>], pool: RecordBufferPool<T>? = nil) {
+    @usableFromInline package init(_ records: [StreamRecord<T>], pool: RecordBufferPool<T>? = nil) {
         self.records = records
         self.pool = pool
         createdAtNanos = MonotonicClock.nanos()

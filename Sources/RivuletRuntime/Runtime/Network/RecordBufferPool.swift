@@ -14,13 +14,13 @@ import Synchronization
 /// returned array is handed out first (it is the one still in the cache); the records of the
 /// others are released at the same time, so a pool holds the records of at most the batches
 /// returned since the producer last took one (an idle channel keeps those until it sends again).
-public final class RecordBufferPool<T: Sendable>: Sendable {
+@usableFromInline package final class RecordBufferPool<T: Sendable>: Sendable {
     let free: Mutex<[[StreamRecord<T>]]>
     let limit: Int
     /// Records an array is reserved for.
-    public let capacity: Int
+    @usableFromInline package let capacity: Int
 
-    public init(capacity: Int, limit: Int) {
+    @usableFromInline package init(capacity: Int, limit: Int) {
         self.capacity = capacity
         self.limit = limit
         free = Mutex([])
@@ -29,7 +29,7 @@ public final class RecordBufferPool<T: Sendable>: Sendable {
     /// An empty array with room for `capacity` records: the last recycled one when there is
     /// one; every pooled array is emptied here, on the producer's thread.
     @inlinable
-    public func take() -> [StreamRecord<T>] {
+    package func take() -> [StreamRecord<T>] {
         if var recycled = takeRecycled() {
             recycled.removeAll(keepingCapacity: true)
             return recycled
@@ -63,7 +63,7 @@ public final class RecordBufferPool<T: Sendable>: Sendable {
     /// Takes back a batch's array with its records (the producer releases them when it takes
     /// the array), kept when it is large enough and the pool has room; otherwise it is dropped
     /// here.
-    public func give(_ records: inout [StreamRecord<T>]) {
+    @usableFromInline package func give(_ records: inout [StreamRecord<T>]) {
         guard records.capacity >= capacity else {
             records = []
             return

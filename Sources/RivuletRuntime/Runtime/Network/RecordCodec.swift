@@ -5,16 +5,16 @@ import RivuletCore
 /// The wire form of one record type: a batch becomes one or more buffers of whole records
 /// (`timestamp (8 bytes) ‖ value`), each at most `bufferSize` bytes unless a single record is
 /// larger. Each buffer decodes to one `RecordBatch<T>`, so one buffer costs one credit.
-public struct RecordCodec: Sendable {
+@usableFromInline package struct RecordCodec: Sendable {
     /// The record type's name, for errors.
-    public let typeName: String
+    @usableFromInline package let typeName: String
     /// Splits a `RecordBatch<T>` into buffers.
-    public let encode: @Sendable (_ batch: any Sendable & AnyObject, _ bufferSize: Int) throws -> [[UInt8]]
+    @usableFromInline package let encode: @Sendable (_ batch: any Sendable & AnyObject, _ bufferSize: Int) throws -> [[UInt8]]
     /// Reads one buffer back into a `RecordBatch<T>`.
-    public let decode: @Sendable (_ buffer: [UInt8]) throws -> any Sendable & AnyObject
+    @usableFromInline package let decode: @Sendable (_ buffer: [UInt8]) throws -> any Sendable & AnyObject
 
     /// The codec of `T`, or nil when `T` is not `BinaryCodable`.
-    public static func lookup<T: Sendable>(_: T.Type) -> RecordCodec? {
+    @usableFromInline package static func lookup<T: Sendable>(_: T.Type) -> RecordCodec? {
         guard let type = T.self as? any BinaryCodable.Type else { return nil }
         return opened(type, as: T.self)
     }

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Where a producer's elements for one consumer channel go: the consumer's inbox when it runs
 /// in this process, a network subpartition when it runs on another TaskManager.
-public protocol ChannelSink: AnyObject, Sendable {
+@usableFromInline package protocol ChannelSink: AnyObject, Sendable {
     /// Hands `element` to `channel`, blocking while the channel has no credit. Returns the
     /// nanoseconds spent blocked; throws when the consumer side was cancelled or lost.
     func push(_ element: StreamElement, channel: Int) throws -> UInt64
@@ -14,23 +14,23 @@ public protocol ChannelSink: AnyObject, Sendable {
 }
 
 /// One consumer channel: where its elements go and the channel index there.
-public struct ChannelTarget: Sendable {
-    public let sink: any ChannelSink
-    public let channel: Int
+@usableFromInline package struct ChannelTarget: Sendable {
+    @usableFromInline package let sink: any ChannelSink
+    @usableFromInline package let channel: Int
 
-    public init(sink: any ChannelSink, channel: Int) {
+    @usableFromInline package init(sink: any ChannelSink, channel: Int) {
         self.sink = sink
         self.channel = channel
     }
 
     /// A consumer in this process.
-    public init(inbox: TaskInbox, channel: Int) {
+    @usableFromInline package init(inbox: TaskInbox, channel: Int) {
         self.init(sink: inbox, channel: channel)
     }
 }
 
 /// Type-erased control of a writer, for events and flushing.
-public protocol RecordWriterControl: AnyObject {
+@usableFromInline package protocol RecordWriterControl: AnyObject {
     /// Sends every buffered record.
     func flushAll() throws
     /// Flushes, then sends the event to every consumer channel.
@@ -50,7 +50,7 @@ public protocol RecordWriterControl: AnyObject {
 /// behind keeps the larger size. With 4096-record batches instead of 1024, keyed-sum used 10-40%
 /// less CPU per record on 2 cores, and a 16-core run at parallelism 8 went from 13.7M to
 /// 28.8M records/s (issue measurement, fixed batch sizes).
-public final class RecordWriter<T: Sendable>: RecordWriterControl {
+@usableFromInline package final class RecordWriter<T: Sendable>: RecordWriterControl {
     @usableFromInline let targets: [ChannelTarget]
     /// Pending records per channel.
     @exclusivity(unchecked) @usableFromInline var buffers: [[StreamRecord<T>]]
@@ -61,7 +61,7 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
     /// Per channel, the records at which its batch is handed over now.
     @exclusivity(unchecked) @usableFromInline var batchTargets: [Int]
     /// How far a channel's batches may grow over the configured size.
-    public static var growthLimit: Int { 4 }
+    @usableFromInline package static var growthLimit: Int { 4 }
     @usableFromInline let partitioning: Partitioning
     /// Consumer subtask index of a record (hash partitioning only).
     @usableFromInline let selectChannel: ((T) -> Int)?
@@ -69,7 +69,7 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
     @usableFromInline let metrics: TaskIOMetrics
 
     /// `targets` are indexed by consumer subtask (one target for forward).
-    public init(
+    @usableFromInline package init(
         targets: [ChannelTarget], partitioning: Partitioning, batchSize: Int,
         selectChannel: ((T) -> Int)?, producerIndex: Int, metrics: TaskIOMetrics
     ) {
@@ -88,7 +88,7 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
 
     /// Routes one record.
     @inlinable
-    public func emit(_ value: T, timestamp: Int64) throws {
+    package func emit(_ value: T, timestamp: Int64) throws {
         switch partitioning {
         case .forward:
             try append(StreamRecord(value, timestamp: timestamp), to: 0)
@@ -125,11 +125,11 @@ public final class RecordWriter<T: Sendable>: RecordWriterControl {
         }
     }
 
-    public func flushAll() throws {
+    @usableFromInline package func flushAll() throws {
         for i in buffers.indices { try flush(i) }
     }
 
-    public func broadcastEvent(_ element: StreamElement) throws {
+    @usableFromInline package func broadcastEvent(_ element: StreamElement) throws {
         try flushAll()
         for target in targets { _ = try target.sink.push(element, channel: target.channel) }
     }

@@ -3,7 +3,7 @@
 import RivuletCore
 
 /// One element of a channel: records or an event, in order.
-public enum StreamElement: Sendable {
+@usableFromInline package enum StreamElement: Sendable {
     /// A `RecordBatch<T>` of the channel's record type.
     case records(any Sendable & AnyObject)
     case watermark(Int64)
@@ -14,7 +14,7 @@ public enum StreamElement: Sendable {
 
     /// True for record batches, which use credit; events always get through.
     @inlinable
-    public var isRecords: Bool {
+    package var isRecords: Bool {
         if case .records = self { return true }
         return false
     }

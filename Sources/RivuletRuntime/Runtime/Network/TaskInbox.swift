@@ -5,13 +5,13 @@ import DequeModule
 import RivuletCore
 
 /// Why a blocked producer or consumer stopped waiting.
-public struct TaskCancelledError: Error, CustomStringConvertible, Sendable {
-    public init() {}
-    public var description: String { "task was cancelled" }
+@usableFromInline package struct TaskCancelledError: Error, CustomStringConvertible, Sendable {
+    @usableFromInline package init() {}
+    @usableFromInline package var description: String { "task was cancelled" }
 }
 
 /// Checkpoint control sent to a task by the checkpoint coordinator.
-public enum TaskControl: Sendable {
+@usableFromInline package enum TaskControl: Sendable {
     /// Take checkpoint `barrier` now (sources, and tasks whose inputs have all ended).
     case triggerCheckpoint(CheckpointBarrier)
     /// Checkpoint n completed; `completesJob` when it is at or after the job's final
@@ -22,12 +22,12 @@ public enum TaskControl: Sendable {
 
 /// Where checkpoint control for one subtask goes: its inbox in this process, or the
 /// TaskManager that runs it.
-public protocol TaskControlGateway: Sendable {
+@usableFromInline package protocol TaskControlGateway: Sendable {
     func sendControl(_ control: TaskControl)
 }
 
 /// What a task gets when it asks its inbox for work.
-public enum InboxEvent: Sendable {
+@usableFromInline package enum InboxEvent: Sendable {
     case mail(@Sendable () -> Void)
     case control(TaskControl)
     case element(channel: Int, StreamElement)
@@ -48,7 +48,7 @@ public enum InboxEvent: Sendable {
 ///
 /// Safe to share across threads: every mutable field is read and written only while holding
 /// `condition`, the one lock of this inbox (the semaphores are thread-safe themselves).
-public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGateway {
+@usableFromInline package final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGateway {
     private let condition = NSCondition()
     private var queues: [Deque<StreamElement>]
     private var recordBatches: [Int]
@@ -66,11 +66,11 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     private var producerWaiting: [Bool]
     private let creditSignals: [DispatchSemaphore]
     /// Batches a channel may hold before its producer blocks.
-    public let creditsPerChannel: Int
+    @usableFromInline package let creditsPerChannel: Int
     /// Nanoseconds producers spent blocked on this inbox (backpressure they suffered).
     private var blockedNanos: UInt64 = 0
 
-    public init(channelCount: Int, creditsPerChannel: Int = 8) {
+    @usableFromInline package init(channelCount: Int, creditsPerChannel: Int = 8) {
         queues = Array(repeating: Deque(), count: channelCount)
         recordBatches = Array(repeating: 0, count: channelCount)
         blocked = Array(repeating: false, count: channelCount)
@@ -81,12 +81,12 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     }
 
     /// Number of input channels.
-    public var channelCount: Int { queues.count }
+    @usableFromInline package var channelCount: Int { queues.count }
 
     /// Pushes an element into `channel`, blocking while the channel has no credit.
     /// Returns the nanoseconds spent blocked. Throws when the inbox was cancelled.
     @discardableResult
-    public func push(_ element: StreamElement, channel: Int) throws -> UInt64 {
+    @usableFromInline package func push(_ element: StreamElement, channel: Int) throws -> UInt64 {
         condition.lock()
         defer { condition.unlock() }
         var waited: UInt64 = 0
@@ -113,7 +113,7 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
 
     /// Appends an element that arrived from the network without waiting: the credits the
     /// receiver granted bound how many record batches a network channel can hold.
-    public func offer(_ element: StreamElement, channel: Int) {
+    @usableFromInline package func offer(_ element: StreamElement, channel: Int) {
         condition.lock()
         defer { condition.unlock() }
         if cancelled { return }
@@ -123,14 +123,14 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     }
 
     /// Calls `listener` each time a record batch of `channel` is taken (set before the task runs).
-    public func onConsumed(channel: Int, _ listener: @escaping @Sendable () -> Void) {
+    @usableFromInline package func onConsumed(channel: Int, _ listener: @escaping @Sendable () -> Void) {
         condition.lock()
         consumedListeners[channel] = listener
         condition.unlock()
     }
 
     /// Cancels the inbox with a failure: the task's next wait or push throws `error`.
-    public func fail(_ error: any Error) {
+    @usableFromInline package func fail(_ error: any Error) {
         condition.lock()
         if !cancelled {
             cancelled = true
@@ -150,7 +150,7 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     }
 
     /// Enqueues a control action to run on the task's thread.
-    public func sendMail(_ action: @escaping @Sendable () -> Void) {
+    @usableFromInline package func sendMail(_ action: @escaping @Sendable () -> Void) {
         condition.lock()
         mails.append(.mail(action))
         condition.broadcast()
@@ -158,7 +158,7 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     }
 
     /// Enqueues a checkpoint control message for the task.
-    public func sendControl(_ control: TaskControl) {
+    @usableFromInline package func sendControl(_ control: TaskControl) {
         condition.lock()
         mails.append(.control(control))
         condition.broadcast()
@@ -166,14 +166,14 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     }
 
     /// Stops handing out elements of `channel` (called by the task itself while aligning).
-    public func block(channel: Int) {
+    @usableFromInline package func block(channel: Int) {
         condition.lock()
         blocked[channel] = true
         condition.unlock()
     }
 
     /// Resumes every blocked channel.
-    public func unblockAll() {
+    @usableFromInline package func unblockAll() {
         condition.lock()
         for i in blocked.indices { blocked[i] = false }
         condition.broadcast()
@@ -181,7 +181,7 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     }
 
     /// Cancels the inbox: wakes every waiter; later pushes and waits throw or return at once.
-    public func cancel() {
+    @usableFromInline package func cancel() {
         condition.lock()
         cancelled = true
         wakeWaitingProducers()
@@ -189,28 +189,28 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
         condition.unlock()
     }
 
-    public var isCancelled: Bool {
+    @usableFromInline package var isCancelled: Bool {
         condition.lock()
         defer { condition.unlock() }
         return cancelled
     }
 
     /// Total time producers were blocked pushing into this inbox, in nanoseconds.
-    public var producerBlockedNanos: UInt64 {
+    @usableFromInline package var producerBlockedNanos: UInt64 {
         condition.lock()
         defer { condition.unlock() }
         return blockedNanos
     }
 
     /// Share of `channel`'s credits its queued record batches take.
-    public func usage(channel: Int) -> Double {
+    @usableFromInline package func usage(channel: Int) -> Double {
         condition.lock()
         defer { condition.unlock() }
         return min(1, Double(recordBatches[channel]) / Double(creditsPerChannel))
     }
 
     /// Share of all channels' credits the queued record batches take (Flink's inPoolUsage).
-    public var usage: Double {
+    @usableFromInline package var usage: Double {
         condition.lock()
         defer { condition.unlock() }
         guard !recordBatches.isEmpty else { return 0 }
@@ -219,7 +219,7 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
 
     /// Takes the next mail or element (channels served round-robin), waiting until `deadline`
     /// (nil: forever). `readData: false` waits for mail only. Throws when cancelled.
-    public func next(deadline: Date?, readData: Bool = true) throws -> InboxEvent {
+    @usableFromInline package func next(deadline: Date?, readData: Bool = true) throws -> InboxEvent {
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -243,7 +243,7 @@ public final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGatew
     }
 
     /// Takes an element without waiting, or nil.
-    public func poll() throws -> InboxEvent? {
+    @usableFromInline package func poll() throws -> InboxEvent? {
         condition.lock()
         defer { condition.unlock() }
         if cancelled { throw failure ?? TaskCancelledError() }

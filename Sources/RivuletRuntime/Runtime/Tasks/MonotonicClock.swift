@@ -3,7 +3,7 @@
 import Dispatch
 
 /// Nanoseconds on the monotonic clock (not wall time: comparable only within one process).
-public enum MonotonicClock {
+@usableFromInline package enum MonotonicClock {
     @inlinable
-    public static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    package static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 }

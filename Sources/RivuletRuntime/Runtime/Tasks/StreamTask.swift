@@ -6,7 +6,7 @@ import RivuletCore
 /// Runs one subtask (Flink's StreamTask with the mailbox model): input processing, timers and
 /// control mail all happen on this task's thread, so operator code needs no locks.
 /// Created and used on the task's thread only.
-public final class StreamTask {
+@usableFromInline package final class StreamTask {
     let deployment: TaskDeployment
     let graph: StreamGraph
     let processingTime: ProcessingTimeService
@@ -23,7 +23,7 @@ public final class StreamTask {
     let bufferTimeoutMillis: Int64
     @exclusivity(unchecked) var lastFlush: Int64 = 0
 
-    public init(deployment: TaskDeployment, graph: StreamGraph, clock: @escaping () -> Int64 = SystemClock.nowMillis) {
+    @usableFromInline package init(deployment: TaskDeployment, graph: StreamGraph, clock: @escaping () -> Int64 = SystemClock.nowMillis) {
         self.deployment = deployment
         self.graph = graph
         self.processingTime = ProcessingTimeService(clock: clock)
@@ -34,7 +34,7 @@ public final class StreamTask {
     }
 
     /// Builds the chain and runs until the input ends; throws the first failure.
-    public func run() throws {
+    @usableFromInline package func run() throws {
         defer {
             // Uploads in flight read the operators' snapshots (RocksDB's native checkpoint
             // files among them): they end, acknowledged or declined, before those are released
@@ -282,5 +282,5 @@ public final class StreamTask {
     }
 
     /// Time this task's writers spent blocked on full channels, in nanoseconds.
-    public var backPressuredNanos: UInt64 { metrics.backPressuredNanos }
+    @usableFromInline package var backPressuredNanos: UInt64 { metrics.backPressuredNanos }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// A task's I/O counters. The task's thread adds to them once per record batch, wait or
 /// watermark (relaxed atomics, no locks on the record path); metric reporters on other
 /// threads read them and turn them into rates.
-public final class TaskIOMetrics: Sendable {
+@usableFromInline package final class TaskIOMetrics: Sendable {
     let blockedNanos = Atomic<UInt64>(0)
     let idleNanosCounter = Atomic<UInt64>(0)
     let recordsOut = Atomic<UInt64>(0)
@@ -18,38 +18,38 @@ public final class TaskIOMetrics: Sendable {
     /// counts per power-of-two bucket of microseconds (bucket i: under 2^(i+1) µs).
     let transit = Mutex([UInt64](repeating: 0, count: TaskIOMetrics.transitBuckets))
     /// Buckets of the transit histogram; the last holds everything from about 34 s up.
-    public static let transitBuckets = 26
+    @usableFromInline package static let transitBuckets = 26
     /// The channels the task writes to and its own inbox, for buffer usage (set before it runs).
     let buffers = Mutex<(outputs: [ChannelTarget], inbox: TaskInbox?)>(([], nil))
 
-    public init() {}
+    @usableFromInline package init() {}
 
     /// Nanoseconds the task was blocked on output channels without credit.
-    public var backPressuredNanos: UInt64 { blockedNanos.load(ordering: .relaxed) }
+    @usableFromInline package var backPressuredNanos: UInt64 { blockedNanos.load(ordering: .relaxed) }
     /// Nanoseconds the task waited for input (Flink's idle time).
-    public var idleNanos: UInt64 { idleNanosCounter.load(ordering: .relaxed) }
+    @usableFromInline package var idleNanos: UInt64 { idleNanosCounter.load(ordering: .relaxed) }
     /// Records the task sent to other tasks.
-    public var recordsSent: UInt64 { recordsOut.load(ordering: .relaxed) }
+    @usableFromInline package var recordsSent: UInt64 { recordsOut.load(ordering: .relaxed) }
     /// Records the task took from its input channels.
-    public var recordsReceived: UInt64 { recordsIn.load(ordering: .relaxed) }
+    @usableFromInline package var recordsReceived: UInt64 { recordsIn.load(ordering: .relaxed) }
     /// The task's combined input watermark (`Int64.min` before the first).
-    public var inputWatermark: Int64 { inputWatermarkValue.load(ordering: .relaxed) }
+    @usableFromInline package var inputWatermark: Int64 { inputWatermarkValue.load(ordering: .relaxed) }
     /// The last watermark the task sent downstream (`Int64.min` before the first).
-    public var outputWatermark: Int64 { outputWatermarkValue.load(ordering: .relaxed) }
+    @usableFromInline package var outputWatermark: Int64 { outputWatermarkValue.load(ordering: .relaxed) }
 
     /// Share of the output buffers in use: record batches queued at the consumers over the
     /// batches they may hold (Flink's outPoolUsage). Reads the consumers' queues under their locks.
-    public var outPoolUsage: Double {
+    @usableFromInline package var outPoolUsage: Double {
         let outputs = buffers.withLock { $0.outputs }
         guard !outputs.isEmpty else { return 0 }
         return outputs.reduce(0) { $0 + $1.sink.usage(channel: $1.channel) } / Double(outputs.count)
     }
 
     /// Share of the task's input buffers in use (Flink's inPoolUsage).
-    public var inPoolUsage: Double { buffers.withLock { $0.inbox }?.usage ?? 0 }
+    @usableFromInline package var inPoolUsage: Double { buffers.withLock { $0.inbox }?.usage ?? 0 }
 
     /// Registers where the task's buffers are, for the usage gauges.
-    public func attach(outputs: [ChannelTarget], inbox: TaskInbox) {
+    @usableFromInline package func attach(outputs: [ChannelTarget], inbox: TaskInbox) {
         buffers.withLock { $0 = (outputs, inbox) }
     }
 
@@ -66,7 +66,7 @@ public final class TaskIOMetrics: Sendable {
     }
 
     /// The transit histogram's counts so far (bucket i: batches that waited under 2^(i+1) µs).
-    public var transitCounts: [UInt64] { transit.withLock { $0 } }
+    @usableFromInline package var transitCounts: [UInt64] { transit.withLock { $0 } }
     @usableFromInline func addReceived(_ n: Int) { recordsIn.add(UInt64(n), ordering: .relaxed) }
     func setInputWatermark(_ w: Int64) { inputWatermarkValue.store(w, ordering: .relaxed) }
     func setOutputWatermark(_ w: Int64) { outputWatermarkValue.store(w, ordering: .relaxed) }

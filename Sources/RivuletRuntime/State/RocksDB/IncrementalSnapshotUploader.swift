@@ -46,7 +46,7 @@ public struct PendingIncrementalSnapshot: Sendable {
 
     /// Uploads the SST files no completed checkpoint uploaded into `shared/`, the other files
     /// into the checkpoint's directory, and describes the result.
-    public func upload(to storage: FileSystemCheckpointStorage, checkpointID: Int64, filePrefix: String) throws -> IncrementalKeyedState {
+    package func upload(to storage: FileSystemCheckpointStorage, checkpointID: Int64, filePrefix: String) throws -> IncrementalKeyedState {
         defer { try? FileManager.default.removeItem(atPath: localDirectory) }
         let names: [String]
         do {
