@@ -133,12 +133,24 @@ let package = Package(
         .testTarget(name: "RivuletNexmarkTests", dependencies: ["Rivulet", "RivuletCore", "RivuletNexmark", "RivuletTesting"]),
         // Compiles every Swift example of docs/ (Generated/) and fails when the docs and Generated/ drift.
         .testTarget(name: "RivuletDocsTests", dependencies: ["Rivulet", "RivuletCore", "RivuletCLI", "RivuletExamples"]),
+        // The cluster's components in one process: against gateway doubles, HA services against one contract.
         .testTarget(
             name: "RivuletClusterTests",
             dependencies: [
-                "RivuletRuntime", "RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples", "RivuletTesting",
+                "RivuletRuntime", "RivuletCluster", "RivuletExamples", "RivuletTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "RivuletNetworkTests", dependencies: ["RivuletNetwork", "RivuletRuntime"]),
+        .testTarget(name: "RivuletZooKeeperTests", dependencies: ["RivuletZooKeeper", "RivuletTesting"]),
+        // Real processes: clusters started by the bin scripts, ZooKeeper servers, network
+        // namespaces, a browser, and the chaos runs.
+        .testTarget(
+            name: "RivuletSystemTests",
+            dependencies: [
+                "RivuletRuntime", "RivuletCluster", "RivuletNetwork", "RivuletCLI", "RivuletExamples", "RivuletTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ],

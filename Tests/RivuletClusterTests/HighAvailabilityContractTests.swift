@@ -8,6 +8,7 @@ import Rivulet
 import RivuletZooKeeper
 import Synchronization
 import XCTest
+import RivuletTesting
 
 /// A contender that records the sessions it was granted.
 final class RecordingContender: LeaderContender {

@@ -4,6 +4,7 @@
 import Foundation
 import RivuletExamples
 import XCTest
+import RivuletTesting
 
 final class ClusterTests: XCTestCase {
     /// wordcount at parallelism 4 across two TaskManagers (two slots each) writes the counts
@@ -138,7 +139,7 @@ final class ClusterTests: XCTestCase {
     /// A JobManager whose bind address does not resolve stops at once and says which key
     /// holds which name (not a crash, not a hang).
     func testABindAddressThatDoesNotResolveStopsTheJobManagerNamingIt() throws {
-        let run = try ClusterFixture.run(
+        let run = try TestProcess.run(
             ClusterFixture.binary,
             [
                 "jobmanager", "--conf", "/nonexistent", "-D", "jobmanager.bind-host=nowhere.invalid", "-D", "jobmanager.rpc.port=0", "-D",
@@ -152,17 +153,17 @@ final class ClusterTests: XCTestCase {
     /// A TaskManager pointed at a JobManager that is not there keeps retrying with backoff and
     /// says why; it registers once the JobManager comes up.
     func testTaskManagerRetriesAWrongJobManagerAddress() throws {
-        let port = try ClusterFixture.freePort()
+        let port = try TestProcess.freePort()
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-tm-\(UUID().uuidString.prefix(8)).log").path
         defer { try? FileManager.default.removeItem(atPath: logPath) }
-        let pid = try ClusterFixture.spawn(
+        let pid = try TestProcess.spawn(
             ClusterFixture.binary,
             [
                 "taskmanager", "--conf", "/nonexistent", "-D", "jobmanager.rpc.port=\(port)",
                 "-D", "cluster.registration.initial-timeout=50 ms", "-D", "cluster.registration.max-timeout=400 ms",
             ], environment: ProcessInfo.processInfo.environment, output: logPath)
         var exited = false
-        defer { if !exited { kill(pid, SIGKILL); _ = ClusterFixture.waitForExit(pid) } }
+        defer { if !exited { kill(pid, SIGKILL); _ = TestProcess.waitForExit(pid) } }
         let marker = "cannot register at the JobManager at 127.0.0.1:\(port)"
         let deadline = Date().addingTimeInterval(20)
         var log = ""
@@ -176,7 +177,7 @@ final class ClusterTests: XCTestCase {
         XCTAssertTrue(log.contains("retrying in"), log)
         // SIGTERM stops it gracefully.
         kill(pid, SIGTERM)
-        XCTAssertEqual(ClusterFixture.waitForExit(pid), 0)
+        XCTAssertEqual(TestProcess.waitForExit(pid), 0)
         exited = true
     }
 }

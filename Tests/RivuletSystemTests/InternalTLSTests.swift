@@ -5,6 +5,7 @@
 
 import Foundation
 import XCTest
+import RivuletTesting
 
 final class InternalTLSTests: XCTestCase {
     func testOnlyProcessesWithTheClustersCertificatesTakePart() throws {
@@ -36,11 +37,11 @@ final class InternalTLSTests: XCTestCase {
         ]
         for (who, flags) in attackers {
             let log = cluster.directory.appendingPathComponent("attacker-\(UUID().uuidString.prefix(6)).log").path
-            let pid = try ClusterFixture.spawn(
+            let pid = try TestProcess.spawn(
                 ClusterFixture.binary, ["taskmanager", "--conf", cluster.confDirectory.path] + flags, environment: cluster.environment, output: log)
             Thread.sleep(forTimeInterval: 3)
             kill(pid, SIGKILL)
-            _ = ClusterFixture.waitForExit(pid)
+            _ = TestProcess.waitForExit(pid)
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             XCTAssertTrue(text.contains("cannot register at the JobManager"), "a TaskManager with \(who) must not register: \(text.suffix(2000))")
             XCTAssertFalse(text.contains("registered at the ResourceManager"), "\(who): \(text.suffix(2000))")
@@ -50,7 +51,7 @@ final class InternalTLSTests: XCTestCase {
         // A data connection with a foreign certificate: refused by the TaskManager, and logged.
         let dataPorts = (try cluster.get("/v1/taskmanagers").json["taskManagers"] as? [[String: Any]] ?? []).compactMap { $0["dataPort"] as? Int }
         let dataPort = try XCTUnwrap(dataPorts.first)
-        _ = try ClusterFixture.run(
+        _ = try TestProcess.run(
             "/usr/bin/openssl",
             [
                 "s_client", "-connect", "127.0.0.1:\(dataPort)", "-cert", certificates.foreign, "-key", certificates.foreignKey, "-CAfile",
@@ -81,7 +82,7 @@ struct TLSCertificates {
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-tls-\(UUID().uuidString.prefix(8))")
-        let certs = ClusterFixture.root.appendingPathComponent("bin/certs").path
+        let certs = TestProcess.repositoryRoot.appendingPathComponent("bin/certs").path
         let environment = ProcessInfo.processInfo.environment
         for arguments in [
             ["--out", directory.appendingPathComponent("tls").path, "127.0.0.1"],
@@ -91,7 +92,7 @@ struct TLSCertificates {
             ],
             ["--out", directory.appendingPathComponent("other").path, "127.0.0.1"],
         ] {
-            let made = try ClusterFixture.run(certs, arguments, environment: environment)
+            let made = try TestProcess.run(certs, arguments, environment: environment)
             guard made.status == 0 else { throw FixtureError("bin/certs \(arguments.joined(separator: " ")) failed: \(made.output)") }
         }
     }
@@ -118,11 +119,11 @@ final class RestTLSTests: XCTestCase {
     func testTheRESTAPIAnswersOnlyOverHTTPSToClientsThatTrustItsCA() throws {
         let certificates = try TLSCertificates()
         defer { try? FileManager.default.removeItem(at: certificates.directory) }
-        let rest = try ClusterFixture.freePort(), rpc = try ClusterFixture.freePort()
+        let rest = try TestProcess.freePort(), rpc = try TestProcess.freePort()
         let empty = certificates.directory.appendingPathComponent("conf")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let log = certificates.directory.appendingPathComponent("jobmanager.log").path
-        let pid = try ClusterFixture.spawn(
+        let pid = try TestProcess.spawn(
             ClusterFixture.binary,
             [
                 "jobmanager", "--conf", empty.path, "-D", "rest.port=\(rest)", "-D", "jobmanager.rpc.port=\(rpc)", "-D",
@@ -131,10 +132,10 @@ final class RestTLSTests: XCTestCase {
             ], environment: ProcessInfo.processInfo.environment, output: log)
         defer {
             kill(pid, SIGTERM)
-            _ = ClusterFixture.waitForExit(pid)
+            _ = TestProcess.waitForExit(pid)
         }
         func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            try ClusterFixture.run("/usr/bin/curl", ["-s", "--max-time", "5"] + arguments, environment: ProcessInfo.processInfo.environment)
+            try TestProcess.run("/usr/bin/curl", ["-s", "--max-time", "5"] + arguments, environment: ProcessInfo.processInfo.environment)
         }
         var answer = (status: Int32(-1), output: "")
         for _ in 0..<100 where answer.status != 0 {
@@ -149,11 +150,11 @@ final class RestTLSTests: XCTestCase {
 
         // The CLI speaks HTTPS with the CA of its configuration, and refuses a server it cannot verify.
         let base = ["list", "-m", "127.0.0.1:\(rest)", "--conf", empty.path, "-D", "security.ssl.rest.enabled=true"]
-        let trusted = try ClusterFixture.run(
+        let trusted = try TestProcess.run(
             ClusterFixture.binary, base + ["-D", "security.ssl.rest.ca=\(certificates.ca)"], environment: ProcessInfo.processInfo.environment)
         XCTAssertEqual(trusted.status, 0, trusted.output)
         XCTAssertTrue(trusted.output.contains("No jobs"), trusted.output)
-        let untrusted = try ClusterFixture.run(
+        let untrusted = try TestProcess.run(
             ClusterFixture.binary, base + ["-D", "security.ssl.rest.ca=\(certificates.foreignCA)"],
             environment: ProcessInfo.processInfo.environment)
         XCTAssertNotEqual(untrusted.status, 0, untrusted.output)

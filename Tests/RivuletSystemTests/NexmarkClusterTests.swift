@@ -4,6 +4,7 @@
 
 import Foundation
 import XCTest
+import RivuletTesting
 
 final class NexmarkClusterTests: XCTestCase {
     /// q3 (a join keyed by seller), q5 (sliding windows, then windows keyed by end) and q8 (a
@@ -18,7 +19,7 @@ final class NexmarkClusterTests: XCTestCase {
             let run = try cluster.rivulet(["run", "-p", "4", "nexmark", "--query", query, "--output", remote.path] + events)
             XCTAssertEqual(run.status, 0, run.output)
             XCTAssertTrue(run.output.contains("FINISHED"), run.output)
-            let reference = try ClusterFixture.run(
+            let reference = try TestProcess.run(
                 ClusterFixture.binary, ["local", "nexmark", "--query", query, "--output", local.path, "--parallelism", "1"] + events,
                 environment: ProcessInfo.processInfo.environment)
             XCTAssertEqual(reference.status, 0, reference.output)

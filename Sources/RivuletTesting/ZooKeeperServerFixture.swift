@@ -1,18 +1,17 @@
 // A real ZooKeeper server for tests, run by bin/zookeeper.sh on a free loopback port.
 
 import Foundation
-import XCTest
 
 /// One standalone ZooKeeper server (Debian's package) in a temporary directory.
-final class ZooKeeperServerFixture {
-    let directory: URL
-    let port: Int
-    var connectString: String { "127.0.0.1:\(port)" }
+public final class ZooKeeperServerFixture {
+    public let directory: URL
+    public let port: Int
+    public var connectString: String { "127.0.0.1:\(port)" }
 
-    init() throws {
+    public init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-zk-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("conf"), withIntermediateDirectories: true)
-        port = try ClusterFixture.freePort()
+        port = try TestProcess.freePort()
         try """
         tickTime=500
         initLimit=10
@@ -25,7 +24,7 @@ final class ZooKeeperServerFixture {
         try start()
     }
 
-    var environment: [String: String] {
+    public var environment: [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["RIVULET_CONF_DIR"] = directory.appendingPathComponent("conf").path
         env["RIVULET_LOG_DIR"] = directory.appendingPathComponent("log").path
@@ -33,13 +32,13 @@ final class ZooKeeperServerFixture {
     }
 
     /// Starts the server (its data survives `stop`) and waits until it serves.
-    func start() throws {
-        let result = try ClusterFixture.run(ClusterFixture.root.appendingPathComponent("bin/zookeeper.sh").path, ["start"], environment: environment)
+    public func start() throws {
+        let result = try TestProcess.run(TestProcess.repositoryRoot.appendingPathComponent("bin/zookeeper.sh").path, ["start"], environment: environment)
         guard result.status == 0 else { throw FixtureError("ZooKeeper did not start: \(result.output)") }
     }
 
-    func stop() {
-        _ = try? ClusterFixture.run(ClusterFixture.root.appendingPathComponent("bin/zookeeper.sh").path, ["stop"], environment: environment)
+    public func stop() {
+        _ = try? TestProcess.run(TestProcess.repositoryRoot.appendingPathComponent("bin/zookeeper.sh").path, ["stop"], environment: environment)
     }
 
     deinit {

@@ -4,10 +4,11 @@ import Foundation
 import Rivulet
 import RivuletCluster
 import XCTest
+import RivuletTesting
 
 final class ConfigurationFileTests: XCTestCase {
     func testShippedConfigurationDocumentsEveryKeyAndLoads() throws {
-        let path = ClusterFixture.root.appendingPathComponent("conf/rivulet.yaml").path
+        let path = TestProcess.repositoryRoot.appendingPathComponent("conf/rivulet.yaml").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         // Exactly what `rivulet config` writes with the keys the file sets: every key documented,
         // no key or description stale.
@@ -19,7 +20,7 @@ final class ConfigurationFileTests: XCTestCase {
     }
 
     func testConfigurationReferenceIsGeneratedFromTheOptions() throws {
-        let path = ClusterFixture.root.appendingPathComponent("docs/configuration.md").path
+        let path = TestProcess.repositoryRoot.appendingPathComponent("docs/configuration.md").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         XCTAssertEqual(
             text, ConfigurationReference.markdown(.cluster),

@@ -3,6 +3,7 @@
 
 import Foundation
 import XCTest
+import RivuletTesting
 
 extension HostsFixture {
     /// Short timeouts so that a fault shows within seconds (the compose file keeps the defaults).

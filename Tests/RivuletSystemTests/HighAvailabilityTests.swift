@@ -3,6 +3,7 @@
 
 import Foundation
 import XCTest
+import RivuletTesting
 
 final class HighAvailabilityTests: XCTestCase {
     /// SIGKILL the leading JobManager while a checkpointed job (RocksDB, incremental) runs:
@@ -98,7 +99,7 @@ final class HighAvailabilityTests: XCTestCase {
         env["RIVULET_CONF_DIR"] = directory.path
         env["RIVULET_LOG_DIR"] = directory.appendingPathComponent("log").path
         env["RIVULET_BIN"] = ClusterFixture.binary
-        let result = try ClusterFixture.run(ClusterFixture.root.appendingPathComponent("bin/start-cluster.sh").path, [], environment: env)
+        let result = try TestProcess.run(TestProcess.repositoryRoot.appendingPathComponent("bin/start-cluster.sh").path, [], environment: env)
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.output.contains("high-availability.type: zookeeper"), result.output)
     }

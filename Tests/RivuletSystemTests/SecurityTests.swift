@@ -4,6 +4,7 @@
 
 import Foundation
 import XCTest
+import RivuletTesting
 
 final class SecurityTests: XCTestCase {
     static let token = "s3cret-token-0123456789"
@@ -90,12 +91,12 @@ final class SecurityTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: empty) }
         var environment = ProcessInfo.processInfo.environment
         environment["RIVULET_REST_TOKEN"] = nil
-        let anonymous = try ClusterFixture.run(
+        let anonymous = try TestProcess.run(
             ClusterFixture.binary, ["list", "-m", "127.0.0.1:\(port)", "--conf", empty.path], environment: environment)
         XCTAssertNotEqual(anonymous.status, 0, anonymous.output)
         XCTAssertTrue(anonymous.output.contains("401"), anonymous.output)
         environment["RIVULET_REST_TOKEN"] = Self.token
-        let withEnvironment = try ClusterFixture.run(
+        let withEnvironment = try TestProcess.run(
             ClusterFixture.binary, ["list", "-m", "127.0.0.1:\(port)", "--conf", empty.path], environment: environment)
         XCTAssertEqual(withEnvironment.status, 0, withEnvironment.output)
 

@@ -7,11 +7,11 @@ import Rivulet
 import FoundationNetworking
 #endif
 import XCTest
+import RivuletTesting
 
 /// A standalone cluster started by bin/start-cluster.sh in a temporary directory.
 final class ClusterFixture {
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var binary: String { root.appendingPathComponent(".build/debug/rivulet").path }
+    static var binary: String { TestProcess.repositoryRoot.appendingPathComponent(".build/debug/rivulet").path }
 
     let directory: URL
     let confDirectory: URL
@@ -32,8 +32,8 @@ final class ClusterFixture {
         confDirectory = directory.appendingPathComponent("conf")
         logDirectory = directory.appendingPathComponent("log")
         try FileManager.default.createDirectory(at: confDirectory, withIntermediateDirectories: true)
-        rpcPort = try Self.freePort()
-        restPorts = try (0..<jobManagers).map { _ in try Self.freePort() }
+        rpcPort = try TestProcess.freePort()
+        restPorts = try (0..<jobManagers).map { _ in try TestProcess.freePort() }
         var settings: [String: String] = [
             "jobmanager.rpc.port": "\(rpcPort)",
             "rest.port": "\(restPorts[0])",
@@ -44,13 +44,13 @@ final class ClusterFixture {
             "rpc.timeout": "5 s",
         ]
         if jobManagers > 1 {
-            let clientPorts = try (0..<zooKeeperServers).map { _ in try Self.freePort() }
+            let clientPorts = try (0..<zooKeeperServers).map { _ in try TestProcess.freePort() }
             var cfg = "tickTime=500\ninitLimit=10\nsyncLimit=5\nminSessionTimeout=1000\nmaxSessionTimeout=20000\n"
             if zooKeeperServers == 1 {
                 cfg += "clientPort=\(clientPorts[0])\nclientPortAddress=127.0.0.1\n"
             } else {
                 for (i, port) in clientPorts.enumerated() {
-                    cfg += "server.\(i + 1)=127.0.0.1:\(try Self.freePort()):\(try Self.freePort());127.0.0.1:\(port)\n"
+                    cfg += "server.\(i + 1)=127.0.0.1:\(try TestProcess.freePort()):\(try TestProcess.freePort());127.0.0.1:\(port)\n"
                 }
             }
             try cfg.write(to: confDirectory.appendingPathComponent("zoo.cfg"), atomically: true, encoding: .utf8)
@@ -86,13 +86,13 @@ final class ClusterFixture {
     /// Runs a bin script with the fixture's environment.
     @discardableResult
     func script(_ name: String, _ arguments: [String] = []) throws -> (status: Int32, output: String) {
-        try Self.run(Self.root.appendingPathComponent("bin/\(name)").path, arguments, environment: environment)
+        try TestProcess.run(TestProcess.repositoryRoot.appendingPathComponent("bin/\(name)").path, arguments, environment: environment)
     }
 
     /// Runs `rivulet` against this cluster (an HA cluster's CLI finds the leader in ZooKeeper).
     func rivulet(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let target = restPorts.count > 1 ? ["--conf", confDirectory.path] : ["-m", "127.0.0.1:\(restPort)"]
-        return try Self.run(Self.binary, arguments + target, environment: environment)
+        return try TestProcess.run(Self.binary, arguments + target, environment: environment)
     }
 
     /// The REST port of the leading JobManager (standbys serve no REST API).
@@ -258,69 +258,6 @@ final class ClusterFixture {
 
     // MARK: Helpers
 
-    /// Runs a program to its end with posix_spawn and waitpid. Output goes through a file,
-    /// not a pipe, and the wait is for this child only: daemons the program starts must not
-    /// keep the caller waiting.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-run-\(UUID().uuidString).out").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let pid = try spawn(executable, arguments, environment: environment, output: outputPath)
-        let exit = waitForExit(pid)
-        return (exit, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
-    }
-
-    /// Waits for child `pid`; returns its exit status (128 + signal when killed).
-    static func waitForExit(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    }
-
-    /// Starts a program with its output in `output`; returns its pid.
-    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], output outputPath: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for p in argv + envp { free(p) } }
-        // The child starts with no signal blocked and every signal at its default: posix_spawn
-        // otherwise copies the calling thread's mask, and a test thread blocks SIGALRM, SIGCHLD
-        // and SIGTERM, so `timeout` in our scripts never fired and `kill` did not stop them
-        // (a `bin/zookeeper.sh start` hung on its status probe for good).
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw FixtureError("cannot start \(executable): error \(rc)") }
-        return pid
-    }
-
-    /// A TCP port nothing listens on right now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw FixtureError("socket failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw FixtureError("bind failed") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// A job the test waits on reached FAILED or CANCELED.
@@ -328,11 +265,6 @@ struct JobEndedError: Error, CustomStringConvertible {
     let status: String
     let log: String
     var description: String { "the job ended \(status)\nleader log:\n\(log)" }
-}
-
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Reads every committed part file under `directory` (visible files only), line by line.

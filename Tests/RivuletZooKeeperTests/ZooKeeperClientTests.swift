@@ -5,6 +5,7 @@ import Foundation
 import Synchronization
 import XCTest
 @testable import RivuletZooKeeper
+import RivuletTesting
 
 final class ZooKeeperClientTests: XCTestCase {
     var server: ZooKeeperServerFixture!

@@ -5,6 +5,7 @@
 
 import Foundation
 import XCTest
+import RivuletTesting
 
 final class WebUITests: XCTestCase {
     /// Each page loads and draws what the REST API says: the job graph with its vertices and
@@ -91,7 +92,7 @@ final class WebUITests: XCTestCase {
     /// TaskManager's task I/O on metrics.reporter.prom.port, the JobManager's job metrics on
     /// its REST port.
     func testBothProcessesServePrometheusMetricsWithFlinksNames() throws {
-        let promPort = try ClusterFixture.freePort()
+        let promPort = try TestProcess.freePort()
         let checkpoints = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-chk-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: checkpoints) }
         let cluster = try ClusterFixture(
@@ -158,15 +159,15 @@ final class WebUITests: XCTestCase {
     /// it runs, then exits with the job, its output written.
     func testLocalWebUIServesTheJobWhileItRuns() throws {
         let browser = try Browser()
-        let port = try ClusterFixture.freePort()
+        let port = try TestProcess.freePort()
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-local-\(UUID().uuidString.prefix(8)).out").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let pid = try ClusterFixture.spawn(
+        let pid = try TestProcess.spawn(
             ClusterFixture.binary,
             ["local", "--web-ui", "--port", "\(port)", "-p", "2", "window-wordcount", "--records", "40000", "--rate", "5000"],
             environment: ProcessInfo.processInfo.environment, output: outputPath)
         var exited = false
-        defer { if !exited { kill(pid, SIGKILL); _ = ClusterFixture.waitForExit(pid) } }
+        defer { if !exited { kill(pid, SIGKILL); _ = TestProcess.waitForExit(pid) } }
         let deadline = Date().addingTimeInterval(30)
         var jobs: [[String: Any]] = []
         while Date() < deadline {
@@ -183,7 +184,7 @@ final class WebUITests: XCTestCase {
         let metrics = try ClusterFixture.request("GET", port: port, "/metrics", timeout: 5).text
         XCTAssertTrue(metrics.contains("rivulet_taskmanager_job_task_numRecordsOut{"), "task metrics of the local job: \(metrics)")
         XCTAssertTrue(metrics.contains("rivulet_jobmanager_job_uptime{"), metrics)
-        let status = ClusterFixture.waitForExit(pid)
+        let status = TestProcess.waitForExit(pid)
         exited = true
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         XCTAssertEqual(status, 0, String(output.suffix(3000)))
@@ -223,7 +224,7 @@ struct Sample {
 struct Browser {
     let executable: String
     let profile: URL
-    static let artifacts = ClusterFixture.root.appendingPathComponent(".build/test-artifacts/web-ui")
+    static let artifacts = TestProcess.repositoryRoot.appendingPathComponent(".build/test-artifacts/web-ui")
 
     init() throws {
         guard let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
@@ -242,11 +243,11 @@ struct Browser {
     /// The page's DOM once its scripts ran; with `screenshot`, a PNG of it under `artifacts`.
     func load(_ url: String, screenshot: String? = nil, requireDrawn: Bool = true, extraFlags: [String] = []) throws -> String {
         let flags = self.flags + extraFlags
-        let dom = try ClusterFixture.run(executable, flags + ["--dump-dom", url], environment: ProcessInfo.processInfo.environment)
+        let dom = try TestProcess.run(executable, flags + ["--dump-dom", url], environment: ProcessInfo.processInfo.environment)
         guard dom.status == 0 else { throw FixtureError("chromium failed on \(url): \(dom.output)") }
         if let screenshot {
             let path = Self.artifacts.appendingPathComponent(screenshot + ".png").path
-            _ = try ClusterFixture.run(
+            _ = try TestProcess.run(
                 executable, flags + ["--window-size=1400,1000", "--screenshot=\(path)", url], environment: ProcessInfo.processInfo.environment)
         }
         // The view draws after its requests answer; a page still showing "Loading" drew nothing.

@@ -3,6 +3,7 @@
 
 import Foundation
 import XCTest
+import RivuletTesting
 
 /// A compose topology run by `bin/hosts` in a temporary directory; `down` (also on deinit)
 /// stops its processes and deletes its namespaces, bridge and /etc/netns entries.
@@ -34,8 +35,8 @@ final class HostsFixture {
     @discardableResult
     func hosts(_ arguments: [String]) throws -> (status: Int32, output: String) {
         guard let verb = arguments.first else { throw FixtureError("no bin/hosts verb") }
-        return try ClusterFixture.run(
-            ClusterFixture.root.appendingPathComponent("bin/hosts").path, [verb, "--dir", directory.path] + arguments.dropFirst(),
+        return try TestProcess.run(
+            TestProcess.repositoryRoot.appendingPathComponent("bin/hosts").path, [verb, "--dir", directory.path] + arguments.dropFirst(),
             environment: ProcessInfo.processInfo.environment)
     }
 
