@@ -31,14 +31,16 @@ public final class ZooKeeperServerFixture {
         return env
     }
 
+    static var script: String { TestProcess.repositoryRoot.appendingPathComponent("bin/zookeeper.sh").path }
+
     /// Starts the server (its data survives `stop`) and waits until it serves.
     public func start() throws {
-        let result = try TestProcess.run(TestProcess.repositoryRoot.appendingPathComponent("bin/zookeeper.sh").path, ["start"], environment: environment)
+        let result = try TestProcess.run(Self.script, ["start"], environment: environment)
         guard result.status == 0 else { throw FixtureError("ZooKeeper did not start: \(result.output)") }
     }
 
     public func stop() {
-        _ = try? TestProcess.run(TestProcess.repositoryRoot.appendingPathComponent("bin/zookeeper.sh").path, ["stop"], environment: environment)
+        _ = try? TestProcess.run(Self.script, ["stop"], environment: environment)
     }
 
     deinit {
