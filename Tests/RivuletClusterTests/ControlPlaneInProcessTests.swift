@@ -205,6 +205,34 @@ final class ControlPlaneInProcessTests: XCTestCase {
         dispatcher.shutdown()
     }
 
+    /// A job cancelled while it waits for slots ends CANCELED, not FAILED: the interrupted slot
+    /// request is no failure (and no restart).
+    func testAJobCancelledWhileWaitingForSlotsEndsCanceled() async throws {
+        let (dispatcher, doubles) = try cluster { _, _, _, _ in }
+        // 8 slots needed, 4 in the cluster: the JobMaster waits.
+        let jobID = try await dispatcher.submit(JobSubmission(job: "keyed-sum", arguments: ["--count", "100"], parallelism: 8))
+        try await Task.sleep(for: .milliseconds(50))
+        XCTAssertEqual(try dispatcher.job(jobID).status, .created, "waiting for slots")
+        try dispatcher.job(jobID).cancel()
+        let status = try await waitForEnd(dispatcher, jobID)
+        XCTAssertEqual(status, .canceled)
+        XCTAssertEqual(try dispatcher.job(jobID).detail(full: true).exceptions, [], "a cancel is not a failure")
+        XCTAssertFalse(doubles.flatMap(\.recorded).contains { if case .submitTask = $0 { true } else { false } }, "nothing was deployed")
+        dispatcher.shutdown()
+    }
+
+    /// Port 0 means a TaskManager in this process: only the MiniCluster's ResourceManager takes it.
+    func testOnlyAnInProcessResourceManagerTakesPortZero() throws {
+        let zero = TaskManagerRegistration(resourceID: "tm-0", host: "127.0.0.1", rpcPort: 0, dataPort: 0, slots: 1, processID: 7)
+        XCTAssertThrowsError(try resourceManager([TaskExecutorDouble("tm-0")]).register(zero)) {
+            XCTAssertEqual(($0 as? GatewayError)?.kind, .invalidRequest)
+        }
+        let inProcess = ResourceManager(
+            leaderSessionID: "session-1", heartbeatIntervalMillis: 1000, heartbeatTimeoutMillis: 5000, acceptsInProcess: true, logger: logger
+        ) { _, _ in TaskExecutorDouble("tm-0") }
+        XCTAssertNoThrow(try inProcess.register(zero))
+    }
+
     func testARepeatedFinishedReportIsNotASecondFinishedTask() async throws {
         let submitted = Mutex<[(ExecutionAttemptID, String)]>([])
         let (dispatcher, _) = try cluster { _, call, _, resourceID in

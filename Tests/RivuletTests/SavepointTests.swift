@@ -97,6 +97,26 @@ final class SavepointTests: XCTestCase {
         }
     }
 
+    /// A savepoint whose state file is gone fails the job at once, naming the file: every
+    /// restart would read the same savepoint.
+    func testSavepointWithAMissingStateFileFailsWithoutRestarts() throws {
+        let savepoint = try temporaryDirectory() + "/sp", checkpoints = try temporaryDirectory()
+        try takeSavepoint(into: savepoint, checkpoints: checkpoints)
+        let metadata = try FileSystemCheckpointStorage.readMetadata(directory: savepoint)
+        let file = try XCTUnwrap(metadata.allFiles.first).path
+        try FileManager.default.removeItem(atPath: savepoint + "/" + file)
+        let env = try Self.job(parallelism: 1, checkpoints: checkpoints, rate: nil, sink: CollectedValues<String>())
+        try env.set("restart-strategy.type", "fixed-delay").set("restart-strategy.fixed-delay.attempts", "2")
+            .set("restart-strategy.fixed-delay.delay", "0 ms")
+        let log = Mutex<[String]>([])
+        XCTAssertThrowsError(
+            try env.execute("restored", options: ExecutionOptions(restoreFromSavepoint: savepoint, log: { line in log.withLock { $0.append(line) } }))
+        ) { error in
+            XCTAssertTrue("\(error)".contains(file), "names the file: \(error)")
+        }
+        XCTAssertEqual(log.withLock { $0 }.filter { $0.contains("restarts") }, [], "not restarted")
+    }
+
     func testTruncatedSavepointMetadataIsNamed() throws {
         let savepoint = try temporaryDirectory() + "/sp", checkpoints = try temporaryDirectory()
         try takeSavepoint(into: savepoint, checkpoints: checkpoints)

@@ -159,6 +159,10 @@ final class JobMaster: Sendable {
             case .cancelled:
                 return finish(state.withLock { $0.stopRequested } ? .finished : .canceled, nil)
             case .failed(let failure):
+                // A cancel that interrupted the run (its slot request, say) is no failure.
+                if state.withLock({ $0.cancelRequested }) {
+                    return finish(state.withLock { $0.stopRequested } ? .finished : .canceled, nil)
+                }
                 state.withLock { s in
                     s.exceptions.append(failure.description)
                     s.failure = failure
@@ -236,7 +240,9 @@ final class JobMaster: Sendable {
         }
         // Deletes the files of subsumed checkpoints and of checkpoints that never completed;
         // not while ZooKeeper may still point at a subsumed one (the next sweep will).
-        if unremoved.isEmpty { storage.sweep(keeping: completed.retained, isShared: completed.isShared) }
+        // Not for a local run: its job id may be one the caller reuses, whose checkpoints are
+        // the caller's (it may be restoring one); nothing of this run is there yet.
+        if unremoved.isEmpty && local == nil { storage.sweep(keeping: completed.retained, isShared: completed.isShared) }
         if !found.isEmpty {
             logger.info("job \(jobID) has completed checkpoints \(completed.retained.map(String.init).joined(separator: ", ")) in ZooKeeper")
         }
@@ -260,7 +266,11 @@ final class JobMaster: Sendable {
         // are all in place.
         var restore: RestoreSource?
         if attempt > 0 || recovered, let storage,
-            let latest = storage.latestValidCheckpoint(among: completed.retained, warn: { [logger] in logger.warning("\($0)") })
+            let latest = storage.latestValidCheckpoint(
+                among: completed.retained,
+                warn: { [logger, local] message in
+                    if let local { local.notices("warning: \(message)") } else { logger.warning("\(message)") }
+                })
         {
             restore = RestoreSource(directory: storage.checkpointDirectory(latest.id), strict: false)
             let notice = "job '\(built.jobGraph.jobName)' \(attempt > 0 ? "restarts (attempt \(attempt))" : "resumes") from checkpoint \(latest.id)"
@@ -422,8 +432,10 @@ final class JobMaster: Sendable {
             let task = ExecutionAttemptID(jobID: jobID, attempt: attempt, execution: id)
             connection.send("cancelling \(id)") { try await $0.cancelTask(task) }
         }
-        // Until every task ended, or its TaskManager is gone, or 10 s passed.
-        _ = await changes.wait(until: ContinuousClock.now + .seconds(waiting ? 10 : 0)) {
+        // Until every task ended, or its TaskManager is gone, or 10 s passed. A local run waits
+        // for every task thread to end: the caller's code must not run after `execute` returns.
+        let limit: Duration = !waiting ? .zero : local == nil ? .seconds(10) : .seconds(365 * 86_400)
+        _ = await changes.wait(until: ContinuousClock.now + limit) {
             !state.withLock { s in
                 s.executions.values.contains { !$0.state.isTerminal && $0.resourceID.map(resourceManager.isRegistered) == true }
             }
@@ -515,7 +527,7 @@ final class JobMaster: Sendable {
             (s.executions.values.contains { $0.resourceID == resourceID && !$0.state.isTerminal }, s.attempt)
         }
         changes.notifyAll()
-        if affected { post(.failed(JobFailure(task: "TaskManager \(resourceID)", reason)), attempt: attempt) }
+        if affected { post(.failed(JobFailure(reason)), attempt: attempt) }
     }
 
     func coordinator(attempt: Int) -> CheckpointCoordinator? {

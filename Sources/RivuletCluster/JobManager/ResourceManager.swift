@@ -109,13 +109,17 @@ public final class ResourceManager: Sendable {
     /// The time heartbeats are measured by (a manual clock in tests).
     let now: @Sendable () -> ContinuousClock.Instant
 
+    /// Takes registrations of TaskManagers in this process (port 0) too: the MiniCluster's.
+    let acceptsInProcess: Bool
+
     package init(
-        leaderSessionID: String, heartbeatIntervalMillis: Int64, heartbeatTimeoutMillis: Int64,
+        leaderSessionID: String, heartbeatIntervalMillis: Int64, heartbeatTimeoutMillis: Int64, acceptsInProcess: Bool = false,
         logger: Logger, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, connect: @escaping Connect
     ) {
         self.leaderSessionID = leaderSessionID
         self.heartbeatIntervalMillis = heartbeatIntervalMillis
         self.heartbeatTimeoutMillis = heartbeatTimeoutMillis
+        self.acceptsInProcess = acceptsInProcess
         self.logger = logger
         self.now = now
         self.connect = connect
@@ -131,8 +135,8 @@ public final class ResourceManager: Sendable {
     /// Registers (or registers again) a TaskManager; a TaskManager that registers again lost
     /// its earlier slots and tasks, so the JobMasters hear it as lost first.
     package func register(_ registration: TaskManagerRegistration) throws -> RegistrationAccepted {
-        // Port 0: a TaskManager in this process (local mode), reached through in-process gateways.
-        let ports = 0...65535
+        // Port 0: a TaskManager in this process (the MiniCluster's), reached through in-process gateways.
+        let ports = (acceptsInProcess ? 0 : 1)...65535
         guard !registration.resourceID.isEmpty, !registration.host.isEmpty, ports.contains(registration.rpcPort),
             ports.contains(registration.dataPort), registration.slots > 0
         else {

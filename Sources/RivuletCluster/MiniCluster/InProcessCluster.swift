@@ -16,22 +16,28 @@ final class InProcessCluster: Sendable {
     let dispatcher: Dispatcher
     let executor: TaskExecutor
     private let registration: Task<Void, Never>
+    /// How the ResourceManager reaches the TaskExecutor; emptied at shutdown, which breaks the
+    /// reference cycle between the two (each reaches the other through its gateway).
+    private let executorSlot = ExecutorSlot()
 
     init(slots: Int, logger: Logger) throws {
         let session = ha.election.sessionID
         let settings = try Configuration(
             [
-                ClusterOptions.numberOfTaskSlots.key: String(slots),
                 ClusterOptions.taskManagerResourceID.key: "local",
                 ClusterOptions.taskManagerHost.key: "localhost",
             ], schema: .cluster)
+        var taskManager = TaskManagerSettings(settings)
+        // As many as the job needs (up to its parallelism, 32768), not the 1024 a TaskManager
+        // process may configure.
+        taskManager.slots = slots
         // The ResourceManager reaches the TaskExecutor (made below) directly.
-        let executorSlot = Mutex<TaskExecutor?>(nil)
+        let executorSlot = self.executorSlot
         let resourceManager = ResourceManager(
             leaderSessionID: session, heartbeatIntervalMillis: settings[ClusterOptions.heartbeatInterval].milliseconds,
-            heartbeatTimeoutMillis: settings[ClusterOptions.heartbeatTimeout].milliseconds, logger: logger
+            heartbeatTimeoutMillis: settings[ClusterOptions.heartbeatTimeout].milliseconds, acceptsInProcess: true, logger: logger
         ) { registration, session in
-            guard let executor = executorSlot.withLock({ $0 }), executor.resourceID == registration.resourceID else {
+            guard let executor = executorSlot.executor.withLock({ $0 }), executor.resourceID == registration.resourceID else {
                 throw GatewayError(.refused, "no TaskManager \(registration.resourceID) in this process")
             }
             return LocalTaskExecutorGateway(executor: executor, session: session)
@@ -40,9 +46,9 @@ final class InProcessCluster: Sendable {
             catalog: JobCatalog([]), clusterConfiguration: [:], resourceManager: resourceManager, ha: ha, logger: logger)
         let gateway = LocalJobManagerGateway(resourceManager: resourceManager, dispatcher: dispatcher)
         let executor = TaskExecutor(
-            settings: TaskManagerSettings(settings), jobs: jobs, dataPlane: .inProcess(), leaderRetrieval: ha.election, logger: logger
+            settings: taskManager, jobs: jobs, dataPlane: .inProcess(), leaderRetrieval: ha.election, logger: logger
         ) { _, _ in gateway }
-        executorSlot.withLock { $0 = executor }
+        executorSlot.executor.withLock { $0 = executor }
         self.resourceManager = resourceManager
         self.dispatcher = dispatcher
         self.executor = executor
@@ -55,10 +61,18 @@ final class InProcessCluster: Sendable {
         }
     }
 
-    /// Stops the TaskExecutor and the ResourceManager (the job has ended).
-    func shutdown() {
+    /// Stops the TaskExecutor and the ResourceManager and lets go of the job (it has ended).
+    func shutdown(jobID: String) {
         registration.cancel()
+        dispatcher.shutdown()
         executor.shutdown()
         resourceManager.shutdown()
+        executorSlot.executor.withLock { $0 = nil }
+        jobs.remove(jobID)
     }
+}
+
+/// The TaskExecutor an in-process ResourceManager connects to.
+private final class ExecutorSlot: Sendable {
+    let executor = Mutex<TaskExecutor?>(nil)
 }

@@ -43,6 +43,7 @@ public final class MiniCluster: Sendable {
     /// Runs the job and returns when it finished, or throws the failure that ended it. With
     /// checkpointing a failed run restarts from the latest completed checkpoint, as the
     /// restart strategy allows. Blocks the calling thread; from async code, use `run`.
+    @available(*, noasync, message: "use run, or env.executeAsync: this blocks a thread of the cooperative pool that the cluster needs")
     public func execute(_ graph: StreamGraph, jobGraph: JobGraph, options: ExecutionOptions = ExecutionOptions()) throws -> JobExecutionResult {
         let outcome = Mutex<Result<JobExecutionResult, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -78,7 +79,7 @@ public final class MiniCluster: Sendable {
         }
         let built = BuiltJob(graph: graph, jobGraph: jobGraph)
         let cluster = try InProcessCluster(slots: jobGraph.vertices.map(\.parallelism).max() ?? 1, logger: logger)
-        defer { cluster.shutdown() }
+        defer { cluster.shutdown(jobID: jobID) }
         cluster.jobs.add(jobID, JobSource.InProcessJob(built: built, storage: storage))
         let master = try await cluster.dispatcher.submit(
             built: built, jobID: jobID, savepointPath: options.restoreFromSavepoint,
@@ -106,6 +107,7 @@ public final class MiniCluster: Sendable {
     }
 
     /// Takes a savepoint of the running job into `directory` (checkpointing must be on).
+    @available(*, noasync, message: "this blocks a thread of the cooperative pool that the cluster needs")
     public func triggerSavepoint(into directory: String) throws -> String {
         guard let master = state.withLock({ $0.master }) else {
             throw CheckpointFailure(

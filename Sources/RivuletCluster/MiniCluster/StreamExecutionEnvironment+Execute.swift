@@ -5,8 +5,10 @@ import RivuletRuntime
 
 extension StreamExecutionEnvironment {
     /// Translates the job and runs it in this process until it finishes (bounded inputs) or
-    /// fails or is cancelled; throws the first failure, naming the operator.
+    /// fails or is cancelled; throws the first failure, naming the operator. Blocks the
+    /// calling thread: from async code, use `executeAsync`.
     @discardableResult
+    @available(*, noasync, message: "use executeAsync: this blocks a thread of the cooperative pool that the cluster needs")
     public func execute(
         _ jobName: String = "Rivulet Job", on cluster: MiniCluster = MiniCluster(),
         options: ExecutionOptions = ExecutionOptions()

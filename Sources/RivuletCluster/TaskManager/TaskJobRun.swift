@@ -146,12 +146,18 @@ final class TaskJobRun: Sendable {
             if let done = state.withLock({ $0.restored }) { return done }
             var result: [ExecutionID: [String: OperatorSnapshot]] = [:]
             if let source = restoreSource {
-                let location = try SnapshotLocation.resolve(source.directory)
-                result = try StateRestorer.load(
-                    location.metadata, origin: "snapshot \(location.directory)", strict: source.strict,
-                    graph: built.graph, jobGraph: built.jobGraph
-                ) {
-                    try FileSystemCheckpointStorage.readFile($0, base: location.fileBase)
+                do {
+                    let location = try SnapshotLocation.resolve(source.directory)
+                    result = try StateRestorer.load(
+                        location.metadata, origin: "\(source.strict ? "savepoint" : "checkpoint") \(location.directory)", strict: source.strict,
+                        graph: built.graph, jobGraph: built.jobGraph
+                    ) {
+                        try FileSystemCheckpointStorage.readFile($0, base: location.fileBase)
+                    }
+                } catch  where source.strict && !isUnrecoverable(error) {
+                    // The savepoint the job was started from cannot be read: every restart
+                    // would read it again, so the job fails at once.
+                    throw SnapshotMismatchError("\(error)")
                 }
                 result = result.filter { inboxes[$0.key] != nil }
             }

@@ -172,7 +172,7 @@ public struct TextFileSink<T: Sendable>: Sink {
         }
 
         /// True when the hidden file `name` (`.part-<subtask>-<runID>-...`) was written by a run of
-        /// the same job as `runID`. Run ids are `<job id prefix>a<attempt>` (see `MiniCluster`).
+        /// the same job as `runID`. Run ids are `<job id prefix>a<attempt>` (see `TaskJobRun.start`).
         static func isOwnFile(_ name: String, runID: String) -> Bool {
             guard let a = runID.lastIndex(of: "a") else { return true }
             return name.contains("-\(runID[...a])")

@@ -68,7 +68,8 @@ import RivuletCore
 }
 
 /// A snapshot that does not fit the job (an operator it does not have, another max
-/// parallelism): every restart would meet it again, so the job fails at once.
+/// parallelism), or a savepoint to start from that cannot be read: every restart would meet
+/// it again, so the job fails at once.
 @usableFromInline package struct SnapshotMismatchError: UnrecoverableError, CustomStringConvertible, Sendable {
     @usableFromInline package let description: String
     @usableFromInline package init(_ description: String) { self.description = description }

@@ -1,5 +1,6 @@
 // Which producer subtask feeds which input channel of which consumer subtask: the wiring of a
-// JobGraph's edges, computed the same way by the MiniCluster and by every TaskManager.
+// JobGraph's edges, computed the same way by every TaskManager (`TaskJobRun`), so producers and
+// consumers on different TaskManagers agree on channel indices.
 
 import RivuletCore
 
