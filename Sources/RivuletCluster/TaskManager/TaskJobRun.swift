@@ -127,6 +127,9 @@ final class TaskJobRun: Sendable {
             } catch {
                 end = .failed("\(error)", unrecoverable: isUnrecoverable(error))
             }
+            // Local producers still pushing into this ended task's inbox (it failed, say) must
+            // not wait for credit it will never give: their pushes now fail at once.
+            inbox.cancel()
             let inputs = state.withLock { s -> [(client: PartitionRequestClient, stream: UInt32)] in
                 s.tasks[execution]?.ended = true
                 defer { s.tasks[execution]?.inputs = [] }
