@@ -118,6 +118,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The SQL layer: Flink SQL scripts parsed into statements and expressions (the planner
+        // onto the runtime comes next).
+        .target(name: "RivuletSQL"),
         // Example jobs shipped in the `rivulet` binary.
         .target(name: "RivuletExamples", dependencies: ["Rivulet"]),
         // The Nexmark benchmark: its event model and generator, its CSV files, and the queries as jobs.
@@ -130,6 +133,7 @@ let package = Package(
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples", "RivuletTesting"]),
         .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
+        .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL"]),
         .testTarget(name: "RivuletNexmarkTests", dependencies: ["Rivulet", "RivuletCore", "RivuletNexmark", "RivuletTesting"]),
         // Compiles every Swift example of docs/ (Generated/) and fails when the docs and Generated/ drift.
         .testTarget(name: "RivuletDocsTests", dependencies: ["Rivulet", "RivuletCore", "RivuletCLI", "RivuletExamples"]),
