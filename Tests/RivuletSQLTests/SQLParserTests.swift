@@ -49,7 +49,9 @@ final class SQLParserTests: XCTestCase {
         XCTAssertEqual(views.count, 3)
         guard case .createView(let name, .select(let bidView), _) = views[2] else { return XCTFail("expected CREATE VIEW bid") }
         XCTAssertEqual(name, "bid")
-        XCTAssertEqual(bidView.items.map(\.expression.description), ["bid.auction", "bid.bidder", "bid.price", "bid.channel", "bid.url", "dateTime", "bid.extra"])
+        XCTAssertEqual(
+            bidView.items.map(\.expression.description),
+            ["bid.auction", "bid.bidder", "bid.price", "bid.channel", "bid.url", "dateTime", "bid.extra"])
         XCTAssertEqual(bidView.whereClause?.description, "(event_type = 2)")
     }
 
@@ -142,7 +144,8 @@ final class SQLParserTests: XCTestCase {
         guard case .createTable(let table) = statement else { return XCTFail("expected CREATE TABLE") }
         XCTAssertTrue(table.ifNotExists)
         XCTAssertEqual(table.columns.map(\.name), ["id", "amount", "ts", "note", "doubled"])
-        XCTAssertEqual(table.columns.compactMap(\.type), [.bigint, .decimal(precision: 12, scale: 2), .timestampLTZ(precision: 3), .varchar(length: nil)])
+        XCTAssertEqual(
+            table.columns.compactMap(\.type), [.bigint, .decimal(precision: 12, scale: 2), .timestampLTZ(precision: 3), .varchar(length: nil)])
         XCTAssertTrue(table.columns[0].notNull)
         XCTAssertEqual(table.primaryKey, ["id"])
         XCTAssertEqual(table.options.map(\.key), ["connector", "path", "format"])
@@ -171,7 +174,8 @@ final class SQLParserTests: XCTestCase {
         XCTAssertEqual(inserts[1].columns, ["x", "y"])
     }
 
-    func assertError(_ text: String, contains message: String, at line: Int, _ column: Int, file: StaticString = #filePath, sourceLine: UInt = #line) {
+    func assertError(_ text: String, contains message: String, at line: Int, _ column: Int, file: StaticString = #filePath, sourceLine: UInt = #line)
+    {
         XCTAssertThrowsError(try SQLParser.parseScript(text), file: file, line: sourceLine) { error in
             guard let error = error as? SQLError else { return XCTFail("not a SQLError: \(error)", file: file, line: sourceLine) }
             XCTAssertTrue(error.message.contains(message), "\(error)", file: file, line: sourceLine)
