@@ -18,6 +18,20 @@ public enum SQLLexer {
             i += 1
         }
         func peek(_ offset: Int = 0) -> Unicode.Scalar? { i + offset < chars.count ? chars[i + offset] : nil }
+        /// The text up to the closing `quote` (a doubled quote stands for one), the opening one at `i`.
+        func quoted(_ quote: Unicode.Scalar, unclosed: String, _ start: SourcePosition) throws -> String {
+            advance()
+            var value = ""
+            while true {
+                guard i < chars.count else { throw SQLError(unclosed, at: start) }
+                if chars[i] == quote {
+                    advance()
+                    guard peek() == quote else { return value }
+                }
+                value.unicodeScalars.append(chars[i])
+                advance()
+            }
+        }
 
         while i < chars.count {
             let c = chars[i]
@@ -34,42 +48,9 @@ public enum SQLLexer {
                 advance()
                 advance()
             } else if c == "'" {
-                advance()
-                var value = ""
-                while true {
-                    guard i < chars.count else { throw SQLError("a string literal is not closed (a ' is missing)", at: start) }
-                    if chars[i] == "'" {
-                        if peek(1) == "'" {
-                            value.unicodeScalars.append("'")
-                            advance()
-                            advance()
-                            continue
-                        }
-                        advance()
-                        break
-                    }
-                    value.unicodeScalars.append(chars[i])
-                    advance()
-                }
-                tokens.append(SQLToken(.string(value), at: start))
+                tokens.append(SQLToken(.string(try quoted("'", unclosed: "a string literal is not closed (a ' is missing)", start)), at: start))
             } else if c == "`" {
-                advance()
-                var value = ""
-                while true {
-                    guard i < chars.count else { throw SQLError("a `quoted` identifier is not closed", at: start) }
-                    if chars[i] == "`" {
-                        if peek(1) == "`" {
-                            value.unicodeScalars.append("`")
-                            advance()
-                            advance()
-                            continue
-                        }
-                        advance()
-                        break
-                    }
-                    value.unicodeScalars.append(chars[i])
-                    advance()
-                }
+                let value = try quoted("`", unclosed: "a `quoted` identifier is not closed", start)
                 guard !value.isEmpty else { throw SQLError("an identifier cannot be empty", at: start) }
                 tokens.append(SQLToken(.quotedIdentifier(value), at: start))
             } else if isDigit(c) || (c == "." && peek(1).map(isDigit) == true) {
