@@ -47,7 +47,7 @@ final class SQLParserTests: XCTestCase {
 
         let views = try SQLParser.parseScript(Self.script(NexmarkSQL.ddlViews))
         XCTAssertEqual(views.count, 3)
-        guard case .createView(let name, .select(let bidView), _) = views[2] else { return XCTFail("expected CREATE VIEW bid") }
+        guard case .createView(let name, .select(let bidView), false, _) = views[2] else { return XCTFail("expected CREATE VIEW bid") }
         XCTAssertEqual(name, "bid")
         XCTAssertEqual(
             bidView.items.map(\.expression.description),

@@ -119,7 +119,7 @@ public final class Dispatcher: Sendable {
         } catch {
             throw DispatcherError(status: 400, "\(error)")
         }
-        let jobID = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let jobID = Self.newJobID()
         let master = try makeMaster(jobID: jobID, submission: submission, configuration: configuration, recovered: false)
         do {
             try await ha.putJobGraph(StoredJob(jobID: jobID, submission: submission, configuration: configuration))
@@ -144,6 +144,9 @@ public final class Dispatcher: Sendable {
         start(master)
         return master
     }
+
+    /// A new job id: 32 lower-case hex digits, as Flink's JobID prints.
+    static func newJobID() -> String { UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "") }
 
     private func makeMaster(jobID: String, submission: JobSubmission, configuration: [String: String], recovered: Bool) throws -> JobMaster {
         let built: BuiltJob

@@ -45,26 +45,13 @@ public final class MiniCluster: Sendable {
     /// restart strategy allows. Blocks the calling thread; from async code, use `run`.
     @available(*, noasync, message: "use run, or env.executeAsync: this blocks a thread of the cooperative pool that the cluster needs")
     public func execute(_ graph: StreamGraph, jobGraph: JobGraph, options: ExecutionOptions = ExecutionOptions()) throws -> JobExecutionResult {
-        let outcome = Mutex<Result<JobExecutionResult, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task.detached { [self] in
-            do {
-                let result = try await run(graph, jobGraph: jobGraph, options: options)
-                outcome.withLock { $0 = .success(result) }
-            } catch {
-                outcome.withLock { $0 = .failure(error) }
-            }
-            done.signal()
-        }
-        done.wait()
-        guard let result = outcome.withLock({ $0 }) else { throw RuntimeInvariantError("the local run ended without an outcome") }
-        return try result.get()
+        try Self.waitBlocking { [self] in try await run(graph, jobGraph: jobGraph, options: options) }
     }
 
     /// Runs the job (see `execute`) without blocking a thread.
     public func run(_ graph: StreamGraph, jobGraph: JobGraph, options: ExecutionOptions = ExecutionOptions()) async throws -> JobExecutionResult {
         let configuration = graph.configuration
-        let jobID = options.jobID ?? Self.newJobID()
+        let jobID = options.jobID ?? Dispatcher.newJobID()
         if let directory = options.savepointOnFinish {
             try SnapshotLocation.checkSavepointTarget(directory, checkpointing: configuration.checkpointingEnabled)
         }
@@ -113,24 +100,25 @@ public final class MiniCluster: Sendable {
             throw CheckpointFailure(
                 "cannot take a savepoint: no job is running with checkpointing on (set execution.checkpointing.interval and state.checkpoints.dir)")
         }
-        let outcome = Mutex<Result<String, any Error>?>(nil)
+        return try Self.waitBlocking { try await master.triggerSavepoint(into: directory) }
+    }
+
+    /// Runs `body` on Swift's concurrency pool and blocks the calling thread until it ends (the
+    /// synchronous API of a local run; never called from the pool itself: see `noasync`).
+    static func waitBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let outcome = Mutex<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task.detached {
             do {
-                let path = try await master.triggerSavepoint(into: directory)
-                outcome.withLock { $0 = .success(path) }
+                let value = try await body()
+                outcome.withLock { $0 = .success(value) }
             } catch {
                 outcome.withLock { $0 = .failure(error) }
             }
             done.signal()
         }
         done.wait()
-        guard let result = outcome.withLock({ $0 }) else { throw RuntimeInvariantError("the savepoint ended without an outcome") }
+        guard let result = outcome.withLock({ $0 }) else { throw RuntimeInvariantError("a blocking wait ended without an outcome") }
         return try result.get()
-    }
-
-    static func newJobID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator)) }.joined()
     }
 }

@@ -3,8 +3,8 @@
 /// One statement of a script, with where it starts.
 public indirect enum SQLStatement: Sendable {
     case createTable(SQLCreateTable)
-    /// `CREATE [TEMPORARY] VIEW name AS query`.
-    case createView(name: String, query: SQLQuery, position: SourcePosition)
+    /// `CREATE [TEMPORARY] VIEW [IF NOT EXISTS] name AS query`.
+    case createView(name: String, query: SQLQuery, ifNotExists: Bool, position: SourcePosition)
     /// `SET 'key' = 'value'`, or `SET` alone (list the settings).
     case set(key: String?, value: String?, position: SourcePosition)
     /// `INSERT INTO table query`.

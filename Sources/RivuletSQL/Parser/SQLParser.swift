@@ -130,10 +130,9 @@ public struct SQLParser {
                     try expect("NOT", "EXISTS")
                     ifNotExists = true
                 }
-                _ = ifNotExists
                 let name = try qualifiedName("a view name")
                 try expect("AS", after: "the view name")
-                return .createView(name: name, query: try query(), position: start)
+                return .createView(name: name, query: try query(), ifNotExists: ifNotExists, position: start)
             }
             throw SQLError("CREATE \(current.display) is not supported; Rivulet takes CREATE TABLE and CREATE VIEW", at: position)
         case "SET":

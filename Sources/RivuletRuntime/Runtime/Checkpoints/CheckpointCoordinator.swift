@@ -44,7 +44,7 @@ extension CheckpointedOperator {
 /// coordinator's state and the time (`decide`); `tick()` applies one decision. The timer
 /// thread of `start()` ticks in a loop; tests tick by hand on a manual clock, without
 /// threads or sleeps.
-@usableFromInline package final class CheckpointCoordinator: CheckpointResponder {
+@usableFromInline package final class CheckpointCoordinator: Sendable {
     @usableFromInline package let storage: FileSystemCheckpointStorage
     @usableFromInline package let config: CheckpointConfig
     let jobName: String

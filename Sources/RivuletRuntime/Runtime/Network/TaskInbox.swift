@@ -20,8 +20,8 @@ import RivuletCore
     case checkpointAborted(Int64)
 }
 
-/// Where checkpoint control for one subtask goes: its inbox in this process, or the
-/// TaskManager that runs it.
+/// Where the checkpoint coordinator sends control for one subtask: to the TaskManager that
+/// runs it, through that TaskManager's gateway (whose `TaskJobRun` puts it into the inbox).
 @usableFromInline package protocol TaskControlGateway: Sendable {
     func sendControl(_ control: TaskControl)
 }
@@ -48,7 +48,7 @@ import RivuletCore
 ///
 /// Safe to share across threads: every mutable field is read and written only while holding
 /// `condition`, the one lock of this inbox (the semaphores are thread-safe themselves).
-@usableFromInline package final class TaskInbox: @unchecked Sendable, ChannelSink, TaskControlGateway {
+@usableFromInline package final class TaskInbox: @unchecked Sendable, ChannelSink {
     private let condition = NSCondition()
     private var queues: [Deque<StreamElement>]
     private var recordBatches: [Int]
