@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         // The engine, the cluster and the command line: a user's jobs binary depends on this.
-        .library(name: "Rivulet", targets: ["Rivulet", "RivuletRuntime", "RivuletCluster", "RivuletCLI"]),
+        .library(name: "Rivulet", targets: ["Rivulet", "RivuletRuntime", "RivuletCluster", "RivuletCLI", "RivuletSQL"]),
         .executable(name: "rivulet", targets: ["rivulet"]),
         .executable(name: "rivulet-bench", targets: ["RivuletBench"]),
         // What the tests share: a manual clock, scratch directories, gateway doubles.
@@ -109,7 +109,7 @@ let package = Package(
         .target(
             name: "RivuletCLI",
             dependencies: [
-                "Rivulet", "RivuletCluster",
+                "Rivulet", "RivuletCluster", "RivuletSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,11 +120,11 @@ let package = Package(
         ),
         // The SQL layer: Flink SQL scripts parsed into statements and expressions (the planner
         // onto the runtime comes next).
-        .target(name: "RivuletSQL"),
+        .target(name: "RivuletSQL", dependencies: ["RivuletRuntime", "RivuletCore"]),
         // Example jobs shipped in the `rivulet` binary.
         .target(name: "RivuletExamples", dependencies: ["Rivulet"]),
         // The Nexmark benchmark: its event model and generator, its CSV files, and the queries as jobs.
-        .target(name: "RivuletNexmark", dependencies: ["Rivulet", "RivuletCore"]),
+        .target(name: "RivuletNexmark", dependencies: ["Rivulet", "RivuletCore", "RivuletSQL"]),
         .executableTarget(name: "rivulet", dependencies: ["RivuletCLI", "RivuletExamples", "RivuletNexmark"]),
         .executableTarget(name: "RivuletBench", dependencies: ["Rivulet", "RivuletExamples", "RivuletNexmark"]),
         // The tests' shared fixtures: a manual clock, scratch directories, and doubles of the
@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples", "RivuletTesting"]),
         .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
-        .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL"]),
+        .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "Rivulet", "RivuletRuntime", "RivuletTesting"]),
         .testTarget(name: "RivuletNexmarkTests", dependencies: ["Rivulet", "RivuletCore", "RivuletNexmark", "RivuletTesting"]),
         // Compiles every Swift example of docs/ (Generated/) and fails when the docs and Generated/ drift.
         .testTarget(name: "RivuletDocsTests", dependencies: ["Rivulet", "RivuletCore", "RivuletCLI", "RivuletExamples"]),

@@ -1,8 +1,11 @@
-// The `rivulet` binary: the command line with the example jobs and Nexmark.
+// The `rivulet` binary: the command line with the example jobs, Nexmark, and SQL with the
+// nexmark connector.
 
 import RivuletCLI
 import Rivulet
 import RivuletExamples
 import RivuletNexmark
+import RivuletSQL
 
-await RivuletCommand.main(jobs: JobCatalog(ExampleJobs.catalog.jobs + [NexmarkJobs.nexmark]))
+await RivuletCommand.main(
+    jobs: JobCatalog(ExampleJobs.catalog.jobs + [NexmarkJobs.nexmark]), tableConnectors: TableConnectors.builtIn.adding([NexmarkTableConnector()]))

@@ -17,6 +17,8 @@ public indirect enum SQLDataType: Sendable, Equatable, CustomStringConvertible {
     case row([(name: String, type: SQLDataType)])
     case array(SQLDataType)
     case map(key: SQLDataType, value: SQLDataType)
+    /// The type of an untyped NULL literal (never written in DDL).
+    case null
 
     public static func == (a: SQLDataType, b: SQLDataType) -> Bool { a.description == b.description }
 
@@ -39,6 +41,7 @@ public indirect enum SQLDataType: Sendable, Equatable, CustomStringConvertible {
         case .row(let fields): return "ROW<" + fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + ">"
         case .array(let element): return "ARRAY<\(element)>"
         case .map(let k, let v): return "MAP<\(k), \(v)>"
+        case .null: return "NULL"
         }
     }
 }

@@ -1,0 +1,161 @@
+// 'connector' = 'filesystem': a table of CSV or JSON lines in a file or a directory of files.
+
+import Foundation
+import RivuletRuntime
+
+/// Reads a file, or every file of a directory, as a bounded source split across subtasks by
+/// byte ranges; writes part files exactly once (committed at checkpoints and at the end).
+/// Formats: `csv` (fields in column order; an empty field is NULL except for strings) and
+/// `json` (one object per line, keys the column names; ROW columns as nested objects).
+public struct FileSystemConnector: TableConnector {
+    public let identifier = "filesystem"
+    public let options = ["path", "format", "csv.field-delimiter"]
+
+    public init() {}
+
+    public func validate(_ table: CatalogTable) throws {
+        try checkOptionNames(table)
+        guard table.option("path") != nil else { throw SQLError("table '\(table.name)': the filesystem connector needs 'path'", at: table.position) }
+        let format = try self.format(table)
+        for c in table.physicalColumns where c.type.rowFields != nil && format == "csv" {
+            throw SQLError("table '\(table.name)': column '\(c.name)' is a ROW, which the csv format cannot hold (use json)", at: table.position)
+        }
+        _ = try delimiter(table)
+    }
+
+    func format(_ table: CatalogTable) throws -> String {
+        guard let format = table.option("format") else {
+            throw SQLError("table '\(table.name)': the filesystem connector needs 'format' ('csv' or 'json')", at: table.position)
+        }
+        guard format == "csv" || format == "json" else {
+            throw SQLError("table '\(table.name)': format '\(format)' is not supported (use 'csv' or 'json')", at: table.position)
+        }
+        return format
+    }
+
+    func delimiter(_ table: CatalogTable) throws -> Character {
+        let text = table.option("csv.field-delimiter") ?? ","
+        guard text.count == 1, let c = text.first else {
+            throw SQLError("table '\(table.name)': 'csv.field-delimiter' must be one character, got '\(text)'", at: table.position)
+        }
+        return c
+    }
+
+    /// The files of `path`: itself, or the visible files of a directory in name order.
+    static func files(_ path: String, table: CatalogTable) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SQLError("table '\(table.name)': path '\(path)' does not exist", at: table.position)
+        }
+        guard isDirectory.boolValue else { return [path] }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted()
+        return names.map { path + "/" + $0 }.filter { name in
+            var dir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: name, isDirectory: &dir) && !dir.boolValue
+        }
+    }
+
+    public func source(_ context: TableSourceContext, in env: StreamExecutionEnvironment) throws -> DataStream<RowBatch> {
+        let table = context.table
+        let path = table.option("path") ?? ""
+        let format = try self.format(table)
+        let delimiter = try self.delimiter(table)
+        let columns = table.physicalColumns
+        let files = try Self.files(path, table: table)
+        guard !files.isEmpty else { throw SQLError("table '\(table.name)': directory '\(path)' has no files", at: table.position) }
+        let read = context.readColumns
+        var streams: [DataStream<RowBatch>] = []
+        for (n, file) in files.enumerated() {
+            let lines = LineFileSource<String>(path: file) { String(decoding: $0, as: UTF8.self) }
+            let source = RowBatchSource(lines, kinds: context.kinds, readColumns: read) { line, builders in
+                do {
+                    if format == "csv" {
+                        try Self.appendCSV(line, columns: columns, delimiter: delimiter, read: read, to: &builders)
+                    } else {
+                        try Self.appendJSON(line, columns: columns, to: &builders)
+                    }
+                } catch {
+                    throw ConnectorError("table '\(table.name)', file '\(file)': \(error) (line: '\(line.prefix(200))')")
+                }
+            }
+            streams.append(env.fromSource(source, name: "TableSourceScan(table=[\(table.name)], file=[\((file as NSString).lastPathComponent)])").uid("\(context.uid)-\(n)"))
+        }
+        return streams.count == 1 ? streams[0] : streams[0].union(contentsOf: Array(streams.dropFirst()))
+    }
+
+    static func appendCSV(_ line: String, columns: [CatalogColumn], delimiter: Character, read: [Int: Set<Int>?], to builders: inout [ColumnBuilder]) throws {
+        let fields = RowText.csvFields(line, delimiter: delimiter)
+        guard fields.count == columns.count else {
+            throw ValueFormatError("expected \(columns.count) fields, got \(fields.count)")
+        }
+        for (i, c) in columns.enumerated() where read[i] != nil {
+            if fields[i].isEmpty && !c.type.isString {
+                builders[i].appendNull()
+            } else {
+                try ValueText.append(fields[i], type: c.type, to: &builders[i])
+            }
+        }
+    }
+
+    static func appendJSON(_ line: String, columns: [CatalogColumn], to builders: inout [ColumnBuilder]) throws {
+        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw ValueFormatError("not a JSON object")
+        }
+        for (i, c) in columns.enumerated() { try appendJSON(object[c.name], type: c.type, to: &builders[i]) }
+    }
+
+    static func appendJSON(_ value: Any?, type: SQLDataType, to builder: inout ColumnBuilder) throws {
+        guard let value, !(value is NSNull) else {
+            builder.appendNull()
+            return
+        }
+        if let fields = type.rowFields {
+            guard let object = value as? [String: Any] else { throw ValueFormatError("expected an object for a \(type)") }
+            for (f, field) in fields.enumerated() { try appendJSON(object[field.name], type: field.type, to: &builder.fields[f]) }
+            builder.appendRow()
+            return
+        }
+        if let s = value as? String {
+            try ValueText.append(s, type: type, to: &builder)
+        } else if let n = value as? NSNumber {
+            if type == .boolean {
+                builder.append(bool: n.boolValue)
+            } else {
+                try ValueText.append(type.isApproximate || type.isString ? "\(n)" : n.stringValue, type: type, to: &builder)
+            }
+        } else {
+            throw ValueFormatError("cannot read \(value) as \(type)")
+        }
+    }
+
+    public func sink(_ rows: DataStream<RowBatch>, table: CatalogTable, uid: String, configuration: [String: String]) throws {
+        try validate(table)
+        let format = try self.format(table)
+        let delimiter = String(try self.delimiter(table))
+        let columns = table.physicalColumns
+        let types = columns.map(\.type), names = columns.map(\.name)
+        rows.flatMap { (batch: RowBatch, out: Collector<String>) in
+            guard batch.count > 0 else { return }
+            if let kinds = batch.kinds, kinds.contains(where: { $0 != .insert }) {
+                throw SQLRuntimeError("table '\(table.name)' (filesystem) takes only inserts, but the query produces updates")
+            }
+            var text = ""
+            for i in 0..<batch.count {
+                if i > 0 { text += "\n" }
+                text += format == "csv" ? RowText.csv(batch, i, types: types, delimiter: delimiter) : RowText.json(batch, i, names: names, types: types)
+            }
+            try out.collect(text)
+        }
+        .name("Format(\(format))").uid("\(uid)-format")
+        .writeAsText(table.option("path") ?? "").name("Sink(table=[\(table.name)], fields=[\(names.joined(separator: ", "))])").uid(uid)
+    }
+}
+
+extension DataStream {
+    /// This stream merged with `others`.
+    func union(contentsOf others: [DataStream<T>]) -> DataStream<T> {
+        var result = self
+        for o in others { result = result.union(o) }
+        return result
+    }
+}

@@ -1,0 +1,131 @@
+// The relational plan of a query: what it computes, before it becomes DataStream operators.
+
+/// Reading a table: its physical columns from the connector, its computed columns, and the
+/// watermark of its event-time attribute.
+public struct TableScan: Sendable {
+    public var table: CatalogTable
+    /// The computed columns as expressions over the physical ones, in declared column order
+    /// (a physical column is a `.column` reference).
+    public var columns: [TypedExpression]
+    public var schema: RelSchema
+    /// Which physical columns are read, and of a ROW column which fields (nil: all); filled in
+    /// by `LogicalPlan.pushingDownProjections()`. Nil before that: everything is read.
+    public var readColumns: [Int: Set<Int>?]?
+    /// The declared columns read above the scan (nil: all); a computed column nobody reads is
+    /// not computed.
+    public var neededColumns: Set<Int>?
+    /// The watermark's delay behind the largest rowtime seen, when the table has one.
+    public var watermarkDelay: Int64?
+}
+
+/// A relational operator with its output columns. Every node is append-only: the changelog
+/// operators (aggregations, Top-N) are not planned yet.
+public indirect enum LogicalPlan: Sendable {
+    case scan(TableScan)
+    /// Projection and filter in one operator (Flink's Calc): `filter` decides which rows pass,
+    /// then `projections` compute the output columns.
+    case calc(input: LogicalPlan, projections: [TypedExpression], filter: TypedExpression?, schema: RelSchema)
+    case unionAll([LogicalPlan], schema: RelSchema)
+
+    public var schema: RelSchema {
+        switch self {
+        case .scan(let s): return s.schema
+        case .calc(_, _, _, let schema), .unionAll(_, let schema): return schema
+        }
+    }
+
+    /// A projection and filter over this plan; merged into this plan when it is a Calc itself.
+    func calc(_ projections: [TypedExpression], filter: TypedExpression?, schema: RelSchema) -> LogicalPlan {
+        if case .calc(let input, let inner, let innerFilter, _) = self {
+            let outer = filter.map { $0.substituting(inner) }
+            let combined: TypedExpression?
+            switch (innerFilter, outer) {
+            case (nil, let f), (let f, nil): combined = f
+            case (let a?, let b?): combined = .call(.and, [a, b], .boolean)
+            }
+            return .calc(input: input, projections: projections.map { $0.substituting(inner) }, filter: combined, schema: schema)
+        }
+        return .calc(input: self, projections: projections, filter: filter, schema: schema)
+    }
+
+    /// This plan with each scan told which of its columns and ROW fields the plan reads, so a
+    /// source can leave the others out (`required`: the output columns read above this node).
+    public func pushingDownProjections(_ required: [Int: Set<Int>?]? = nil) -> LogicalPlan {
+        let needed = required ?? Dictionary(uniqueKeysWithValues: schema.columns.indices.map { ($0, Set<Int>?.none) })
+        switch self {
+        case .scan(var scan):
+            // Computed columns read physical ones; the rowtime column is always read.
+            var read: [Int: Set<Int>?] = [:]
+            var wanted = needed
+            if let rowtime = scan.schema.rowtime { wanted[rowtime] = .some(nil) }
+            for (index, fields) in wanted {
+                let column = scan.columns[index]
+                if case .column(let physical, _, _) = column {
+                    Self.merge(&read, physical, fields)
+                } else {
+                    column.reads(into: &read)
+                }
+            }
+            scan.readColumns = read
+            scan.neededColumns = Set(wanted.keys)
+            return .scan(scan)
+        case .calc(let input, let projections, let filter, let schema):
+            var read: [Int: Set<Int>?] = [:]
+            for (index, fields) in needed {
+                if let fields, case .column(let c, _, _) = projections[index] {
+                    Self.merge(&read, c, fields)
+                } else {
+                    projections[index].reads(into: &read)
+                }
+            }
+            filter?.reads(into: &read)
+            return .calc(input: input.pushingDownProjections(read), projections: projections, filter: filter, schema: schema)
+        case .unionAll(let inputs, let schema):
+            return .unionAll(inputs.map { $0.pushingDownProjections(needed) }, schema: schema)
+        }
+    }
+
+    static func merge(_ read: inout [Int: Set<Int>?], _ column: Int, _ fields: Set<Int>?) {
+        guard let existing = read[column] else {
+            read[column] = fields
+            return
+        }
+        if let a = existing, let b = fields {
+            read[column] = a.union(b)
+        } else {
+            read[column] = .some(nil)
+        }
+    }
+
+    /// The plan as an indented tree (EXPLAIN's first part).
+    public func explain(indent: Int = 0) -> String {
+        let pad = String(repeating: "  ", count: indent)
+        switch self {
+        case .scan(let s):
+            var text = "\(pad)TableSourceScan(table=[\(s.table.name)], connector=[\(s.table.connector)], fields=[\(s.schema.names.joined(separator: ", "))]"
+            if let read = s.readColumns {
+                let physical = s.table.physicalColumns
+                let names = read.keys.sorted().map { i -> String in
+                    let c = physical[i]
+                    guard let fields = read[i] ?? nil, let row = c.type.rowFields else { return c.name }
+                    return fields.sorted().map { "\(c.name).\(row[$0].name)" }.joined(separator: ", ")
+                }
+                text += ", read=[\(names.joined(separator: ", "))]"
+            }
+            if let delay = s.watermarkDelay, let rowtime = s.schema.rowtime {
+                text += ", watermark=[\(s.schema.columns[rowtime].name) - \(delay)ms]"
+            }
+            return text + ")\n"
+        case .calc(let input, let projections, let filter, let schema):
+            let select = zip(projections, schema.names).map { e, n in
+                if case .column(_, _, let name) = e, name == n { return n }
+                return "\(e) AS \(n)"
+            }
+            var text = "\(pad)Calc(select=[\(select.joined(separator: ", "))]"
+            if let filter { text += ", where=[\(filter)]" }
+            return text + ")\n" + input.explain(indent: indent + 1)
+        case .unionAll(let inputs, let schema):
+            return "\(pad)Union(all=[true], union=[\(schema.names.joined(separator: ", "))])\n" + inputs.map { $0.explain(indent: indent + 1) }.joined()
+        }
+    }
+}

@@ -1,0 +1,163 @@
+// Plans queries against the catalog: FROM, WHERE and the select list become scans and Calcs.
+
+/// Turns parsed queries into logical plans, resolving names through `catalog`. What Rivulet's
+/// SQL does not run yet is an error at the clause that asks for it.
+public struct QueryPlanner {
+    public let catalog: SQLCatalog
+
+    public init(catalog: SQLCatalog) {
+        self.catalog = catalog
+    }
+
+    public func plan(_ query: SQLQuery) throws -> LogicalPlan {
+        switch query {
+        case .select(let select): return try plan(select)
+        case .unionAll:
+            var inputs: [LogicalPlan] = []
+            try collectUnion(query, into: &inputs)
+            let first = inputs[0].schema
+            for (n, input) in inputs.enumerated().dropFirst() {
+                guard input.schema.columns.count == first.columns.count else {
+                    throw SQLError(
+                        "the inputs of UNION ALL have different numbers of columns (\(first.columns.count) and \(input.schema.columns.count) in input \(n + 1))",
+                        at: position(of: query))
+                }
+            }
+            var columns = first.columns.map { RelColumn(name: $0.name, type: $0.type, qualifier: nil) }
+            for i in columns.indices {
+                columns[i].type = try ExpressionAnalyzer.commonType(inputs.map { $0.schema.columns[i].type }, what: "UNION ALL", at: position(of: query))
+            }
+            let cast = try inputs.map { input -> LogicalPlan in
+                if input.schema.types == columns.map(\.type) { return input }
+                let projections = try input.schema.columns.enumerated().map { i, c in
+                    try ExpressionAnalyzer.cast(.column(i, c.type, name: c.name), to: columns[i].type, at: position(of: query))
+                }
+                return input.calc(projections, filter: nil, schema: RelSchema(columns: columns))
+            }
+            return .unionAll(cast, schema: RelSchema(columns: columns))
+        }
+    }
+
+    func collectUnion(_ query: SQLQuery, into inputs: inout [LogicalPlan]) throws {
+        switch query {
+        case .unionAll(let a, let b):
+            try collectUnion(a, into: &inputs)
+            try collectUnion(b, into: &inputs)
+        case .select: inputs.append(try plan(query))
+        }
+    }
+
+    func position(of query: SQLQuery) -> SourcePosition {
+        switch query {
+        case .select(let s): return s.position
+        case .unionAll(let a, _): return position(of: a)
+        }
+    }
+
+    func plan(_ select: SQLSelect) throws -> LogicalPlan {
+        let input = try plan(select.from)
+        if select.distinct { throw SQLError("SELECT DISTINCT is not supported yet (it needs Rivulet's SQL aggregations)", at: select.position) }
+        if !select.groupBy.isEmpty, let first = select.groupBy.first {
+            throw SQLError("GROUP BY is not supported yet: Rivulet's SQL runs projections, filters and UNION ALL so far", at: first.position)
+        }
+        if let having = select.having { throw SQLError("HAVING is not supported yet (it needs GROUP BY)", at: having.position) }
+        if let first = select.orderBy.first {
+            throw SQLError("ORDER BY is not supported on a streaming query (Flink sorts only on a time attribute)", at: first.expression.position)
+        }
+        if select.limit != nil { throw SQLError("LIMIT is not supported on a streaming query yet", at: select.position) }
+        let analyzer = ExpressionAnalyzer(schema: input.schema)
+        var filter: TypedExpression?
+        if let w = select.whereClause {
+            let condition = try analyzer.analyze(w)
+            guard condition.type == .boolean || condition.type == .null else {
+                throw SQLError("WHERE needs a BOOLEAN condition, got \(condition.type)", at: w.position)
+            }
+            filter = condition
+        }
+        var projections: [TypedExpression] = []
+        var columns: [RelColumn] = []
+        var rowtime: Int?
+        for item in select.items {
+            if case .star(let qualifier, let p) = item.expression {
+                let matching = input.schema.columns.indices.filter { qualifier == nil || input.schema.columns[$0].qualifier == qualifier }
+                if matching.isEmpty, let qualifier { throw SQLError("no table '\(qualifier)' in FROM for '\(qualifier).*'", at: p) }
+                for i in matching {
+                    let c = input.schema.columns[i]
+                    if i == input.schema.rowtime && rowtime == nil { rowtime = projections.count }
+                    projections.append(.column(i, c.type, name: c.name))
+                    columns.append(RelColumn(name: c.name, type: c.type, qualifier: nil))
+                }
+                continue
+            }
+            let e = try analyzer.analyze(item.expression)
+            if case .column(let i, _, _) = e, i == input.schema.rowtime, rowtime == nil { rowtime = projections.count }
+            projections.append(e)
+            columns.append(RelColumn(name: item.alias ?? Self.defaultName(item.expression, index: columns.count), type: e.type, qualifier: nil))
+        }
+        var seen: Set<String> = []
+        for (i, c) in columns.enumerated() {
+            var name = c.name
+            var n = 0
+            while seen.contains(name) {
+                name = "\(c.name)\(n)"
+                n += 1
+            }
+            columns[i].name = name
+            seen.insert(name)
+        }
+        return input.calc(projections, filter: filter, schema: RelSchema(columns: columns, rowtime: rowtime))
+    }
+
+    /// The name Flink gives an unaliased select item: the column's name, else `EXPR$n`.
+    static func defaultName(_ e: SQLExpression, index: Int) -> String {
+        if case .identifier(let parts, _) = e, let last = parts.last { return last }
+        return "EXPR$\(index)"
+    }
+
+    func plan(_ reference: SQLTableReference) throws -> LogicalPlan {
+        switch reference {
+        case .table(let name, let alias, let p):
+            switch try catalog.entry(name, at: p) {
+            case .table(let table): return .scan(try scan(table, alias: alias ?? name))
+            case .view(let view):
+                let plan = try self.plan(view.query)
+                let schema = plan.schema.qualified(alias ?? name)
+                return plan.calc(plan.schema.columns.indices.map { .column($0, plan.schema.columns[$0].type, name: plan.schema.columns[$0].name) }, filter: nil, schema: schema)
+            }
+        case .subquery(let query, let alias, _):
+            let plan = try self.plan(query)
+            guard let alias else { return plan }
+            let schema = plan.schema.qualified(alias)
+            return plan.calc(plan.schema.columns.indices.map { .column($0, plan.schema.columns[$0].type, name: plan.schema.columns[$0].name) }, filter: nil, schema: schema)
+        case .tableFunction(let call, _, let p):
+            throw SQLError("window table function \(call.name) is not supported yet: Rivulet's SQL runs projections, filters and UNION ALL so far", at: p)
+        case .join(_, _, let kind, _, let p):
+            throw SQLError("\(kind) JOIN is not supported yet (joins come with the SQL joins work)", at: p)
+        }
+    }
+
+    /// The scan of `table`: physical columns from the connector, computed columns evaluated
+    /// over them, and the watermark.
+    public func scan(_ table: CatalogTable, alias: String?) throws -> TableScan {
+        let physical = table.physicalColumns
+        let physicalSchema = RelSchema(columns: physical.map { RelColumn(name: $0.name, type: $0.type, qualifier: alias) })
+        let analyzer = ExpressionAnalyzer(schema: physicalSchema)
+        var columns: [TypedExpression] = []
+        var physicalIndex = 0
+        for c in table.columns {
+            if let computed = c.computed {
+                columns.append(try ExpressionAnalyzer.cast(try analyzer.analyze(computed), to: c.type, at: table.position))
+            } else {
+                columns.append(.column(physicalIndex, c.type, name: c.name))
+                physicalIndex += 1
+            }
+        }
+        var schema = RelSchema(columns: table.columns.map { RelColumn(name: $0.name, type: $0.type, qualifier: alias) })
+        var delay: Int64?
+        if let watermark = table.watermark {
+            schema.rowtime = table.columns.firstIndex { $0.name == watermark.column }
+            delay = watermark.delayMillis
+        }
+        return TableScan(table: table, columns: columns, schema: schema, readColumns: nil, neededColumns: nil, watermarkDelay: delay)
+    }
+}

@@ -1,0 +1,116 @@
+// Turns a logical plan into DataStream operators over row batches.
+
+import RivuletCore
+import RivuletRuntime
+
+/// Flink SQL's watermark: the largest value of the WATERMARK expression seen, that is the
+/// largest rowtime minus the declared delay (the DataStream strategy subtracts one more ms).
+struct SQLWatermarks: WatermarkGenerator {
+    let delay: Int64
+    var maxSeen = Int64.min
+
+    mutating func onEvent(timestamp: Int64, output: inout WatermarkOutput) {
+        if timestamp > maxSeen { maxSeen = timestamp }
+    }
+
+    mutating func onPeriodicEmit(output: inout WatermarkOutput) {
+        if maxSeen > Int64.min + delay { output.emitWatermark(maxSeen - delay) }
+    }
+}
+
+/// Adds a plan's operators to an environment. Operators get uids from `uidPrefix` and their
+/// place in the plan, so the same script gives the same uids (savepoints restore by them).
+struct StreamTranslator {
+    let env: StreamExecutionEnvironment
+    let connectors: TableConnectors
+    let configuration: [String: String]
+    let uidPrefix: String
+    var next = 0
+
+    mutating func uid(_ kind: String) -> String {
+        next += 1
+        return "\(uidPrefix)-\(next)-\(kind)"
+    }
+
+    mutating func translate(_ plan: LogicalPlan) throws -> DataStream<RowBatch> {
+        switch plan {
+        case .scan(let scan): return try self.scan(scan)
+        case .calc(let input, let projections, let filter, let schema):
+            let stream = try translate(input)
+            guard let out = try Self.calc(stream, projections: projections, filter: filter, inputWidth: input.schema.columns.count) else {
+                return stream
+            }
+            return out.name(Self.calcName(plan)).uid(uid("calc"))
+        case .unionAll(let inputs, _):
+            let streams = try inputs.map { try translate($0) }
+            return streams[0].union(contentsOf: Array(streams.dropFirst()))
+        }
+    }
+
+    static func calcName(_ plan: LogicalPlan) -> String {
+        plan.explain().split(separator: "\n").first.map(String.init)?.trimmingPrefixSpaces ?? "Calc"
+    }
+
+    /// The Calc operator, or nil when it would pass batches through unchanged.
+    static func calc(_ stream: DataStream<RowBatch>, projections: [TypedExpression], filter: TypedExpression?, inputWidth: Int) throws
+        -> DataStream<RowBatch>?
+    {
+        let identity = filter == nil && projections.count == inputWidth
+            && projections.enumerated().allSatisfy { i, e in
+                if case .column(let c, _, _) = e { return c == i }
+                return false
+            }
+        if identity { return nil }
+        let evaluators = try projections.map { try ExpressionCompiler.compile($0) }
+        let predicate = try filter.map { try ExpressionCompiler.compile($0) }
+        return stream.flatMap { (batch: RowBatch, out: Collector<RowBatch>) in
+            var rows = batch
+            if let predicate {
+                let mask = try predicate(batch)
+                guard let selected = Self.selected(mask, count: batch.count) else { return }
+                if selected.count < batch.count { rows = batch.gather(selected) }
+            }
+            try out.collect(RowBatch(columns: try evaluators.map { try $0(rows) }, count: rows.count, kinds: rows.kinds))
+        }
+    }
+
+    /// The rows where `mask` is TRUE (not FALSE or NULL); nil when there is none.
+    static func selected(_ mask: ColumnVector, count: Int) -> [Int]? {
+        guard case .bool(let values) = mask.storage else { return nil }
+        var rows = [Int]()
+        rows.reserveCapacity(count)
+        if let valid = mask.validity {
+            for i in 0..<count where values[i] && valid[i] { rows.append(i) }
+        } else {
+            for i in 0..<count where values[i] { rows.append(i) }
+        }
+        return rows.isEmpty ? nil : rows
+    }
+
+    mutating func scan(_ scan: TableScan) throws -> DataStream<RowBatch> {
+        let connector = try connectors.connector(for: scan.table)
+        let read = scan.readColumns ?? Dictionary(uniqueKeysWithValues: scan.table.physicalColumns.indices.map { ($0, Set<Int>?.none) })
+        let context = TableSourceContext(table: scan.table, readColumns: read, uid: uid("source"), configuration: configuration)
+        var stream = try connector.source(context, in: env)
+        let physicalWidth = scan.table.physicalColumns.count
+        let columns = scan.columns.enumerated().map { i, e -> TypedExpression in
+            if case .column = e { return e }
+            return scan.neededColumns.map { $0.contains(i) } ?? true ? e : .literal(.null, e.type)
+        }
+        if let computed = try Self.calc(stream, projections: columns, filter: nil, inputWidth: physicalWidth) {
+            stream = computed.name("Calc(computed columns of \(scan.table.name))").uid(uid("computed"))
+        }
+        if let rowtime = scan.schema.rowtime, let delay = scan.watermarkDelay {
+            let strategy = WatermarkStrategy<RowBatch>(
+                makeGenerator: { SQLWatermarks(delay: delay) }, timestampAssigner: { batch, _ in batch.maxInt(column: rowtime) })
+            stream = stream.assignTimestampsAndWatermarks(strategy)
+                .name("WatermarkAssigner(rowtime=[\(scan.schema.columns[rowtime].name)], watermark=[\(scan.schema.columns[rowtime].name) - \(delay)ms])")
+                .uid(uid("watermarks"))
+        }
+        return stream
+    }
+}
+
+extension String {
+    var trimmingPrefixSpaces: String { String(drop { $0 == " " }) }
+}
