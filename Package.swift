@@ -126,14 +126,14 @@ let package = Package(
         // The Nexmark benchmark: its event model and generator, its CSV files, and the queries as jobs.
         .target(name: "RivuletNexmark", dependencies: ["Rivulet", "RivuletCore", "RivuletSQL"]),
         .executableTarget(name: "rivulet", dependencies: ["RivuletCLI", "RivuletExamples", "RivuletNexmark"]),
-        .executableTarget(name: "RivuletBench", dependencies: ["Rivulet", "RivuletExamples", "RivuletNexmark"]),
+        .executableTarget(name: "RivuletBench", dependencies: ["Rivulet", "RivuletExamples", "RivuletNexmark", "RivuletSQL"]),
         // The tests' shared fixtures: a manual clock, scratch directories, and doubles of the
         // JobManager's and the TaskExecutor's gateways for running components in-process.
         .target(name: "RivuletTesting", dependencies: ["RivuletCore", "RivuletRuntime", "RivuletCluster"]),
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletTests", dependencies: ["Rivulet", "RivuletExamples", "RivuletTesting"]),
         .testTarget(name: "RivuletRocksDBTests", dependencies: ["RivuletRocksDB"]),
-        .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "Rivulet", "RivuletRuntime", "RivuletTesting"]),
+        .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "Rivulet", "RivuletRuntime", "RivuletNexmark", "RivuletTesting"]),
         .testTarget(name: "RivuletNexmarkTests", dependencies: ["Rivulet", "RivuletCore", "RivuletNexmark", "RivuletTesting"]),
         // Compiles every Swift example of docs/ (Generated/) and fails when the docs and Generated/ drift.
         .testTarget(name: "RivuletDocsTests", dependencies: ["Rivulet", "RivuletCore", "RivuletCLI", "RivuletExamples"]),

@@ -102,6 +102,10 @@ func benchNexmark() throws {
         gen.waitUntilExit()
         guard gen.terminationStatus == 0 else { throw BenchError("bin/nexmark-data failed (exit \(gen.terminationStatus))") }
     }
+    if arguments.contains("--sql") {
+        try benchNexmarkSQL(events: events, sources: sourcesToRun, directory: directory)
+        return
+    }
     print("nexmark: \(events) events (\(NexmarkEventKind.bid.count(inFirst: Int64(events))) bids), parallelism 1, one process per run")
     print("  events/s and events per CPU-second count the events the query reads (bids; persons + auctions for q3 and q8;")
     print("  auctions + bids for q4); 'all' counts every event of the stream's span. Flink 2.3: events/s from CSV, heap")

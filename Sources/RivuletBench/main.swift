@@ -39,6 +39,22 @@ if let flag = arguments.firstIndex(of: "--nexmark-point") {
     }
 }
 
+/// `--nexmark-sql-point QUERY SOURCE EVENTS DIRECTORY`: one run of `nexmark --sql`, in a child process.
+if let flag = arguments.firstIndex(of: "--nexmark-sql-point") {
+    let v = Array(arguments[arguments.index(after: flag)...])
+    guard v.count == 4, let source = NexmarkBenchSource(rawValue: v[1]), let events = Int(v[2]) else {
+        print("usage: rivulet-bench --nexmark-sql-point QUERY csv|generator EVENTS DIRECTORY")
+        exit(2)
+    }
+    do {
+        try runNexmarkSQLPoint(v[0], source: source, events: events, directory: v[3])
+        exit(0)
+    } catch {
+        print("nexmark sql point: error: \(error)")
+        exit(1)
+    }
+}
+
 /// `--scaling-point JOB KEYS PARALLELISM RECORDS [key=value ...]`: one point of `scaling`, run
 /// in a child process; the settings after it go into the job's configuration.
 if let flag = arguments.firstIndex(of: "--scaling-point") {

@@ -24,7 +24,9 @@ public struct NexmarkTableConnector: TableConnector {
     public func validate(_ table: CatalogTable) throws {
         try checkOptionNames(table)
         let columns = table.physicalColumns
-        let expected: [(String, [String]?)] = [("event_type", nil), ("person", Self.personFields), ("auction", Self.auctionFields), ("bid", Self.bidFields)]
+        let expected: [(String, [String]?)] = [
+            ("event_type", nil), ("person", Self.personFields), ("auction", Self.auctionFields), ("bid", Self.bidFields),
+        ]
         let shape = columns.map { c in (c.name, c.type.rowFields?.map(\.name)) }
         guard shape.count == expected.count, zip(shape, expected).allSatisfy({ $0.0 == $1.0 && $0.1 == $1.1 }), columns[0].type.isInteger else {
             throw SQLError(
@@ -33,7 +35,8 @@ public struct NexmarkTableConnector: TableConnector {
         }
         let proportions = try ["person.proportion", "auction.proportion", "bid.proportion"].map { try intOption(table, $0, default: nil) }
         if proportions.contains(where: { $0 != nil }), proportions.map({ $0 ?? 0 }) != [1, 3, 46] {
-            throw SQLError("table '\(table.name)': the nexmark generator makes persons, auctions and bids in the proportion 1:3:46 only", at: table.position)
+            throw SQLError(
+                "table '\(table.name)': the nexmark generator makes persons, auctions and bids in the proportion 1:3:46 only", at: table.position)
         }
         _ = try settings(table)
     }
@@ -42,7 +45,8 @@ public struct NexmarkTableConnector: TableConnector {
         let first = try intOption(table, "first-event.rate", default: 10_000_000, in: 1...1_000_000_000) ?? 10_000_000
         let next = try intOption(table, "next-event.rate", default: first, in: 1...1_000_000_000) ?? first
         guard first == next else {
-            throw SQLError("table '\(table.name)': 'first-event.rate' and 'next-event.rate' must be equal (the generator keeps one rate)", at: table.position)
+            throw SQLError(
+                "table '\(table.name)': 'first-event.rate' and 'next-event.rate' must be equal (the generator keeps one rate)", at: table.position)
         }
         let events = try intOption(table, "events.num", default: 100_000_000) ?? 100_000_000
         let seed = try intOption(table, "seed", default: 42) ?? 42

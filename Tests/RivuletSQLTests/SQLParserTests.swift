@@ -1,21 +1,13 @@
 // The SQL parser: the Nexmark queries as nexmark-flink writes them, operator precedence, DDL,
 // the other statements, and errors that say what is wrong and where.
 
+import RivuletNexmark
 import RivuletSQL
 import XCTest
 
 final class SQLParserTests: XCTestCase {
     /// The nexmark-flink scripts with their placeholders filled as its runner fills them.
-    static func script(_ text: String) -> String {
-        var text = text
-        for (placeholder, value) in [
-            ("${NEXMARK_TABLE}", "datagen"), ("${TPS}", "10000000"), ("${EVENTS_NUM}", "100000000"),
-            ("${PERSON_PROPORTION}", "1"), ("${AUCTION_PROPORTION}", "3"), ("${BID_PROPORTION}", "46"),
-        ] {
-            text = text.replacingOccurrences(of: placeholder, with: value)
-        }
-        return text
-    }
+    static func script(_ text: String) -> String { NexmarkSQL.fill(text) }
 
     func insertQuery(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> SQLSelect {
         let statements = try SQLParser.parseScript(Self.script(text))

@@ -34,7 +34,9 @@ public struct DataGenConnector: TableConnector {
             guard let dot = rest.lastIndex(of: "."), columns.contains(where: { $0.name == rest[..<dot] }),
                 fieldOptions.contains(String(rest[rest.index(after: dot)...]))
             else {
-                throw SQLError("table '\(table.name)': datagen option '\(key)' names no column and option (fields.<column>.<\(fieldOptions.joined(separator: "|"))>)", at: table.position)
+                throw SQLError(
+                    "table '\(table.name)': datagen option '\(key)' names no column and option (fields.<column>.<\(fieldOptions.joined(separator: "|"))>)",
+                    at: table.position)
             }
         }
         var fields: [(Field, nullRate: Double)] = []
@@ -55,10 +57,13 @@ public struct DataGenConnector: TableConnector {
             switch kind {
             case "sequence":
                 guard c.type.isInteger || c.type.isString || !c.type.isApproximate && c.type.isNumeric else {
-                    throw SQLError("table '\(table.name)': a sequence column must be a number or a string, '\(c.name)' is \(c.type)", at: table.position)
+                    throw SQLError(
+                        "table '\(table.name)': a sequence column must be a number or a string, '\(c.name)' is \(c.type)", at: table.position)
                 }
                 guard let start = Int64(exactly: try number("start", .nan)), let end = Int64(exactly: try number("end", .nan)), start <= end else {
-                    throw SQLError("table '\(table.name)': sequence column '\(c.name)' needs whole numbers 'fields.\(c.name).start' <= 'fields.\(c.name).end'", at: table.position)
+                    throw SQLError(
+                        "table '\(table.name)': sequence column '\(c.name)' needs whole numbers 'fields.\(c.name).start' <= 'fields.\(c.name).end'",
+                        at: table.position)
                 }
                 let length = end - start + 1
                 count = min(count ?? length, length)
@@ -77,7 +82,8 @@ public struct DataGenConnector: TableConnector {
                 guard min <= max else {
                     throw SQLError("table '\(table.name)': 'fields.\(c.name).min' is above 'fields.\(c.name).max'", at: table.position)
                 }
-                fields.append((.random(min: min, max: max, length: Int(try number("length", 10)), maxPast: Int64(try number("max-past", 0))), nullRate))
+                fields.append(
+                    (.random(min: min, max: max, length: Int(try number("length", 10)), maxPast: Int64(try number("max-past", 0))), nullRate))
             default:
                 throw SQLError("table '\(table.name)': 'fields.\(c.name).kind' must be 'random' or 'sequence', got '\(kind)'", at: table.position)
             }

@@ -5,11 +5,14 @@ import RivuletRuntime
 
 /// Reads a file, or every file of a directory, as a bounded source split across subtasks by
 /// byte ranges; writes part files exactly once (committed at checkpoints and at the end).
-/// Formats: `csv` (fields in column order; an empty field is NULL except for strings) and
-/// `json` (one object per line, keys the column names; ROW columns as nested objects).
+/// Formats: `csv` (fields in column order; a field equal to `csv.null-literal`, when set, is
+/// NULL, and written for NULL, else NULL is written as an empty field) and `json` (one object
+/// per line, keys the column names; ROW columns as nested objects; a missing key is NULL).
+/// A line that does not parse fails the job, naming the file and the line, unless
+/// `<format>.ignore-parse-errors` is 'true': then it is skipped.
 public struct FileSystemConnector: TableConnector {
     public let identifier = "filesystem"
-    public let options = ["path", "format", "csv.field-delimiter"]
+    public let options = ["path", "format", "csv.field-delimiter", "csv.null-literal", "csv.ignore-parse-errors", "json.ignore-parse-errors"]
 
     public init() {}
 
@@ -64,32 +67,44 @@ public struct FileSystemConnector: TableConnector {
         let files = try Self.files(path, table: table)
         guard !files.isEmpty else { throw SQLError("table '\(table.name)': directory '\(path)' has no files", at: table.position) }
         let read = context.readColumns
+        let nullLiteral = table.option("csv.null-literal")
+        let ignoreErrors = table.option("\(format).ignore-parse-errors") == "true"
         var streams: [DataStream<RowBatch>] = []
         for (n, file) in files.enumerated() {
             let lines = LineFileSource<String>(path: file) { String(decoding: $0, as: UTF8.self) }
             let source = RowBatchSource(lines, kinds: context.kinds, readColumns: read) { line, builders in
+                let before = builders.map(\.count)
                 do {
                     if format == "csv" {
-                        try Self.appendCSV(line, columns: columns, delimiter: delimiter, read: read, to: &builders)
+                        try Self.appendCSV(line, columns: columns, delimiter: delimiter, nullLiteral: nullLiteral, read: read, to: &builders)
                     } else {
                         try Self.appendJSON(line, columns: columns, to: &builders)
                     }
+                } catch  where ignoreErrors {
+                    // Skip the line: drop what it appended.
+                    for i in builders.indices { builders[i].truncate(to: before[i]) }
+                    return
                 } catch {
                     throw ConnectorError("table '\(table.name)', file '\(file)': \(error) (line: '\(line.prefix(200))')")
                 }
             }
-            streams.append(env.fromSource(source, name: "TableSourceScan(table=[\(table.name)], file=[\((file as NSString).lastPathComponent)])").uid("\(context.uid)-\(n)"))
+            streams.append(
+                env.fromSource(source, name: "TableSourceScan(table=[\(table.name)], file=[\((file as NSString).lastPathComponent)])").uid(
+                    "\(context.uid)-\(n)"))
         }
         return streams.count == 1 ? streams[0] : streams[0].union(contentsOf: Array(streams.dropFirst()))
     }
 
-    static func appendCSV(_ line: String, columns: [CatalogColumn], delimiter: Character, read: [Int: Set<Int>?], to builders: inout [ColumnBuilder]) throws {
+    static func appendCSV(
+        _ line: String, columns: [CatalogColumn], delimiter: Character, nullLiteral: String?, read: [Int: Set<Int>?],
+        to builders: inout [ColumnBuilder]
+    ) throws {
         let fields = RowText.csvFields(line, delimiter: delimiter)
         guard fields.count == columns.count else {
             throw ValueFormatError("expected \(columns.count) fields, got \(fields.count)")
         }
         for (i, c) in columns.enumerated() where read[i] != nil {
-            if fields[i].isEmpty && !c.type.isString {
+            if let nullLiteral, fields[i] == nullLiteral {
                 builders[i].appendNull()
             } else {
                 try ValueText.append(fields[i], type: c.type, to: &builders[i])
@@ -134,6 +149,7 @@ public struct FileSystemConnector: TableConnector {
         let delimiter = String(try self.delimiter(table))
         let columns = table.physicalColumns
         let types = columns.map(\.type), names = columns.map(\.name)
+        let nullLiteral = table.option("csv.null-literal") ?? ""
         rows.flatMap { (batch: RowBatch, out: Collector<String>) in
             guard batch.count > 0 else { return }
             if let kinds = batch.kinds, kinds.contains(where: { $0 != .insert }) {
@@ -142,7 +158,10 @@ public struct FileSystemConnector: TableConnector {
             var text = ""
             for i in 0..<batch.count {
                 if i > 0 { text += "\n" }
-                text += format == "csv" ? RowText.csv(batch, i, types: types, delimiter: delimiter) : RowText.json(batch, i, names: names, types: types)
+                text +=
+                    format == "csv"
+                    ? RowText.csv(batch, i, types: types, delimiter: delimiter, nullLiteral: nullLiteral)
+                    : RowText.json(batch, i, names: names, types: types)
             }
             try out.collect(text)
         }

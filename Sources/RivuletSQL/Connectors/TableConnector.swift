@@ -55,10 +55,13 @@ extension TableConnector {
     }
 
     /// Option `key` as a whole number within `range`.
-    public func intOption(_ table: CatalogTable, _ key: String, default value: Int64?, in range: ClosedRange<Int64> = 0...Int64.max) throws -> Int64? {
+    public func intOption(_ table: CatalogTable, _ key: String, default value: Int64?, in range: ClosedRange<Int64> = 0...Int64.max) throws -> Int64?
+    {
         guard let text = table.option(key) else { return value }
         guard let n = Int64(text), range.contains(n) else {
-            throw SQLError("table '\(table.name)': option '\(key)' must be a whole number in \(range.lowerBound)...\(range.upperBound), got '\(text)'", at: table.position)
+            throw SQLError(
+                "table '\(table.name)': option '\(key)' must be a whole number in \(range.lowerBound)...\(range.upperBound), got '\(text)'",
+                at: table.position)
         }
         return n
     }

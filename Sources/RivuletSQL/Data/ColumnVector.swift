@@ -64,13 +64,43 @@ public struct ColumnVector: Sendable {
         }
     }
 
+    /// The values of the rows where `present` is true, spread out to every row of `present`
+    /// (NULL where it is false).
+    public func spread(over present: [Bool]) -> ColumnVector {
+        let n = present.count
+        var indices = [Int]()
+        indices.reserveCapacity(n)
+        var next = 0
+        var valid = [Bool](repeating: false, count: n)
+        for i in 0..<n {
+            if present[i] {
+                indices.append(next)
+                valid[i] = validity?[next] ?? true
+                next += 1
+            } else {
+                indices.append(-1)
+            }
+        }
+        func pick<T>(_ a: [T], _ zero: T) -> [T] { indices.map { $0 >= 0 ? a[$0] : zero } }
+        switch storage {
+        case .bool(let a): return ColumnVector(.bool(pick(a, false)), validity: valid, count: n)
+        case .int(let a): return ColumnVector(.int(pick(a, 0)), validity: valid, count: n)
+        case .double(let a): return ColumnVector(.double(pick(a, 0)), validity: valid, count: n)
+        case .string(let a): return ColumnVector(.string(pick(a, "")), validity: valid, count: n)
+        case .row(let fields): return ColumnVector(.row(fields.map { $0.spread(over: present) }), validity: valid, count: n)
+        case .null: return .nulls(n)
+        }
+    }
+
     /// This vector followed by `other` (same storage kind, or either all NULL).
     public func appending(_ other: ColumnVector) -> ColumnVector {
         let n = count + other.count
         var valid: [Bool]?
         if validity != nil || other.validity != nil || storage.isNull || other.storage.isNull {
-            valid = (storage.isNull ? [Bool](repeating: false, count: count) : validity ?? [Bool](repeating: true, count: count))
-                + (other.storage.isNull ? [Bool](repeating: false, count: other.count) : other.validity ?? [Bool](repeating: true, count: other.count))
+            valid =
+                (storage.isNull ? [Bool](repeating: false, count: count) : validity ?? [Bool](repeating: true, count: count))
+                + (other.storage.isNull
+                    ? [Bool](repeating: false, count: other.count) : other.validity ?? [Bool](repeating: true, count: other.count))
         }
         switch (storage, other.storage) {
         case (.bool(let a), .bool(let b)): return ColumnVector(.bool(a + b), validity: valid, count: n)

@@ -22,6 +22,24 @@ public struct RowBatch: Sendable {
         RowBatch(columns: columns.map { $0.gather(indices) }, count: indices.count, kinds: kinds.map { k in indices.map { k[$0] } })
     }
 
+    /// This batch with only the columns (and ROW fields) in `reads` kept, the others all
+    /// NULL: what an operator does before it gathers rows, so it moves only what it reads.
+    public func pruned(to reads: [Int: Set<Int>?]) -> RowBatch {
+        var out = self
+        for c in columns.indices {
+            guard let fields = reads[c] else {
+                out.columns[c] = .nulls(count)
+                continue
+            }
+            if let fields, case .row(let children) = columns[c].storage {
+                var kept = children
+                for f in kept.indices where !fields.contains(f) { kept[f] = .nulls(count) }
+                out.columns[c].storage = .row(kept)
+            }
+        }
+        return out
+    }
+
     /// The kind of row `i`.
     @inlinable public func kind(_ i: Int) -> RowKind { kinds?[i] ?? .insert }
 

@@ -14,9 +14,16 @@ public enum RowText {
         return text + "]"
     }
 
-    /// One CSV line (NULL as an empty field; fields quoted where needed).
-    public static func csv(_ batch: RowBatch, _ i: Int, types: [SQLDataType], delimiter: String = ",") -> String {
-        batch.columns.indices.map { ValueText.format(batch.columns[$0], i, type: types[$0], style: .csv) }.joined(separator: delimiter)
+    /// One CSV line: NULL as `nullLiteral`, and a field quoted as Flink's CSV format (Jackson)
+    /// quotes it: when it holds a character below `-` (such as a space, a comma or a quote) or
+    /// a line break.
+    public static func csv(_ batch: RowBatch, _ i: Int, types: [SQLDataType], delimiter: String = ",", nullLiteral: String = "") -> String {
+        batch.columns.indices.map { c in
+            let column = batch.columns[c]
+            if column.isNull(i) { return nullLiteral }
+            let text = ValueText.format(column, i, type: types[c], style: .csv)
+            return types[c].isString || types[c].isTimestamp ? ValueText.csvQuoted(text, delimiter: delimiter) : text
+        }.joined(separator: delimiter)
     }
 
     /// One JSON object with the columns' names as keys.
@@ -38,7 +45,8 @@ public enum RowText {
             }
         case .row(let fields):
             let types = type.rowFields ?? []
-            return "{" + fields.indices.map { "\(quote(types[$0].name)):" + jsonValue(fields[$0], i, type: types[$0].type) }.joined(separator: ",") + "}"
+            return "{" + fields.indices.map { "\(quote(types[$0].name)):" + jsonValue(fields[$0], i, type: types[$0].type) }.joined(separator: ",")
+                + "}"
         case .null: return "null"
         }
     }
@@ -71,7 +79,9 @@ public enum RowText {
             if quoted {
                 if c == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else {
+                        if next == "\"" {
+                            field.append("\"")
+                        } else {
                             quoted = false
                             pending = next
                         }

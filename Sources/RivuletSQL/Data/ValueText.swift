@@ -137,9 +137,9 @@ public enum ValueText {
     public static func format(_ column: ColumnVector, _ i: Int, type: SQLDataType, style: ValueStyle) -> String {
         if column.isNull(i) { return style == .print ? "NULL" : "" }
         switch column.storage {
-        case .bool(let a): return a[i] ? "TRUE" : "FALSE"
+        case .bool(let a): return style == .plain ? (a[i] ? "TRUE" : "FALSE") : (a[i] ? "true" : "false")
         case .double(let a): return formatDouble(a[i])
-        case .string(let a): return style == .csv ? csvQuoted(a[i]) : a[i]
+        case .string(let a): return a[i]
         case .int(let a):
             switch type {
             case .decimal(_, let s): return formatDecimal(a[i], scale: s)
@@ -160,9 +160,11 @@ public enum ValueText {
         }
     }
 
-    /// A CSV field: quoted when it holds a comma, a quote or a line break.
-    public static func csvQuoted(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return s }
+    /// A CSV field, quoted when it holds a character below the delimiter and the quote (for
+    /// `,`: below `-`) or a line break, as Jackson's CSV writer (Flink's) decides.
+    public static func csvQuoted(_ s: String, delimiter: String = ",") -> String {
+        let limit = max(delimiter.utf8.first ?? 44, 34)
+        guard s.utf8.contains(where: { $0 <= limit }) else { return s }
         return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
     }
 }

@@ -82,7 +82,9 @@ public struct TableEnvironment: Sendable {
         for c in create.columns where c.computed == nil {
             guard let type = c.type else { throw SQLError("column '\(c.name)' needs a type", at: c.position) }
             guard type.physicalKind != nil else {
-                throw SQLError("column '\(c.name)': type \(type) is not supported yet (Rivulet's SQL runs BOOLEAN, the integer types, FLOAT, DOUBLE, DECIMAL up to 18 digits, STRING, TIMESTAMP(3), TIMESTAMP_LTZ(3) and ROW)", at: c.position)
+                throw SQLError(
+                    "column '\(c.name)': type \(type) is not supported yet (Rivulet's SQL runs BOOLEAN, the integer types, FLOAT, DOUBLE, DECIMAL up to 18 digits, STRING, TIMESTAMP(3), TIMESTAMP_LTZ(3) and ROW)",
+                    at: c.position)
             }
             columns.append(CatalogColumn(name: c.name, type: type, computed: nil, notNull: c.notNull))
         }
@@ -98,7 +100,9 @@ public struct TableEnvironment: Sendable {
         for c in create.columns {
             if let computed = c.computed {
                 let e = try analyzer.analyze(computed)
-                guard e.type.physicalKind != nil, e.type != .null else { throw SQLError("computed column '\(c.name)' has no usable type", at: c.position) }
+                guard e.type.physicalKind != nil, e.type != .null else {
+                    throw SQLError("computed column '\(c.name)' has no usable type", at: c.position)
+                }
                 ordered.append(CatalogColumn(name: c.name, type: e.type, computed: computed, notNull: false))
             } else if let next = physical.next() {
                 ordered.append(next)
@@ -139,7 +143,9 @@ public struct TableEnvironment: Sendable {
             }
             _ = try connectors.connector(for: table)
             let query = try QueryPlanner(catalog: catalog).plan(insert.query)
-            planned.append(SQLJob.Insert(table: table, plan: try Self.conform(query, to: table, columns: insert.columns, at: insert.position).pushingDownProjections()))
+            planned.append(
+                SQLJob.Insert(
+                    table: table, plan: try Self.conform(query, to: table, columns: insert.columns, at: insert.position).pushingDownProjections()))
         }
         return SQLJob(inserts: planned, query: nil, name: "insert-into_" + inserts.map(\.table).joined(separator: ","), settings: settings)
     }
@@ -239,7 +245,8 @@ public struct TableEnvironment: Sendable {
         }
         if let query = job.query {
             let rows = try translator.translate(query)
-            rows.sinkTo(RowPrintSink(types: query.schema.types, identifier: nil, standardError: false), name: "Sink(collect)").uid("\(uidPrefix)-collect")
+            rows.sinkTo(RowPrintSink(types: query.schema.types, identifier: nil, standardError: false), name: "Sink(collect)").uid(
+                "\(uidPrefix)-collect")
         }
     }
 }

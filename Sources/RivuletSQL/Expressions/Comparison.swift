@@ -3,7 +3,9 @@
 /// Comparisons of two operands of one type (the analyzer casts both sides to it). Strings
 /// compare by their UTF-8 bytes, as Flink's do.
 enum Comparison {
-    static func compare(_ op: ScalarOperator, _ l: CompiledExpression, _ r: CompiledExpression, type: SQLDataType) throws
+    static func compare(
+        _ op: ScalarOperator, _ l: CompiledExpression, _ r: CompiledExpression, type: SQLDataType
+    ) throws
         -> CompiledExpression
     {
         guard let kind = type.physicalKind else { throw SQLRuntimeError("cannot compare values of type \(type)") }
@@ -37,7 +39,9 @@ enum Comparison {
     }
 
     @inline(__always)
-    static func ordered<T: Equatable>(_ op: ScalarOperator, _ a: VectorOperand<T>, _ b: VectorOperand<T>, count n: Int, _ less: (T, T) -> Bool)
+    static func ordered<T: Equatable>(
+        _ op: ScalarOperator, _ a: VectorOperand<T>, _ b: VectorOperand<T>, count n: Int, _ less: (T, T) -> Bool
+    )
         -> ([Bool], [Bool]?)?
     {
         switch op {

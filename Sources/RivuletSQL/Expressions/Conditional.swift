@@ -4,12 +4,14 @@
 /// on other rows, such as a division guarded by its condition, does not), and then puts the
 /// pieces back in row order.
 enum Conditional {
-    static func caseWhen(_ args: [CompiledExpression], type: SQLDataType) -> CompiledExpression {
+    static func caseWhen(_ args: [CompiledExpression], type: SQLDataType, reads: [Int: Set<Int>?], safe: Bool) -> CompiledExpression {
         let kind = type.physicalKind ?? .int
+        if safe { return select(args, kind: kind) }
         return CompiledExpression { batch in
             let n = batch.count
             var remaining = Array(0..<n)
-            var current = batch
+            // Gathers below move only the columns the CASE reads.
+            var current = batch.pruned(to: reads)
             var pieces: [(rows: [Int], values: ColumnVector)] = []
             var k = 0
             while k + 1 < args.count && !remaining.isEmpty {
@@ -41,6 +43,41 @@ enum Conditional {
         }
     }
 
+    /// CASE whose results cannot fail (columns, fields, constants): every result is evaluated
+    /// for the whole batch and each row picks its branch's value, with no gathering.
+    static func select(_ args: [CompiledExpression], kind: PhysicalKind) -> CompiledExpression {
+        CompiledExpression { batch in
+            let n = batch.count
+            // The branch of each row (the ELSE is the last).
+            let otherwise = args.count / 2
+            var branch = [Int](repeating: otherwise, count: n)
+            var open = n
+            var k = 0
+            while k + 1 < args.count && open > 0 {
+                switch try args[k].bools(batch) {
+                case .null: break
+                case .constant(let c):
+                    if c {
+                        for i in 0..<n where branch[i] == otherwise { branch[i] = k / 2 }
+                        open = 0
+                    }
+                case .vector(let values, let valid):
+                    for i in 0..<n where branch[i] == otherwise && values[i] && (valid?[i] ?? true) {
+                        branch[i] = k / 2
+                        open -= 1
+                    }
+                }
+                k += 2
+            }
+            var results: [ColumnVector?] = Array(repeating: nil, count: otherwise + 1)
+            var used = [Bool](repeating: false, count: otherwise + 1)
+            for b in branch { used[b] = true }
+            for b in 0...otherwise where used[b] { results[b] = try args[b == otherwise ? args.count - 1 : 2 * b + 1].evaluate(batch) }
+            if let only = used.firstIndex(of: true), used.lastIndex(of: true) == only, let r = results[only] { return r }
+            return ColumnVector.choose(results, branch: branch, kind: kind)
+        }
+    }
+
     /// The first operand that is not NULL, per row.
     static func coalesce(_ args: [CompiledExpression], type: SQLDataType) -> CompiledExpression {
         let kind = type.physicalKind ?? .int
@@ -64,6 +101,42 @@ enum Conditional {
 }
 
 extension ColumnVector {
+    /// Row i of `choices[branch[i]]`, for every row.
+    static func choose(_ choices: [ColumnVector?], branch: [Int], kind: PhysicalKind) -> ColumnVector {
+        let n = branch.count
+        var validity = [Bool](repeating: true, count: n)
+        var anyNull = false
+        for i in 0..<n {
+            guard let c = choices[branch[i]], !c.isNull(i) else {
+                validity[i] = false
+                anyNull = true
+                continue
+            }
+        }
+        let valid = anyNull ? validity : nil
+        func pick<T>(_ zero: T, _ values: (ColumnVector.Storage) -> [T]?) -> [T] {
+            let arrays = choices.map { $0.flatMap { values($0.storage) } }
+            var out = [T]()
+            out.reserveCapacity(n)
+            for i in 0..<n { out.append(arrays[branch[i]]?[i] ?? zero) }
+            return out
+        }
+        switch kind {
+        case .bool: return ColumnVector(.bool(pick(false, \.bools)), validity: valid, count: n)
+        case .int: return ColumnVector(.int(pick(0, \.ints)), validity: valid, count: n)
+        case .double: return ColumnVector(.double(pick(0, \.doubles)), validity: valid, count: n)
+        case .string: return ColumnVector(.string(pick("", \.strings)), validity: valid, count: n)
+        case .row:
+            let rows = Array(0..<n)
+            return assemble(
+                choices.indices.compactMap { b in
+                    let picked = rows.filter { branch[$0] == b }
+                    guard !picked.isEmpty else { return nil }
+                    return (picked, choices[b]?.gather(picked) ?? .nulls(picked.count))
+                }, count: n, kind: kind)
+        }
+    }
+
     /// A vector of `count` rows from pieces that each give the values of some rows.
     static func assemble(_ pieces: [(rows: [Int], values: ColumnVector)], count n: Int, kind: PhysicalKind) -> ColumnVector {
         var validity = [Bool](repeating: true, count: n)

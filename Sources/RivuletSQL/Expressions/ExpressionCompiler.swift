@@ -124,9 +124,14 @@ public enum ExpressionCompiler {
         case .and, .or: return Logic.connective(op == .and, compiledArgs)
         case .not: return Logic.not(compiledArgs[0])
         case .isNull, .isNotNull, .isTrue, .isNotTrue, .isFalse, .isNotFalse: return Logic.test(op, compiledArgs[0])
-        case .caseWhen: return Conditional.caseWhen(compiledArgs, type: type)
+        case .caseWhen:
+            var reads: [Int: Set<Int>?] = [:]
+            for a in args { a.reads(into: &reads) }
+            let results = args.enumerated().filter { i, _ in i % 2 == 1 || i == args.count - 1 }.map(\.element)
+            return Conditional.caseWhen(compiledArgs, type: type, reads: reads, safe: results.allSatisfy(\.cannotFail))
         case .coalesce: return Conditional.coalesce(compiledArgs, type: type)
-        case .inList(let negated): return try Comparison.inList(compiledArgs[0], Array(compiledArgs.dropFirst()), type: args[0].type, negated: negated)
+        case .inList(let negated):
+            return try Comparison.inList(compiledArgs[0], Array(compiledArgs.dropFirst()), type: args[0].type, negated: negated)
         case .like(let negated):
             guard case .string(let pattern)? = compiledArgs[1].constant else {
                 throw SQLRuntimeError("the pattern of LIKE must be a constant string")

@@ -12,15 +12,18 @@ public enum ScalarFunctions {
     static let timeFields: Set<String> = ["YEAR", "MONTH", "DAY", "DAYOFMONTH", "HOUR", "MINUTE", "SECOND", "MILLISECOND"]
 
     /// The names `signature` knows, for error messages.
-    static let names = [
-        "ABS", "CEIL", "CHAR_LENGTH", "CHARACTER_LENGTH", "COALESCE", "CONCAT", "CURRENT_TIMESTAMP", "DATE_FORMAT", "FLOOR", "LOWER",
-        "MOD", "NOW", "PROCTIME", "REGEXP_EXTRACT", "REPLACE", "SPLIT_INDEX", "SUBSTR", "SUBSTRING", "TO_TIMESTAMP", "TRIM",
-        "UPPER",
-    ] + timeFields.sorted()
+    static let names =
+        [
+            "ABS", "CEIL", "CHAR_LENGTH", "CHARACTER_LENGTH", "COALESCE", "CONCAT", "CURRENT_TIMESTAMP", "DATE_FORMAT", "FLOOR", "LOWER",
+            "MOD", "NOW", "PROCTIME", "REGEXP_EXTRACT", "REPLACE", "SPLIT_INDEX", "SUBSTR", "SUBSTRING", "TO_TIMESTAMP", "TRIM",
+            "UPPER",
+        ] + timeFields.sorted()
 
     /// The types the arguments are cast to and the result type of `name(arguments)`; throws
     /// for an unknown function or wrong arguments.
-    static func signature(_ name: String, _ types: [SQLDataType], at position: SourcePosition) throws -> (arguments: [SQLDataType], result: SQLDataType) {
+    static func signature(
+        _ name: String, _ types: [SQLDataType], at position: SourcePosition
+    ) throws -> (arguments: [SQLDataType], result: SQLDataType) {
         func expect(_ count: ClosedRange<Int>) throws {
             guard count.contains(types.count) else {
                 let n = count.lowerBound == count.upperBound ? "\(count.lowerBound)" : "\(count.lowerBound) to \(count.upperBound)"
@@ -28,7 +31,9 @@ public enum ScalarFunctions {
             }
         }
         func string(_ i: Int) throws -> SQLDataType {
-            guard types[i].isString || types[i] == .null else { throw SQLError("argument \(i + 1) of \(name) must be a string, got \(types[i])", at: position) }
+            guard types[i].isString || types[i] == .null else {
+                throw SQLError("argument \(i + 1) of \(name) must be a string, got \(types[i])", at: position)
+            }
             return .varchar(length: nil)
         }
         func integer(_ i: Int) throws -> SQLDataType {
@@ -260,7 +265,9 @@ public enum ScalarFunctions {
 
     /// A function evaluated row by row on constants (for the functions that are not worth a
     /// vectorised form): NULL when any argument is.
-    static func rowWise(_ a: [CompiledExpression], kind: PhysicalKind, _ f: @escaping @Sendable ([ScalarValue]) throws -> ScalarValue)
+    static func rowWise(
+        _ a: [CompiledExpression], kind: PhysicalKind, _ f: @escaping @Sendable ([ScalarValue]) throws -> ScalarValue
+    )
         -> CompiledExpression
     {
         CompiledExpression { batch in

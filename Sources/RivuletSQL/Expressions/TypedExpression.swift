@@ -80,6 +80,15 @@ public indirect enum TypedExpression: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether evaluating it never throws (a column, a field, a constant).
+    public var cannotFail: Bool {
+        switch self {
+        case .column, .literal: return true
+        case .field(let base, _, _, _): return base.cannotFail
+        default: return false
+        }
+    }
+
     /// Whether evaluating it gives the same value for every row of every batch (no column,
     /// no clock).
     public var isConstant: Bool {

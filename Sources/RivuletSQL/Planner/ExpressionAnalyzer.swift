@@ -52,7 +52,8 @@ struct ExpressionAnalyzer {
             var results: [TypedExpression] = []
             for branch in branches {
                 let w = try analyze(branch.when)
-                conditions.append(try subject.map { try binary("=", $0, w, at: branch.when.position) } ?? boolean(w, "WHEN", at: branch.when.position))
+                conditions.append(
+                    try subject.map { try binary("=", $0, w, at: branch.when.position) } ?? boolean(w, "WHEN", at: branch.when.position))
                 results.append(try analyze(branch.then))
             }
             results.append(try otherwise.map { try analyze($0) } ?? .literal(.null, .null))
@@ -82,7 +83,9 @@ struct ExpressionAnalyzer {
 
     func call(_ c: SQLFunctionCall) throws -> TypedExpression {
         let p = c.position
-        if c.over != nil { throw SQLError("\(c.name)() OVER (...) is only supported as Top-N or deduplication, which Rivulet's SQL does not run yet", at: p) }
+        if c.over != nil {
+            throw SQLError("\(c.name)() OVER (...) is only supported as Top-N or deduplication, which Rivulet's SQL does not run yet", at: p)
+        }
         if ["COUNT", "SUM", "AVG", "MIN", "MAX"].contains(c.name) {
             throw SQLError("aggregate function \(c.name) outside of GROUP BY support: Rivulet's SQL does not run aggregations yet", at: p)
         }

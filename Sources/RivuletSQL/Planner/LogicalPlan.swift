@@ -102,7 +102,8 @@ public indirect enum LogicalPlan: Sendable {
         let pad = String(repeating: "  ", count: indent)
         switch self {
         case .scan(let s):
-            var text = "\(pad)TableSourceScan(table=[\(s.table.name)], connector=[\(s.table.connector)], fields=[\(s.schema.names.joined(separator: ", "))]"
+            var text =
+                "\(pad)TableSourceScan(table=[\(s.table.name)], connector=[\(s.table.connector)], fields=[\(s.schema.names.joined(separator: ", "))]"
             if let read = s.readColumns {
                 let physical = s.table.physicalColumns
                 let names = read.keys.sorted().map { i -> String in
@@ -125,7 +126,8 @@ public indirect enum LogicalPlan: Sendable {
             if let filter { text += ", where=[\(filter)]" }
             return text + ")\n" + input.explain(indent: indent + 1)
         case .unionAll(let inputs, let schema):
-            return "\(pad)Union(all=[true], union=[\(schema.names.joined(separator: ", "))])\n" + inputs.map { $0.explain(indent: indent + 1) }.joined()
+            return "\(pad)Union(all=[true], union=[\(schema.names.joined(separator: ", "))])\n"
+                + inputs.map { $0.explain(indent: indent + 1) }.joined()
         }
     }
 }

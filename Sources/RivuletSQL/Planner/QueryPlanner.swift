@@ -25,7 +25,8 @@ public struct QueryPlanner {
             }
             var columns = first.columns.map { RelColumn(name: $0.name, type: $0.type, qualifier: nil) }
             for i in columns.indices {
-                columns[i].type = try ExpressionAnalyzer.commonType(inputs.map { $0.schema.columns[i].type }, what: "UNION ALL", at: position(of: query))
+                columns[i].type = try ExpressionAnalyzer.commonType(
+                    inputs.map { $0.schema.columns[i].type }, what: "UNION ALL", at: position(of: query))
             }
             let cast = try inputs.map { input -> LogicalPlan in
                 if input.schema.types == columns.map(\.type) { return input }
@@ -122,15 +123,20 @@ public struct QueryPlanner {
             case .view(let view):
                 let plan = try self.plan(view.query)
                 let schema = plan.schema.qualified(alias ?? name)
-                return plan.calc(plan.schema.columns.indices.map { .column($0, plan.schema.columns[$0].type, name: plan.schema.columns[$0].name) }, filter: nil, schema: schema)
+                return plan.calc(
+                    plan.schema.columns.indices.map { .column($0, plan.schema.columns[$0].type, name: plan.schema.columns[$0].name) }, filter: nil,
+                    schema: schema)
             }
         case .subquery(let query, let alias, _):
             let plan = try self.plan(query)
             guard let alias else { return plan }
             let schema = plan.schema.qualified(alias)
-            return plan.calc(plan.schema.columns.indices.map { .column($0, plan.schema.columns[$0].type, name: plan.schema.columns[$0].name) }, filter: nil, schema: schema)
+            return plan.calc(
+                plan.schema.columns.indices.map { .column($0, plan.schema.columns[$0].type, name: plan.schema.columns[$0].name) }, filter: nil,
+                schema: schema)
         case .tableFunction(let call, _, let p):
-            throw SQLError("window table function \(call.name) is not supported yet: Rivulet's SQL runs projections, filters and UNION ALL so far", at: p)
+            throw SQLError(
+                "window table function \(call.name) is not supported yet: Rivulet's SQL runs projections, filters and UNION ALL so far", at: p)
         case .join(_, _, let kind, _, let p):
             throw SQLError("\(kind) JOIN is not supported yet (joins come with the SQL joins work)", at: p)
         }

@@ -52,10 +52,13 @@ struct StreamTranslator {
     }
 
     /// The Calc operator, or nil when it would pass batches through unchanged.
-    static func calc(_ stream: DataStream<RowBatch>, projections: [TypedExpression], filter: TypedExpression?, inputWidth: Int) throws
+    static func calc(
+        _ stream: DataStream<RowBatch>, projections: [TypedExpression], filter: TypedExpression?, inputWidth: Int
+    ) throws
         -> DataStream<RowBatch>?
     {
-        let identity = filter == nil && projections.count == inputWidth
+        let identity =
+            filter == nil && projections.count == inputWidth
             && projections.enumerated().allSatisfy { i, e in
                 if case .column(let c, _, _) = e { return c == i }
                 return false
@@ -63,12 +66,16 @@ struct StreamTranslator {
         if identity { return nil }
         let evaluators = try projections.map { try ExpressionCompiler.compile($0) }
         let predicate = try filter.map { try ExpressionCompiler.compile($0) }
+        // The rows that pass are gathered in the columns the projections read only.
+        var read: [Int: Set<Int>?] = [:]
+        for p in projections { p.reads(into: &read) }
+        let projected = read
         return stream.flatMap { (batch: RowBatch, out: Collector<RowBatch>) in
             var rows = batch
             if let predicate {
                 let mask = try predicate(batch)
                 guard let selected = Self.selected(mask, count: batch.count) else { return }
-                if selected.count < batch.count { rows = batch.gather(selected) }
+                if selected.count < batch.count { rows = batch.pruned(to: projected).gather(selected) }
             }
             try out.collect(RowBatch(columns: try evaluators.map { try $0(rows) }, count: rows.count, kinds: rows.kinds))
         }
@@ -104,7 +111,9 @@ struct StreamTranslator {
             let strategy = WatermarkStrategy<RowBatch>(
                 makeGenerator: { SQLWatermarks(delay: delay) }, timestampAssigner: { batch, _ in batch.maxInt(column: rowtime) })
             stream = stream.assignTimestampsAndWatermarks(strategy)
-                .name("WatermarkAssigner(rowtime=[\(scan.schema.columns[rowtime].name)], watermark=[\(scan.schema.columns[rowtime].name) - \(delay)ms])")
+                .name(
+                    "WatermarkAssigner(rowtime=[\(scan.schema.columns[rowtime].name)], watermark=[\(scan.schema.columns[rowtime].name) - \(delay)ms])"
+                )
                 .uid(uid("watermarks"))
         }
         return stream

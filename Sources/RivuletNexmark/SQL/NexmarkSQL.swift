@@ -1,8 +1,11 @@
 // The Nexmark queries of nexmark-flink (github.com/nexmark/nexmark, Apache License 2.0),
 // nexmark-flink/src/main/resources/queries/, as that repository writes them.
 
-enum NexmarkSQL {
-    static let ddlGenerator = """
+import Foundation
+
+/// The scripts, with their `${...}` placeholders as nexmark-flink's runner fills them.
+public enum NexmarkSQL {
+    public static let ddlGenerator = """
         CREATE TABLE datagen (
             event_type int,
             person ROW<
@@ -51,7 +54,7 @@ enum NexmarkSQL {
         );
         """
 
-    static let ddlViews = """
+    public static let ddlViews = """
         CREATE VIEW person AS
         SELECT
             person.id,
@@ -90,7 +93,7 @@ enum NexmarkSQL {
         FROM ${NEXMARK_TABLE} WHERE event_type = 2;
         """
 
-    static let q0 = """
+    public static let q0 = """
         CREATE TABLE nexmark_q0 (
           auction  BIGINT,
           bidder  BIGINT,
@@ -105,7 +108,7 @@ enum NexmarkSQL {
         SELECT auction, bidder, price, `dateTime`, extra FROM bid;
         """
 
-    static let q1 = """
+    public static let q1 = """
         CREATE TABLE nexmark_q1 (
           auction  BIGINT,
           bidder  BIGINT,
@@ -126,7 +129,7 @@ enum NexmarkSQL {
         FROM bid;
         """
 
-    static let q2 = """
+    public static let q2 = """
         CREATE TABLE nexmark_q2 (
           auction  BIGINT,
           price  BIGINT
@@ -138,7 +141,7 @@ enum NexmarkSQL {
         SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0;
         """
 
-    static let q11 = """
+    public static let q11 = """
         CREATE TABLE nexmark_q11 (
           bidder BIGINT,
           bid_count BIGINT,
@@ -158,7 +161,7 @@ enum NexmarkSQL {
         GROUP BY B.bidder, SESSION(B.`dateTime`, INTERVAL '10' SECOND);
         """
 
-    static let q12 = """
+    public static let q12 = """
         CREATE TABLE nexmark_q12 (
           bidder BIGINT,
           bid_count BIGINT,
@@ -181,7 +184,7 @@ enum NexmarkSQL {
         GROUP BY bidder, window_start, window_end;
         """
 
-    static let q15 = """
+    public static let q15 = """
         CREATE TABLE nexmark_q15 (
           `day` VARCHAR,
           total_bids BIGINT,
@@ -219,7 +222,7 @@ enum NexmarkSQL {
         GROUP BY DATE_FORMAT(`dateTime`, 'yyyy-MM-dd');
         """
 
-    static let q16 = """
+    public static let q16 = """
         CREATE TABLE nexmark_q16 (
             channel VARCHAR,
             `day` VARCHAR,
@@ -261,7 +264,7 @@ enum NexmarkSQL {
         GROUP BY channel, DATE_FORMAT(`dateTime`, 'yyyy-MM-dd');
         """
 
-    static let q17 = """
+    public static let q17 = """
         CREATE TABLE nexmark_q17 (
           auction BIGINT,
           `day` VARCHAR,
@@ -293,7 +296,7 @@ enum NexmarkSQL {
         GROUP BY auction, DATE_FORMAT(`dateTime`, 'yyyy-MM-dd');
         """
 
-    static let q18 = """
+    public static let q18 = """
         CREATE TABLE nexmark_q18 (
             auction  BIGINT,
             bidder  BIGINT,
@@ -313,7 +316,7 @@ enum NexmarkSQL {
          WHERE rank_number <= 1;
         """
 
-    static let q19 = """
+    public static let q19 = """
         CREATE TABLE nexmark_q19 (
             auction  BIGINT,
             bidder  BIGINT,
@@ -333,7 +336,7 @@ enum NexmarkSQL {
         WHERE rank_number <= 10;
         """
 
-    static let q21 = """
+    public static let q21 = """
         CREATE TABLE nexmark_q21 (
             auction  BIGINT,
             bidder  BIGINT,
@@ -359,7 +362,7 @@ enum NexmarkSQL {
                   lower(channel) in ('apple', 'google', 'facebook', 'baidu');
         """
 
-    static let q22 = """
+    public static let q22 = """
         CREATE TABLE nexmark_q22 (
               auction  BIGINT,
               bidder  BIGINT,
@@ -379,4 +382,29 @@ enum NexmarkSQL {
             SPLIT_INDEX(url, '/', 4) as dir2,
             SPLIT_INDEX(url, '/', 5) as dir3 FROM bid;
         """
+
+    /// The queries of the SQL scope by name.
+    public static let queries: [String: String] = [
+        "q0": q0, "q1": q1, "q2": q2, "q11": q11, "q12": q12, "q15": q15, "q16": q16, "q17": q17, "q18": q18, "q19": q19,
+        "q21": q21, "q22": q22,
+    ]
+
+    /// The placeholders filled: the generator table `datagen` of `events` events at `rate` per second of event time.
+    public static func fill(_ text: String, events: Int64 = 100_000_000, rate: Int64 = 10_000_000) -> String {
+        var text = text
+        for (placeholder, value) in [
+            ("${NEXMARK_TABLE}", "datagen"), ("${TPS}", String(rate)), ("${EVENTS_NUM}", String(events)),
+            ("${PERSON_PROPORTION}", "1"), ("${AUCTION_PROPORTION}", "3"), ("${BID_PROPORTION}", "46"),
+        ] {
+            text = text.replacingOccurrences(of: placeholder, with: value)
+        }
+        return text
+    }
+
+    /// The whole script of a query: the generator table, the views, then the query (its sink
+    /// table and INSERT), filled for `events` events.
+    public static func script(_ query: String, events: Int64, rate: Int64 = 10_000_000) -> String? {
+        guard let text = queries[query] else { return nil }
+        return fill(ddlGenerator + "\n" + ddlViews + "\n" + text, events: events, rate: rate)
+    }
 }
