@@ -64,13 +64,15 @@ func benchNexmarkSQL(events: Int, sources: [NexmarkBenchSource], directory: Stri
                 return (read / seconds, read / cpu)
             }
             let sql = try point(["--nexmark-sql-point", name, source.rawValue, "\(events)", directory])
-            var line = "  \(name.padding(toLength: 5, withPad: " ", startingAt: 0))  \(millions(sql.perSecond).leftPadded(9))  \(millions(sql.perCPU).leftPadded(11))"
+            var line =
+                "  \(name.padding(toLength: 5, withPad: " ", startingAt: 0))  \(millions(sql.perSecond).leftPadded(9))  \(millions(sql.perCPU).leftPadded(11))"
             if let dataStream {
                 let ds = try point(["--nexmark-point", dataStream.rawValue, source.rawValue, "heap", "\(events)", directory])
                 line += "  \(millions(ds.perSecond).leftPadded(9))  \(String(format: "%.2f", sql.perSecond / ds.perSecond).leftPadded(6))"
                 if source == .csv, let flink = flinkNexmark[dataStream] {
                     let mid = (flink.lowerBound + flink.upperBound) / 2
-                    line += "  \(millions(mid).leftPadded(10))     \(String(format: "%.1fx", sql.perSecond / mid)), \(String(format: "%.1fx", sql.perCPU / (mid / flinkCPUPerSecond)))"
+                    line +=
+                        "  \(millions(mid).leftPadded(10))     \(String(format: "%.1fx", sql.perSecond / mid)), \(String(format: "%.1fx", sql.perCPU / (mid / flinkCPUPerSecond)))"
                 }
             }
             print(line)

@@ -70,7 +70,7 @@ struct SQLCommand: AsyncParsableCommand {
         if toCluster {
             try await cliRun {
                 let client = try await cluster.client()
-                let overrides = try cluster.overrides()
+                let overrides = try cluster.overrides().merging(planned.configuration(job: index)) { $1 }
                 let submission = JobSubmission(
                     job: "sql", arguments: ["--script", text, "--statement", String(index)], parallelism: parallelism,
                     configuration: overrides.isEmpty ? nil : overrides)
@@ -82,7 +82,7 @@ struct SQLCommand: AsyncParsableCommand {
             return
         }
         do {
-            var overrides = try cluster.overrides()
+            var overrides = try cluster.overrides().merging(planned.configuration(job: index)) { $1 }
             if let parallelism { overrides[PipelineOptions.parallelism.key] = String(parallelism) }
             let env = StreamExecutionEnvironment(configuration: try Configuration(overrides, schema: .cluster))
             try planned.build(job: index, into: env)

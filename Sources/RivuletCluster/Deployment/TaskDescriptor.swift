@@ -98,7 +98,8 @@ public struct BuiltJob: Sendable {
         let parsed = try JobArguments(jobName: name, arguments: arguments, parameters: definition.parameters)
         let env = StreamExecutionEnvironment(configuration: config)
         try definition.build(env, parsed)
-        let graph = try env.streamGraph(jobName: name).normalized()
+        let display = env.configuration[PipelineOptions.name]
+        let graph = try env.streamGraph(jobName: display.isEmpty ? name : display).normalized()
         let jobGraph = try JobGraphGenerator.createJobGraph(graph.topology)
         return BuiltJob(graph: graph, jobGraph: jobGraph)
     }

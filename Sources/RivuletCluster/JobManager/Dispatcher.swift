@@ -72,6 +72,13 @@ public final class Dispatcher: Sendable {
             for parameter in definition.parameters where parameter.isPath {
                 if let value = arguments.values[parameter.name] { try allowedDirectories.check(value, what: "--\(parameter.name)") }
             }
+            do {
+                for (what, path) in try definition.paths?(arguments) ?? [] { try allowedDirectories.check(path, what: what) }
+            } catch let error as PathNotAllowedError {
+                throw error
+            } catch {
+                throw DispatcherError(status: 400, "cannot build job '\(submission.job)': \(error)")
+            }
             if let savepoint = submission.savepointPath { try allowedDirectories.check(savepoint, what: "the savepoint to restore") }
             for key in Self.pathKeys {
                 if let value = submission.configuration?[key], !value.isEmpty { try allowedDirectories.check(value, what: key) }

@@ -630,7 +630,7 @@ final class JobMaster: Sendable {
     func detail(full: Bool) -> JobDetail {
         state.withLock { s in
             var detail = JobDetail(
-                id: jobID, name: submission.job, status: s.status, attempt: s.attempt, startTime: s.startTime,
+                id: jobID, name: built.jobGraph.jobName, status: s.status, attempt: s.attempt, startTime: s.startTime,
                 endTime: s.endTime, durationMillis: (s.endTime ?? SystemClock.nowMillis()) - s.startTime,
                 arguments: submission.arguments ?? [])
             guard full else { return detail }

@@ -15,5 +15,9 @@ public enum PipelineOptions: ConfigOptionGroup {
         "pipeline.window-slicing", default: true,
         "Sliding event-time windows aggregated or reduced share slices (one state update per element); false keeps one state entry per window.")
 
-    public static let options = [parallelism.erased, maxParallelism.erased, autoWatermarkInterval.erased, windowSlicing.erased]
+    public static let name = ConfigOption<String>.text(
+        "pipeline.name", default: "",
+        "The job's name in listings, the REST API and the Web UI; empty: the name it was run or submitted under (a SQL job: insert-into_<table>).")
+
+    public static let options = [parallelism.erased, maxParallelism.erased, autoWatermarkInterval.erased, windowSlicing.erased, name.erased]
 }

@@ -6,14 +6,20 @@ public struct JobDefinition: Sendable {
     public let summary: String
     public let parameters: [JobParameter]
     public let build: @Sendable (StreamExecutionEnvironment, JobArguments) throws -> Void
+    /// The files and directories the job reads or writes that are not path parameters (the
+    /// tables of a SQL script), each with what names it: a cluster with
+    /// `security.allowed-directories` refuses the job unless every one lies under them.
+    public let paths: (@Sendable (JobArguments) throws -> [(what: String, path: String)])?
 
     public init(
         name: String, summary: String, parameters: [JobParameter] = [],
+        paths: (@Sendable (JobArguments) throws -> [(what: String, path: String)])? = nil,
         build: @escaping @Sendable (StreamExecutionEnvironment, JobArguments) throws -> Void
     ) {
         self.name = name
         self.summary = summary
         self.parameters = parameters
+        self.paths = paths
         self.build = build
     }
 }

@@ -27,6 +27,30 @@ public struct SQLScript: Sendable {
         self.environment = environment
     }
 
+    /// The files and directories the script's tables and settings name: what a cluster with
+    /// allowed directories checks before it runs the script.
+    public var paths: [(what: String, path: String)] {
+        var result: [(what: String, path: String)] = []
+        for name in environment.catalog.names {
+            if case .table(let table)? = environment.catalog.entries[name], let path = table.option("path") {
+                result.append(("the path of table '\(name)'", path))
+            }
+        }
+        for (key, value) in environment.settings
+        where [CheckpointingOptions.directory.key, StateBackendOptions.rocksDBLocalDirectory.key].contains(key) && !value.isEmpty {
+            result.append(("SET '\(key)'", value))
+        }
+        return result
+    }
+
+    /// The engine configuration job `index` runs with: its SET values (not the SQL layer's
+    /// `table.*` keys), later ones winning.
+    public func configuration(job index: Int) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in jobs[index].settings where !Self.isTableOption(key) { result[key] = value }
+        return result
+    }
+
     /// Keys `SET` may give that belong to the SQL layer rather than the engine's configuration.
     public static func isTableOption(_ key: String) -> Bool { key.hasPrefix("table.") || key.hasPrefix("sql-client.") }
 
@@ -39,10 +63,15 @@ public struct SQLScript: Sendable {
         for (key, value) in job.settings where !Self.isTableOption(key) {
             do {
                 _ = try env.set(key, value)
+                if key == PipelineOptions.parallelism.key { _ = env.setParallelism(env.configuration[PipelineOptions.parallelism]) }
+                if key == PipelineOptions.maxParallelism.key && env.configuration[PipelineOptions.maxParallelism] != env.maxParallelism {
+                    throw JobArgumentError("it must be part of the job's configuration from the start: pass it with -D")
+                }
             } catch {
                 throw JobArgumentError("SET '\(key)' = '\(value)': \(error)")
             }
         }
+        if !job.settings.contains(where: { $0.key == PipelineOptions.name.key }) { _ = try env.set(PipelineOptions.name.key, job.name) }
         try environment.build(job, into: env, configuration: env.configuration.values, uidPrefix: "sql-\(index)")
     }
 
@@ -55,7 +84,11 @@ public struct SQLScript: Sendable {
             parameters: [
                 JobParameter("script", help: "The SQL text."),
                 JobParameter("statement", help: "Which job of the script to run: 0 for its first INSERT, statement set or query.", default: "0"),
-            ]
+            ],
+            paths: { args in
+                guard let text = args.string("script") else { return [] }
+                return try SQLScript(text, connectors: connectors).paths
+            }
         ) { env, args in
             guard let text = args.string("script") else { throw JobArgumentError("job 'sql' needs --script with the SQL text") }
             let script = try SQLScript(text, connectors: connectors)

@@ -279,7 +279,20 @@ struct ExpressionAnalyzer {
         if e.type == type || type == .null { return e }
         if e.type == .null { return .literal(.null, type) }
         if type.isString && e.type.isString { return e }
+        if let literal = castLiteral(e, to: type) { return literal }
         return .cast(e, type)
+    }
+
+    /// A numeric literal converted to `type` (so plans read `n * 2`, not `n * CAST(2 AS BIGINT)`).
+    static func castLiteral(_ e: TypedExpression, to type: SQLDataType) -> TypedExpression? {
+        guard case .literal(let value, let from) = e, from.isNumeric, type.isNumeric, !from.isApproximate else { return nil }
+        guard case .int(let v) = value else { return nil }
+        if type.isApproximate { return .literal(.double(Double(v) / Double(ValueText.power(from.scale))), type) }
+        if type.isInteger { return from.isInteger ? .literal(.int(v), type) : nil }
+        let shift = type.scale - from.scale
+        guard shift >= 0 else { return nil }
+        let (scaled, overflow) = v.multipliedReportingOverflow(by: ValueText.power(shift))
+        return overflow ? nil : .literal(.int(scaled), type)
     }
 
     /// An explicit CAST: any pair the runtime converts.
