@@ -71,5 +71,26 @@ final class SQLClusterTests: XCTestCase {
         XCTAssertEqual(lines.count, rows, "rows committed (duplicates or losses)")
         let expected = Set((1...rows).map { "\($0),\($0 * 2),\($0 % 2 == 0 ? "even" : "odd")" })
         XCTAssertEqual(Set(lines), expected)
+
+        // POST /v1/sql: a script whose SQL is wrong is refused naming the line and column; a
+        // good one runs.
+        func post(_ body: [String: Any]) throws -> ClusterFixture.Response {
+            try cluster.request("POST", "/v1/sql", body: try JSONSerialization.data(withJSONObject: body))
+        }
+        let bad = try post(["script": "CREATE TABLE t (n BIGINT) WITH ('connector' = 'blackhole');\nINSERT INTO t SELECT m FROM t;"])
+        XCTAssertEqual(bad.status, 400, bad.text)
+        XCTAssertTrue(bad.text.contains("column 'm' not found") && bad.text.contains("line 2, column 22"), bad.text)
+        let small = cluster.directory.appendingPathComponent("small")
+        let good = try post([
+            "script": """
+            CREATE TABLE numbers (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '10');
+            CREATE TABLE copy (n BIGINT) WITH ('connector' = 'filesystem', 'path' = '\(small.path)', 'format' = 'csv');
+            INSERT INTO copy SELECT n FROM numbers;
+            """
+        ])
+        XCTAssertEqual(good.status, 202, good.text)
+        let smallID = try XCTUnwrap(good.json["jobID"] as? String, good.text)
+        try cluster.wait("the script posted to /v1/sql to finish") { try cluster.jobFinished(smallID) }
+        XCTAssertEqual(Set(try committedLines(in: small)), Set((1...10).map(String.init)))
     }
 }

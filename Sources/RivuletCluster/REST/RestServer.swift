@@ -89,6 +89,14 @@ public enum RestServer {
         let leaderSessionID: String
     }
     struct Submitted: Codable { let jobID: String }
+    /// `POST /v1/sql`: one job of a SQL script (`statement`: 0 for its first INSERT, statement
+    /// set or query), run as the catalog's `sql` job.
+    struct SQLSubmission: Codable {
+        let script: String
+        let statement: Int?
+        let parallelism: Int?
+        let configuration: [String: String]?
+    }
     struct SavepointRequest: Codable { let directory: String }
     struct SavepointAnswer: Codable { let path: String }
     struct Jobs: Codable { let jobs: [JobDetail] }
@@ -125,6 +133,15 @@ public enum RestServer {
         router.post("/v1/jobs") { request, _ in
             await answer {
                 let submission = try await decode(JobSubmission.self, from: request, limit: maxBodyBytes)
+                return json(Submitted(jobID: try await dispatcher.submit(submission)), status: .accepted)
+            }
+        }
+        router.post("/v1/sql") { request, _ in
+            await answer {
+                let body = try await decode(SQLSubmission.self, from: request, limit: maxBodyBytes)
+                let submission = JobSubmission(
+                    job: "sql", arguments: ["--script", body.script, "--statement", String(body.statement ?? 0)], parallelism: body.parallelism,
+                    configuration: body.configuration)
                 return json(Submitted(jobID: try await dispatcher.submit(submission)), status: .accepted)
             }
         }

@@ -69,23 +69,30 @@ public struct FileSystemConnector: TableConnector {
         let read = context.readColumns
         let nullLiteral = table.option("csv.null-literal")
         let ignoreErrors = table.option("\(format).ignore-parse-errors") == "true"
+        let types = columns.map(\.type)
+        let readMask = columns.indices.map { read[$0] != nil }
+        let nullBytes = nullLiteral.map { Array($0.utf8) }
+        guard let delimiterByte = delimiter.asciiValue else {
+            throw SQLError("table '\(table.name)': 'csv.field-delimiter' must be an ASCII character", at: table.position)
+        }
         var streams: [DataStream<RowBatch>] = []
         for (n, file) in files.enumerated() {
-            let lines = LineFileSource<String>(path: file) { String(decoding: $0, as: UTF8.self) }
+            let lines = LineFileSource<[UInt8]>(path: file) { Array($0) }
             let source = RowBatchSource(lines, kinds: context.kinds, readColumns: read) { line, builders in
                 let before = builders.map(\.count)
                 do {
                     if format == "csv" {
-                        try Self.appendCSV(line, columns: columns, delimiter: delimiter, nullLiteral: nullLiteral, read: read, to: &builders)
+                        try CSVLine.append(line, types: types, delimiter: delimiterByte, nullLiteral: nullBytes, read: readMask, to: &builders)
                     } else {
-                        try Self.appendJSON(line, columns: columns, to: &builders)
+                        try Self.appendJSON(String(decoding: line, as: UTF8.self), columns: columns, to: &builders)
                     }
                 } catch  where ignoreErrors {
                     // Skip the line: drop what it appended.
                     for i in builders.indices { builders[i].truncate(to: before[i]) }
                     return
                 } catch {
-                    throw ConnectorError("table '\(table.name)', file '\(file)': \(error) (line: '\(line.prefix(200))')")
+                    throw ConnectorError(
+                        "table '\(table.name)', file '\(file)': \(error) (line: '\(String(decoding: line.prefix(200), as: UTF8.self))')")
                 }
             }
             streams.append(
@@ -93,23 +100,6 @@ public struct FileSystemConnector: TableConnector {
                     "\(context.uid)-\(n)"))
         }
         return streams.count == 1 ? streams[0] : streams[0].union(contentsOf: Array(streams.dropFirst()))
-    }
-
-    static func appendCSV(
-        _ line: String, columns: [CatalogColumn], delimiter: Character, nullLiteral: String?, read: [Int: Set<Int>?],
-        to builders: inout [ColumnBuilder]
-    ) throws {
-        let fields = RowText.csvFields(line, delimiter: delimiter)
-        guard fields.count == columns.count else {
-            throw ValueFormatError("expected \(columns.count) fields, got \(fields.count)")
-        }
-        for (i, c) in columns.enumerated() where read[i] != nil {
-            if let nullLiteral, fields[i] == nullLiteral {
-                builders[i].appendNull()
-            } else {
-                try ValueText.append(fields[i], type: c.type, to: &builders[i])
-            }
-        }
     }
 
     static func appendJSON(_ line: String, columns: [CatalogColumn], to builders: inout [ColumnBuilder]) throws {

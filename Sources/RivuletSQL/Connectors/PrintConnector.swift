@@ -6,6 +6,7 @@ import RivuletRuntime
 /// `print-identifier` and, when the sink runs in parallel, the subtask (`2> +I[...]`).
 public struct PrintConnector: TableConnector {
     public let identifier = "print"
+    public var acceptsUpdates: Bool { true }
     public let options = ["print-identifier", "standard-error", "sink.parallelism"]
 
     public init() {}
@@ -64,6 +65,7 @@ struct RowPrintSink: Sink {
 /// Drops every row (Flink's blackhole connector): for measuring a query's speed.
 public struct BlackholeConnector: TableConnector {
     public let identifier = "blackhole"
+    public var acceptsUpdates: Bool { true }
     public let options: [String] = []
 
     public init() {}

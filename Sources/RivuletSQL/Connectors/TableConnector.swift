@@ -23,6 +23,8 @@ public protocol TableConnector: Sendable {
     /// The options it takes besides `connector` (an unknown one is an error). Keys ending in
     /// `.` are prefixes (`fields.` for `fields.<name>.kind`).
     var options: [String] { get }
+    /// Whether its sink takes a changelog (updates and deletes), not only inserts.
+    var acceptsUpdates: Bool { get }
     /// Checks the table's options and column types.
     func validate(_ table: CatalogTable) throws
     /// The table's rows: one column per physical column, in order.
@@ -32,6 +34,7 @@ public protocol TableConnector: Sendable {
 }
 
 extension TableConnector {
+    public var acceptsUpdates: Bool { false }
     public func validate(_ table: CatalogTable) throws {}
 
     public func source(_ context: TableSourceContext, in env: StreamExecutionEnvironment) throws -> DataStream<RowBatch> {

@@ -66,41 +66,4 @@ public enum RowText {
         }
         return out + "\""
     }
-
-    /// The fields of a CSV line split at `delimiter`, with "quoted" fields unquoted.
-    public static func csvFields(_ line: String, delimiter: Character = ",") -> [String] {
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var iterator = line.makeIterator()
-        var pending: Character? = nil
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" {
-                            field.append("\"")
-                        } else {
-                            quoted = false
-                            pending = next
-                        }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(c)
-                }
-            } else if c == "\"" && field.isEmpty {
-                quoted = true
-            } else if c == delimiter {
-                fields.append(field)
-                field = ""
-            } else {
-                field.append(c)
-            }
-        }
-        fields.append(field)
-        return fields
-    }
 }

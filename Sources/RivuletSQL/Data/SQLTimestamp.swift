@@ -42,8 +42,11 @@ public enum SQLTimestamp {
 
     /// Reads `yyyy-MM-dd HH:mm:ss[.fraction]`, `yyyy-MM-ddTHH:mm[:ss[.fraction]]` or
     /// `yyyy-MM-dd`; nil when the text is none of them.
-    public static func parse<S: StringProtocol>(_ text: S) -> Int64? {
-        var digits = Array(text.utf8)
+    public static func parse<S: StringProtocol>(_ text: S) -> Int64? { parse(bytes: ArraySlice(text.utf8)) }
+
+    /// `parse` of UTF-8 bytes.
+    public static func parse(bytes text: ArraySlice<UInt8>) -> Int64? {
+        var digits = Array(text)
         while let last = digits.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "Z") { digits.removeLast() }
         var i = 0
         func number(_ width: Int) -> Int64? {

@@ -23,7 +23,10 @@ public enum ValueText {
     public static func power(_ e: Int) -> Int64 { powersOfTen[e] }
 
     /// The unscaled value of a decimal text at `scale` (rounded half up), or nil.
-    public static func parseDecimal<S: StringProtocol>(_ text: S, scale: Int) -> Int64? {
+    public static func parseDecimal<S: StringProtocol>(_ text: S, scale: Int) -> Int64? { parseDecimal(bytes: text.utf8, scale: scale) }
+
+    /// The unscaled value of a decimal written in `bytes` (UTF-8) at `scale`, or nil.
+    public static func parseDecimal<C: Collection<UInt8>>(bytes text: C, scale: Int) -> Int64? {
         var negative = false
         var whole: Int64 = 0
         var fraction: Int64 = 0
@@ -32,7 +35,7 @@ public enum ValueText {
         var seenPoint = false
         var any = false
         var first = true
-        for c in text.utf8 {
+        for c in text {
             defer { first = false }
             if first && (c == UInt8(ascii: "-") || c == UInt8(ascii: "+")) {
                 negative = c == UInt8(ascii: "-")
@@ -104,8 +107,53 @@ public enum ValueText {
         return e < 0 ? 1 / r : r
     }
 
-    /// Appends the value of `text` for a column of `type`; empty text is NULL for every type
-    /// but strings (and `null` handling is the format's).
+    /// Appends the value written in `bytes` (UTF-8) for a column of `type`.
+    public static func append(bytes: ArraySlice<UInt8>, type: SQLDataType, to builder: inout ColumnBuilder) throws {
+        switch type {
+        case .tinyint, .smallint, .int, .bigint:
+            guard let v = parseInteger(bytes) else {
+                throw ValueFormatError("'\(String(decoding: bytes, as: UTF8.self))' is not a whole number (\(type))")
+            }
+            builder.append(int: v)
+        case .decimal(_, let scale):
+            guard let v = parseDecimal(bytes: bytes.trimmingSpaces, scale: scale) else {
+                throw ValueFormatError("'\(String(decoding: bytes, as: UTF8.self))' is not a \(type)")
+            }
+            builder.append(int: v)
+        case .timestamp, .timestampLTZ:
+            guard let v = SQLTimestamp.parse(bytes: bytes) else {
+                throw ValueFormatError("'\(String(decoding: bytes, as: UTF8.self))' is not a \(type) (expected yyyy-MM-dd HH:mm:ss[.SSS])")
+            }
+            builder.append(int: v)
+        case .varchar: builder.append(string: String(decoding: bytes, as: UTF8.self))
+        default: try append(String(decoding: bytes, as: UTF8.self), type: type, to: &builder)
+        }
+    }
+
+    /// A whole number written in `bytes` (spaces around it allowed), or nil.
+    static func parseInteger(_ bytes: ArraySlice<UInt8>) -> Int64? {
+        let text = bytes.trimmingSpaces
+        var i = text.startIndex
+        var negative = false
+        if i < text.endIndex && (text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+")) {
+            negative = text[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        guard i < text.endIndex else { return nil }
+        var v: Int64 = 0
+        while i < text.endIndex {
+            let c = text[i]
+            guard c >= 48 && c <= 57 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = negative ? m.subtractingReportingOverflow(Int64(c - 48)) : m.addingReportingOverflow(Int64(c - 48))
+            guard !o1 && !o2 else { return nil }
+            v = a
+            i += 1
+        }
+        return v
+    }
+
+    /// Appends the value of `text` for a column of `type`.
     public static func append<S: StringProtocol>(_ text: S, type: SQLDataType, to builder: inout ColumnBuilder) throws {
         switch type {
         case .boolean:
@@ -166,6 +214,15 @@ public enum ValueText {
         let limit = max(delimiter.utf8.first ?? 44, 34)
         guard s.utf8.contains(where: { $0 <= limit }) else { return s }
         return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+    }
+}
+
+extension ArraySlice<UInt8> {
+    var trimmingSpaces: ArraySlice<UInt8> {
+        var s = self
+        while s.first == UInt8(ascii: " ") { s.removeFirst() }
+        while s.last == UInt8(ascii: " ") { s.removeLast() }
+        return s
     }
 }
 

@@ -141,8 +141,13 @@ public struct TableEnvironment: Sendable {
             guard case .table(let table) = try catalog.entry(insert.table, at: insert.position) else {
                 throw SQLError("cannot INSERT INTO view '\(insert.table)'", at: insert.position)
             }
-            _ = try connectors.connector(for: table)
+            let connector = try connectors.connector(for: table)
             let query = try QueryPlanner(catalog: catalog).plan(insert.query)
+            if query.isUpdating && !connector.acceptsUpdates {
+                throw SQLError(
+                    "table '\(table.name)' (connector '\(connector.identifier)') takes only inserts, but the query produces updates (an aggregation without a window); write it to a print or blackhole table",
+                    at: insert.position)
+            }
             planned.append(
                 SQLJob.Insert(
                     table: table, plan: try Self.conform(query, to: table, columns: insert.columns, at: insert.position).pushingDownProjections()))
@@ -238,7 +243,10 @@ public struct TableEnvironment: Sendable {
 
     /// Adds the job's operators to `env`.
     public func build(_ job: SQLJob, into env: StreamExecutionEnvironment, configuration: [String: String], uidPrefix: String) throws {
-        var translator = StreamTranslator(env: env, connectors: connectors, configuration: configuration, uidPrefix: uidPrefix)
+        var tableSettings: [String: String] = [:]
+        for (k, v) in job.settings where SQLScript.isTableOption(k) { tableSettings[k] = v }
+        var translator = StreamTranslator(
+            env: env, connectors: connectors, configuration: configuration, tableSettings: tableSettings, uidPrefix: uidPrefix)
         for (n, insert) in job.inserts.enumerated() {
             let rows = try translator.translate(insert.plan)
             try connectors.connector(for: insert.table).sink(rows, table: insert.table, uid: "\(uidPrefix)-sink-\(n)", configuration: configuration)

@@ -1,7 +1,7 @@
 // Expressions after name resolution and type checking: what the vectorised evaluator runs.
 
 /// A constant.
-public enum ScalarValue: Sendable, Equatable {
+public enum ScalarValue: Sendable, Hashable {
     case null
     case bool(Bool)
     /// Integers, unscaled decimals, timestamps and intervals (milliseconds).
@@ -78,6 +78,12 @@ public indirect enum TypedExpression: Sendable, CustomStringConvertible {
         case .call(let op, let args, let t): return .call(op, args.map { $0.substituting(inputs) }, t)
         case .cast(let e, let t): return .cast(e.substituting(inputs), t)
         }
+    }
+
+    /// Whether it is more than a column reference (a computed column of a table).
+    var isComputed: Bool {
+        if case .column = self { return false }
+        return true
     }
 
     /// Whether evaluating it never throws (a column, a field, a constant).

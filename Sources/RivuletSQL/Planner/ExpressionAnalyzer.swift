@@ -86,8 +86,8 @@ struct ExpressionAnalyzer {
         if c.over != nil {
             throw SQLError("\(c.name)() OVER (...) is only supported as Top-N or deduplication, which Rivulet's SQL does not run yet", at: p)
         }
-        if ["COUNT", "SUM", "AVG", "MIN", "MAX"].contains(c.name) {
-            throw SQLError("aggregate function \(c.name) outside of GROUP BY support: Rivulet's SQL does not run aggregations yet", at: p)
+        if QueryPlanner.aggregateFunctions.contains(c.name) {
+            throw SQLError("aggregate function \(c.name) is not allowed here (only in the select list and HAVING of a query)", at: p)
         }
         let args = try c.arguments.map { try analyze($0) }
         switch c.name {

@@ -26,11 +26,24 @@ public indirect enum LogicalPlan: Sendable {
     /// then `projections` compute the output columns.
     case calc(input: LogicalPlan, projections: [TypedExpression], filter: TypedExpression?, schema: RelSchema)
     case unionAll([LogicalPlan], schema: RelSchema)
+    /// GROUP BY: the input's first `groupCount` columns are the key; the output is the key
+    /// then one column per call. Updating: a changelog of each group's result.
+    case aggregate(input: LogicalPlan, groupCount: Int, calls: [AggregateCall], schema: RelSchema)
 
     public var schema: RelSchema {
         switch self {
         case .scan(let s): return s.schema
-        case .calc(_, _, _, let schema), .unionAll(_, let schema): return schema
+        case .calc(_, _, _, let schema), .unionAll(_, let schema), .aggregate(_, _, _, let schema): return schema
+        }
+    }
+
+    /// Whether the plan's rows update or retract earlier rows (a changelog), not only append.
+    public var isUpdating: Bool {
+        switch self {
+        case .scan: return false
+        case .calc(let input, _, _, _): return input.isUpdating
+        case .unionAll(let inputs, _): return inputs.contains(where: \.isUpdating)
+        case .aggregate: return true
         }
     }
 
@@ -82,6 +95,8 @@ public indirect enum LogicalPlan: Sendable {
             return .calc(input: input.pushingDownProjections(read), projections: projections, filter: filter, schema: schema)
         case .unionAll(let inputs, let schema):
             return .unionAll(inputs.map { $0.pushingDownProjections(needed) }, schema: schema)
+        case .aggregate(let input, let groupCount, let calls, let schema):
+            return .aggregate(input: input.pushingDownProjections(), groupCount: groupCount, calls: calls, schema: schema)
         }
     }
 
@@ -128,6 +143,10 @@ public indirect enum LogicalPlan: Sendable {
         case .unionAll(let inputs, let schema):
             return "\(pad)Union(all=[true], union=[\(schema.names.joined(separator: ", "))])\n"
                 + inputs.map { $0.explain(indent: indent + 1) }.joined()
+        case .aggregate(let input, let groupCount, let calls, let schema):
+            let keys = schema.names.prefix(groupCount).joined(separator: ", ")
+            let select = schema.names.prefix(groupCount) + zip(calls, schema.names.dropFirst(groupCount)).map { "\($0) AS \($1)" }
+            return "\(pad)GroupAggregate(groupBy=[\(keys)], select=[\(select.joined(separator: ", "))])\n" + input.explain(indent: indent + 1)
         }
     }
 }

@@ -57,11 +57,7 @@ public struct QueryPlanner {
 
     func plan(_ select: SQLSelect) throws -> LogicalPlan {
         let input = try plan(select.from)
-        if select.distinct { throw SQLError("SELECT DISTINCT is not supported yet (it needs Rivulet's SQL aggregations)", at: select.position) }
-        if !select.groupBy.isEmpty, let first = select.groupBy.first {
-            throw SQLError("GROUP BY is not supported yet: Rivulet's SQL runs projections, filters and UNION ALL so far", at: first.position)
-        }
-        if let having = select.having { throw SQLError("HAVING is not supported yet (it needs GROUP BY)", at: having.position) }
+        if select.distinct { throw SQLError("SELECT DISTINCT is not supported yet (write GROUP BY over the columns)", at: select.position) }
         if let first = select.orderBy.first {
             throw SQLError("ORDER BY is not supported on a streaming query (Flink sorts only on a time attribute)", at: first.expression.position)
         }
@@ -75,6 +71,7 @@ public struct QueryPlanner {
             }
             filter = condition
         }
+        if Self.aggregates(select) { return try planAggregate(select, input: input, filter: filter) }
         var projections: [TypedExpression] = []
         var columns: [RelColumn] = []
         var rowtime: Int?
@@ -95,6 +92,12 @@ public struct QueryPlanner {
             projections.append(e)
             columns.append(RelColumn(name: item.alias ?? Self.defaultName(item.expression, index: columns.count), type: e.type, qualifier: nil))
         }
+        return input.calc(projections, filter: filter, schema: RelSchema(columns: Self.uniqueNames(columns), rowtime: rowtime))
+    }
+
+    /// The columns with repeated names numbered (`price`, `price0`), as Flink names them.
+    static func uniqueNames(_ columns: [RelColumn]) -> [RelColumn] {
+        var out = columns
         var seen: Set<String> = []
         for (i, c) in columns.enumerated() {
             var name = c.name
@@ -103,10 +106,10 @@ public struct QueryPlanner {
                 name = "\(c.name)\(n)"
                 n += 1
             }
-            columns[i].name = name
+            out[i].name = name
             seen.insert(name)
         }
-        return input.calc(projections, filter: filter, schema: RelSchema(columns: columns, rowtime: rowtime))
+        return out
     }
 
     /// The name Flink gives an unaliased select item: the column's name, else `EXPR$n`.

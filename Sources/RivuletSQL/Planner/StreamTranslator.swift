@@ -1,5 +1,6 @@
 // Turns a logical plan into DataStream operators over row batches.
 
+import Foundation
 import RivuletCore
 import RivuletRuntime
 
@@ -24,6 +25,8 @@ struct StreamTranslator {
     let env: StreamExecutionEnvironment
     let connectors: TableConnectors
     let configuration: [String: String]
+    /// The SQL layer's settings (`table.*`), such as `table.exec.state.ttl`.
+    let tableSettings: [String: String]
     let uidPrefix: String
     var next = 0
 
@@ -35,7 +38,7 @@ struct StreamTranslator {
     mutating func translate(_ plan: LogicalPlan) throws -> DataStream<RowBatch> {
         switch plan {
         case .scan(let scan): return try self.scan(scan)
-        case .calc(let input, let projections, let filter, let schema):
+        case .calc(let input, let projections, let filter, _):
             let stream = try translate(input)
             guard let out = try Self.calc(stream, projections: projections, filter: filter, inputWidth: input.schema.columns.count) else {
                 return stream
@@ -44,7 +47,40 @@ struct StreamTranslator {
         case .unionAll(let inputs, _):
             let streams = try inputs.map { try translate($0) }
             return streams[0].union(contentsOf: Array(streams.dropFirst()))
+        case .aggregate(let input, let groupCount, let calls, let schema):
+            let stream = try translate(input)
+            var ttl: StateTtlConfig?
+            if let text = tableSettings["table.exec.state.ttl"] {
+                guard let millis = Self.milliseconds(text) else {
+                    throw SQLError(
+                        "'table.exec.state.ttl' must be a duration such as '1 h', '30 min' or '3600000' (ms), got '\(text)'",
+                        at: SourcePosition(line: 1, column: 1))
+                }
+                if millis > 0 { ttl = StateTtlConfig(ttl: .milliseconds(millis)) }
+            }
+            let types = schema.types
+            let stateTTL = ttl
+            // One record per row across the keyed exchange; the aggregation emits row batches.
+            let rows = stream.flatMap { (batch: RowBatch, out: Collector<SQLRow>) in
+                for i in 0..<batch.count { try out.collect(batch.row(i)) }
+            }.name("Exchange rows").uid(uid("rows"))
+            return rows.keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
+                .process { GroupAggregateFunction(calls: calls, outputTypes: types, ttl: stateTTL) }
+                .name(Self.calcName(plan)).uid(uid("aggregate"))
         }
+    }
+
+    /// A duration as Flink writes one (`1 h`, `30 min`, `10 s`, `500 ms`, `1 d`, or milliseconds).
+    static func milliseconds(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = trimmed.prefix { $0.isNumber }
+        guard let n = Int64(digits) else { return nil }
+        let units: [String: Int64] = [
+            "": 1, "ms": 1, "milli": 1, "millis": 1, "s": 1000, "sec": 1000, "second": 1000, "seconds": 1000, "min": 60_000, "minute": 60_000,
+            "minutes": 60_000, "h": 3_600_000, "hour": 3_600_000, "hours": 3_600_000, "d": 86_400_000, "day": 86_400_000, "days": 86_400_000,
+        ]
+        guard let unit = units[trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)] else { return nil }
+        return n * unit
     }
 
     static func calcName(_ plan: LogicalPlan) -> String {
@@ -104,7 +140,14 @@ struct StreamTranslator {
             if case .column = e { return e }
             return scan.neededColumns.map { $0.contains(i) } ?? true ? e : .literal(.null, e.type)
         }
-        if let computed = try Self.calc(stream, projections: columns, filter: nil, inputWidth: physicalWidth) {
+        // Computed columns nobody reads, after the physical ones: no Calc at all (the operators
+        // above never look at those columns).
+        let unread = columns.indices.filter { i in
+            if case .literal(.null, _) = columns[i], scan.columns[i].isComputed { return true }
+            return false
+        }
+        let trailingOnly = unread.count == scan.columns.filter(\.isComputed).count && unread.allSatisfy { $0 >= physicalWidth }
+        if !trailingOnly, let computed = try Self.calc(stream, projections: columns, filter: nil, inputWidth: physicalWidth) {
             stream = computed.name("Calc(computed columns of \(scan.table.name))").uid(uid("computed"))
         }
         if let rowtime = scan.schema.rowtime, let delay = scan.watermarkDelay {

@@ -1,0 +1,53 @@
+// GROUP BY without windows: per key, the aggregates so far, emitted as a changelog.
+
+import RivuletCore
+import RivuletRuntime
+
+/// Flink's GroupAggFunction: for each input row, updates its group's accumulators (keyed
+/// state, in the configured backend, with `table.exec.state.ttl` as the state's time to live)
+/// and emits the change of the group's result row: `+I` for a group's first row, then `-U`
+/// (the old row) and `+U` (the new one); nothing when the result did not change.
+struct GroupAggregateFunction: KeyedProcessFunction {
+    typealias Key = SQLKey
+    typealias Input = SQLRow
+    typealias Output = RowBatch
+
+    let calls: [AggregateCall]
+    let outputTypes: [SQLDataType]
+    let ttl: StateTtlConfig?
+    var state: ValueState<[AggregateAccumulator]>?
+
+    init(calls: [AggregateCall], outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
+        self.calls = calls
+        self.outputTypes = outputTypes
+        self.ttl = ttl
+    }
+
+    mutating func open(_ context: KeyedRuntimeContext<SQLKey>) throws {
+        state = try context.valueState(ValueStateDescriptor<[AggregateAccumulator]>("sql-group-aggregate", ttl: ttl))
+    }
+
+    mutating func processElement(_ row: SQLRow, _ context: KeyedContext<SQLKey>, _ out: Collector<RowBatch>) throws {
+        guard let state else { return }
+        guard row.kind == .insert || row.kind == .updateAfter else {
+            throw SQLRuntimeError("an aggregation over retracted rows is not supported yet")
+        }
+        let key = try context.currentKey
+        let previous = try state.value()
+        var accumulators = previous ?? calls.map { AggregateAccumulator(distinct: $0.distinct) }
+        for (i, call) in calls.enumerated() {
+            if let f = call.filter, row.values[f] != .bool(true) { continue }
+            try accumulators[i].add(call.argument.map { row.values[$0] }, call)
+        }
+        try state.update(accumulators)
+        let after = zip(accumulators, calls).map { $0.result($1) }
+        guard let previous else {
+            try out.collect(.of([SQLRow(values: key.values + after, kind: .insert)], types: outputTypes))
+            return
+        }
+        let before = zip(previous, calls).map { $0.result($1) }
+        if before == after { return }
+        try out.collect(
+            .of([SQLRow(values: key.values + before, kind: .updateBefore), SQLRow(values: key.values + after, kind: .updateAfter)], types: outputTypes))
+    }
+}

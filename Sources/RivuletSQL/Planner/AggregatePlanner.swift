@@ -1,0 +1,123 @@
+// Plans GROUP BY and aggregate functions: a Calc computing keys and arguments, the
+// aggregation, and a Calc computing the select list and HAVING over keys and results.
+
+extension QueryPlanner {
+    static let aggregateFunctions: Set<String> = ["COUNT", "SUM", "AVG", "MIN", "MAX"]
+
+    static func isAggregateCall(_ e: SQLExpression) -> SQLFunctionCall? {
+        if case .call(let c) = e, aggregateFunctions.contains(c.name), c.over == nil { return c }
+        return nil
+    }
+
+    /// Whether the SELECT aggregates (GROUP BY, or an aggregate in its select list or HAVING).
+    static func aggregates(_ select: SQLSelect) -> Bool {
+        var found = !select.groupBy.isEmpty || select.having != nil
+        for item in select.items { item.expression.visit { if isAggregateCall($0) != nil { found = true } } }
+        return found
+    }
+
+    func planAggregate(_ select: SQLSelect, input: LogicalPlan, filter: TypedExpression?) throws -> LogicalPlan {
+        let analyzer = ExpressionAnalyzer(schema: input.schema)
+        var keys: [TypedExpression] = [], keyTexts: [String] = [], keyNames: [String] = []
+        for g in select.groupBy {
+            if case .call(let c) = g, ["TUMBLE", "HOP", "SESSION", "CUMULATE"].contains(c.name) {
+                throw SQLError("group window function \(c.name) in GROUP BY is not supported: use the window table function TABLE(\(c.name)(...)) (not supported yet either)", at: g.position)
+            }
+            let e = try analyzer.analyze(g)
+            guard e.type.rowFields == nil else { throw SQLError("GROUP BY a ROW value is not supported", at: g.position) }
+            keys.append(e)
+            keyTexts.append(g.description)
+            keyNames.append(Self.defaultName(g, index: keys.count - 1))
+        }
+        // The aggregate calls, each once however often it is written.
+        var calls: [AggregateCall] = [], callTexts: [String] = [], arguments: [TypedExpression] = []
+        func collect(_ e: SQLExpression) throws {
+            try e.visit { node in
+                guard let c = Self.isAggregateCall(node), !callTexts.contains(node.description) else { return }
+                for a in c.arguments {
+                    try a.visit { if Self.isAggregateCall($0) != nil { throw SQLError("aggregate functions cannot be nested", at: $0.position) } }
+                }
+                guard let function = AggregateCall.Function(rawValue: c.name) else { return }
+                var argument: Int?
+                var argumentType = SQLDataType.bigint
+                if c.arguments.count == 1, case .star = c.arguments[0] {
+                    guard function == .count, !c.distinct else { throw SQLError("only COUNT takes '*'", at: c.position) }
+                } else {
+                    guard c.arguments.count == 1 else { throw SQLError("\(c.name) takes one argument, got \(c.arguments.count)", at: c.position) }
+                    let a = try analyzer.analyze(c.arguments[0])
+                    switch function {
+                    case .sum, .avg:
+                        guard a.type.isNumeric else { throw SQLError("\(c.name) needs a number, got \(a.type)", at: c.position) }
+                    case .min, .max:
+                        guard a.type.rowFields == nil, a.type != .null else { throw SQLError("\(c.name) cannot compare \(a.type) values", at: c.position) }
+                    case .count: break
+                    }
+                    argument = keys.count + arguments.count
+                    argumentType = a.type == .tinyint || a.type == .smallint ? .int : a.type
+                    arguments.append(try ExpressionAnalyzer.cast(a, to: argumentType, at: c.position))
+                }
+                var filterColumn: Int?
+                if let f = c.filter {
+                    let condition = try analyzer.analyze(f)
+                    guard condition.type == .boolean else { throw SQLError("FILTER (WHERE ...) needs a BOOLEAN, got \(condition.type)", at: f.position) }
+                    filterColumn = keys.count + arguments.count
+                    arguments.append(condition)
+                }
+                calls.append(
+                    AggregateCall(
+                        function: function, argument: argument, argumentType: argumentType, distinct: c.distinct, filter: filterColumn,
+                        resultType: AggregateCall.resultType(function, argumentType), text: node.description))
+                callTexts.append(node.description)
+            }
+        }
+        for item in select.items {
+            if case .star(_, let p) = item.expression { throw SQLError("'*' cannot be selected with GROUP BY or aggregates", at: p) }
+            try collect(item.expression)
+        }
+        if let having = select.having { try collect(having) }
+
+        let preProjections = keys + arguments
+        let pre = input.calc(
+            preProjections, filter: filter,
+            schema: RelSchema(columns: preProjections.enumerated().map { RelColumn(name: "$f\($0)", type: $1.type, qualifier: nil) }))
+        let aggregateColumns =
+            zip(keyNames, keys).map { RelColumn(name: $0, type: $1.type, qualifier: nil) }
+            + calls.enumerated().map { RelColumn(name: "$a\($0)", type: $1.resultType, qualifier: nil) }
+        let aggregate = LogicalPlan.aggregate(input: pre, groupCount: keys.count, calls: calls, schema: RelSchema(columns: aggregateColumns))
+
+        // The select list and HAVING over the keys ($g) and results ($a).
+        let scope = RelSchema(
+            columns: keys.enumerated().map { RelColumn(name: "$g\($0)", type: $1.type, qualifier: nil) }
+                + calls.enumerated().map { RelColumn(name: "$a\($0)", type: $1.resultType, qualifier: nil) })
+        func overAggregate(_ e: SQLExpression) throws -> TypedExpression {
+            let replaced = e.rewritten { node in
+                if let k = keyTexts.firstIndex(of: node.description) { return .identifier(["$g\(k)"], node.position) }
+                if Self.isAggregateCall(node) != nil, let a = callTexts.firstIndex(of: node.description) {
+                    return .identifier(["$a\(a)"], node.position)
+                }
+                return nil
+            }
+            try replaced.visit { node in
+                if case .identifier(let parts, let p) = node, !(parts.first ?? "").hasPrefix("$") {
+                    throw SQLError(
+                        "column '\(parts.joined(separator: "."))' is neither grouped nor aggregated: add it to GROUP BY or use it in an aggregate function",
+                        at: p)
+                }
+            }
+            return try ExpressionAnalyzer(schema: scope).analyze(replaced)
+        }
+        var projections: [TypedExpression] = [], columns: [RelColumn] = []
+        for item in select.items {
+            let e = try overAggregate(item.expression)
+            projections.append(e)
+            columns.append(RelColumn(name: item.alias ?? Self.defaultName(item.expression, index: columns.count), type: e.type, qualifier: nil))
+        }
+        var having: TypedExpression?
+        if let h = select.having {
+            let condition = try overAggregate(h)
+            guard condition.type == .boolean else { throw SQLError("HAVING needs a BOOLEAN condition, got \(condition.type)", at: h.position) }
+            having = condition
+        }
+        return aggregate.calc(projections, filter: having, schema: RelSchema(columns: Self.uniqueNames(columns)))
+    }
+}
