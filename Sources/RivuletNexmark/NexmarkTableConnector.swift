@@ -9,6 +9,8 @@ import RivuletSQL
 /// generator's event n, so the rows match the DataStream queries' events. The source makes only
 /// the ROW fields a query reads: a query of bids without their text fields does not build
 /// strings, and a person's or auction's `dateTime` alone is the event's time, not a whole event.
+/// A query that keeps one `event_type` (the views `bid`, `auction`, `person`) gets only events
+/// of that kind.
 public struct NexmarkTableConnector: TableConnector {
     public let identifier = "nexmark"
     public let options = [
@@ -62,12 +64,25 @@ public struct NexmarkTableConnector: TableConnector {
         let personTimeOnly = fields(1) == [6], auctionTimeOnly = fields(2) == [5], bidTimeOnly = fields(3) == [5]
         let auctionText = fields(2).map { !$0.isDisjoint(with: [1, 2, 9]) } ?? true
         let bidText = fields(3).map { !$0.isDisjoint(with: [3, 4, 6]) } ?? true
-        let numbers = DataGeneratorSource<Int64>(count: events) { n, _ in n }
+        // `event_type = k` in the query: make only the events of that kind (the filter above
+        // still checks them). Event numbers are the same as the whole stream's.
+        let numbers: DataGeneratorSource<Int64>
+        if case .int(let k)? = context.equalities[0] {
+            let kinds: [NexmarkEventKind] = [.person, .auction, .bid]
+            if let kind = kinds.indices.contains(Int(k)) ? kinds[Int(k)] : nil {
+                numbers = DataGeneratorSource<Int64>(count: kind.count(inFirst: events)) { ordinal, _ in kind.eventNumber(ordinal: ordinal) }
+            } else {
+                numbers = DataGeneratorSource<Int64>(count: 0) { n, _ in n }
+            }
+        } else {
+            numbers = DataGeneratorSource<Int64>(count: events) { n, _ in n }
+        }
         let source = RowBatchSource(numbers, kinds: context.kinds, readColumns: read) { n, b in
             let offset = n % NexmarkGenerator.eventsPerEpoch
             let kind: Int64 = offset == 0 ? 0 : offset < 4 ? 1 : 2
             b[0].append(int: kind)
             if kind == 0 && readPerson {
+                b[1].beginRow()
                 if personTimeOnly {
                     b[1].fields[6].append(int: generator.eventTime(n))
                 } else {
@@ -86,6 +101,7 @@ public struct NexmarkTableConnector: TableConnector {
                 b[1].appendNull()
             }
             if kind == 1 && readAuction {
+                b[2].beginRow()
                 if auctionTimeOnly {
                     b[2].fields[5].append(int: generator.eventTime(n))
                 } else {
@@ -106,6 +122,7 @@ public struct NexmarkTableConnector: TableConnector {
                 b[2].appendNull()
             }
             if kind == 2 && readBid {
+                b[3].beginRow()
                 if bidTimeOnly {
                     b[3].fields[5].append(int: generator.eventTime(n))
                 } else {

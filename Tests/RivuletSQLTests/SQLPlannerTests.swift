@@ -46,7 +46,8 @@ final class SQLPlannerTests: XCTestCase {
         XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t WHERE price;")).message.contains("WHERE needs a BOOLEAN"))
         XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT id, UPPERR(name) FROM t;")).message.contains("unknown function UPPERR"))
         XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT id FROM t;")).message.contains("the query has 1 columns, the table has 2"))
-        XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t WHERE ts > 5;")).message.contains("cannot combine TIMESTAMP(3) and INT"))
+        XCTAssertTrue(
+            try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t WHERE ts > 5;")).message.contains("cannot combine TIMESTAMP(3) and INT"))
     }
 
     func testUnsupportedClausesSaySoAtTheClause() throws {
@@ -54,22 +55,33 @@ final class SQLPlannerTests: XCTestCase {
             error("INSERT INTO out SELECT id, name FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND));"))
         XCTAssertTrue(window.message.contains("window table function TUMBLE is not supported yet"), window.message)
         XCTAssertEqual(window.position, SourcePosition(line: 11, column: 38))
-        XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT DISTINCT id, name FROM t;")).message.contains("SELECT DISTINCT is not supported yet"))
+        XCTAssertTrue(
+            try XCTUnwrap(error("INSERT INTO out SELECT DISTINCT id, name FROM t;")).message.contains("SELECT DISTINCT is not supported yet"))
         let ungrouped = try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t GROUP BY id;"))
         XCTAssertTrue(ungrouped.message.contains("column 'name' is neither grouped nor aggregated"), ungrouped.message)
         XCTAssertTrue(
-            try XCTUnwrap(error("CREATE TABLE f (id BIGINT, n BIGINT) WITH ('connector' = 'filesystem', 'path' = '/tmp/x', 'format' = 'csv');\nINSERT INTO f SELECT id, COUNT(*) FROM t GROUP BY id;"))
-                .message.contains("takes only inserts, but the query produces updates"))
+            try XCTUnwrap(
+                error(
+                    "CREATE TABLE f (id BIGINT, n BIGINT) WITH ('connector' = 'filesystem', 'path' = '/tmp/x', 'format' = 'csv');\nINSERT INTO f SELECT id, COUNT(*) FROM t GROUP BY id;"
+                )
+            )
+            .message.contains("takes only inserts, but the query produces updates"))
         XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t ORDER BY id;")).message.contains("ORDER BY"))
-        XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT a.id, b.name FROM t a JOIN t b ON a.id = b.id;")).message.contains("JOIN is not supported yet"))
-        XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t WHERE COUNT(*) > 1;")).message.contains("aggregate function COUNT is not allowed here"))
+        XCTAssertTrue(
+            try XCTUnwrap(error("INSERT INTO out SELECT a.id, b.name FROM t a JOIN t b ON a.id = b.id;")).message.contains(
+                "JOIN is not supported yet"))
+        XCTAssertTrue(
+            try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t WHERE COUNT(*) > 1;")).message.contains(
+                "aggregate function COUNT is not allowed here"))
         XCTAssertTrue(try XCTUnwrap(error("CREATE TABLE d (x DATE) WITH ('connector' = 'blackhole');")).message.contains("DATE is not supported yet"))
         XCTAssertTrue(try XCTUnwrap(error("CREATE TABLE k (x INT) WITH ('connector' = 'kafka');")).message.contains("unknown connector 'kafka'"))
         XCTAssertTrue(
-            try XCTUnwrap(error("CREATE TABLE f (x INT) WITH ('connector' = 'filesystem', 'path' = '/tmp/x', 'format' = 'csv', 'pth' = 'y');")).message
+            try XCTUnwrap(error("CREATE TABLE f (x INT) WITH ('connector' = 'filesystem', 'path' = '/tmp/x', 'format' = 'csv', 'pth' = 'y');"))
+                .message
                 .contains("has no option 'pth'"))
         XCTAssertTrue(
-            try XCTUnwrap(error("CREATE TABLE w (x TIMESTAMP(3), WATERMARK FOR x AS x + INTERVAL '1' SECOND) WITH ('connector' = 'blackhole');")).message
+            try XCTUnwrap(error("CREATE TABLE w (x TIMESTAMP(3), WATERMARK FOR x AS x + INTERVAL '1' SECOND) WITH ('connector' = 'blackhole');"))
+                .message
                 .contains("a bounded delay"))
     }
 

@@ -69,7 +69,7 @@ public struct FileSystemConnector: TableConnector {
         let read = context.readColumns
         let nullLiteral = table.option("csv.null-literal")
         let ignoreErrors = table.option("\(format).ignore-parse-errors") == "true"
-        let types = columns.map(\.type)
+        let readers = columns.map { CSVFieldReader($0.type) }
         let readMask = columns.indices.map { read[$0] != nil }
         let nullBytes = nullLiteral.map { Array($0.utf8) }
         guard let delimiterByte = delimiter.asciiValue else {
@@ -82,7 +82,7 @@ public struct FileSystemConnector: TableConnector {
                 let before = builders.map(\.count)
                 do {
                     if format == "csv" {
-                        try CSVLine.append(line, types: types, delimiter: delimiterByte, nullLiteral: nullBytes, read: readMask, to: &builders)
+                        try CSVLine.append(line, readers: readers, delimiter: delimiterByte, nullLiteral: nullBytes, read: readMask, to: &builders)
                     } else {
                         try Self.appendJSON(String(decoding: line, as: UTF8.self), columns: columns, to: &builders)
                     }
@@ -116,6 +116,7 @@ public struct FileSystemConnector: TableConnector {
         }
         if let fields = type.rowFields {
             guard let object = value as? [String: Any] else { throw ValueFormatError("expected an object for a \(type)") }
+            builder.beginRow()
             for (f, field) in fields.enumerated() { try appendJSON(object[field.name], type: field.type, to: &builder.fields[f]) }
             builder.appendRow()
             return

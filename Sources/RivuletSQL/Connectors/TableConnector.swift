@@ -7,6 +7,9 @@ public struct TableSourceContext: Sendable {
     public let table: CatalogTable
     /// The physical columns (and ROW fields) the query reads; a source may leave the others NULL.
     public let readColumns: [Int: Set<Int>?]
+    /// Physical column -> the value every row the query keeps has there: the source may leave
+    /// out other rows (the query's filter still checks them).
+    public let equalities: [Int: ScalarValue]
     /// A stable prefix for the uids of the operators it adds (for savepoints).
     public let uid: String
     /// The job's configuration (`SET` and the cluster's), for limits such as allowed directories.

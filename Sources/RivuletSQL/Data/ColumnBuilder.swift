@@ -23,6 +23,11 @@ public struct ColumnBuilder: Sendable {
     /// when there is one).
     @usableFromInline var nullRows: [Int] = []
     public var count = 0
+    /// A ROW's leading NULL rows not given to its fields yet: a ROW column that is NULL in a
+    /// whole batch (a Nexmark kind the batch does not hold) costs a count, not a placeholder
+    /// per field and row. `beginRow()` writes them out before the first present value.
+    @usableFromInline var pendingNulls = 0
+    @usableFromInline var rowsBegun = false
 
     /// A builder for `kind`; `readFields` says which fields of a ROW are read (nil: all).
     public init(_ kind: PhysicalKind, skipped: Bool = false, readFields: Set<Int>? = nil) {
@@ -62,6 +67,17 @@ public struct ColumnBuilder: Sendable {
         count += 1
     }
 
+    /// Starts a present ROW value: call before appending its fields.
+    @inlinable public mutating func beginRow() {
+        guard !skipped, !rowsBegun else { return }
+        rowsBegun = true
+        for r in 0..<pendingNulls {
+            nullRows.append(r)
+            for i in readFields { fields[i].appendPlaceholder() }
+        }
+        pendingNulls = 0
+    }
+
     /// Marks a ROW value as present after its fields were appended.
     @inlinable public mutating func appendRow() {
         guard !skipped else { return }
@@ -72,6 +88,11 @@ public struct ColumnBuilder: Sendable {
     @inlinable
     public mutating func appendNull() {
         guard !skipped else { return }
+        if tag == 4 && !rowsBegun {
+            pendingNulls += 1
+            count += 1
+            return
+        }
         nullRows.append(count)
         appendPlaceholder()
     }
@@ -85,7 +106,9 @@ public struct ColumnBuilder: Sendable {
         case 1: ints.append(0)
         case 2: doubles.append(0)
         case 3: strings.append("")
-        default: for i in readFields { fields[i].appendPlaceholder() }
+        default:
+            beginRow()
+            for i in readFields { fields[i].appendPlaceholder() }
         }
         count += 1
     }
@@ -101,12 +124,18 @@ public struct ColumnBuilder: Sendable {
         default: for i in readFields { fields[i].truncate(to: rows) }
         }
         while let last = nullRows.last, last >= rows { nullRows.removeLast() }
+        if tag == 4 && !rowsBegun { pendingNulls = min(pendingNulls, rows) }
         count = rows
     }
 
     /// The vector of the `rows` appended, and an empty builder again.
     public mutating func finish(rows: Int) -> ColumnVector {
         guard !skipped else { return .nulls(rows) }
+        if tag == 4 && !rowsBegun {
+            pendingNulls = 0
+            count = 0
+            return .nulls(rows)
+        }
         var valid: [Bool]?
         if !nullRows.isEmpty {
             var v = [Bool](repeating: true, count: count)
@@ -129,6 +158,7 @@ public struct ColumnBuilder: Sendable {
         strings = []
         nullRows = []
         count = 0
+        rowsBegun = false
         return vector
     }
 }

@@ -46,49 +46,65 @@ public enum SQLTimestamp {
 
     /// `parse` of UTF-8 bytes.
     public static func parse(bytes text: ArraySlice<UInt8>) -> Int64? {
-        var digits = Array(text)
-        while let last = digits.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "Z") { digits.removeLast() }
+        text.withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// Reads fixed-width digits and separators from a buffer (no closures over mutable state:
+    /// this runs for every timestamp a file holds).
+    struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
-        func number(_ width: Int) -> Int64? {
-            guard i + width <= digits.count else { return nil }
+        var end: Int
+
+        mutating func digits(_ width: Int) -> Int64? {
+            guard i + width <= end else { return nil }
             var v: Int64 = 0
             for k in i..<(i + width) {
-                let c = digits[k]
+                let c = bytes[k]
                 guard c >= 48 && c <= 57 else { return nil }
                 v = v * 10 + Int64(c - 48)
             }
             i += width
             return v
         }
-        func expect(_ c: Character) -> Bool {
-            guard i < digits.count, digits[i] == c.asciiValue else { return false }
+
+        mutating func take(_ c: UInt8) -> Bool {
+            guard i < end, bytes[i] == c else { return false }
             i += 1
             return true
         }
-        guard let year = number(4), expect("-"), let month = number(2), (1...12).contains(month), expect("-"),
-            let day = number(2), (1...31).contains(day)
+
+        var atEnd: Bool { i == end }
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var end = bytes.count
+        while end > 0 && (bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "Z")) { end -= 1 }
+        var c = Cursor(bytes: bytes, end: end)
+        guard let year = c.digits(4), c.take(UInt8(ascii: "-")), let month = c.digits(2), (1...12).contains(month), c.take(UInt8(ascii: "-")),
+            let day = c.digits(2), (1...31).contains(day)
         else { return nil }
         var millis = days(year: year, month: month, day: day) * 86_400_000
-        if i == digits.count { return millis }
-        guard expect(" ") || expect("T"), let hour = number(2), hour < 24, expect(":"), let minute = number(2), minute < 60 else { return nil }
+        if c.atEnd { return millis }
+        guard c.take(UInt8(ascii: " ")) || c.take(UInt8(ascii: "T")), let hour = c.digits(2), hour < 24, c.take(UInt8(ascii: ":")),
+            let minute = c.digits(2), minute < 60
+        else { return nil }
         millis += hour * 3_600_000 + minute * 60_000
-        if i == digits.count { return millis }
-        guard expect(":"), let second = number(2), second < 60 else { return nil }
+        if c.atEnd { return millis }
+        guard c.take(UInt8(ascii: ":")), let second = c.digits(2), second < 60 else { return nil }
         millis += second * 1000
-        if i == digits.count { return millis }
-        guard expect(".") else { return nil }
+        if c.atEnd { return millis }
+        guard c.take(UInt8(ascii: ".")), !c.atEnd else { return nil }
         var scale: Int64 = 100
         var fraction: Int64 = 0
-        var any = false
-        while i < digits.count {
-            let c = digits[i]
-            guard c >= 48 && c <= 57 else { return nil }
-            fraction += Int64(c - 48) * scale
+        while !c.atEnd {
+            let d = bytes[c.i]
+            guard d >= 48 && d <= 57 else { return nil }
+            fraction += Int64(d - 48) * scale
             scale /= 10
-            any = true
-            i += 1
+            c.i += 1
         }
-        return any ? millis + fraction : nil
+        return millis + fraction
     }
 
     static func pad(_ v: Int64, _ width: Int) -> String {

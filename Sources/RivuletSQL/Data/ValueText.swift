@@ -132,7 +132,14 @@ public enum ValueText {
 
     /// A whole number written in `bytes` (spaces around it allowed), or nil.
     static func parseInteger(_ bytes: ArraySlice<UInt8>) -> Int64? {
-        let text = bytes.trimmingSpaces
+        bytes.withUnsafeBufferPointer { parseInteger($0) }
+    }
+
+    static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var start = 0, end = bytes.count
+        while start < end && bytes[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start && bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
         var i = text.startIndex
         var negative = false
         if i < text.endIndex && (text[i] == UInt8(ascii: "-") || text[i] == UInt8(ascii: "+")) {

@@ -48,6 +48,8 @@ struct GroupAggregateFunction: KeyedProcessFunction {
         let before = zip(previous, calls).map { $0.result($1) }
         if before == after { return }
         try out.collect(
-            .of([SQLRow(values: key.values + before, kind: .updateBefore), SQLRow(values: key.values + after, kind: .updateAfter)], types: outputTypes))
+            .of(
+                [SQLRow(values: key.values + before, kind: .updateBefore), SQLRow(values: key.values + after, kind: .updateAfter)], types: outputTypes
+            ))
     }
 }

@@ -21,7 +21,9 @@ extension QueryPlanner {
         var keys: [TypedExpression] = [], keyTexts: [String] = [], keyNames: [String] = []
         for g in select.groupBy {
             if case .call(let c) = g, ["TUMBLE", "HOP", "SESSION", "CUMULATE"].contains(c.name) {
-                throw SQLError("group window function \(c.name) in GROUP BY is not supported: use the window table function TABLE(\(c.name)(...)) (not supported yet either)", at: g.position)
+                throw SQLError(
+                    "group window function \(c.name) in GROUP BY is not supported: use the window table function TABLE(\(c.name)(...)) (not supported yet either)",
+                    at: g.position)
             }
             let e = try analyzer.analyze(g)
             guard e.type.rowFields == nil else { throw SQLError("GROUP BY a ROW value is not supported", at: g.position) }
@@ -49,7 +51,9 @@ extension QueryPlanner {
                     case .sum, .avg:
                         guard a.type.isNumeric else { throw SQLError("\(c.name) needs a number, got \(a.type)", at: c.position) }
                     case .min, .max:
-                        guard a.type.rowFields == nil, a.type != .null else { throw SQLError("\(c.name) cannot compare \(a.type) values", at: c.position) }
+                        guard a.type.rowFields == nil, a.type != .null else {
+                            throw SQLError("\(c.name) cannot compare \(a.type) values", at: c.position)
+                        }
                     case .count: break
                     }
                     argument = keys.count + arguments.count
@@ -59,7 +63,9 @@ extension QueryPlanner {
                 var filterColumn: Int?
                 if let f = c.filter {
                     let condition = try analyzer.analyze(f)
-                    guard condition.type == .boolean else { throw SQLError("FILTER (WHERE ...) needs a BOOLEAN, got \(condition.type)", at: f.position) }
+                    guard condition.type == .boolean else {
+                        throw SQLError("FILTER (WHERE ...) needs a BOOLEAN, got \(condition.type)", at: f.position)
+                    }
                     filterColumn = keys.count + arguments.count
                     arguments.append(condition)
                 }

@@ -16,6 +16,9 @@ public struct TableScan: Sendable {
     public var neededColumns: Set<Int>?
     /// The watermark's delay behind the largest rowtime seen, when the table has one.
     public var watermarkDelay: Int64?
+    /// `column = constant` conditions on physical columns that every row the plan keeps
+    /// meets: a source may leave out the rows that do not (the filter still runs above it).
+    public var equalities: [Int: ScalarValue] = [:]
 }
 
 /// A relational operator with its output columns. Every node is append-only: the changelog
@@ -82,7 +85,18 @@ public indirect enum LogicalPlan: Sendable {
             scan.readColumns = read
             scan.neededColumns = Set(wanted.keys)
             return .scan(scan)
-        case .calc(let input, let projections, let filter, let schema):
+        case .calc(var input, let projections, let filter, let schema):
+            if case .scan(var scan) = input, let filter {
+                for conjunct in Self.conjuncts(filter) {
+                    guard case .call(.equal, let args, _) = conjunct, args.count == 2 else { continue }
+                    for (a, b) in [(args[0], args[1]), (args[1], args[0])] {
+                        if case .column(let c, _, _) = a, case .literal(let v, _) = b, v != .null, case .column(let p, _, _) = scan.columns[c] {
+                            scan.equalities[p] = v
+                        }
+                    }
+                }
+                input = .scan(scan)
+            }
             var read: [Int: Set<Int>?] = [:]
             for (index, fields) in needed {
                 if let fields, case .column(let c, _, _) = projections[index] {
@@ -98,6 +112,12 @@ public indirect enum LogicalPlan: Sendable {
         case .aggregate(let input, let groupCount, let calls, let schema):
             return .aggregate(input: input.pushingDownProjections(), groupCount: groupCount, calls: calls, schema: schema)
         }
+    }
+
+    /// The operands of a chain of ANDs.
+    static func conjuncts(_ e: TypedExpression) -> [TypedExpression] {
+        if case .call(.and, let args, _) = e { return args.flatMap(conjuncts) }
+        return [e]
     }
 
     static func merge(_ read: inout [Int: Set<Int>?], _ column: Int, _ fields: Set<Int>?) {
@@ -127,6 +147,14 @@ public indirect enum LogicalPlan: Sendable {
                     return fields.sorted().map { "\(c.name).\(row[$0].name)" }.joined(separator: ", ")
                 }
                 text += ", read=[\(names.joined(separator: ", "))]"
+            }
+            if !s.equalities.isEmpty {
+                let physical = s.table.physicalColumns
+                text +=
+                    ", where=["
+                    + s.equalities.keys.sorted().map {
+                        "\(physical[$0].name) = \(TypedExpression.literal(s.equalities[$0] ?? .null, physical[$0].type))"
+                    }.joined(separator: ", ") + "]"
             }
             if let delay = s.watermarkDelay, let rowtime = s.schema.rowtime {
                 text += ", watermark=[\(s.schema.columns[rowtime].name) - \(delay)ms]"

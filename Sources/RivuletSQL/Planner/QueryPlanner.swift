@@ -167,6 +167,6 @@ public struct QueryPlanner {
             schema.rowtime = table.columns.firstIndex { $0.name == watermark.column }
             delay = watermark.delayMillis
         }
-        return TableScan(table: table, columns: columns, schema: schema, readColumns: nil, neededColumns: nil, watermarkDelay: delay)
+        return TableScan(table: table, columns: columns, schema: schema, readColumns: nil, neededColumns: nil, watermarkDelay: delay, equalities: [:])
     }
 }

@@ -133,7 +133,8 @@ struct StreamTranslator {
     mutating func scan(_ scan: TableScan) throws -> DataStream<RowBatch> {
         let connector = try connectors.connector(for: scan.table)
         let read = scan.readColumns ?? Dictionary(uniqueKeysWithValues: scan.table.physicalColumns.indices.map { ($0, Set<Int>?.none) })
-        let context = TableSourceContext(table: scan.table, readColumns: read, uid: uid("source"), configuration: configuration)
+        let context = TableSourceContext(
+            table: scan.table, readColumns: read, equalities: scan.equalities, uid: uid("source"), configuration: configuration)
         var stream = try connector.source(context, in: env)
         let physicalWidth = scan.table.physicalColumns.count
         let columns = scan.columns.enumerated().map { i, e -> TypedExpression in
