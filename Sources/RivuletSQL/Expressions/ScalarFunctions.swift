@@ -127,14 +127,7 @@ public enum ScalarFunctions {
                 guard case .string(let s) = v[0], case .string(let target) = v[1], case .string(let with) = v[2] else { return .null }
                 return .string(target.isEmpty ? s : s.replacingAll(target, with: with))
             }
-        case "SPLIT_INDEX":
-            return rowWise(a, kind: .string) { v in
-                guard case .string(let s) = v[0], case .string(let separator) = v[1], case .int(let index) = v[2],
-                    !separator.isEmpty, index >= 0
-                else { return .null }
-                let parts = s.split(separator: separator, omittingEmptySubsequences: false)
-                return index < parts.count ? .string(String(parts[Int(index)])) : .null
-            }
+        case "SPLIT_INDEX": return splitIndex(a)
         case "REGEXP_EXTRACT": return regexpExtract(a)
         case "ABS":
             if argumentTypes[0].isApproximate {
@@ -217,6 +210,45 @@ public enum ScalarFunctions {
                 s += part
             }
             return .string(s)
+        }
+    }
+
+    /// `SPLIT_INDEX(s, separator, index)`: the index-th (from 0) part of s split at separator,
+    /// NULL past the last. A one-byte separator splits the UTF-8 bytes directly.
+    static func splitIndex(_ a: [CompiledExpression]) -> CompiledExpression {
+        let general = rowWise(a, kind: .string) { v in
+            guard case .string(let s) = v[0], case .string(let separator) = v[1], case .int(let index) = v[2], !separator.isEmpty, index >= 0
+            else { return .null }
+            let parts = s.split(separator: separator, omittingEmptySubsequences: false)
+            return index < parts.count ? .string(String(parts[Int(index)])) : .null
+        }
+        guard case .string(let separator)? = a[1].constant, case .int(let index)? = a[2].constant, separator.utf8.count == 1,
+            let byte = separator.utf8.first, index >= 0
+        else { return general }
+        return CompiledExpression { batch in
+            var builder = ColumnBuilder(.string)
+            func split(_ s: String) {
+                var text = s
+                let part: String? = text.withUTF8 { bytes in
+                    var start = 0, found = 0
+                    for i in 0..<bytes.count where bytes[i] == byte {
+                        if found == index { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) }
+                        found += 1
+                        start = i + 1
+                    }
+                    return found == index ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]), as: UTF8.self) : nil
+                }
+                if let part { builder.append(string: part) } else { builder.appendNull() }
+            }
+            switch try a[0].strings(batch) {
+            case .null: return .nulls(batch.count)
+            case .constant(let s): for _ in 0..<batch.count { split(s) }
+            case .vector(let values, let valid):
+                for i in 0..<batch.count {
+                    if valid?[i] ?? true { split(values[i]) } else { builder.appendNull() }
+                }
+            }
+            return builder.finish(rows: batch.count)
         }
     }
 

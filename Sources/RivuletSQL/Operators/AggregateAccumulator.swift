@@ -2,17 +2,14 @@
 
 import RivuletCore
 
-/// What one aggregate call has seen for one group: the count and sum of its (distinct) values,
-/// the smallest or largest, and, for DISTINCT, the values themselves.
+/// What one aggregate call has seen for one group: the count and sum of its values and the
+/// smallest or largest. (The values a DISTINCT call has seen are in map state beside it.)
 public struct AggregateAccumulator: Sendable, Hashable, BinaryCodable {
     var count: Int64 = 0
     var sum: ScalarValue = .null
     var extreme: ScalarValue = .null
-    var distinct: Set<ScalarValue>?
 
-    init(distinct: Bool) {
-        self.distinct = distinct ? [] : nil
-    }
+    init() {}
 
     /// Adds `value` (nil: `COUNT(*)`'s row). NULL values are ignored, as SQL's aggregates do.
     mutating func add(_ value: ScalarValue?, _ call: AggregateCall) throws {
@@ -21,9 +18,6 @@ public struct AggregateAccumulator: Sendable, Hashable, BinaryCodable {
             return
         }
         if value == .null { return }
-        if distinct != nil {
-            guard distinct?.insert(value).inserted == true else { return }
-        }
         count += 1
         switch call.function {
         case .count: break
@@ -78,13 +72,11 @@ public struct AggregateAccumulator: Sendable, Hashable, BinaryCodable {
         writer.writeVarInt(count)
         sum.encode(to: &writer)
         extreme.encode(to: &writer)
-        distinct.map { Array($0) }.encode(to: &writer)
     }
 
     public init(from reader: inout BinaryReader) throws {
         count = try reader.readVarInt()
         sum = try ScalarValue(from: &reader)
         extreme = try ScalarValue(from: &reader)
-        distinct = try [ScalarValue]?(from: &reader).map(Set.init)
     }
 }

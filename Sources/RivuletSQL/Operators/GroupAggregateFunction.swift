@@ -16,6 +16,8 @@ struct GroupAggregateFunction: KeyedProcessFunction {
     let outputTypes: [SQLDataType]
     let ttl: StateTtlConfig?
     var state: ValueState<[AggregateAccumulator]>?
+    /// The values each DISTINCT call has seen, per group: (call, value) -> true.
+    var seen: MapState<SQLKey, Bool>?
 
     init(calls: [AggregateCall], outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
         self.calls = calls
@@ -25,6 +27,7 @@ struct GroupAggregateFunction: KeyedProcessFunction {
 
     mutating func open(_ context: KeyedRuntimeContext<SQLKey>) throws {
         state = try context.valueState(ValueStateDescriptor<[AggregateAccumulator]>("sql-group-aggregate", ttl: ttl))
+        if calls.contains(where: \.distinct) { seen = try context.mapState(MapStateDescriptor<SQLKey, Bool>("sql-group-distinct", ttl: ttl)) }
     }
 
     mutating func processElement(_ row: SQLRow, _ context: KeyedContext<SQLKey>, _ out: Collector<RowBatch>) throws {
@@ -34,10 +37,17 @@ struct GroupAggregateFunction: KeyedProcessFunction {
         }
         let key = try context.currentKey
         let previous = try state.value()
-        var accumulators = previous ?? calls.map { AggregateAccumulator(distinct: $0.distinct) }
+        var accumulators = previous ?? calls.map { _ in AggregateAccumulator() }
         for (i, call) in calls.enumerated() {
             if let f = call.filter, row.values[f] != .bool(true) { continue }
-            try accumulators[i].add(call.argument.map { row.values[$0] }, call)
+            let value = call.argument.map { row.values[$0] }
+            if call.distinct, let seen, let value {
+                guard value != .null else { continue }
+                let entry = SQLKey([.int(Int64(i)), value])
+                if try seen.contains(entry) { continue }
+                try seen.put(entry, true)
+            }
+            try accumulators[i].add(value, call)
         }
         try state.update(accumulators)
         let after = zip(accumulators, calls).map { $0.result($1) }
