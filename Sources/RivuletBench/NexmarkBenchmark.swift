@@ -77,6 +77,7 @@ func benchNexmark() throws {
     guard events > 0, events % 50 == 0 else { throw BenchError("--events must be a positive multiple of 50") }
     let queries =
         try optionValue("--query").map { name in
+            if arguments.contains("--sql") { return [] }
             guard let q = NexmarkQuery(rawValue: name) else { throw BenchError("unknown --query '\(name)'") }
             return [q]
         } ?? NexmarkQuery.allCases

@@ -1,6 +1,8 @@
 // Nexmark's timestamps: epoch milliseconds in records, "yyyy-MM-dd HH:mm:ss.SSS" (UTC,
 // zone-less, Flink's SQL timestamp form) in the CSV files.
 
+import RivuletSQL
+
 /// Converts between epoch milliseconds and the text form of the Nexmark files.
 public enum NexmarkTime {
     /// 2026-01-01 00:00:00.000 UTC: the first event's time in the generator and the files.
@@ -72,28 +74,15 @@ public enum NexmarkTime {
         return days(fromCivil: year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    /// Days since 1970-01-01 of a proleptic Gregorian date (the SQL layer's calendar).
     @inlinable
     public static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDivide(y, 400)
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        SQLTimestamp.days(year: year, month: month, day: day)
     }
 
     /// The date of a day number (the inverse of `days(fromCivil:)`).
     public static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = floorDivide(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        SQLTimestamp.civil(days: days)
     }
 
     @inlinable

@@ -3,7 +3,8 @@
 /// Conversions between TIMESTAMP(3) values (milliseconds since 1970-01-01 00:00:00, in UTC
 /// for TIMESTAMP_LTZ and with no time zone for TIMESTAMP) and their text forms.
 public enum SQLTimestamp {
-    /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+    /// Days since 1970-01-01 of a civil date (proleptic Gregorian, Howard Hinnant's algorithm).
+    @inlinable
     public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
