@@ -39,7 +39,18 @@ final class SQLGoldenTests: XCTestCase {
             try script.build(job: job, into: env)
             _ = try env.execute("golden-\(name)-\(job)")
         }
-        let files = FileManager.default.fileExists(atPath: output + "/result") ? try readPartFiles(output + "/result") : []
+        var files: [String] = []
+        let result = output + "/result"
+        if FileManager.default.fileExists(atPath: result) {
+            files = try readPartFiles(result)
+            // A table per folder under result/ (a statement set writing several tables).
+            for name in try FileManager.default.contentsOfDirectory(atPath: result).sorted() where !name.hasPrefix("part-") && !name.hasPrefix(".") {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: result + "/" + name, isDirectory: &isDirectory), isDirectory.boolValue {
+                    files += try readPartFiles(result + "/" + name)
+                }
+            }
+        }
         return files + printed.values
     }
 

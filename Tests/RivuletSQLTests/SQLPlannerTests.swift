@@ -52,9 +52,22 @@ final class SQLPlannerTests: XCTestCase {
 
     func testUnsupportedClausesSaySoAtTheClause() throws {
         let window = try XCTUnwrap(
-            error("INSERT INTO out SELECT id, name FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND));"))
-        XCTAssertTrue(window.message.contains("window table function TUMBLE is not supported yet"), window.message)
+            error("INSERT INTO out SELECT id, name FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND));"))
+        XCTAssertTrue(window.message.contains("window table function SESSION is not supported yet"), window.message)
         XCTAssertEqual(window.position, SourcePosition(line: 11, column: 38))
+        XCTAssertTrue(
+            try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND));")).message
+                .contains("can only be aggregated yet"))
+        XCTAssertTrue(
+            try XCTUnwrap(
+                error("INSERT INTO out SELECT id, name FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(id), INTERVAL '10' SECOND)) GROUP BY id, name;")
+            )
+            .message.contains("must name the event-time attribute"))
+        XCTAssertTrue(
+            try XCTUnwrap(
+                error("INSERT INTO out SELECT id, name FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY id, name;")
+            )
+            .message.contains("must GROUP BY window_start, window_end"))
         XCTAssertTrue(
             try XCTUnwrap(error("INSERT INTO out SELECT DISTINCT id, name FROM t;")).message.contains("SELECT DISTINCT is not supported yet"))
         let ungrouped = try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t GROUP BY id;"))

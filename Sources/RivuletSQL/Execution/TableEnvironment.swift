@@ -137,6 +137,14 @@ public struct TableEnvironment: Sendable {
 
     func job(_ inserts: [SQLInsert]) throws -> SQLJob {
         var planned: [SQLJob.Insert] = []
+        // Two sinks of one job writing one directory would write the same part files.
+        for (n, insert) in inserts.enumerated() where inserts[..<n].contains(where: { $0.table == insert.table }) {
+            if case .table(let table)? = catalog.entries[insert.table], table.connector == "filesystem" {
+                throw SQLError(
+                    "this statement set writes filesystem table '\(insert.table)' twice; write it with one INSERT (UNION ALL the queries)",
+                    at: insert.position)
+            }
+        }
         for insert in inserts {
             guard case .table(let table) = try catalog.entry(insert.table, at: insert.position) else {
                 throw SQLError("cannot INSERT INTO view '\(insert.table)'", at: insert.position)

@@ -31,6 +31,34 @@ extension QueryPlanner {
             keyTexts.append(g.description)
             keyNames.append(Self.defaultName(g, index: keys.count - 1))
         }
+        // Over a window table function: window_start and window_end are the window, the other
+        // keys group within it, and keys, arguments and WHERE are computed over its input.
+        var window: (spec: WindowSpec, base: LogicalPlan)?
+        var windowKeys: [Int: Int] = [:]  // group key -> 0 start, 1 end, 2 time
+        if case .windowTable(let base, let spec, _) = input {
+            let width = base.schema.columns.count
+            window = (spec, base)
+            for (k, key) in keys.enumerated() {
+                if case .column(let i, _, _) = key, i >= width {
+                    windowKeys[k] = i - width
+                    continue
+                }
+                var read: [Int: Set<Int>?] = [:]
+                key.reads(into: &read)
+                if read.keys.contains(where: { $0 >= width }) {
+                    throw SQLError("a GROUP BY key may use window_start or window_end only as they are", at: select.groupBy[k].position)
+                }
+            }
+            guard Set(windowKeys.values).isSuperset(of: [0, 1]) else {
+                throw SQLError("an aggregation over \(spec.kind.rawValue)(...) must GROUP BY window_start, window_end", at: select.position)
+            }
+            if let filter {
+                var read: [Int: Set<Int>?] = [:]
+                filter.reads(into: &read)
+                if read.keys.contains(where: { $0 >= width }) { throw SQLError("WHERE cannot use the window columns", at: select.position) }
+            }
+        }
+        let regular = keys.indices.filter { windowKeys[$0] == nil }
         // The aggregate calls, each once however often it is written.
         var calls: [AggregateCall] = [], callTexts: [String] = [], arguments: [TypedExpression] = []
         func collect(_ e: SQLExpression) throws {
@@ -56,7 +84,7 @@ extension QueryPlanner {
                         }
                     case .count: break
                     }
-                    argument = keys.count + arguments.count
+                    argument = regular.count + arguments.count
                     argumentType = a.type == .tinyint || a.type == .smallint ? .int : a.type
                     arguments.append(try ExpressionAnalyzer.cast(a, to: argumentType, at: c.position))
                 }
@@ -66,7 +94,7 @@ extension QueryPlanner {
                     guard condition.type == .boolean else {
                         throw SQLError("FILTER (WHERE ...) needs a BOOLEAN, got \(condition.type)", at: f.position)
                     }
-                    filterColumn = keys.count + arguments.count
+                    filterColumn = regular.count + arguments.count
                     arguments.append(condition)
                 }
                 calls.append(
@@ -82,24 +110,53 @@ extension QueryPlanner {
         }
         if let having = select.having { try collect(having) }
 
-        let preProjections = keys + arguments
-        let pre = input.calc(
-            preProjections, filter: filter,
-            schema: RelSchema(columns: preProjections.enumerated().map { RelColumn(name: "$f\($0)", type: $1.type, qualifier: nil) }))
-        let aggregateColumns =
-            zip(keyNames, keys).map { RelColumn(name: $0, type: $1.type, qualifier: nil) }
-            + calls.enumerated().map { RelColumn(name: "$a\($0)", type: $1.resultType, qualifier: nil) }
-        let aggregate = LogicalPlan.aggregate(input: pre, groupCount: keys.count, calls: calls, schema: RelSchema(columns: aggregateColumns))
+        let regularKeys = regular.map { keys[$0] }
+        // Each GROUP BY key's column and each call's column in the aggregation's output.
+        var keyColumn: [Int] = Array(repeating: 0, count: keys.count)
+        for (position, k) in regular.enumerated() { keyColumn[k] = position }
+        let aggregate: LogicalPlan
+        let firstCall: Int
+        if let window {
+            let width = window.base.schema.columns.count
+            for a in arguments {
+                var read: [Int: Set<Int>?] = [:]
+                a.reads(into: &read)
+                if read.keys.contains(where: { $0 >= width }) { throw SQLError("an aggregate cannot read the window columns", at: select.position) }
+            }
+            for (k, w) in windowKeys { keyColumn[k] = regular.count + w }
+            let time = window.base.schema.columns[window.spec.timeColumn]
+            let preProjections = regularKeys + arguments + [.column(window.spec.timeColumn, time.type, name: time.name)]
+            let pre = window.base.calc(
+                preProjections, filter: filter,
+                schema: RelSchema(columns: preProjections.enumerated().map { RelColumn(name: "$f\($0)", type: $1.type, qualifier: nil) }))
+            let timestamp = SQLDataType.timestamp(precision: 3)
+            let columns =
+                regular.map { RelColumn(name: keyNames[$0], type: keys[$0].type, qualifier: nil) }
+                + ["window_start", "window_end", "window_time"].map { RelColumn(name: $0, type: timestamp, qualifier: nil) }
+                + calls.enumerated().map { RelColumn(name: "$a\($0)", type: $1.resultType, qualifier: nil) }
+            aggregate = .windowAggregate(
+                input: pre, groupCount: regular.count, calls: calls, window: window.spec, rowtime: preProjections.count - 1,
+                schema: RelSchema(columns: columns))
+            firstCall = regular.count + 3
+        } else {
+            let preProjections = keys + arguments
+            let pre = input.calc(
+                preProjections, filter: filter,
+                schema: RelSchema(columns: preProjections.enumerated().map { RelColumn(name: "$f\($0)", type: $1.type, qualifier: nil) }))
+            let aggregateColumns =
+                zip(keyNames, keys).map { RelColumn(name: $0, type: $1.type, qualifier: nil) }
+                + calls.enumerated().map { RelColumn(name: "$a\($0)", type: $1.resultType, qualifier: nil) }
+            aggregate = .aggregate(input: pre, groupCount: keys.count, calls: calls, schema: RelSchema(columns: aggregateColumns))
+            firstCall = keys.count
+        }
 
-        // The select list and HAVING over the keys ($g) and results ($a).
-        let scope = RelSchema(
-            columns: keys.enumerated().map { RelColumn(name: "$g\($0)", type: $1.type, qualifier: nil) }
-                + calls.enumerated().map { RelColumn(name: "$a\($0)", type: $1.resultType, qualifier: nil) })
+        // The select list and HAVING over the keys and results (`$c<column>`).
+        let scope = RelSchema(columns: aggregate.schema.columns.enumerated().map { RelColumn(name: "$c\($0)", type: $1.type, qualifier: nil) })
         func overAggregate(_ e: SQLExpression) throws -> TypedExpression {
             let replaced = e.rewritten { node in
-                if let k = keyTexts.firstIndex(of: node.description) { return .identifier(["$g\(k)"], node.position) }
+                if let k = keyTexts.firstIndex(of: node.description) { return .identifier(["$c\(keyColumn[k])"], node.position) }
                 if Self.isAggregateCall(node) != nil, let a = callTexts.firstIndex(of: node.description) {
-                    return .identifier(["$a\(a)"], node.position)
+                    return .identifier(["$c\(firstCall + a)"], node.position)
                 }
                 return nil
             }

@@ -32,11 +32,21 @@ public indirect enum LogicalPlan: Sendable {
     /// GROUP BY: the input's first `groupCount` columns are the key; the output is the key
     /// then one column per call. Updating: a changelog of each group's result.
     case aggregate(input: LogicalPlan, groupCount: Int, calls: [AggregateCall], schema: RelSchema)
+    /// A window aggregation: the input's first `groupCount` columns are the key and column
+    /// `rowtime` its event time; the output is the key, window_start, window_end, window_time,
+    /// then one column per call, one row per group and window once the watermark passes the
+    /// window's end. Append-only.
+    /// A window table function's rows: the input's columns, then window_start, window_end and
+    /// window_time. Only a window aggregation reads it (it plans over the input directly).
+    case windowTable(input: LogicalPlan, window: WindowSpec, schema: RelSchema)
+    case windowAggregate(input: LogicalPlan, groupCount: Int, calls: [AggregateCall], window: WindowSpec, rowtime: Int, schema: RelSchema)
 
     public var schema: RelSchema {
         switch self {
         case .scan(let s): return s.schema
-        case .calc(_, _, _, let schema), .unionAll(_, let schema), .aggregate(_, _, _, let schema): return schema
+        case .calc(_, _, _, let schema), .unionAll(_, let schema), .aggregate(_, _, _, let schema), .windowAggregate(_, _, _, _, _, let schema),
+            .windowTable(_, _, let schema):
+            return schema
         }
     }
 
@@ -47,6 +57,8 @@ public indirect enum LogicalPlan: Sendable {
         case .calc(let input, _, _, _): return input.isUpdating
         case .unionAll(let inputs, _): return inputs.contains(where: \.isUpdating)
         case .aggregate: return true
+        case .windowAggregate: return false
+        case .windowTable(let input, _, _): return input.isUpdating
         }
     }
 
@@ -111,6 +123,11 @@ public indirect enum LogicalPlan: Sendable {
             return .unionAll(inputs.map { $0.pushingDownProjections(needed) }, schema: schema)
         case .aggregate(let input, let groupCount, let calls, let schema):
             return .aggregate(input: input.pushingDownProjections(), groupCount: groupCount, calls: calls, schema: schema)
+        case .windowTable(let input, let window, let schema):
+            return .windowTable(input: input.pushingDownProjections(), window: window, schema: schema)
+        case .windowAggregate(let input, let groupCount, let calls, let window, let rowtime, let schema):
+            return .windowAggregate(
+                input: input.pushingDownProjections(), groupCount: groupCount, calls: calls, window: window, rowtime: rowtime, schema: schema)
         }
     }
 
@@ -175,6 +192,13 @@ public indirect enum LogicalPlan: Sendable {
             let keys = schema.names.prefix(groupCount).joined(separator: ", ")
             let select = schema.names.prefix(groupCount) + zip(calls, schema.names.dropFirst(groupCount)).map { "\($0) AS \($1)" }
             return "\(pad)GroupAggregate(groupBy=[\(keys)], select=[\(select.joined(separator: ", "))])\n" + input.explain(indent: indent + 1)
+        case .windowTable(let input, let window, _):
+            return "\(pad)WindowTableFunction(\(window))\n" + input.explain(indent: indent + 1)
+        case .windowAggregate(let input, let groupCount, let calls, let window, _, let schema):
+            let keys = schema.names.prefix(groupCount).joined(separator: ", ")
+            let select = schema.names.prefix(groupCount + 3) + zip(calls, schema.names.dropFirst(groupCount + 3)).map { "\($0) AS \($1)" }
+            return "\(pad)WindowAggregate(groupBy=[\(keys)], window=[\(window)], select=[\(select.joined(separator: ", "))])\n"
+                + input.explain(indent: indent + 1)
         }
     }
 }

@@ -72,6 +72,10 @@ public struct QueryPlanner {
             filter = condition
         }
         if Self.aggregates(select) { return try planAggregate(select, input: input, filter: filter) }
+        if case .windowTable(_, let window, _) = input {
+            throw SQLError(
+                "the rows of \(window.kind.rawValue)(...) can only be aggregated yet: GROUP BY window_start, window_end", at: select.position)
+        }
         var projections: [TypedExpression] = []
         var columns: [RelColumn] = []
         var rowtime: Int?
@@ -137,12 +141,55 @@ public struct QueryPlanner {
             return plan.calc(
                 plan.schema.columns.indices.map { .column($0, plan.schema.columns[$0].type, name: plan.schema.columns[$0].name) }, filter: nil,
                 schema: schema)
-        case .tableFunction(let call, _, let p):
-            throw SQLError(
-                "window table function \(call.name) is not supported yet: Rivulet's SQL runs projections, filters and UNION ALL so far", at: p)
+        case .tableFunction(let call, let alias, let p): return try windowTable(call, alias: alias, at: p)
         case .join(_, _, let kind, _, let p):
             throw SQLError("\(kind) JOIN is not supported yet (joins come with the SQL joins work)", at: p)
         }
+    }
+
+    /// `TUMBLE(TABLE t, DESCRIPTOR(ts), size)` or `HOP(TABLE t, DESCRIPTOR(ts), slide, size)`
+    /// over the table's event-time attribute.
+    func windowTable(_ call: SQLFunctionCall, alias: String?, at p: SourcePosition) throws -> LogicalPlan {
+        guard let kind = WindowSpec.Kind(rawValue: call.name), kind != .session else {
+            throw SQLError("window table function \(call.name) is not supported yet (TUMBLE and HOP are)", at: p)
+        }
+        let expected = kind == .tumble ? 3 : 4
+        guard call.arguments.count == expected, case .tableArgument(let name, let tp) = call.arguments[0],
+            case .descriptor(let columns, let dp) = call.arguments[1], columns.count == 1
+        else {
+            throw SQLError(
+                "\(call.name) takes (TABLE t, DESCRIPTOR(time_column), \(kind == .tumble ? "size" : "slide, size")) as positional arguments",
+                at: call.position)
+        }
+        let input = try plan(.table(name: name, alias: nil, position: tp))
+        guard let time = input.schema.columns.firstIndex(where: { $0.name == columns[0] }) else {
+            throw SQLError("DESCRIPTOR(\(columns[0])): table '\(name)' has no such column", at: dp)
+        }
+        guard time == input.schema.rowtime else {
+            throw SQLError(
+                "DESCRIPTOR(\(columns[0])) must name the event-time attribute of '\(name)' (a column with a WATERMARK); processing-time windows are not supported yet",
+                at: dp)
+        }
+        func millis(_ e: SQLExpression) throws -> Int64 {
+            guard case .literal(.interval(let q, let unit), let lp) = e,
+                case .literal(.int(let ms), _) = try ExpressionAnalyzer.literal(.interval(q, unit: unit), at: lp),
+                ms > 0
+            else { throw SQLError("\(call.name) needs a positive INTERVAL here", at: e.position) }
+            return ms
+        }
+        let size = try millis(call.arguments[expected - 1])
+        let slide = kind == .hop ? try millis(call.arguments[2]) : size
+        if kind == .hop && size % slide != 0 {
+            throw SQLError("HOP's size (\(size) ms) must be a whole multiple of its slide (\(slide) ms)", at: call.position)
+        }
+        let spec = WindowSpec(kind: kind, sizeMillis: size, slideMillis: slide, timeColumn: time, timeColumnName: columns[0])
+        let qualifier = alias ?? name
+        let timestamp = SQLDataType.timestamp(precision: 3)
+        let schema = RelSchema(
+            columns: input.schema.columns.map { RelColumn(name: $0.name, type: $0.type, qualifier: qualifier) }
+                + ["window_start", "window_end", "window_time"].map { RelColumn(name: $0, type: timestamp, qualifier: qualifier) },
+            rowtime: input.schema.columns.count + 2)
+        return .windowTable(input: input, window: spec, schema: schema)
     }
 
     /// The scan of `table`: physical columns from the connector, computed columns evaluated

@@ -47,6 +47,12 @@ struct StreamTranslator {
         case .unionAll(let inputs, _):
             let streams = try inputs.map { try translate($0) }
             return streams[0].union(contentsOf: Array(streams.dropFirst()))
+        case .windowTable(_, let window, _):
+            throw SQLError(
+                "the rows of \(window.kind.rawValue)(...) can only be aggregated yet: GROUP BY window_start, window_end",
+                at: SourcePosition(line: 1, column: 1))
+        case .windowAggregate(let input, let groupCount, let calls, let window, let rowtime, let schema):
+            return try windowAggregate(plan, input: input, groupCount: groupCount, calls: calls, window: window, rowtime: rowtime, schema: schema)
         case .aggregate(let input, let groupCount, let calls, let schema):
             let stream = try translate(input)
             var ttl: StateTtlConfig?
@@ -67,6 +73,34 @@ struct StreamTranslator {
             return rows.keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
                 .process { GroupAggregateFunction(calls: calls, outputTypes: types, ttl: stateTTL) }
                 .name(Self.calcName(plan)).uid(uid("aggregate"))
+        }
+    }
+
+    mutating func windowAggregate(
+        _ plan: LogicalPlan, input: LogicalPlan, groupCount: Int, calls: [AggregateCall], window: WindowSpec, rowtime: Int, schema: RelSchema
+    ) throws -> DataStream<RowBatch> {
+        let stream = try translate(input)
+        let types = schema.types
+        let rows: DataStream<SQLRow> = stream.transform(
+            "Rows with event time",
+            { ctx, out in RowsWithTimestamps(rowtime: rowtime, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName) },
+            outputType: RecordType(SQLRow.self)
+        ).uid(uid("rows"))
+        let keyed = rows.keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
+        let name = Self.calcName(plan)
+        let aggregates = WindowAggregates(calls: calls), emitter = WindowRowEmitter(types: types)
+        switch window.kind {
+        case .tumble:
+            return keyed.window(try TumblingEventTimeWindows(sizeMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name).uid(
+                uid("window"))
+        case .hop:
+            return keyed.window(try SlidingEventTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis)).aggregate(
+                aggregates, emitter
+            )
+            .name(name).uid(uid("window"))
+        case .session:
+            return keyed.window(try EventTimeSessionWindows(gapMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name).uid(
+                uid("window"))
         }
     }
 

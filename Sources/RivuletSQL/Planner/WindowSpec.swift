@@ -1,0 +1,26 @@
+// The window of a window table function: TUMBLE, HOP or SESSION over an event-time attribute.
+
+/// `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`, `HOP(TABLE t, DESCRIPTOR(ts), slide, size)` or
+/// `SESSION(TABLE t, DESCRIPTOR(ts), gap)`.
+public struct WindowSpec: Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case tumble = "TUMBLE", hop = "HOP", session = "SESSION"
+    }
+
+    public var kind: Kind
+    /// The window's length (the gap of a session).
+    public var sizeMillis: Int64
+    /// How far HOP windows start apart (TUMBLE: the size).
+    public var slideMillis: Int64
+    /// The event-time column of the input the windows are over.
+    public var timeColumn: Int
+    public var timeColumnName: String
+
+    public var description: String {
+        switch kind {
+        case .tumble: return "TUMBLE(time_col=[\(timeColumnName)], size=[\(sizeMillis) ms])"
+        case .hop: return "HOP(time_col=[\(timeColumnName)], slide=[\(slideMillis) ms], size=[\(sizeMillis) ms])"
+        case .session: return "SESSION(time_col=[\(timeColumnName)], gap=[\(sizeMillis) ms])"
+        }
+    }
+}
