@@ -1,5 +1,6 @@
 // nexmark-flink's SQL (its ddl_gen.sql, ddl_views.sql and queries) on the nexmark connector
-// writes the same rows as Rivulet's DataStream jobs of the same queries, at parallelism 1 and 4.
+// writes the same rows as Rivulet's DataStream jobs of the same queries, at parallelism 1 and 4:
+// the projections q0-q2 and q11's session windows (GROUP BY bidder, SESSION(...)).
 
 import Foundation
 import Rivulet
@@ -37,6 +38,11 @@ final class SQLNexmarkTests: XCTestCase {
             NexmarkQueries.currencyConversion(bids).map {
                 "\($0.auction)|\($0.bidder)|\(ValueText.formatDecimal($0.priceThousandths, scale: 3))|\(SQLTimestamp.formatSQL($0.dateTime))|\($0.extra)"
             }.collect(into: values)
+        case "q11":
+            try NexmarkQueries.userSessions(bids).map {
+                "\($0.bidder)|\($0.bidCount)|\(SQLTimestamp.formatSQL($0.start))|\(SQLTimestamp.formatSQL($0.end))"
+            }
+            .collect(into: values)
         default: NexmarkQueries.selection(bids).map { "\($0.auction)|\($0.price)" }.collect(into: values)
         }
         _ = try env.execute("datastream-\(name)")
@@ -58,8 +64,8 @@ final class SQLNexmarkTests: XCTestCase {
         return fields + [field]
     }
 
-    func testQ0ToQ2InSQLWriteTheRowsOfTheDataStreamJobs() throws {
-        for name in ["q0", "q1", "q2"] {
+    func testQ0ToQ2AndQ11InSQLWriteTheRowsOfTheDataStreamJobs() throws {
+        for name in ["q0", "q1", "q2", "q11"] {
             let expected = try dataStream(name, parallelism: 1).sorted()
             XCTAssertFalse(expected.isEmpty, name)
             for p in [1, 4] {

@@ -16,14 +16,44 @@ extension QueryPlanner {
         return found
     }
 
+    /// `TUMBLE(ts, size)`, `HOP(ts, slide, size)` or `SESSION(ts, gap)` in GROUP BY, over the
+    /// input's event-time attribute.
+    static func groupWindow(_ c: SQLFunctionCall, input: LogicalPlan, analyzer: ExpressionAnalyzer) throws -> WindowSpec {
+        guard let kind = WindowSpec.Kind(rawValue: c.name) else {
+            throw SQLError("group window function \(c.name) is not supported yet (TUMBLE, HOP and SESSION are)", at: c.position)
+        }
+        let expected = kind == .hop ? 3 : 2
+        guard c.arguments.count == expected else { throw SQLError("\(c.name) takes \(expected) arguments, got \(c.arguments.count)", at: c.position) }
+        guard case .column(let time, _, let name) = try analyzer.analyze(c.arguments[0]), time == input.schema.rowtime else {
+            throw SQLError(
+                "the first argument of \(c.name) must be the event-time attribute (a column with a WATERMARK); processing-time windows are not supported yet",
+                at: c.arguments[0].position)
+        }
+        func millis(_ e: SQLExpression) throws -> Int64 {
+            guard case .literal(.int(let ms), let type) = try analyzer.analyze(e), case .interval = type, ms > 0 else {
+                throw SQLError("\(c.name) needs a positive INTERVAL here", at: e.position)
+            }
+            return ms
+        }
+        let size = try millis(c.arguments[expected - 1])
+        let slide = kind == .hop ? try millis(c.arguments[1]) : size
+        if kind == .hop && size % slide != 0 {
+            throw SQLError("HOP's size (\(size) ms) must be a whole multiple of its slide (\(slide) ms)", at: c.position)
+        }
+        return WindowSpec(kind: kind, sizeMillis: size, slideMillis: slide, timeColumn: time, timeColumnName: name)
+    }
+
     func planAggregate(_ select: SQLSelect, input: LogicalPlan, filter: TypedExpression?) throws -> LogicalPlan {
         let analyzer = ExpressionAnalyzer(schema: input.schema)
         var keys: [TypedExpression] = [], keyTexts: [String] = [], keyNames: [String] = []
+        // A group window function in GROUP BY (`SESSION(ts, INTERVAL ...)`, Flink's older
+        // form): its window's start and end are read with SESSION_START(...) / SESSION_END(...).
+        var groupWindow: WindowSpec?
         for g in select.groupBy {
             if case .call(let c) = g, ["TUMBLE", "HOP", "SESSION", "CUMULATE"].contains(c.name) {
-                throw SQLError(
-                    "group window function \(c.name) in GROUP BY is not supported: use the window table function TABLE(\(c.name)(...)) (not supported yet either)",
-                    at: g.position)
+                guard groupWindow == nil else { throw SQLError("GROUP BY takes one group window function", at: g.position) }
+                groupWindow = try Self.groupWindow(c, input: input, analyzer: analyzer)
+                continue
             }
             let e = try analyzer.analyze(g)
             guard e.type.rowFields == nil else { throw SQLError("GROUP BY a ROW value is not supported", at: g.position) }
@@ -33,7 +63,7 @@ extension QueryPlanner {
         }
         // Over a window table function: window_start and window_end are the window, the other
         // keys group within it, and keys, arguments and WHERE are computed over its input.
-        var window: (spec: WindowSpec, base: LogicalPlan)?
+        var window: (spec: WindowSpec, base: LogicalPlan)? = groupWindow.map { ($0, input) }
         var windowKeys: [Int: Int] = [:]  // group key -> 0 start, 1 end, 2 time
         if case .windowTable(let base, let spec, _) = input {
             let width = base.schema.columns.count
@@ -155,6 +185,11 @@ extension QueryPlanner {
         func overAggregate(_ e: SQLExpression) throws -> TypedExpression {
             let replaced = e.rewritten { node in
                 if let k = keyTexts.firstIndex(of: node.description) { return .identifier(["$c\(keyColumn[k])"], node.position) }
+                if let spec = groupWindow, case .call(let c) = node, c.name.hasPrefix(spec.kind.rawValue + "_"),
+                    let which = ["START", "END", "ROWTIME"].firstIndex(of: String(c.name.dropFirst(spec.kind.rawValue.count + 1)))
+                {
+                    return .identifier(["$c\(regular.count + which)"], node.position)
+                }
                 if Self.isAggregateCall(node) != nil, let a = callTexts.firstIndex(of: node.description) {
                     return .identifier(["$c\(firstCall + a)"], node.position)
                 }
