@@ -75,4 +75,25 @@ final class SQLNexmarkTests: XCTestCase {
             }
         }
     }
+
+    /// q12 counts each bidder's bids per 10 s of processing time (PROCTIME() in a view): where
+    /// the windows fall depends on the wall clock, but over all windows a bidder's counts add
+    /// up to its bids.
+    func testQ12ProcessingTimeWindowsCountEveryBidOnce() throws {
+        let env = StreamExecutionEnvironment(configuration: try Configuration(["parallelism.default": "1"]))
+        let generator = try NexmarkGenerator(seed: 42, eventsPerSecond: Self.rate)
+        let values = CollectedValues<String>()
+        try NexmarkSources(.generator(generator, events: Self.events, eventsPerSecond: nil)).bids(env).map { "\($0.bidder)" }.collect(into: values)
+        _ = try env.execute("bidders")
+        var expected: [String: Int] = [:]
+        for b in values.values { expected[b, default: 0] += 1 }
+        for p in [1, 4] {
+            var counted: [String: Int] = [:]
+            for row in try sql("q12", parallelism: p) {
+                let fields = row.split(separator: "|").map(String.init)
+                counted[fields[0], default: 0] += Int(fields[1]) ?? 0
+            }
+            XCTAssertEqual(counted, expected, "q12 at p=\(p)")
+        }
+    }
 }

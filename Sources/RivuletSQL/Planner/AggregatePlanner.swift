@@ -24,9 +24,11 @@ extension QueryPlanner {
         }
         let expected = kind == .hop ? 3 : 2
         guard c.arguments.count == expected else { throw SQLError("\(c.name) takes \(expected) arguments, got \(c.arguments.count)", at: c.position) }
-        guard case .column(let time, _, let name) = try analyzer.analyze(c.arguments[0]), time == input.schema.rowtime else {
+        guard case .column(let time, _, let name) = try analyzer.analyze(c.arguments[0]),
+            time == input.schema.rowtime || time == input.schema.proctime
+        else {
             throw SQLError(
-                "the first argument of \(c.name) must be the event-time attribute (a column with a WATERMARK); processing-time windows are not supported yet",
+                "the first argument of \(c.name) must be the event-time attribute (a column with a WATERMARK) or the processing-time attribute (PROCTIME())",
                 at: c.arguments[0].position)
         }
         func millis(_ e: SQLExpression) throws -> Int64 {
@@ -40,7 +42,9 @@ extension QueryPlanner {
         if kind == .hop && size % slide != 0 {
             throw SQLError("HOP's size (\(size) ms) must be a whole multiple of its slide (\(slide) ms)", at: c.position)
         }
-        return WindowSpec(kind: kind, sizeMillis: size, slideMillis: slide, timeColumn: time, timeColumnName: name)
+        var spec = WindowSpec(kind: kind, sizeMillis: size, slideMillis: slide, timeColumn: time, timeColumnName: name)
+        spec.processingTime = time != input.schema.rowtime
+        return spec
     }
 
     func planAggregate(_ select: SQLSelect, input: LogicalPlan, filter: TypedExpression?) throws -> LogicalPlan {

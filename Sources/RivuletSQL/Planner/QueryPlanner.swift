@@ -79,6 +79,7 @@ public struct QueryPlanner {
         var projections: [TypedExpression] = []
         var columns: [RelColumn] = []
         var rowtime: Int?
+        var proctime: Int?
         for item in select.items {
             if case .star(let qualifier, let p) = item.expression {
                 let matching = input.schema.columns.indices.filter { qualifier == nil || input.schema.columns[$0].qualifier == qualifier }
@@ -86,6 +87,7 @@ public struct QueryPlanner {
                 for i in matching {
                     let c = input.schema.columns[i]
                     if i == input.schema.rowtime && rowtime == nil { rowtime = projections.count }
+                    if i == input.schema.proctime && proctime == nil { proctime = projections.count }
                     projections.append(.column(i, c.type, name: c.name))
                     columns.append(RelColumn(name: c.name, type: c.type, qualifier: nil))
                 }
@@ -93,10 +95,14 @@ public struct QueryPlanner {
             }
             let e = try analyzer.analyze(item.expression)
             if case .column(let i, _, _) = e, i == input.schema.rowtime, rowtime == nil { rowtime = projections.count }
+            if proctime == nil {
+                if case .column(let i, _, _) = e, i == input.schema.proctime { proctime = projections.count }
+                if case .call(.function("PROCTIME"), _, _) = e { proctime = projections.count }
+            }
             projections.append(e)
             columns.append(RelColumn(name: item.alias ?? Self.defaultName(item.expression, index: columns.count), type: e.type, qualifier: nil))
         }
-        return input.calc(projections, filter: filter, schema: RelSchema(columns: Self.uniqueNames(columns), rowtime: rowtime))
+        return input.calc(projections, filter: filter, schema: RelSchema(columns: Self.uniqueNames(columns), rowtime: rowtime, proctime: proctime))
     }
 
     /// The columns with repeated names numbered (`price`, `price0`), as Flink names them.
@@ -165,9 +171,9 @@ public struct QueryPlanner {
         guard let time = input.schema.columns.firstIndex(where: { $0.name == columns[0] }) else {
             throw SQLError("DESCRIPTOR(\(columns[0])): table '\(name)' has no such column", at: dp)
         }
-        guard time == input.schema.rowtime else {
+        guard time == input.schema.rowtime || time == input.schema.proctime else {
             throw SQLError(
-                "DESCRIPTOR(\(columns[0])) must name the event-time attribute of '\(name)' (a column with a WATERMARK); processing-time windows are not supported yet",
+                "DESCRIPTOR(\(columns[0])) must name the event-time attribute of '\(name)' (a column with a WATERMARK) or its processing-time attribute (PROCTIME())",
                 at: dp)
         }
         func millis(_ e: SQLExpression) throws -> Int64 {
@@ -182,13 +188,14 @@ public struct QueryPlanner {
         if kind == .hop && size % slide != 0 {
             throw SQLError("HOP's size (\(size) ms) must be a whole multiple of its slide (\(slide) ms)", at: call.position)
         }
-        let spec = WindowSpec(kind: kind, sizeMillis: size, slideMillis: slide, timeColumn: time, timeColumnName: columns[0])
+        var spec = WindowSpec(kind: kind, sizeMillis: size, slideMillis: slide, timeColumn: time, timeColumnName: columns[0])
+        spec.processingTime = time != input.schema.rowtime
         let qualifier = alias ?? name
         let timestamp = SQLDataType.timestamp(precision: 3)
         let schema = RelSchema(
             columns: input.schema.columns.map { RelColumn(name: $0.name, type: $0.type, qualifier: qualifier) }
                 + ["window_start", "window_end", "window_time"].map { RelColumn(name: $0, type: timestamp, qualifier: qualifier) },
-            rowtime: input.schema.columns.count + 2)
+            rowtime: spec.processingTime ? nil : input.schema.columns.count + 2)
         return .windowTable(input: input, window: spec, schema: schema)
     }
 

@@ -81,14 +81,30 @@ struct StreamTranslator {
     ) throws -> DataStream<RowBatch> {
         let stream = try translate(input)
         let types = schema.types
+        let name = Self.calcName(plan)
+        let aggregates = WindowAggregates(calls: calls), emitter = WindowRowEmitter(types: types)
+        if window.processingTime {
+            let keyed = stream.flatMap { (batch: RowBatch, out: Collector<SQLRow>) in
+                for i in 0..<batch.count { try out.collect(batch.row(i)) }
+            }.name("Exchange rows").uid(uid("rows")).keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
+            switch window.kind {
+            case .tumble:
+                return keyed.window(try TumblingProcessingTimeWindows(sizeMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name)
+                    .uid(uid("window"))
+            case .hop:
+                return keyed.window(try SlidingProcessingTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis))
+                    .aggregate(aggregates, emitter).name(name).uid(uid("window"))
+            case .session:
+                return keyed.window(try ProcessingTimeSessionWindows(gapMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name)
+                    .uid(uid("window"))
+            }
+        }
         let rows: DataStream<SQLRow> = stream.transform(
             "Rows with event time",
             { ctx, out in RowsWithTimestamps(rowtime: rowtime, output: try castOutput(out, ctx)).makeRuntime(name: ctx.operatorName) },
             outputType: RecordType(SQLRow.self)
         ).uid(uid("rows"))
         let keyed = rows.keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
-        let name = Self.calcName(plan)
-        let aggregates = WindowAggregates(calls: calls), emitter = WindowRowEmitter(types: types)
         switch window.kind {
         case .tumble:
             return keyed.window(try TumblingEventTimeWindows(sizeMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name).uid(

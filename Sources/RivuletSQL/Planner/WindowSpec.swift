@@ -15,10 +15,12 @@ public struct WindowSpec: Sendable, CustomStringConvertible {
     /// The event-time column of the input the windows are over.
     public var timeColumn: Int
     public var timeColumnName: String
+    /// Over the processing-time attribute (`PROCTIME()`): windows of the wall clock.
+    public var processingTime = false
 
     public var description: String {
         switch kind {
-        case .tumble: return "TUMBLE(time_col=[\(timeColumnName)], size=[\(sizeMillis) ms])"
+        case .tumble: return "TUMBLE(time_col=[\(timeColumnName)\(processingTime ? " (proctime)" : "")], size=[\(sizeMillis) ms])"
         case .hop: return "HOP(time_col=[\(timeColumnName)], slide=[\(slideMillis) ms], size=[\(sizeMillis) ms])"
         case .session: return "SESSION(time_col=[\(timeColumnName)], gap=[\(sizeMillis) ms])"
         }
