@@ -66,14 +66,18 @@ struct StreamTranslator {
             }
             let types = schema.types
             let stateTTL = ttl
-            // One record per row across the keyed exchange; the aggregation emits row batches.
-            let rows = stream.flatMap { (batch: RowBatch, out: Collector<SQLRow>) in
-                for i in 0..<batch.count { try out.collect(batch.row(i)) }
-            }.name("Exchange rows").uid(uid("rows"))
-            return rows.keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
+            return rowsByKey(stream, groupCount: groupCount)
                 .process { GroupAggregateFunction(calls: calls, outputTypes: types, ttl: stateTTL) }
                 .name(Self.calcName(plan)).uid(uid("aggregate"))
         }
+    }
+
+    /// One record per row, keyed by its first `groupCount` values: what crosses the keyed
+    /// exchange of an aggregation (the aggregation emits row batches again).
+    mutating func rowsByKey(_ stream: DataStream<RowBatch>, groupCount: Int) -> KeyedStream<SQLRow, SQLKey> {
+        stream.flatMap { (batch: RowBatch, out: Collector<SQLRow>) in
+            for i in 0..<batch.count { try out.collect(batch.row(i)) }
+        }.name("Exchange rows").uid(uid("rows")).keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
     }
 
     mutating func windowAggregate(
@@ -84,9 +88,7 @@ struct StreamTranslator {
         let name = Self.calcName(plan)
         let aggregates = WindowAggregates(calls: calls), emitter = WindowRowEmitter(types: types)
         if window.processingTime {
-            let keyed = stream.flatMap { (batch: RowBatch, out: Collector<SQLRow>) in
-                for i in 0..<batch.count { try out.collect(batch.row(i)) }
-            }.name("Exchange rows").uid(uid("rows")).keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
+            let keyed = rowsByKey(stream, groupCount: groupCount)
             switch window.kind {
             case .tumble:
                 return keyed.window(try TumblingProcessingTimeWindows(sizeMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name)
