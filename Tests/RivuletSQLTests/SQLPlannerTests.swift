@@ -69,7 +69,7 @@ final class SQLPlannerTests: XCTestCase {
             )
             .message.contains("must GROUP BY window_start, window_end"))
         XCTAssertTrue(
-            try XCTUnwrap(error("INSERT INTO out SELECT DISTINCT id, name FROM t;")).message.contains("SELECT DISTINCT is not supported yet"))
+            try XCTUnwrap(error("INSERT INTO out SELECT DISTINCT * FROM t;")).message.contains("SELECT DISTINCT * is not supported yet"))
         let ungrouped = try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t GROUP BY id;"))
         XCTAssertTrue(ungrouped.message.contains("column 'name' is neither grouped nor aggregated"), ungrouped.message)
         XCTAssertTrue(

@@ -188,9 +188,9 @@ public enum ValueText {
         }
     }
 
-    /// Row `i` of `column` (of `type`) as text; NULL is `NULL` in print style and empty in CSV.
+    /// Row `i` of `column` (of `type`) as text; NULL is `null` in print style and empty in CSV.
     public static func format(_ column: ColumnVector, _ i: Int, type: SQLDataType, style: ValueStyle) -> String {
-        if column.isNull(i) { return style == .print ? "NULL" : "" }
+        if column.isNull(i) { return style == .print ? "null" : "" }
         switch column.storage {
         case .bool(let a): return style == .plain ? (a[i] ? "TRUE" : "FALSE") : (a[i] ? "true" : "false")
         case .double(let a): return formatDouble(a[i])
@@ -211,7 +211,7 @@ public enum ValueText {
             let types = type.rowFields ?? []
             let inner = fields.enumerated().map { n, f in format(f, i, type: n < types.count ? types[n].type : .null, style: .print) }
             return "(" + inner.joined(separator: ", ") + ")"
-        case .null: return style == .print ? "NULL" : ""
+        case .null: return style == .print ? "null" : ""
         }
     }
 

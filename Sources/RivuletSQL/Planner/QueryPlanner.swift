@@ -57,7 +57,6 @@ public struct QueryPlanner {
 
     func plan(_ select: SQLSelect) throws -> LogicalPlan {
         let input = try plan(select.from)
-        if select.distinct { throw SQLError("SELECT DISTINCT is not supported yet (write GROUP BY over the columns)", at: select.position) }
         if let first = select.orderBy.first {
             throw SQLError("ORDER BY is not supported on a streaming query (Flink sorts only on a time attribute)", at: first.expression.position)
         }
@@ -70,6 +69,19 @@ public struct QueryPlanner {
                 throw SQLError("WHERE needs a BOOLEAN condition, got \(condition.type)", at: w.position)
             }
             filter = condition
+        }
+        if select.distinct {
+            // SELECT DISTINCT is GROUP BY the selected expressions (a changelog of first rows).
+            guard !Self.aggregates(select) else {
+                throw SQLError("SELECT DISTINCT with aggregates or GROUP BY is not supported yet", at: select.position)
+            }
+            var grouped = select
+            grouped.distinct = false
+            grouped.groupBy = try select.items.map { item in
+                if case .star(_, let p) = item.expression { throw SQLError("SELECT DISTINCT * is not supported yet: name the columns", at: p) }
+                return item.expression
+            }
+            return try planAggregate(grouped, input: input, filter: filter)
         }
         if Self.aggregates(select) { return try planAggregate(select, input: input, filter: filter) }
         if case .windowTable(_, let window, _) = input {
