@@ -107,34 +107,7 @@ public enum ValueText {
         return e < 0 ? 1 / r : r
     }
 
-    /// Appends the value written in `bytes` (UTF-8) for a column of `type`.
-    public static func append(bytes: ArraySlice<UInt8>, type: SQLDataType, to builder: inout ColumnBuilder) throws {
-        switch type {
-        case .tinyint, .smallint, .int, .bigint:
-            guard let v = parseInteger(bytes) else {
-                throw ValueFormatError("'\(String(decoding: bytes, as: UTF8.self))' is not a whole number (\(type))")
-            }
-            builder.append(int: v)
-        case .decimal(_, let scale):
-            guard let v = parseDecimal(bytes: bytes.trimmingSpaces, scale: scale) else {
-                throw ValueFormatError("'\(String(decoding: bytes, as: UTF8.self))' is not a \(type)")
-            }
-            builder.append(int: v)
-        case .timestamp, .timestampLTZ:
-            guard let v = SQLTimestamp.parse(bytes: bytes) else {
-                throw ValueFormatError("'\(String(decoding: bytes, as: UTF8.self))' is not a \(type) (expected yyyy-MM-dd HH:mm:ss[.SSS])")
-            }
-            builder.append(int: v)
-        case .varchar: builder.append(string: String(decoding: bytes, as: UTF8.self))
-        default: try append(String(decoding: bytes, as: UTF8.self), type: type, to: &builder)
-        }
-    }
-
     /// A whole number written in `bytes` (spaces around it allowed), or nil.
-    static func parseInteger(_ bytes: ArraySlice<UInt8>) -> Int64? {
-        bytes.withUnsafeBufferPointer { parseInteger($0) }
-    }
-
     static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var start = 0, end = bytes.count
         while start < end && bytes[start] == UInt8(ascii: " ") { start += 1 }
@@ -221,15 +194,6 @@ public enum ValueText {
         let limit = max(delimiter.utf8.first ?? 44, 34)
         guard s.utf8.contains(where: { $0 <= limit }) else { return s }
         return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
-    }
-}
-
-extension ArraySlice<UInt8> {
-    var trimmingSpaces: ArraySlice<UInt8> {
-        var s = self
-        while s.first == UInt8(ascii: " ") { s.removeFirst() }
-        while s.last == UInt8(ascii: " ") { s.removeLast() }
-        return s
     }
 }
 
