@@ -120,6 +120,16 @@ public struct SQLWindowSpec: Sendable, CustomStringConvertible {
 public struct SQLOrderItem: Sendable, CustomStringConvertible {
     public var expression: SQLExpression
     public var descending: Bool
+    /// `NULLS FIRST` (true) or `NULLS LAST` (false); nil: NULL is the smallest value, as in Flink.
+    public var nullsFirst: Bool?
 
-    public var description: String { "\(expression)\(descending ? " DESC" : "")" }
+    public init(expression: SQLExpression, descending: Bool, nullsFirst: Bool? = nil) {
+        self.expression = expression
+        self.descending = descending
+        self.nullsFirst = nullsFirst
+    }
+
+    public var description: String {
+        "\(expression)\(descending ? " DESC" : "")\(nullsFirst.map { $0 ? " NULLS FIRST" : " NULLS LAST" } ?? "")"
+    }
 }

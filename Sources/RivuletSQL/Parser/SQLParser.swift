@@ -407,7 +407,12 @@ public struct SQLParser {
             let e = try expression()
             let descending = accept("DESC")
             if !descending { _ = accept("ASC") }
-            items.append(SQLOrderItem(expression: e, descending: descending))
+            var nullsFirst: Bool?
+            if accept("NULLS") {
+                nullsFirst = accept("FIRST")
+                if nullsFirst == false { try expect("LAST", after: "NULLS") }
+            }
+            items.append(SQLOrderItem(expression: e, descending: descending, nullsFirst: nullsFirst))
         } while accept(symbol: ",")
         return items
     }

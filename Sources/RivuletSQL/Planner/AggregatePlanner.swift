@@ -48,6 +48,10 @@ extension QueryPlanner {
     }
 
     func planAggregate(_ select: SQLSelect, input: LogicalPlan, filter: TypedExpression?) throws -> LogicalPlan {
+        if input.isUpdating {
+            throw SQLError(
+                "an aggregation over an updating input (the changelog of a GROUP BY or Top-N) is not supported yet", at: select.position)
+        }
         let analyzer = ExpressionAnalyzer(schema: input.schema)
         var keys: [TypedExpression] = [], keyTexts: [String] = [], keyNames: [String] = []
         // A group window function in GROUP BY (`SESSION(ts, INTERVAL ...)`, Flink's older

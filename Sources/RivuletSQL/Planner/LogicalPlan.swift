@@ -21,8 +21,8 @@ public struct TableScan: Sendable {
     public var equalities: [Int: ScalarValue] = [:]
 }
 
-/// A relational operator with its output columns. Every node is append-only: the changelog
-/// operators (aggregations, Top-N) are not planned yet.
+/// A relational operator with its output columns. Aggregations and Top-N are changelogs
+/// (`isUpdating`); the other nodes append.
 public indirect enum LogicalPlan: Sendable {
     case scan(TableScan)
     /// Projection and filter in one operator (Flink's Calc): `filter` decides which rows pass,
@@ -40,12 +40,19 @@ public indirect enum LogicalPlan: Sendable {
     /// window_time. Only a window aggregation reads it (it plans over the input directly).
     case windowTable(input: LogicalPlan, window: WindowSpec, schema: RelSchema)
     case windowAggregate(input: LogicalPlan, groupCount: Int, calls: [AggregateCall], window: WindowSpec, rowtime: Int, schema: RelSchema)
+    /// `ROW_NUMBER() OVER (...)` before the query around it has said which row numbers it
+    /// keeps: the input's columns, then the row number. Only a filter on the row number
+    /// reads it (it becomes a `.rank`).
+    case rowNumber(input: LogicalPlan, rank: RankSpec, schema: RelSchema)
+    /// Top-N or deduplication: per partition, the rows of the kept row numbers, as a changelog
+    /// (the input's columns, then the row number when `rank.outputsRankNumber`).
+    case rank(input: LogicalPlan, rank: RankSpec, schema: RelSchema)
 
     public var schema: RelSchema {
         switch self {
         case .scan(let s): return s.schema
         case .calc(_, _, _, let schema), .unionAll(_, let schema), .aggregate(_, _, _, let schema), .windowAggregate(_, _, _, _, _, let schema),
-            .windowTable(_, _, let schema):
+            .windowTable(_, _, let schema), .rowNumber(_, _, let schema), .rank(_, _, let schema):
             return schema
         }
     }
@@ -58,7 +65,8 @@ public indirect enum LogicalPlan: Sendable {
         case .unionAll(let inputs, _): return inputs.contains(where: \.isUpdating)
         case .aggregate: return true
         case .windowAggregate: return false
-        case .windowTable(let input, _, _): return input.isUpdating
+        case .windowTable(let input, _, _), .rowNumber(let input, _, _): return input.isUpdating
+        case .rank(_, let rank, _): return rank.isUpdating
         }
     }
 
@@ -125,6 +133,10 @@ public indirect enum LogicalPlan: Sendable {
             return .aggregate(input: input.pushingDownProjections(), groupCount: groupCount, calls: calls, schema: schema)
         case .windowTable(let input, let window, let schema):
             return .windowTable(input: input.pushingDownProjections(), window: window, schema: schema)
+        case .rowNumber(let input, let rank, let schema):
+            return .rowNumber(input: input.pushingDownProjections(), rank: rank, schema: schema)
+        case .rank(let input, let rank, let schema):
+            return .rank(input: input.pushingDownProjections(), rank: rank, schema: schema)
         case .windowAggregate(let input, let groupCount, let calls, let window, let rowtime, let schema):
             return .windowAggregate(
                 input: input.pushingDownProjections(), groupCount: groupCount, calls: calls, window: window, rowtime: rowtime, schema: schema)
@@ -194,6 +206,10 @@ public indirect enum LogicalPlan: Sendable {
             return "\(pad)GroupAggregate(groupBy=[\(keys)], select=[\(select.joined(separator: ", "))])\n" + input.explain(indent: indent + 1)
         case .windowTable(let input, let window, _):
             return "\(pad)WindowTableFunction(\(window))\n" + input.explain(indent: indent + 1)
+        case .rowNumber(let input, let rank, _):
+            return "\(pad)OverAggregate(ROW_NUMBER() OVER (\(rank.orderKeys)))\n" + input.explain(indent: indent + 1)
+        case .rank(let input, let rank, _):
+            return "\(pad)\(rank.explain(input.schema))\n" + input.explain(indent: indent + 1)
         case .windowAggregate(let input, let groupCount, let calls, let window, _, let schema):
             let keys = schema.names.prefix(groupCount).joined(separator: ", ")
             let select = schema.names.prefix(groupCount + 3) + zip(calls, schema.names.dropFirst(groupCount + 3)).map { "\($0) AS \($1)" }

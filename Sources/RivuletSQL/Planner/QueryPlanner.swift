@@ -56,7 +56,7 @@ public struct QueryPlanner {
     }
 
     func plan(_ select: SQLSelect) throws -> LogicalPlan {
-        let input = try plan(select.from)
+        var input = try plan(select.from)
         if let first = select.orderBy.first {
             throw SQLError("ORDER BY is not supported on a streaming query (Flink sorts only on a time attribute)", at: first.expression.position)
         }
@@ -69,6 +69,11 @@ public struct QueryPlanner {
                 throw SQLError("WHERE needs a BOOLEAN condition, got \(condition.type)", at: w.position)
             }
             filter = condition
+        }
+        // WHERE rn <= N over ROW_NUMBER() OVER (...): a Top-N.
+        if let ranked = try Self.topN(input, filter: filter) { (input, filter) = ranked }
+        if let (index, call) = Self.rowNumberItem(select) {
+            return try planRowNumber(select, item: index, call: call, input: input, filter: filter)
         }
         if select.distinct {
             // SELECT DISTINCT is GROUP BY the selected expressions (a changelog of first rows).
@@ -88,11 +93,22 @@ public struct QueryPlanner {
             throw SQLError(
                 "the rows of \(window.kind.rawValue)(...) can only be aggregated yet: GROUP BY window_start, window_end", at: select.position)
         }
+        let list = try selectList(select.items, input: input, analyzer: analyzer)
+        return Self.prunedRankNumber(input.calc(list.projections, filter: filter, schema: list.schema))
+    }
+
+    /// A select list's expressions over `input` (`*` expanded), and its output columns (the
+    /// event-time and processing-time attributes kept where a column passes them on).
+    func selectList(
+        _ items: [SQLSelectItem], input: LogicalPlan, analyzer: ExpressionAnalyzer
+    ) throws -> (
+        projections: [TypedExpression], schema: RelSchema
+    ) {
         var projections: [TypedExpression] = []
         var columns: [RelColumn] = []
         var rowtime: Int?
         var proctime: Int?
-        for item in select.items {
+        for item in items {
             if case .star(let qualifier, let p) = item.expression {
                 let matching = input.schema.columns.indices.filter { qualifier == nil || input.schema.columns[$0].qualifier == qualifier }
                 if matching.isEmpty, let qualifier { throw SQLError("no table '\(qualifier)' in FROM for '\(qualifier).*'", at: p) }
@@ -114,7 +130,7 @@ public struct QueryPlanner {
             projections.append(e)
             columns.append(RelColumn(name: item.alias ?? Self.defaultName(item.expression, index: columns.count), type: e.type, qualifier: nil))
         }
-        return input.calc(projections, filter: filter, schema: RelSchema(columns: Self.uniqueNames(columns), rowtime: rowtime, proctime: proctime))
+        return (projections, RelSchema(columns: Self.uniqueNames(columns), rowtime: rowtime, proctime: proctime))
     }
 
     /// The columns with repeated names numbered (`price`, `price0`), as Flink names them.

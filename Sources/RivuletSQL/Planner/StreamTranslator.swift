@@ -55,29 +55,49 @@ struct StreamTranslator {
             return try windowAggregate(plan, input: input, groupCount: groupCount, calls: calls, window: window, rowtime: rowtime, schema: schema)
         case .aggregate(let input, let groupCount, let calls, let schema):
             let stream = try translate(input)
-            var ttl: StateTtlConfig?
-            if let text = tableSettings["table.exec.state.ttl"] {
-                guard let millis = Self.milliseconds(text) else {
-                    throw SQLError(
-                        "'table.exec.state.ttl' must be a duration such as '1 h', '30 min' or '3600000' (ms), got '\(text)'",
-                        at: SourcePosition(line: 1, column: 1))
-                }
-                if millis > 0 { ttl = StateTtlConfig(ttl: .milliseconds(millis)) }
-            }
             let types = schema.types
-            let stateTTL = ttl
-            return rowsByKey(stream, groupCount: groupCount)
-                .process { GroupAggregateFunction(calls: calls, outputTypes: types, ttl: stateTTL) }
+            let ttl = try stateTTL()
+            return rowsByKey(stream, keys: Array(0..<groupCount))
+                .process { GroupAggregateFunction(calls: calls, outputTypes: types, ttl: ttl) }
                 .name(Self.calcName(plan)).uid(uid("aggregate"))
+        case .rowNumber(_, let rank, let schema):
+            throw SQLError(
+                "ROW_NUMBER() OVER (...) needs an upper bound on the row number in the WHERE of the query around it (such as \(schema.columns.last?.name ?? "rn") <= 10): Top-N; other OVER aggregations are not supported yet",
+                at: rank.position)
+        case .rank(let input, let rank, let schema):
+            let stream = try translate(input)
+            let types = schema.types
+            let ttl = try stateTTL()
+            let keyed = rowsByKey(stream, keys: rank.partitionKeys)
+            if case .topN = rank.strategy {
+                return keyed.process { TopNFunction(rank: rank, outputTypes: types, ttl: ttl) }.name(Self.calcName(plan)).uid(uid("rank"))
+            }
+            let rowtime = rank.orderKeys[0].column
+            return keyed.process { DeduplicateFunction(strategy: rank.strategy, rowtime: rowtime, outputTypes: types, ttl: ttl) }
+                .name(Self.calcName(plan)).uid(uid("deduplicate"))
         }
     }
 
-    /// One record per row, keyed by its first `groupCount` values: what crosses the keyed
-    /// exchange of an aggregation (the aggregation emits row batches again).
-    mutating func rowsByKey(_ stream: DataStream<RowBatch>, groupCount: Int) -> KeyedStream<SQLRow, SQLKey> {
-        stream.flatMap { (batch: RowBatch, out: Collector<SQLRow>) in
+    /// `table.exec.state.ttl`: how long the state of an idle key is kept (nil: for ever).
+    func stateTTL() throws -> StateTtlConfig? {
+        guard let text = tableSettings["table.exec.state.ttl"] else { return nil }
+        guard let millis = Self.milliseconds(text) else {
+            throw SQLError(
+                "'table.exec.state.ttl' must be a duration such as '1 h', '30 min' or '3600000' (ms), got '\(text)'",
+                at: SourcePosition(line: 1, column: 1))
+        }
+        return millis > 0 ? StateTtlConfig(ttl: .milliseconds(millis)) : nil
+    }
+
+    /// One record per row, keyed by the values of its columns `keys`: what crosses the keyed
+    /// exchange of an aggregation or Top-N (which emit row batches again).
+    mutating func rowsByKey(_ stream: DataStream<RowBatch>, keys: [Int]) -> KeyedStream<SQLRow, SQLKey> {
+        let prefix = keys == Array(keys.indices)
+        return stream.flatMap { (batch: RowBatch, out: Collector<SQLRow>) in
             for i in 0..<batch.count { try out.collect(batch.row(i)) }
-        }.name("Exchange rows").uid(uid("rows")).keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
+        }.name("Exchange rows").uid(uid("rows")).keyBy { row in
+            prefix ? SQLKey(Array(row.values.prefix(keys.count))) : SQLKey(keys.map { row.values[$0] })
+        }
     }
 
     mutating func windowAggregate(
@@ -88,7 +108,7 @@ struct StreamTranslator {
         let name = Self.calcName(plan)
         let aggregates = WindowAggregates(calls: calls), emitter = WindowRowEmitter(types: types)
         if window.processingTime {
-            let keyed = rowsByKey(stream, groupCount: groupCount)
+            let keyed = rowsByKey(stream, keys: Array(0..<groupCount))
             switch window.kind {
             case .tumble:
                 return keyed.window(try TumblingProcessingTimeWindows(sizeMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name)
