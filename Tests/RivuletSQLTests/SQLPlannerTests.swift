@@ -126,6 +126,47 @@ final class SQLPlannerTests: XCTestCase {
         XCTAssertEqual(script.jobs.count, 0, "EXPLAIN runs nothing")
     }
 
+    /// ROW_NUMBER() OVER (...) runs as Top-N or deduplication only where the query around it
+    /// bounds the row number; the plan says which, and what else is an error.
+    func testTopNAndDeduplicationPlans() throws {
+        let ranked = "SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY price DESC) AS rn FROM t"
+        let unbounded = try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM (\(ranked)) WHERE rn > 2;"))
+        XCTAssertTrue(unbounded.message.contains("needs an upper bound on the row number"), unbounded.message)
+        XCTAssertEqual(unbounded.position, SourcePosition(line: 11, column: 49))
+        XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM (\(ranked));")).message.contains("needs an upper bound"))
+        XCTAssertTrue(
+            try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM (SELECT *, RANK() OVER (ORDER BY ts) AS r FROM t) WHERE r <= 2;")).message
+                .contains("RANK() OVER (...) is not supported yet"))
+        XCTAssertTrue(
+            try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id) AS r FROM t) WHERE r <= 2;"))
+                .message.contains("needs an ORDER BY"))
+        let aggregated = try XCTUnwrap(error("INSERT INTO out SELECT id, CAST(COUNT(*) AS STRING) FROM (\(ranked)) WHERE rn <= 3 GROUP BY id;"))
+        XCTAssertTrue(aggregated.message.contains("an aggregation over an updating input"), aggregated.message)
+        let script = try SQLScript(
+            Self.ddl + """
+                CREATE TABLE ranked (id BIGINT, name STRING, rn BIGINT) WITH ('connector' = 'blackhole');
+                EXPLAIN INSERT INTO ranked SELECT id, name, rn FROM (\(ranked)) WHERE rn <= 3 AND id > 0;
+                EXPLAIN INSERT INTO out SELECT id, name FROM (\(ranked)) WHERE rn = 1;
+                EXPLAIN INSERT INTO out SELECT id, name FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts DESC) AS rn FROM t) WHERE rn = 1;
+                EXPLAIN INSERT INTO out SELECT id, name FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY ts) AS rn FROM t) WHERE rn = 1;
+                """)
+        let texts = script.results.compactMap { r -> String? in
+            if case .text(let t) = r { return t }
+            return nil
+        }
+        XCTAssertEqual(texts.count, 4)
+        // The rest of the WHERE filters the Top-N's changelog.
+        XCTAssertTrue(
+            texts[0].contains(
+                "Rank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[name], orderBy=[price DESC], select=[id, name, price, r, ts, cents, rn])"
+            ), texts[0])
+        XCTAssertTrue(texts[0].contains("where=[(id > 0)]"), texts[0])
+        // Nobody reads the row number: it is left out.
+        XCTAssertTrue(texts[1].contains("rankEnd=1], partitionBy=[name], orderBy=[price DESC], select=[id, name, price, r, ts, cents])"), texts[1])
+        XCTAssertTrue(texts[2].contains("Deduplicate(keep=[LastRow], key=[id], order=[ROWTIME])"), texts[2])
+        XCTAssertTrue(texts[3].contains("Deduplicate(keep=[FirstRow], key=[id], order=[ROWTIME])"), texts[3])
+    }
+
     func testJobsOfAScript() throws {
         let script = try SQLScript(
             Self.ddl + """
