@@ -104,7 +104,8 @@ final class SQLNexmarkTests: XCTestCase {
         let text = try XCTUnwrap(NexmarkSQL.script(name, events: Self.events, rate: rate)).replacingOccurrences(
             of: "'connector' = 'blackhole'", with: "'connector' = 'print'")
         let printed = CollectedValues<String>()
-        let script = try SQLScript(text, connectors: TableConnectors.builtIn.adding([NexmarkTableConnector(), CollectingPrintConnector(into: printed)]))
+        let script = try SQLScript(
+            text, connectors: TableConnectors.builtIn.adding([NexmarkTableConnector(), CollectingPrintConnector(into: printed)]))
         let env = StreamExecutionEnvironment(configuration: try Configuration(["parallelism.default": "\(parallelism)"]))
         try script.build(job: 0, into: env)
         _ = try env.execute("sql-\(name)")

@@ -52,12 +52,30 @@ final class SQLPlannerTests: XCTestCase {
 
     func testUnsupportedClausesSaySoAtTheClause() throws {
         let window = try XCTUnwrap(
-            error("INSERT INTO out SELECT id, name FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND));"))
-        XCTAssertTrue(window.message.contains("window table function SESSION is not supported yet"), window.message)
+            error("INSERT INTO out SELECT id, name FROM TABLE(SLIDE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND));"))
+        XCTAssertTrue(window.message.contains("window table function SLIDE is not supported (TUMBLE, HOP, CUMULATE and SESSION are)"), window.message)
         XCTAssertEqual(window.position, SourcePosition(line: 11, column: 38))
         XCTAssertTrue(
-            try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND));")).message
+            try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND));")).message
                 .contains("can only be aggregated yet"))
+        XCTAssertTrue(
+            try XCTUnwrap(
+                error(
+                    "INSERT INTO out SELECT 1, CAST(COUNT(*) AS STRING) FROM TABLE(SESSION(TABLE t PARTITION BY id, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end;"
+                )
+            ).message.contains("the aggregation must GROUP BY id too"))
+        XCTAssertTrue(
+            try XCTUnwrap(
+                error(
+                    "INSERT INTO out SELECT name, CAST(COUNT(*) AS STRING) FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, name;"
+                )
+            ).message.contains("groups by window_start, window_end and the PARTITION BY columns only (none here: sessions span the table)"))
+        XCTAssertTrue(
+            try XCTUnwrap(
+                error(
+                    "INSERT INTO out SELECT name, CAST(COUNT(*) AS STRING) FROM TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), INTERVAL '7' SECOND, INTERVAL '1' MINUTE)) GROUP BY window_start, window_end, name;"
+                )
+            ).message.contains("CUMULATE's size (60000 ms) must be a whole multiple of its step (7000 ms)"))
         XCTAssertTrue(
             try XCTUnwrap(
                 error("INSERT INTO out SELECT id, name FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(id), INTERVAL '10' SECOND)) GROUP BY id, name;")

@@ -18,12 +18,17 @@ public protocol KeyedProcessFunction: SendableMetatype {
     mutating func processElement(_ value: Input, _ context: KeyedContext<Key>, _ out: Collector<Output>) throws
     /// A timer registered through the context fired (`context.timeDomain` says which clock).
     mutating func onTimer(_ timestamp: Int64, _ context: KeyedContext<Key>, _ out: Collector<Output>) throws
+    /// Called after each batch of input elements, before a watermark, timer or checkpoint
+    /// barrier is handled: a function may keep what it emits per element and emit it here at
+    /// once (the SQL operators emit one row batch per input batch this way).
+    mutating func finishBatch(_ out: Collector<Output>) throws
     mutating func close() throws
 }
 
 extension KeyedProcessFunction {
     public mutating func open(_ context: KeyedRuntimeContext<Key>) throws {}
     public mutating func onTimer(_ timestamp: Int64, _ context: KeyedContext<Key>, _ out: Collector<Output>) throws {}
+    @inlinable public mutating func finishBatch(_ out: Collector<Output>) throws {}
     public mutating func close() throws {}
 }
 

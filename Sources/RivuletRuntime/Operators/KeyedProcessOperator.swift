@@ -30,6 +30,7 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
     public func processElement(_ value: F.Input, timestamp: Int64) throws {
         services.setCurrent(key: keySelector(value), timestamp: timestamp)
         try function.processElement(value, services.context, services.collector)
+        try function.finishBatch(services.collector)
     }
 
     /// A batch with the services, context and collector loaded once (each load from `self`
@@ -42,6 +43,7 @@ public final class KeyedProcessOperator<F: KeyedProcessFunction>: OneInputStream
             services.setCurrent(key: keySelector(r.value), timestamp: r.timestamp)
             try function.processElement(r.value, context, collector)
         }
+        try function.finishBatch(collector)
     }
 
     @inlinable

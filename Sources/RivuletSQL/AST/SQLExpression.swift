@@ -22,14 +22,15 @@ public indirect enum SQLExpression: Sendable, CustomStringConvertible {
     /// A function or aggregate call: `COUNT(DISTINCT x) FILTER (WHERE p)`, `ROW_NUMBER() OVER (...)`.
     case call(SQLFunctionCall)
     /// A scalar subquery or the `TABLE t` / `DESCRIPTOR(c)` arguments of a table function.
-    case tableArgument(String, SourcePosition)
+    /// `TABLE name [PARTITION BY columns]`, an argument of a window table function.
+    case tableArgument(String, partitionBy: [String], SourcePosition)
     case descriptor([String], SourcePosition)
 
     public var position: SourcePosition {
         switch self {
         case .literal(_, let p), .identifier(_, let p), .star(_, let p), .unary(_, _, let p), .binary(_, _, _, let p),
             .isTest(_, _, _, let p), .inList(_, _, _, let p), .between(_, _, _, _, let p), .like(_, _, _, let p),
-            .caseWhen(_, _, _, let p), .cast(_, _, let p), .extract(_, _, let p), .tableArgument(_, let p), .descriptor(_, let p):
+            .caseWhen(_, _, _, let p), .cast(_, _, let p), .extract(_, _, let p), .tableArgument(_, _, let p), .descriptor(_, let p):
             return p
         case .call(let call): return call.position
         }
@@ -53,7 +54,8 @@ public indirect enum SQLExpression: Sendable, CustomStringConvertible {
         case .cast(let e, let t, _): return "CAST(\(e) AS \(t))"
         case .extract(let unit, let e, _): return "EXTRACT(\(unit) FROM \(e))"
         case .call(let call): return call.description
-        case .tableArgument(let name, _): return "TABLE \(name)"
+        case .tableArgument(let name, let partition, _):
+            return "TABLE \(name)" + (partition.isEmpty ? "" : " PARTITION BY " + partition.joined(separator: ", "))
         case .descriptor(let columns, _): return "DESCRIPTOR(\(columns.joined(separator: ", ")))"
         }
     }

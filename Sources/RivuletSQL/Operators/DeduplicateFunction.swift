@@ -25,6 +25,8 @@ struct DeduplicateFunction: KeyedProcessFunction {
     var kept: ValueState<SQLRow>?
     /// Whether the partition's row was emitted (keep first).
     var emitted: ValueState<Bool>?
+    /// The rows of the current input batch, emitted together by `finishBatch`.
+    var pending: [SQLRow] = []
 
     init(strategy: RankSpec.Strategy, rowtime: Int, outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
         self.strategy = strategy
@@ -58,15 +60,15 @@ struct DeduplicateFunction: KeyedProcessFunction {
             if let previous, !processingTime, time(row) < time(previous) { return }
             try kept.update(row)
             guard let previous else {
-                try out.collect(.of([row], types: outputTypes))
+                pending.append(row)
                 return
             }
-            try out.collect(
-                .of([SQLRow(values: previous.values, kind: .updateBefore), SQLRow(values: row.values, kind: .updateAfter)], types: outputTypes))
+            pending.append(SQLRow(values: previous.values, kind: .updateBefore))
+            pending.append(SQLRow(values: row.values, kind: .updateAfter))
         case .keepFirstRow(processingTime: true):
             guard let emitted, try emitted.value() == nil else { return }
             try emitted.update(true)
-            try out.collect(.of([row], types: outputTypes))
+            pending.append(row)
         case .keepFirstRow(processingTime: false):
             guard let kept, let emitted else { return }
             let t = time(row)
@@ -80,6 +82,13 @@ struct DeduplicateFunction: KeyedProcessFunction {
             try kept.update(row)
         case .topN: return
         }
+    }
+
+    /// The changes of the input batch as one row batch.
+    mutating func finishBatch(_ out: Collector<RowBatch>) throws {
+        guard !pending.isEmpty else { return }
+        try out.collect(.of(pending, types: outputTypes))
+        pending.removeAll(keepingCapacity: true)
     }
 
     mutating func onTimer(_ timestamp: Int64, _ context: KeyedContext<SQLKey>, _ out: Collector<RowBatch>) throws {

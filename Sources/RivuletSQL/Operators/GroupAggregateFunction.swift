@@ -18,6 +18,8 @@ struct GroupAggregateFunction: KeyedProcessFunction {
     var state: ValueState<[AggregateAccumulator]>?
     /// The values each DISTINCT call has seen, per group: (call, value) -> true.
     var seen: MapState<SQLKey, Bool>?
+    /// The changes of the current input batch, emitted together by `finishBatch`.
+    var pending: [SQLRow] = []
 
     init(calls: [AggregateCall], outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
         self.calls = calls
@@ -52,14 +54,20 @@ struct GroupAggregateFunction: KeyedProcessFunction {
         try state.update(accumulators)
         let after = zip(accumulators, calls).map { $0.result($1) }
         guard let previous else {
-            try out.collect(.of([SQLRow(values: key.values + after, kind: .insert)], types: outputTypes))
+            pending.append(SQLRow(values: key.values + after, kind: .insert))
             return
         }
         let before = zip(previous, calls).map { $0.result($1) }
         if before == after { return }
-        try out.collect(
-            .of(
-                [SQLRow(values: key.values + before, kind: .updateBefore), SQLRow(values: key.values + after, kind: .updateAfter)], types: outputTypes
-            ))
+        pending.append(SQLRow(values: key.values + before, kind: .updateBefore))
+        pending.append(SQLRow(values: key.values + after, kind: .updateAfter))
     }
+
+    /// The changes of the input batch as one row batch.
+    mutating func finishBatch(_ out: Collector<RowBatch>) throws {
+        guard !pending.isEmpty else { return }
+        try out.collect(.of(pending, types: outputTypes))
+        pending.removeAll(keepingCapacity: true)
+    }
+
 }

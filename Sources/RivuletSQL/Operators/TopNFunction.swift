@@ -43,6 +43,8 @@ struct TopNFunction: KeyedProcessFunction {
     let outputTypes: [SQLDataType]
     let ttl: StateTtlConfig?
     var state: ValueState<[SQLRow]>?
+    /// The changes of the current input batch, emitted together by `finishBatch`.
+    var pending: [SQLRow] = []
 
     init(rank: RankSpec, outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
         self.rank = rank
@@ -82,7 +84,14 @@ struct TopNFunction: KeyedProcessFunction {
             }
         }
         try state.update(rows)
-        if !changes.isEmpty { try out.collect(.of(changes, types: outputTypes)) }
+        pending.append(contentsOf: changes)
+    }
+
+    /// The changes of the input batch as one row batch.
+    mutating func finishBatch(_ out: Collector<RowBatch>) throws {
+        guard !pending.isEmpty else { return }
+        try out.collect(.of(pending, types: outputTypes))
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// The row as output, with its number when the Top-N outputs it.

@@ -721,7 +721,18 @@ public struct SQLParser {
         let p = position
         if isKeyword("TABLE") {
             index += 1
-            return .tableArgument(try qualifiedName("a table name"), p)
+            let name = try qualifiedName("a table name")
+            var partition: [String] = []
+            if accept("PARTITION") {
+                try expect("BY", after: "PARTITION")
+                if accept(symbol: "(") {
+                    repeat { partition.append(try identifier("a column")) } while accept(symbol: ",")
+                    try expect(symbol: ")", after: "the PARTITION BY columns")
+                } else {
+                    partition.append(try identifier("a column"))
+                }
+            }
+            return .tableArgument(name, partitionBy: partition, p)
         }
         if isKeyword("DESCRIPTOR"), case .symbol("(") = tokens[index + 1].kind {
             index += 2

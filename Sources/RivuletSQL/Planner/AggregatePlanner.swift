@@ -19,7 +19,7 @@ extension QueryPlanner {
     /// `TUMBLE(ts, size)`, `HOP(ts, slide, size)` or `SESSION(ts, gap)` in GROUP BY, over the
     /// input's event-time attribute.
     static func groupWindow(_ c: SQLFunctionCall, input: LogicalPlan, analyzer: ExpressionAnalyzer) throws -> WindowSpec {
-        guard let kind = WindowSpec.Kind(rawValue: c.name) else {
+        guard let kind = WindowSpec.Kind(rawValue: c.name), kind != .cumulate else {
             throw SQLError("group window function \(c.name) is not supported yet (TUMBLE, HOP and SESSION are)", at: c.position)
         }
         let expected = kind == .hop ? 3 : 2
@@ -89,6 +89,24 @@ extension QueryPlanner {
             }
             guard Set(windowKeys.values).isSuperset(of: [0, 1]) else {
                 throw SQLError("an aggregation over \(spec.kind.rawValue)(...) must GROUP BY window_start, window_end", at: select.position)
+            }
+            if spec.kind == .session {
+                // Sessions span the whole table, or each partition of PARTITION BY: the other
+                // keys must be those columns (Flink aggregates any others as a changelog).
+                var grouped: Set<Int> = []
+                for (k, key) in keys.enumerated() where windowKeys[k] == nil {
+                    guard case .column(let c, _, _) = key, spec.partitionBy.contains(c) else {
+                        throw SQLError(
+                            "an aggregation over SESSION(...) groups by window_start, window_end and the PARTITION BY columns only (\(spec.partitionBy.isEmpty ? "none here: sessions span the table" : spec.partitionBy.map { base.schema.columns[$0].name }.joined(separator: ", ")))",
+                            at: select.groupBy[k].position)
+                    }
+                    grouped.insert(c)
+                }
+                if let missing = spec.partitionBy.first(where: { !grouped.contains($0) }) {
+                    throw SQLError(
+                        "SESSION(TABLE ... PARTITION BY \(base.schema.columns[missing].name)): the aggregation must GROUP BY \(base.schema.columns[missing].name) too",
+                        at: select.position)
+                }
             }
             if let filter {
                 var read: [Int: Set<Int>?] = [:]

@@ -70,7 +70,7 @@ struct ExpressionAnalyzer {
         case .extract(let unit, let operand, let p):
             return try function(unit, [analyze(operand)], at: p)
         case .call(let call): return try self.call(call)
-        case .tableArgument(_, let p), .descriptor(_, let p):
+        case .tableArgument(_, _, let p), .descriptor(_, let p):
             throw SQLError("TABLE and DESCRIPTOR arguments are only allowed in a window function in FROM", at: p)
         }
     }

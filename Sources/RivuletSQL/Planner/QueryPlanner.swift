@@ -181,21 +181,28 @@ public struct QueryPlanner {
         }
     }
 
-    /// `TUMBLE(TABLE t, DESCRIPTOR(ts), size)` or `HOP(TABLE t, DESCRIPTOR(ts), slide, size)`
-    /// over the table's event-time attribute.
+    /// `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`, `HOP(TABLE t, DESCRIPTOR(ts), slide, size)`,
+    /// `CUMULATE(TABLE t, DESCRIPTOR(ts), step, size)` or `SESSION(TABLE t [PARTITION BY k],
+    /// DESCRIPTOR(ts), gap)` over the table's event-time or processing-time attribute.
     func windowTable(_ call: SQLFunctionCall, alias: String?, at p: SourcePosition) throws -> LogicalPlan {
-        guard let kind = WindowSpec.Kind(rawValue: call.name), kind != .session else {
-            throw SQLError("window table function \(call.name) is not supported yet (TUMBLE and HOP are)", at: p)
+        guard let kind = WindowSpec.Kind(rawValue: call.name) else {
+            throw SQLError("window table function \(call.name) is not supported (TUMBLE, HOP, CUMULATE and SESSION are)", at: p)
         }
-        let expected = kind == .tumble ? 3 : 4
-        guard call.arguments.count == expected, case .tableArgument(let name, let tp) = call.arguments[0],
+        let expected = kind == .tumble || kind == .session ? 3 : 4
+        let sizes = ["TUMBLE": "size", "HOP": "slide, size", "CUMULATE": "step, size", "SESSION": "gap"][call.name] ?? "size"
+        guard call.arguments.count == expected, case .tableArgument(let name, let partition, let tp) = call.arguments[0],
             case .descriptor(let columns, let dp) = call.arguments[1], columns.count == 1
         else {
             throw SQLError(
-                "\(call.name) takes (TABLE t, DESCRIPTOR(time_column), \(kind == .tumble ? "size" : "slide, size")) as positional arguments",
-                at: call.position)
+                "\(call.name) takes (TABLE t, DESCRIPTOR(time_column), \(sizes)) as positional arguments", at: call.position)
+        }
+        if !partition.isEmpty && kind != .session {
+            throw SQLError("only SESSION takes TABLE t PARTITION BY ...", at: tp)
         }
         let input = try plan(.table(name: name, alias: nil, position: tp))
+        for column in partition where !input.schema.names.contains(column) {
+            throw SQLError("PARTITION BY \(column): table '\(name)' has no such column", at: tp)
+        }
         guard let time = input.schema.columns.firstIndex(where: { $0.name == columns[0] }) else {
             throw SQLError("DESCRIPTOR(\(columns[0])): table '\(name)' has no such column", at: dp)
         }
@@ -212,12 +219,18 @@ public struct QueryPlanner {
             return ms
         }
         let size = try millis(call.arguments[expected - 1])
-        let slide = kind == .hop ? try millis(call.arguments[2]) : size
-        if kind == .hop && size % slide != 0 {
-            throw SQLError("HOP's size (\(size) ms) must be a whole multiple of its slide (\(slide) ms)", at: call.position)
+        let slide = expected == 4 ? try millis(call.arguments[2]) : size
+        if expected == 4 && size % slide != 0 {
+            throw SQLError(
+                "\(call.name)'s size (\(size) ms) must be a whole multiple of its \(kind == .hop ? "slide" : "step") (\(slide) ms)", at: call.position
+            )
         }
         var spec = WindowSpec(kind: kind, sizeMillis: size, slideMillis: slide, timeColumn: time, timeColumnName: columns[0])
         spec.processingTime = time != input.schema.rowtime
+        spec.partitionBy = partition.compactMap { input.schema.names.firstIndex(of: $0) }
+        if spec.processingTime && kind == .cumulate {
+            throw SQLError("CUMULATE over processing time is not supported yet (over event time it is)", at: call.position)
+        }
         let qualifier = alias ?? name
         let timestamp = SQLDataType.timestamp(precision: 3)
         let schema = RelSchema(

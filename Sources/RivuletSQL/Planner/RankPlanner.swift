@@ -14,7 +14,9 @@ extension QueryPlanner {
     /// The select list with its ROW_NUMBER() item: a Calc computing the other items (and the
     /// partition and order keys that are not among them), the row number after them, and a
     /// Calc putting the columns in the select list's order.
-    func planRowNumber(_ select: SQLSelect, item index: Int, call: SQLFunctionCall, input: LogicalPlan, filter: TypedExpression?) throws
+    func planRowNumber(
+        _ select: SQLSelect, item index: Int, call: SQLFunctionCall, input: LogicalPlan, filter: TypedExpression?
+    ) throws
         -> LogicalPlan
     {
         let p = call.position
@@ -62,7 +64,8 @@ extension QueryPlanner {
             let c = try column(o.expression)
             return SortKey(column: c, name: columns[c].name, descending: o.descending, nullsFirst: o.nullsFirst ?? !o.descending)
         }
-        let base = input.calc(projections, filter: filter, schema: RelSchema(columns: columns, rowtime: list.schema.rowtime, proctime: list.schema.proctime))
+        let base = input.calc(
+            projections, filter: filter, schema: RelSchema(columns: columns, rowtime: list.schema.rowtime, proctime: list.schema.proctime))
         let name = select.items[index].alias ?? "w0$o0"
         let width = projections.count
         let rank = RankSpec(partitionKeys: partition, orderKeys: order, rowNumberName: name, position: p)
@@ -149,7 +152,8 @@ extension QueryPlanner {
         filter?.reads(into: &read)
         if read[rn] != nil {
             guard rank.rankStart == 1 && rank.rankEnd == 1 else { return plan }
-            let one = base.schema.columns.indices.map { TypedExpression.column($0, base.schema.columns[$0].type, name: base.schema.columns[$0].name) }
+            let one =
+                base.schema.columns.indices.map { TypedExpression.column($0, base.schema.columns[$0].type, name: base.schema.columns[$0].name) }
                 + [.literal(.int(1), .bigint)]
             projections = projections.map { $0.substituting(one) }
             filter = filter?.substituting(one)

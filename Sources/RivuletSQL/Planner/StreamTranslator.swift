@@ -119,6 +119,8 @@ struct StreamTranslator {
             case .session:
                 return keyed.window(try ProcessingTimeSessionWindows(gapMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name)
                     .uid(uid("window"))
+            case .cumulate:
+                throw SQLError("CUMULATE over processing time is not supported yet", at: SourcePosition(line: 1, column: 1))
             }
         }
         let rows: DataStream<SQLRow> = stream.transform(
@@ -139,6 +141,11 @@ struct StreamTranslator {
         case .session:
             return keyed.window(try EventTimeSessionWindows(gapMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name).uid(
                 uid("window"))
+        case .cumulate:
+            return keyed.window(try CumulativeEventTimeWindows(stepMillis: window.slideMillis, maxSizeMillis: window.sizeMillis)).aggregate(
+                aggregates, emitter
+            )
+            .name(name).uid(uid("window"))
         }
     }
 

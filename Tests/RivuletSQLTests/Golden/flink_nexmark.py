@@ -16,11 +16,19 @@ queries = {
     "q0": "SELECT auction, bidder, price, `dateTime`, extra FROM bid",
     "q1": "SELECT auction, bidder, 0.908 * price as price, `dateTime`, extra FROM bid",
     "q2": "SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0",
+    "q18": """SELECT auction, bidder, price, channel, url, `dateTime`, extra
+        FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY bidder, auction ORDER BY `dateTime` DESC) AS rank_number FROM bid)
+        WHERE rank_number <= 1""",
+    "q19": """SELECT * FROM
+        (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rank_number FROM bid)
+        WHERE rank_number <= 10""",
 }
 sinks = {
     "q0": "auction BIGINT, bidder BIGINT, price BIGINT, `dateTime` TIMESTAMP(3), extra VARCHAR",
     "q1": "auction BIGINT, bidder BIGINT, price DECIMAL(23, 3), `dateTime` TIMESTAMP(3), extra VARCHAR",
     "q2": "auction BIGINT, price BIGINT",
+    "q18": "auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, `dateTime` TIMESTAMP(3), extra VARCHAR",
+    "q19": "auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, `dateTime` TIMESTAMP(3), extra VARCHAR, rank_number BIGINT",
 }
 for name in sys.argv[2:]:
     env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
