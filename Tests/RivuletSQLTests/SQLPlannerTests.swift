@@ -86,8 +86,11 @@ final class SQLPlannerTests: XCTestCase {
                 error("INSERT INTO out SELECT id, name FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY id, name;")
             )
             .message.contains("must GROUP BY window_start, window_end"))
-        XCTAssertTrue(
-            try XCTUnwrap(error("INSERT INTO out SELECT DISTINCT * FROM t;")).message.contains("SELECT DISTINCT * is not supported yet"))
+        // SELECT DISTINCT * groups by every column (here a ROW column, which cannot be a key).
+        XCTAssertTrue(try XCTUnwrap(error("INSERT INTO out SELECT DISTINCT * FROM t;")).message.contains("GROUP BY a ROW value is not supported"))
+        let distinct = try SQLScript(Self.ddl + "EXPLAIN INSERT INTO out SELECT DISTINCT * FROM (SELECT id, name FROM t) AS s;")
+        guard case .text(let plan)? = distinct.results.last else { return XCTFail("no EXPLAIN text") }
+        XCTAssertTrue(plan.contains("GroupAggregate(groupBy=[id, name], select=[id, name])"), plan)
         let ungrouped = try XCTUnwrap(error("INSERT INTO out SELECT id, name FROM t GROUP BY id;"))
         XCTAssertTrue(ungrouped.message.contains("column 'name' is neither grouped nor aggregated"), ungrouped.message)
         XCTAssertTrue(

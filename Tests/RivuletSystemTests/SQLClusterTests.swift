@@ -20,17 +20,27 @@ final class SQLClusterTests: XCTestCase {
                 "restart-strategy.fixed-delay.delay": "200 ms",
             ])
         let output = cluster.directory.appendingPathComponent("doubled")
+        // A stateful statement in the same job: per second of event time (n * 10 ms), the count
+        // and sum of the numbers, in window state that must survive the failures.
+        let windows = cluster.directory.appendingPathComponent("per_second")
         let rows = 6000
         let script = cluster.directory.appendingPathComponent("double.sql")
         try """
         SET 'parallelism.default' = '2';
-        CREATE TABLE numbers (n BIGINT) WITH (
+        CREATE TABLE numbers (n BIGINT, ts AS TO_TIMESTAMP_LTZ(n * 10, 3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH (
           'connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '\(rows)',
           'rows-per-second' = '500');
         CREATE TABLE doubled (n BIGINT, twice BIGINT, parity STRING)
           WITH ('connector' = 'filesystem', 'path' = '\(output.path)', 'format' = 'csv');
+        CREATE TABLE per_second (window_start TIMESTAMP(3), numbers BIGINT, total BIGINT)
+          WITH ('connector' = 'filesystem', 'path' = '\(windows.path)', 'format' = 'csv');
+        EXECUTE STATEMENT SET BEGIN
         INSERT INTO doubled
         SELECT n, n * 2, CASE WHEN MOD(n, 2) = 0 THEN 'even' ELSE 'odd' END FROM numbers WHERE n > 0;
+        INSERT INTO per_second
+        SELECT window_start, COUNT(*), SUM(n) FROM TABLE(TUMBLE(TABLE numbers, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+        GROUP BY window_start, window_end;
+        END;
         """.write(to: script, atomically: true, encoding: .utf8)
 
         let run = try cluster.rivulet(["sql", "-f", script.path, "--submit"])
@@ -43,7 +53,7 @@ final class SQLClusterTests: XCTestCase {
         // Listed under the SQL job's name, with vertex names from the plan.
         let list = try cluster.rivulet(["list"])
         XCTAssertEqual(list.status, 0, list.output)
-        XCTAssertTrue(list.output.contains(id) && list.output.contains("insert-into_doubled"), list.output)
+        XCTAssertTrue(list.output.contains(id) && list.output.contains("insert-into_doubled,per_second"), list.output)
         let vertices = try cluster.get("/v1/jobs/\(id)").json["vertices"] as? [[String: Any]] ?? []
         XCTAssertTrue(vertices.contains { ($0["name"] as? String)?.contains("Calc(select=[n, (n * 2) AS twice") == true }, "\(vertices)")
         XCTAssertEqual(vertices.first?["parallelism"] as? Int, 2, "SET 'parallelism.default' = '2' in the script")
@@ -71,6 +81,13 @@ final class SQLClusterTests: XCTestCase {
         XCTAssertEqual(lines.count, rows, "rows committed (duplicates or losses)")
         let expected = Set((1...rows).map { "\($0),\($0 * 2),\($0 % 2 == 0 ? "even" : "odd")" })
         XCTAssertEqual(Set(lines), expected)
+        // Window k holds n = 100k ... 100k + 99 (n = 0 is not generated).
+        let expectedWindows = (0...(rows / 100)).map { k -> String in
+            let numbers = (max(1, k * 100)...min(rows, k * 100 + 99))
+            let start = String(format: "1970-01-01 00:%02d:%02d", k / 60, k % 60)
+            return "\"\(start)\",\(numbers.count),\(numbers.reduce(0, +))"  // quoted: the timestamp holds a space
+        }
+        XCTAssertEqual(try committedLines(in: windows).sorted(), expectedWindows.sorted(), "each window committed once, with every number")
 
         // POST /v1/sql: a script whose SQL is wrong is refused naming the line and column; a
         // good one runs.

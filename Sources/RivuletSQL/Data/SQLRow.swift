@@ -85,10 +85,17 @@ extension RowBatch {
 
     /// A batch of `rows` whose columns have `types`.
     static func of(_ rows: [SQLRow], types: [SQLDataType]) -> RowBatch {
-        var builders = types.map { ColumnBuilder($0.physicalKind ?? .int) }
+        of(rows, kinds: rows.map(\.kind), numbers: nil, types: types)
+    }
+
+    /// A batch of `rows` as rows of `kinds`, with `numbers` as a last BIGINT column when given
+    /// (a Top-N's row numbers, without copying each row to append one).
+    static func of(_ rows: [SQLRow], kinds: [RowKind], numbers: [Int64]?, types: [SQLDataType]) -> RowBatch {
+        let width = numbers == nil ? types.count : types.count - 1
+        var builders = types.prefix(width).map { ColumnBuilder($0.physicalKind ?? .int) }
         for row in rows {
-            for (c, v) in row.values.enumerated() {
-                switch v {
+            for c in 0..<width {
+                switch row.values[c] {
                 case .null: builders[c].appendNull()
                 case .bool(let b): builders[c].append(bool: b)
                 case .int(let x): builders[c].append(int: x)
@@ -97,9 +104,8 @@ extension RowBatch {
                 }
             }
         }
-        let kinds = rows.map(\.kind)
-        return RowBatch(
-            columns: builders.indices.map { builders[$0].finish(rows: rows.count) }, count: rows.count,
-            kinds: kinds.allSatisfy { $0 == .insert } ? nil : kinds)
+        var columns = builders.indices.map { builders[$0].finish(rows: rows.count) }
+        if let numbers { columns.append(.ints(numbers)) }
+        return RowBatch(columns: columns, count: rows.count, kinds: kinds.allSatisfy { $0 == .insert } ? nil : kinds)
     }
 }

@@ -15,7 +15,7 @@ public enum ScalarFunctions {
     static let names =
         [
             "ABS", "CEIL", "CHAR_LENGTH", "CHARACTER_LENGTH", "COALESCE", "CONCAT", "CURRENT_TIMESTAMP", "DATE_FORMAT", "FLOOR", "LOWER",
-            "MOD", "NOW", "PROCTIME", "REGEXP_EXTRACT", "REPLACE", "SPLIT_INDEX", "SUBSTR", "SUBSTRING", "TO_TIMESTAMP", "TRIM",
+            "MOD", "NOW", "PROCTIME", "REGEXP_EXTRACT", "REPLACE", "SPLIT_INDEX", "SUBSTR", "SUBSTRING", "TO_TIMESTAMP", "TO_TIMESTAMP_LTZ", "TRIM",
             "UPPER",
         ] + timeFields.sorted()
 
@@ -86,6 +86,11 @@ public enum ScalarFunctions {
         case "TO_TIMESTAMP":
             try expect(1...1)
             return ([try string(0)], .timestamp(precision: 3))
+        case "TO_TIMESTAMP_LTZ":
+            // Epoch seconds (precision 0) or milliseconds (3).
+            try expect(2...2)
+            _ = try integer(0)
+            return ([.bigint, try integer(1)], .timestampLTZ(precision: 3))
         case "PROCTIME", "CURRENT_TIMESTAMP", "NOW":
             try expect(0...0)
             return ([], .timestampLTZ(precision: 3))
@@ -167,6 +172,15 @@ public enum ScalarFunctions {
             return rowWise(a, kind: .int) { v in
                 guard case .string(let s) = v[0] else { return .null }
                 return SQLTimestamp.parse(s).map { .int($0) } ?? .null
+            }
+        case "TO_TIMESTAMP_LTZ":
+            return rowWise(a, kind: .int) { v in
+                guard case .int(let n) = v[0], case .int(let precision) = v[1] else { return .null }
+                switch precision {
+                case 0: return .int(n &* 1000)
+                case 3: return .int(n)
+                default: throw SQLRuntimeError("TO_TIMESTAMP_LTZ takes precision 0 (seconds) or 3 (milliseconds), got \(precision)")
+                }
             }
         case "PROCTIME", "CURRENT_TIMESTAMP", "NOW":
             return CompiledExpression { batch in

@@ -43,8 +43,10 @@ struct TopNFunction: KeyedProcessFunction {
     let outputTypes: [SQLDataType]
     let ttl: StateTtlConfig?
     var state: ValueState<[SQLRow]>?
+    /// A change of the output: a kept row (shared, not copied), its row number and its kind.
+    typealias Change = (row: SQLRow, number: Int64, kind: RowKind)
     /// The changes of the current input batch, emitted together by `finishBatch`.
-    var pending: [SQLRow] = []
+    var pending: [Change] = []
 
     init(rank: RankSpec, outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
         self.rank = rank
@@ -61,7 +63,7 @@ struct TopNFunction: KeyedProcessFunction {
         guard let state else { return }
         guard row.kind == .insert else { throw SQLRuntimeError("Top-N over an updating input is not supported yet") }
         var rows = try state.value() ?? []
-        var changes: [SQLRow] = []
+        var changes: [Change] = []
         if rank.rankStart == 1 && rank.rankEnd == 1 {
             // Flink's FastTop1Function: the best row, replaced by a strictly better one.
             if let best = rows.first {
@@ -90,22 +92,22 @@ struct TopNFunction: KeyedProcessFunction {
     /// The changes of the input batch as one row batch.
     mutating func finishBatch(_ out: Collector<RowBatch>) throws {
         guard !pending.isEmpty else { return }
-        try out.collect(.of(pending, types: outputTypes))
+        try out.collect(
+            .of(
+                pending.map(\.row), kinds: pending.map(\.kind), numbers: rank.outputsRankNumber ? pending.map(\.number) : nil, types: outputTypes))
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// The row as output, with its number when the Top-N outputs it.
-    func output(_ row: SQLRow, _ number: Int64, _ kind: RowKind) -> SQLRow {
-        SQLRow(values: rank.outputsRankNumber ? row.values + [.int(number)] : row.values, kind: kind)
-    }
+    /// The row as output: its number goes in the last column when the Top-N outputs it.
+    func output(_ row: SQLRow, _ number: Int64, _ kind: RowKind) -> Change { (row, number, kind) }
 
     func inRange(_ number: Int64) -> Bool { number >= rank.rankStart && number <= rank.rankEnd }
 
     /// The row inserted at `inserted` moves the rows after it down one rank: each kept rank
     /// from there on is retracted and given its new row, until the last kept rank; rows that
     /// fall beyond the kept ranks (a whole run of ties at a time) leave the buffer.
-    func numberedChanges(_ rows: inout [SQLRow], inserted: Int) -> [SQLRow] {
-        var changes: [SQLRow] = []
+    func numberedChanges(_ rows: inout [SQLRow], inserted: Int) -> [Change] {
+        var changes: [Change] = []
         // Flink walks the runs of tied rows: the runs before the new row's count whole, the new
         // row's run ends with it, and the rows after it shift one by one.
         var number: Int64 = 0
@@ -145,14 +147,14 @@ struct TopNFunction: KeyedProcessFunction {
 
     /// Without row numbers: `+I` for the new row, and `-D` for the last row when the buffer is
     /// over the kept ranks (nothing at all when that is the new row itself).
-    func unnumberedChanges(_ rows: inout [SQLRow], inserted row: SQLRow) -> [SQLRow] {
-        var changes: [SQLRow] = []
+    func unnumberedChanges(_ rows: inout [SQLRow], inserted row: SQLRow) -> [Change] {
+        var changes: [Change] = []
         if Int64(rows.count) > rank.rankEnd {
             let last = rows.removeLast()
             if last == row { return [] }
-            changes.append(SQLRow(values: last.values, kind: .delete))
+            changes.append(output(last, 0, .delete))
         }
-        changes.append(SQLRow(values: row.values, kind: .insert))
+        changes.append(output(row, 0, .insert))
         return changes
     }
 }

@@ -82,16 +82,26 @@ public struct QueryPlanner {
             }
             var grouped = select
             grouped.distinct = false
-            grouped.groupBy = try select.items.map { item in
-                if case .star(_, let p) = item.expression { throw SQLError("SELECT DISTINCT * is not supported yet: name the columns", at: p) }
-                return item.expression
+            // `*` (or `t.*`) is each of its columns.
+            grouped.items = try select.items.flatMap { item -> [SQLSelectItem] in
+                guard case .star(let qualifier, let p) = item.expression else { return [item] }
+                let matching = input.schema.columns.filter { qualifier == nil || $0.qualifier == qualifier }
+                if matching.isEmpty, let qualifier { throw SQLError("no table '\(qualifier)' in FROM for '\(qualifier).*'", at: p) }
+                return matching.map { c in
+                    var column = item
+                    column.expression = .identifier(qualifier.map { [$0, c.name] } ?? [c.name], p)
+                    column.alias = nil
+                    return column
+                }
             }
+            grouped.groupBy = grouped.items.map(\.expression)
             return try planAggregate(grouped, input: input, filter: filter)
         }
         if Self.aggregates(select) { return try planAggregate(select, input: input, filter: filter) }
-        if case .windowTable(_, let window, _) = input {
+        if case .windowTable(_, let window, _) = input, window.kind == .session || window.processingTime {
             throw SQLError(
-                "the rows of \(window.kind.rawValue)(...) can only be aggregated yet: GROUP BY window_start, window_end", at: select.position)
+                "the rows of \(window.kind.rawValue)(...)\(window.processingTime ? " over processing time" : "") can only be aggregated yet: GROUP BY window_start, window_end",
+                at: select.position)
         }
         let list = try selectList(select.items, input: input, analyzer: analyzer)
         return Self.prunedRankNumber(input.calc(list.projections, filter: filter, schema: list.schema))

@@ -47,10 +47,8 @@ struct StreamTranslator {
         case .unionAll(let inputs, _):
             let streams = try inputs.map { try translate($0) }
             return streams[0].union(contentsOf: Array(streams.dropFirst()))
-        case .windowTable(_, let window, _):
-            throw SQLError(
-                "the rows of \(window.kind.rawValue)(...) can only be aggregated yet: GROUP BY window_start, window_end",
-                at: SourcePosition(line: 1, column: 1))
+        case .windowTable(let input, let window, _):
+            return try windowRows(try translate(input), window: window)
         case .windowAggregate(let input, let groupCount, let calls, let window, let rowtime, let schema):
             return try windowAggregate(plan, input: input, groupCount: groupCount, calls: calls, window: window, rowtime: rowtime, schema: schema)
         case .aggregate(let input, let groupCount, let calls, let schema):
@@ -147,6 +145,45 @@ struct StreamTranslator {
             )
             .name(name).uid(uid("window"))
         }
+    }
+
+    /// The rows of a window table function: each row once per window its time falls in, with
+    /// window_start, window_end and window_time after its columns (Flink's
+    /// WindowTableFunction: stateless, no row dropped as late).
+    mutating func windowRows(_ stream: DataStream<RowBatch>, window: WindowSpec) throws -> DataStream<RowBatch> {
+        let assign: @Sendable (Int64, (TimeWindow) -> Void) -> Void
+        switch window.kind {
+        case .tumble:
+            let a = try TumblingEventTimeWindows(sizeMillis: window.sizeMillis)
+            assign = { a.assignWindows(timestamp: $0, currentProcessingTime: 0, $1) }
+        case .hop:
+            let a = try SlidingEventTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis)
+            assign = { a.assignWindows(timestamp: $0, currentProcessingTime: 0, $1) }
+        case .cumulate:
+            let a = try CumulativeEventTimeWindows(stepMillis: window.slideMillis, maxSizeMillis: window.sizeMillis)
+            assign = { a.assignWindows(timestamp: $0, currentProcessingTime: 0, $1) }
+        case .session:
+            throw SQLError(
+                "the rows of SESSION(...) can only be aggregated yet: GROUP BY window_start, window_end", at: SourcePosition(line: 1, column: 1))
+        }
+        let time = window.timeColumn
+        return stream.flatMap { (batch: RowBatch, out: Collector<RowBatch>) in
+            guard case .int(let times) = batch.columns[time].storage else { return }
+            let valid = batch.columns[time].validity
+            var indices: [Int] = [], starts: [Int64] = [], ends: [Int64] = []
+            indices.reserveCapacity(batch.count)
+            for i in 0..<batch.count where valid?[i] ?? true {
+                assign(times[i]) { w in
+                    indices.append(i)
+                    starts.append(w.start)
+                    ends.append(w.end)
+                }
+            }
+            guard !indices.isEmpty else { return }
+            let rows = batch.gather(indices)
+            try out.collect(
+                RowBatch(columns: rows.columns + [.ints(starts), .ints(ends), .ints(ends.map { $0 - 1 })], count: indices.count, kinds: rows.kinds))
+        }.name("WindowTableFunction(\(window))").uid(uid("window-table"))
     }
 
     /// A duration as Flink writes one (`1 h`, `30 min`, `10 s`, `500 ms`, `1 d`, or milliseconds).
