@@ -103,15 +103,17 @@ struct SQLCommand: AsyncParsableCommand {
 }
 
 /// The interactive shell: reads statements ending in `;`, keeps the session's DDL and SET so
-/// a job can be planned again (here or on the cluster), and writes each statement to the
-/// history file `~/.rivulet_sql_history`.
+/// a job can be planned again (here or on the cluster), shows a query's changelog as a table
+/// that grows as rows arrive (`sql-client.execution.result-mode`, 'tableau' here), and writes
+/// each statement to the history file `~/.rivulet_sql_history`.
 struct SQLShell {
     let command: SQLCommand
     let connectors: TableConnectors
 
     func run() async throws {
         let interactive = isatty(0) != 0
-        var session: [String] = []
+        // A query's changelog as a table unless SET says otherwise.
+        var session = ["SET '\(TableEnvironment.resultMode)' = 'tableau';"]
         var pending = ""
         if interactive { say("Rivulet SQL shell. End each statement with ';'. Ctrl-C cancels a running query; Ctrl-D quits.") }
         while true {

@@ -209,4 +209,52 @@ final class CommandLineTests: XCTestCase {
         let run = try rivulet("local", "wordcount", "--output", "/proc/rivulet-cannot-write-here")
         assertOneLineError(run, contains: "/proc/rivulet-cannot-write-here")
     }
+
+    /// `rivulet sql` without a file is a shell: statements end with ';', a query's changelog is
+    /// a table (Flink's tableau result mode) unless SET says 'changelog', and each statement goes
+    /// to ~/.rivulet_sql_history.
+    func testSQLShellShowsAQueryAsATableAndKeepsHistory() throws {
+        let home = try temporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["sql"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["HOME": home]) { $1 }
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        input.fileHandleForWriting.write(
+            Data(
+                """
+                CREATE TABLE n (x BIGINT, name STRING)
+                  WITH ('connector' = 'datagen', 'fields.x.kind' = 'sequence', 'fields.x.start' = '1', 'fields.x.end' = '3',
+                        'fields.name.length' = '40');
+                SELECT x, x * 2 AS twice, CAST(NULL AS STRING) AS nothing, name FROM n;
+                SET 'sql-client.execution.result-mode' = 'changelog';
+                SELECT x FROM n WHERE x = 2;
+                SELECT y FROM n;
+
+                """.utf8))
+        input.fileHandleForWriting.closeFile()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        let lines = stdout.split(separator: "\n").map(String.init)
+        let border = "+----+----------------------+----------------------+--------------------------------+--------------------------------+"
+        XCTAssertEqual(lines.filter { $0 == border }.count, 3, stdout)
+        XCTAssertTrue(
+            lines.contains("| op |                    x |                twice |                        nothing |                           name |"),
+            stdout)
+        XCTAssertTrue(
+            lines.contains {
+                $0.hasPrefix("| +I |                    2 |                    4 |                         <NULL> | ") && $0.hasSuffix("... |")
+            }, stdout)
+        XCTAssertTrue(lines.contains("Received a total of 3 rows"), stdout)
+        XCTAssertTrue(lines.contains("+I[2]"), "the changelog result mode: \(stdout)")
+        XCTAssertTrue(stderr.contains("column 'y' not found"), stderr)
+        let history = try String(contentsOfFile: home + "/.rivulet_sql_history", encoding: .utf8)
+        XCTAssertTrue(history.contains("SELECT x FROM n WHERE x = 2;") && history.contains("SELECT y FROM n;"), history)
+    }
 }

@@ -4,7 +4,9 @@ import Foundation
 import RivuletRuntime
 
 /// Reads a file, or every file of a directory, as a bounded source split across subtasks by
-/// byte ranges; writes part files exactly once (committed at checkpoints and at the end).
+/// byte ranges, or with `source.monitor-interval` a directory watched for new files (an
+/// unbounded source: each file, once it appears, is read once); writes part files exactly once
+/// (committed at checkpoints and at the end).
 /// Formats: `csv` (fields in column order; a field equal to `csv.null-literal`, when set, is
 /// NULL, and written for NULL, else NULL is written as an empty field) and `json` (one object
 /// per line, keys the column names; ROW columns as nested objects; a missing key is NULL).
@@ -12,7 +14,9 @@ import RivuletRuntime
 /// `<format>.ignore-parse-errors` is 'true': then it is skipped.
 public struct FileSystemConnector: TableConnector {
     public let identifier = "filesystem"
-    public let options = ["path", "format", "csv.field-delimiter", "csv.null-literal", "csv.ignore-parse-errors", "json.ignore-parse-errors"]
+    public let options = [
+        "path", "format", "csv.field-delimiter", "csv.null-literal", "csv.ignore-parse-errors", "json.ignore-parse-errors", "source.monitor-interval",
+    ]
 
     public init() {}
 
@@ -24,6 +28,18 @@ public struct FileSystemConnector: TableConnector {
             throw SQLError("table '\(table.name)': column '\(c.name)' is a ROW, which the csv format cannot hold (use json)", at: table.position)
         }
         _ = try delimiter(table)
+        _ = try monitorInterval(table)
+    }
+
+    /// `source.monitor-interval`: how often a monitored directory is listed (nil: bounded).
+    func monitorInterval(_ table: CatalogTable) throws -> Int64? {
+        guard let text = table.option("source.monitor-interval") else { return nil }
+        guard let millis = StreamTranslator.milliseconds(text), millis > 0 else {
+            throw SQLError(
+                "table '\(table.name)': 'source.monitor-interval' must be a positive duration such as '1 s' or '500 ms', got '\(text)'",
+                at: table.position)
+        }
+        return millis
     }
 
     func format(_ table: CatalogTable) throws -> String {
@@ -64,8 +80,6 @@ public struct FileSystemConnector: TableConnector {
         let format = try self.format(table)
         let delimiter = try self.delimiter(table)
         let columns = table.physicalColumns
-        let files = try Self.files(path, table: table)
-        guard !files.isEmpty else { throw SQLError("table '\(table.name)': directory '\(path)' has no files", at: table.position) }
         let read = context.readColumns
         let nullLiteral = table.option("csv.null-literal")
         let ignoreErrors = table.option("\(format).ignore-parse-errors") == "true"
@@ -75,10 +89,9 @@ public struct FileSystemConnector: TableConnector {
         guard let delimiterByte = delimiter.asciiValue else {
             throw SQLError("table '\(table.name)': 'csv.field-delimiter' must be an ASCII character", at: table.position)
         }
-        var streams: [DataStream<RowBatch>] = []
-        for (n, file) in files.enumerated() {
-            let lines = LineFileSource<[UInt8]>(path: file) { Array($0) }
-            let source = RowBatchSource(lines, kinds: context.kinds, readColumns: read) { line, builders in
+        /// Appends one line of `file` to the columns (or skips it, with ignore-parse-errors).
+        func append(file: String) -> @Sendable ([UInt8], inout [ColumnBuilder]) throws -> Void {
+            { line, builders in
                 let before = builders.map(\.count)
                 do {
                     if format == "csv" {
@@ -92,9 +105,28 @@ public struct FileSystemConnector: TableConnector {
                     return
                 } catch {
                     throw ConnectorError(
-                        "table '\(table.name)', file '\(file)': \(error) (line: '\(String(decoding: line.prefix(200), as: UTF8.self))')")
+                        "table '\(table.name)', \(file): \(error) (line: '\(String(decoding: line.prefix(200), as: UTF8.self))')")
                 }
             }
+        }
+        if let interval = try monitorInterval(table) {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw SQLError("table '\(table.name)': 'source.monitor-interval' watches a directory, and '\(path)' is not one", at: table.position)
+            }
+            let files = MonitoredFileSource(directory: path, intervalMillis: interval) { Array($0) }
+            let source = RowBatchSource(files, kinds: context.kinds, readColumns: read, append: append(file: "a file of '\(path)'"))
+            return env.fromSource(
+                source,
+                name: "TableSourceScan(table=[\(table.name)], directory=[\((path as NSString).lastPathComponent)], monitor-interval=[\(interval) ms])"
+            ).uid(context.uid)
+        }
+        let files = try Self.files(path, table: table)
+        guard !files.isEmpty else { throw SQLError("table '\(table.name)': directory '\(path)' has no files", at: table.position) }
+        var streams: [DataStream<RowBatch>] = []
+        for (n, file) in files.enumerated() {
+            let lines = LineFileSource<[UInt8]>(path: file) { Array($0) }
+            let source = RowBatchSource(lines, kinds: context.kinds, readColumns: read, append: append(file: "file '\(file)'"))
             streams.append(
                 env.fromSource(source, name: "TableSourceScan(table=[\(table.name)], file=[\((file as NSString).lastPathComponent)])").uid(
                     "\(context.uid)-\(n)"))

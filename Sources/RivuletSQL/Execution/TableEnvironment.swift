@@ -261,8 +261,22 @@ public struct TableEnvironment: Sendable {
         }
         if let query = job.query {
             let rows = try translator.translate(query)
-            rows.sinkTo(RowPrintSink(types: query.schema.types, identifier: nil, standardError: false), name: "Sink(collect)").uid(
-                "\(uidPrefix)-collect")
+            switch tableSettings[Self.resultMode]?.lowercased() ?? "changelog" {
+            case "changelog":
+                rows.sinkTo(RowPrintSink(types: query.schema.types, identifier: nil, standardError: false), name: "Sink(collect)").uid(
+                    "\(uidPrefix)-collect")
+            case "tableau":
+                rows.sinkTo(TableauSink(layout: TableauLayout(names: query.schema.names, types: query.schema.types)), name: "Sink(collect, tableau)")
+                    .setParallelism(1).uid("\(uidPrefix)-collect")
+            case let mode:
+                throw SQLError(
+                    "'\(Self.resultMode)' must be 'tableau' (a table of the changelog) or 'changelog' (+I[...] lines), got '\(mode)' (the interactive 'table' view is not supported)",
+                    at: SourcePosition(line: 1, column: 1))
+            }
         }
     }
+
+    /// How a query's rows are shown (Flink's SQL client option): `changelog` prints `+I[...]`
+    /// lines, `tableau` a table of the changelog (the shell's default).
+    public static let resultMode = "sql-client.execution.result-mode"
 }
