@@ -12,7 +12,8 @@ final class SQLMonitoredDirectoryTests: XCTestCase {
     func testAQueryOverAMonitoredDirectoryReadsFilesThatAppearLater() throws {
         let directory = try temporaryDirectory()
         func publish(_ rows: ClosedRange<Int>, as name: String) throws {
-            try (rows.map { "\($0),item-\($0)" }.joined(separator: "\n") + "\n").write(toFile: "\(directory)/.\(name)", atomically: false, encoding: .utf8)
+            try (rows.map { "\($0),item-\($0)" }.joined(separator: "\n") + "\n").write(
+                toFile: "\(directory)/.\(name)", atomically: false, encoding: .utf8)
             XCTAssertEqual(rename("\(directory)/.\(name)", "\(directory)/\(name)"), 0)
         }
         try publish(1...30, as: "a.csv")

@@ -22,7 +22,9 @@ final class MonitoredFileSourceTests: XCTestCase {
     func lines(_ file: Int, count: Int = 40) -> [String] { (0..<count).map { "f\(file)-\($0)" } }
 
     /// Starts the job `make` builds in a thread; returns the cluster and a wait for its end.
-    func start(_ make: @escaping @Sendable () throws -> StreamExecutionEnvironment, restoring savepoint: String? = nil) -> (
+    func start(
+        _ make: @escaping @Sendable () throws -> StreamExecutionEnvironment, restoring savepoint: String? = nil
+    ) -> (
         MiniCluster, () -> (any Error)?
     ) {
         let cluster = MiniCluster()
@@ -36,10 +38,13 @@ final class MonitoredFileSourceTests: XCTestCase {
             }
             done.signal()
         }.start()
-        return (cluster, {
-            done.wait()
-            return outcome.withLock { $0 }
-        })
+        return (
+            cluster,
+            {
+                done.wait()
+                return outcome.withLock { $0 }
+            }
+        )
     }
 
     static func job(_ directory: String, parallelism: Int, checkpoints: String, sink: CollectedValues<String>) throws -> StreamExecutionEnvironment {

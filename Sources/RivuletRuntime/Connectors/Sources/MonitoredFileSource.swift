@@ -88,7 +88,8 @@ public struct MonitoredFileSource<Output: Sendable>: Source {
         mutating func scan() throws {
             let names: [String]
             do {
-                names = try FileManager.default.contentsOfDirectory(atPath: source.directory).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted()
+                names = try FileManager.default.contentsOfDirectory(atPath: source.directory).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }
+                    .sorted()
             } catch {
                 throw ConnectorError("cannot list the monitored directory '\(source.directory)': \(error)")
             }
