@@ -27,6 +27,30 @@ public struct AggregateAccumulator: Sendable, Hashable, BinaryCodable {
         }
     }
 
+    /// Takes back `value` (a retracted row of an updating input): COUNT, SUM and AVG only.
+    mutating func retract(_ value: ScalarValue?, _ call: AggregateCall) throws {
+        guard let value else {
+            count -= 1
+            return
+        }
+        if value == .null { return }
+        count -= 1
+        switch call.function {
+        case .count: break
+        case .sum, .avg: sum = try Self.plus(sum, Self.negated(value), type: call.argumentType)
+        case .min, .max: throw SQLRuntimeError("\(call.function.rawValue) cannot take back a retracted row")
+        }
+        if count == 0 { sum = .null }
+    }
+
+    static func negated(_ value: ScalarValue) -> ScalarValue {
+        switch value {
+        case .int(let x): return .int(0 &- x)
+        case .double(let x): return .double(-x)
+        default: return value
+        }
+    }
+
     static func plus(_ a: ScalarValue, _ b: ScalarValue, type: SQLDataType) throws -> ScalarValue {
         switch (a, b) {
         case (.null, _): return b

@@ -6,7 +6,9 @@ import RivuletRuntime
 /// Flink's GroupAggFunction: for each input row, updates its group's accumulators (keyed
 /// state, in the configured backend, with `table.exec.state.ttl` as the state's time to live)
 /// and emits the change of the group's result row: `+I` for a group's first row, then `-U`
-/// (the old row) and `+U` (the new one); nothing when the result did not change.
+/// (the old row) and `+U` (the new one); nothing when the result did not change. Over an
+/// updating input (`retracting`), `-U` and `-D` rows are taken back, the group's rows are
+/// counted, and a group left without rows emits `-D` of its last result and is forgotten.
 struct GroupAggregateFunction: KeyedProcessFunction {
     typealias Key = SQLKey
     typealias Input = SQLRow
@@ -15,16 +17,19 @@ struct GroupAggregateFunction: KeyedProcessFunction {
     let calls: [AggregateCall]
     let outputTypes: [SQLDataType]
     let ttl: StateTtlConfig?
+    /// Whether the input retracts rows: the state then ends with the group's row count.
+    let retracting: Bool
     var state: ValueState<[AggregateAccumulator]>?
     /// The values each DISTINCT call has seen, per group: (call, value) -> true.
     var seen: MapState<SQLKey, Bool>?
     /// The changes of the current input batch, emitted together by `finishBatch`.
     var pending: [SQLRow] = []
 
-    init(calls: [AggregateCall], outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
+    init(calls: [AggregateCall], outputTypes: [SQLDataType], ttl: StateTtlConfig?, retracting: Bool = false) {
         self.calls = calls
         self.outputTypes = outputTypes
         self.ttl = ttl
+        self.retracting = retracting
     }
 
     mutating func open(_ context: KeyedRuntimeContext<SQLKey>) throws {
@@ -34,15 +39,20 @@ struct GroupAggregateFunction: KeyedProcessFunction {
 
     mutating func processElement(_ row: SQLRow, _ context: KeyedContext<SQLKey>, _ out: Collector<RowBatch>) throws {
         guard let state else { return }
-        guard row.kind == .insert || row.kind == .updateAfter else {
-            throw SQLRuntimeError("an aggregation over retracted rows is not supported yet")
-        }
+        let retract = row.kind == .updateBefore || row.kind == .delete
+        if retract && !retracting { throw SQLRuntimeError("an aggregation planned for an insert-only input got a retraction") }
         let key = try context.currentKey
         let previous = try state.value()
-        var accumulators = previous ?? calls.map { _ in AggregateAccumulator() }
+        // A retraction of a group without state takes back nothing (as Flink).
+        if retract && previous == nil { return }
+        var accumulators = previous ?? Array(repeating: AggregateAccumulator(), count: calls.count + (retracting ? 1 : 0))
         for (i, call) in calls.enumerated() {
             if let f = call.filter, row.values[f] != .bool(true) { continue }
             let value = call.argument.map { row.values[$0] }
+            if retract {
+                try accumulators[i].retract(value, call)
+                continue
+            }
             if call.distinct, let seen, let value {
                 guard value != .null else { continue }
                 let entry = SQLKey([.int(Int64(i)), value])
@@ -50,6 +60,17 @@ struct GroupAggregateFunction: KeyedProcessFunction {
                 try seen.put(entry, true)
             }
             try accumulators[i].add(value, call)
+        }
+        if retracting {
+            accumulators[calls.count].count += retract ? -1 : 1
+            if accumulators[calls.count].count <= 0 {
+                // Every row of the group was taken back.
+                try state.clear()
+                if let previous {
+                    pending.append(SQLRow(values: key.values + zip(previous, calls).map { $0.result($1) }, kind: .delete))
+                }
+                return
+            }
         }
         try state.update(accumulators)
         let after = zip(accumulators, calls).map { $0.result($1) }

@@ -48,9 +48,11 @@ extension QueryPlanner {
     }
 
     func planAggregate(_ select: SQLSelect, input: LogicalPlan, filter: TypedExpression?) throws -> LogicalPlan {
-        if input.isUpdating {
-            throw SQLError(
-                "an aggregation over an updating input (the changelog of a GROUP BY or Top-N) is not supported yet", at: select.position)
+        // Over a changelog (the result of a GROUP BY or Top-N) rows are also retracted: only
+        // the aggregates that can take a row back run there, and no window.
+        let retracting = input.isUpdating
+        if retracting, case .windowTable = input {
+            throw SQLError("a window aggregation over an updating input is not supported", at: select.position)
         }
         let analyzer = ExpressionAnalyzer(schema: input.schema)
         var keys: [TypedExpression] = [], keyTexts: [String] = [], keyNames: [String] = []
@@ -60,6 +62,7 @@ extension QueryPlanner {
         for g in select.groupBy {
             if case .call(let c) = g, ["TUMBLE", "HOP", "SESSION", "CUMULATE"].contains(c.name) {
                 guard groupWindow == nil else { throw SQLError("GROUP BY takes one group window function", at: g.position) }
+                if retracting { throw SQLError("a group window over an updating input is not supported", at: g.position) }
                 groupWindow = try Self.groupWindow(c, input: input, analyzer: analyzer)
                 continue
             }
@@ -124,6 +127,11 @@ extension QueryPlanner {
                     try a.visit { if Self.isAggregateCall($0) != nil { throw SQLError("aggregate functions cannot be nested", at: $0.position) } }
                 }
                 guard let function = AggregateCall.Function(rawValue: c.name) else { return }
+                if retracting && (function == .min || function == .max || c.distinct) {
+                    throw SQLError(
+                        "\(c.distinct ? "\(c.name)(DISTINCT ...)" : c.name) over an updating input (the changelog of a GROUP BY or Top-N) is not supported yet (COUNT, SUM and AVG are)",
+                        at: c.position)
+                }
                 var argument: Int?
                 var argumentType = SQLDataType.bigint
                 if c.arguments.count == 1, case .star = c.arguments[0] {
@@ -196,9 +204,11 @@ extension QueryPlanner {
             firstCall = regular.count + 3
         } else {
             let preProjections = keys + arguments
-            let pre = input.calc(
-                preProjections, filter: filter,
-                schema: RelSchema(columns: preProjections.enumerated().map { RelColumn(name: "$f\($0)", type: $1.type, qualifier: nil) }))
+            // Over a Top-N, the row number is left out unless a key or argument reads it.
+            let pre = Self.prunedRankNumber(
+                input.calc(
+                    preProjections, filter: filter,
+                    schema: RelSchema(columns: preProjections.enumerated().map { RelColumn(name: "$f\($0)", type: $1.type, qualifier: nil) })))
             let aggregateColumns =
                 zip(keyNames, keys).map { RelColumn(name: $0, type: $1.type, qualifier: nil) }
                 + calls.enumerated().map { RelColumn(name: "$a\($0)", type: $1.resultType, qualifier: nil) }

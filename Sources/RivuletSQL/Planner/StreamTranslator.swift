@@ -53,10 +53,11 @@ struct StreamTranslator {
             return try windowAggregate(plan, input: input, groupCount: groupCount, calls: calls, window: window, rowtime: rowtime, schema: schema)
         case .aggregate(let input, let groupCount, let calls, let schema):
             let stream = try translate(input)
+            let retracting = input.isUpdating
             let types = schema.types
             let ttl = try stateTTL()
             return rowsByKey(stream, keys: Array(0..<groupCount))
-                .process { GroupAggregateFunction(calls: calls, outputTypes: types, ttl: ttl) }
+                .process { GroupAggregateFunction(calls: calls, outputTypes: types, ttl: ttl, retracting: retracting) }
                 .name(Self.calcName(plan)).uid(uid("aggregate"))
         case .rowNumber(_, let rank, let schema):
             throw SQLError(
