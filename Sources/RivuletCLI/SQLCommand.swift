@@ -140,6 +140,11 @@ struct SQLShell {
                 }
             } catch let error as ExitCode {
                 if error == ExitCode(130) { say("[INFO] Query cancelled.") }
+            } catch var error as SQLError {
+                // Lines count from the statement typed, not from the session before it.
+                let before = session.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false).count
+                if error.position.line > before { error.position.line -= before }
+                FileHandle.standardError.write(Data("[ERROR] \(error)\n".utf8))
             } catch {
                 FileHandle.standardError.write(Data("[ERROR] \(error)\n".utf8))
             }

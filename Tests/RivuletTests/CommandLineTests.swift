@@ -253,7 +253,7 @@ final class CommandLineTests: XCTestCase {
             }, stdout)
         XCTAssertTrue(lines.contains("Received a total of 3 rows"), stdout)
         XCTAssertTrue(lines.contains("+I[2]"), "the changelog result mode: \(stdout)")
-        XCTAssertTrue(stderr.contains("column 'y' not found"), stderr)
+        XCTAssertTrue(stderr.contains("SQL error at line 1, column 8: column 'y' not found"), "lines count from the statement: \(stderr)")
         let history = try String(contentsOfFile: home + "/.rivulet_sql_history", encoding: .utf8)
         XCTAssertTrue(history.contains("SELECT x FROM n WHERE x = 2;") && history.contains("SELECT y FROM n;"), history)
     }
