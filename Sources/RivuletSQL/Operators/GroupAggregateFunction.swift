@@ -22,6 +22,9 @@ struct GroupAggregateFunction: KeyedProcessFunction {
     var state: ValueState<[AggregateAccumulator]>?
     /// The values each DISTINCT call has seen, per group: (call, value) -> true.
     var seen: MapState<SQLKey, Bool>?
+    /// Over a retracting input, how many rows hold each value of a DISTINCT, MIN or MAX call,
+    /// per group: (call, value) -> rows (Flink's MapView of its retracting MIN and MAX).
+    var counts: MapState<SQLKey, Int64>?
     /// The changes of the current input batch, emitted together by `finishBatch`.
     var pending: [SQLRow] = []
 
@@ -34,7 +37,47 @@ struct GroupAggregateFunction: KeyedProcessFunction {
 
     mutating func open(_ context: KeyedRuntimeContext<SQLKey>) throws {
         state = try context.valueState(ValueStateDescriptor<[AggregateAccumulator]>("sql-group-aggregate", ttl: ttl))
-        if calls.contains(where: \.distinct) { seen = try context.mapState(MapStateDescriptor<SQLKey, Bool>("sql-group-distinct", ttl: ttl)) }
+        if retracting {
+            if calls.contains(where: { $0.distinct || $0.function == .min || $0.function == .max }) {
+                counts = try context.mapState(MapStateDescriptor<SQLKey, Int64>("sql-group-values", ttl: ttl))
+            }
+        } else if calls.contains(where: \.distinct) {
+            seen = try context.mapState(MapStateDescriptor<SQLKey, Bool>("sql-group-distinct", ttl: ttl))
+        }
+    }
+
+    /// Adds or takes back a value of a DISTINCT, MIN or MAX call over a retracting input,
+    /// counting the rows that hold it.
+    func countValue(_ value: ScalarValue, retract: Bool, call i: Int, into accumulator: inout AggregateAccumulator) throws {
+        guard let counts else { return }
+        let call = calls[i]
+        let entry = SQLKey([.int(Int64(i)), value])
+        let n = try counts.get(entry) ?? 0
+        if !retract {
+            try counts.put(entry, n + 1)
+            if call.distinct && n > 0 { return }
+            try accumulator.add(value, call)
+            return
+        }
+        guard n > 0 else { return }
+        if n == 1 { try counts.remove(entry) } else { try counts.put(entry, n - 1) }
+        if call.distinct && n > 1 { return }
+        guard call.function == .min || call.function == .max else {
+            try accumulator.retract(value, call)
+            return
+        }
+        accumulator.count -= 1
+        if accumulator.count == 0 {
+            accumulator.extreme = .null
+        } else if n == 1 && value == accumulator.extreme {
+            // The extreme's last row is gone: the next one among the values left.
+            let left = try counts.entries().compactMap { key, _ in key.values.first == .int(Int64(i)) ? key.values.last : nil }
+            accumulator.extreme =
+                left.reduce(ScalarValue.null) { best, v in
+                    if best == .null { return v }
+                    return (call.function == .min ? v.less(than: best) : best.less(than: v)) ? v : best
+                }
+        }
     }
 
     mutating func processElement(_ row: SQLRow, _ context: KeyedContext<SQLKey>, _ out: Collector<RowBatch>) throws {
@@ -49,6 +92,10 @@ struct GroupAggregateFunction: KeyedProcessFunction {
         for (i, call) in calls.enumerated() {
             if let f = call.filter, row.values[f] != .bool(true) { continue }
             let value = call.argument.map { row.values[$0] }
+            if counts != nil, let value, value != .null, call.distinct || call.function == .min || call.function == .max {
+                try countValue(value, retract: retract, call: i, into: &accumulators[i])
+                continue
+            }
             if retract {
                 try accumulators[i].retract(value, call)
                 continue

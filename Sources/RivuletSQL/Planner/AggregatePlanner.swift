@@ -127,11 +127,6 @@ extension QueryPlanner {
                     try a.visit { if Self.isAggregateCall($0) != nil { throw SQLError("aggregate functions cannot be nested", at: $0.position) } }
                 }
                 guard let function = AggregateCall.Function(rawValue: c.name) else { return }
-                if retracting && (function == .min || function == .max || c.distinct) {
-                    throw SQLError(
-                        "\(c.distinct ? "\(c.name)(DISTINCT ...)" : c.name) over an updating input (the changelog of a GROUP BY or Top-N) is not supported yet (COUNT, SUM and AVG are)",
-                        at: c.position)
-                }
                 var argument: Int?
                 var argumentType = SQLDataType.bigint
                 if c.arguments.count == 1, case .star = c.arguments[0] {
