@@ -247,6 +247,9 @@ extension QueryPlanner {
             guard condition.type == .boolean else { throw SQLError("HAVING needs a BOOLEAN condition, got \(condition.type)", at: h.position) }
             having = condition
         }
-        return aggregate.calc(projections, filter: having, schema: RelSchema(columns: Self.uniqueNames(columns)))
+        // The references carry the aggregation's column names (`$cN` only named them for analysis).
+        let named = aggregate.schema.columns.enumerated().map { TypedExpression.column($0, $1.type, name: $1.name) }
+        return aggregate.calc(
+            projections.map { $0.substituting(named) }, filter: having?.substituting(named), schema: RelSchema(columns: Self.uniqueNames(columns)))
     }
 }

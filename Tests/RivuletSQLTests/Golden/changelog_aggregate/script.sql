@@ -1,7 +1,9 @@
 -- Aggregations over a changelog: a GROUP BY over a GROUP BY (how many users made n clicks,
 -- and the first and last of them by name: a user's count moving on takes the user from n's
 -- group, emptying some groups with -D), COUNT, SUM, AVG, MIN, MAX and COUNT(DISTINCT) over
--- a Top-N that evicts rows, and SELECT DISTINCT over a changelog.
+-- a Top-N that evicts rows (ties in amount broken by time, so that which rows are kept does
+-- not depend on the order rows arrive in at parallelism 4), and SELECT DISTINCT over a
+-- changelog.
 CREATE TABLE clicks (
   who STRING,
   page STRING,
@@ -25,7 +27,7 @@ GROUP BY who;
 
 INSERT INTO extremes
 SELECT who, MIN(amount), MAX(amount), COUNT(DISTINCT page)
-FROM (SELECT who, page, amount, ROW_NUMBER() OVER (PARTITION BY who ORDER BY amount DESC) AS rn FROM clicks)
+FROM (SELECT who, page, amount, ROW_NUMBER() OVER (PARTITION BY who ORDER BY amount DESC, ts DESC) AS rn FROM clicks)
 WHERE rn <= 3
 GROUP BY who;
 
