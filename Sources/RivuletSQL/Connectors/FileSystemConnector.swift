@@ -67,11 +67,7 @@ public struct FileSystemConnector: TableConnector {
             throw SQLError("table '\(table.name)': path '\(path)' does not exist", at: table.position)
         }
         guard isDirectory.boolValue else { return [path] }
-        let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted()
-        return names.map { path + "/" + $0 }.filter { name in
-            var dir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: name, isDirectory: &dir) && !dir.boolValue
-        }
+        return try DirectoryFiles.visibleNames(in: path).map { path + "/" + $0 }.filter(DirectoryFiles.isFile)
     }
 
     public func source(_ context: TableSourceContext, in env: StreamExecutionEnvironment) throws -> DataStream<RowBatch> {

@@ -3,7 +3,7 @@
 import RivuletCore
 import RivuletRuntime
 
-/// Flink's deduplicate functions, one per strategy, over keyed state in the configured backend:
+/// Flink's deduplicate functions, one per kind of deduplication, over keyed state in the configured backend:
 /// - keep last row (ORDER BY the time attribute DESC): `+I` for a partition's first row, then
 ///   `-U` (the kept row) and `+U` (the new one) for each row at least as late as the kept one
 ///   (on processing time, every row);
@@ -16,7 +16,7 @@ struct DeduplicateFunction: KeyedProcessFunction {
     typealias Input = SQLRow
     typealias Output = RowBatch
 
-    let strategy: RankSpec.Strategy
+    let deduplication: RankSpec.Deduplication
     /// The rowtime column (event-time deduplication).
     let rowtime: Int
     let outputTypes: [SQLDataType]
@@ -28,22 +28,21 @@ struct DeduplicateFunction: KeyedProcessFunction {
     /// The rows of the current input batch, emitted together by `finishBatch`.
     var pending: [SQLRow] = []
 
-    init(strategy: RankSpec.Strategy, rowtime: Int, outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
-        self.strategy = strategy
+    init(_ deduplication: RankSpec.Deduplication, rowtime: Int, outputTypes: [SQLDataType], ttl: StateTtlConfig?) {
+        self.deduplication = deduplication
         self.rowtime = rowtime
         self.outputTypes = outputTypes
         self.ttl = ttl
     }
 
     mutating func open(_ context: KeyedRuntimeContext<SQLKey>) throws {
-        switch strategy {
-        case .keepLastRow: kept = try context.valueState(ValueStateDescriptor<SQLRow>("sql-deduplicate-last", ttl: ttl))
-        case .keepFirstRow(let processingTime):
-            // The waiting row has no TTL: it must stay until its timer fires.
-            if !processingTime { kept = try context.valueState(ValueStateDescriptor<SQLRow>("sql-deduplicate-waiting")) }
-            emitted = try context.valueState(ValueStateDescriptor<Bool>("sql-deduplicate-emitted", ttl: ttl))
-        case .topN: break
+        if deduplication.keepLastRow {
+            kept = try context.valueState(ValueStateDescriptor<SQLRow>("sql-deduplicate-last", ttl: ttl))
+            return
         }
+        // The waiting row has no TTL: it must stay until its timer fires.
+        if !deduplication.processingTime { kept = try context.valueState(ValueStateDescriptor<SQLRow>("sql-deduplicate-waiting")) }
+        emitted = try context.valueState(ValueStateDescriptor<Bool>("sql-deduplicate-emitted", ttl: ttl))
     }
 
     func time(_ row: SQLRow) -> Int64 {
@@ -53,8 +52,8 @@ struct DeduplicateFunction: KeyedProcessFunction {
 
     mutating func processElement(_ row: SQLRow, _ context: KeyedContext<SQLKey>, _ out: Collector<RowBatch>) throws {
         guard row.kind == .insert else { throw SQLRuntimeError("deduplication over an updating input is not supported yet") }
-        switch strategy {
-        case .keepLastRow(let processingTime):
+        switch (deduplication.keepLastRow, deduplication.processingTime) {
+        case (true, let processingTime):
             guard let kept else { return }
             let previous = try kept.value()
             if let previous, !processingTime, time(row) < time(previous) { return }
@@ -65,11 +64,11 @@ struct DeduplicateFunction: KeyedProcessFunction {
             }
             pending.append(SQLRow(values: previous.values, kind: .updateBefore))
             pending.append(SQLRow(values: row.values, kind: .updateAfter))
-        case .keepFirstRow(processingTime: true):
+        case (false, true):
             guard let emitted, try emitted.value() == nil else { return }
             try emitted.update(true)
             pending.append(row)
-        case .keepFirstRow(processingTime: false):
+        case (false, false):
             guard let kept, let emitted else { return }
             let t = time(row)
             if t < context.currentWatermark { return }
@@ -80,7 +79,6 @@ struct DeduplicateFunction: KeyedProcessFunction {
             }
             try context.registerEventTimeTimer(t)
             try kept.update(row)
-        case .topN: return
         }
     }
 

@@ -118,9 +118,7 @@ extension QueryPlanner {
             }
         }
         guard rank.rankEnd != .max else {
-            throw SQLError(
-                "ROW_NUMBER() OVER (...) needs an upper bound on the row number in the WHERE around it (such as \(numbered.columns[width].name) <= 10): Top-N; other OVER aggregations are not supported yet",
-                at: rank.position)
+            throw rank.unbounded
         }
         guard rank.rankStart <= rank.rankEnd, rank.rankEnd >= 1 else {
             throw SQLError("the WHERE keeps no row number (from \(rank.rankStart) to \(rank.rankEnd))", at: rank.position)
@@ -163,7 +161,7 @@ extension QueryPlanner {
             let key = rank.orderKeys[0].column
             if key == base.schema.rowtime || key == base.schema.proctime {
                 let proctime = key == base.schema.proctime
-                rank.strategy = rank.orderKeys[0].descending ? .keepLastRow(processingTime: proctime) : .keepFirstRow(processingTime: proctime)
+                rank.strategy = .deduplicate(RankSpec.Deduplication(keepLastRow: rank.orderKeys[0].descending, processingTime: proctime))
             }
         }
         let unnumbered = RelSchema(columns: Array(numbered.columns.dropLast()))

@@ -22,11 +22,16 @@ public struct RankSpec: Sendable {
     /// first row is kept without its number.
     public enum Strategy: Sendable, Equatable {
         case topN
+        case deduplicate(Deduplication)
+    }
+
+    /// Which row of a partition a deduplication keeps, by which clock.
+    public struct Deduplication: Sendable, Equatable {
         /// ORDER BY the time attribute DESC: each new row replaces the last one (updates).
-        case keepLastRow(processingTime: Bool)
-        /// ORDER BY the time attribute ASC: the first row only, insert-only (on event time,
-        /// emitted once the watermark passes it).
-        case keepFirstRow(processingTime: Bool)
+        /// Else ASC: the first row only, insert-only (on event time, emitted once the watermark
+        /// passes it).
+        public var keepLastRow: Bool
+        public var processingTime: Bool
     }
 
     public var partitionKeys: [Int]
@@ -41,18 +46,25 @@ public struct RankSpec: Sendable {
     /// Where ROW_NUMBER() was written, for errors.
     public var position: SourcePosition
 
+    /// The error of row numbers that the query around them does not bound (nothing to run).
+    var unbounded: SQLError {
+        SQLError(
+            "ROW_NUMBER() OVER (...) needs an upper bound on the row number in the WHERE of the query around it (such as \(rowNumberName) <= 10): Top-N; other OVER aggregations are not supported yet",
+            at: position)
+    }
+
     /// Whether the output is a changelog (Top-N and keep-last update rows; keep-first only inserts).
     public var isUpdating: Bool {
-        if case .keepFirstRow = strategy { return false }
+        if case .deduplicate(let d) = strategy { return d.keepLastRow }
         return true
     }
 
     func explain(_ input: RelSchema) -> String {
         let keys = partitionKeys.map { input.columns[$0].name }.joined(separator: ", ")
         switch strategy {
-        case .keepLastRow(let proctime), .keepFirstRow(let proctime):
-            let last = strategy == .keepLastRow(processingTime: proctime)
-            return "Deduplicate(keep=[\(last ? "LastRow" : "FirstRow")], key=[\(keys)], order=[\(proctime ? "PROCTIME" : "ROWTIME")])"
+        case .deduplicate(let d):
+            return
+                "Deduplicate(keep=[\(d.keepLastRow ? "LastRow" : "FirstRow")], key=[\(keys)], order=[\(d.processingTime ? "PROCTIME" : "ROWTIME")])"
         case .topN:
             let end = rankEnd == .max ? "unbounded" : String(rankEnd)
             var select = input.names

@@ -59,20 +59,17 @@ struct StreamTranslator {
             return rowsByKey(stream, keys: Array(0..<groupCount))
                 .process { GroupAggregateFunction(calls: calls, outputTypes: types, ttl: ttl, retracting: retracting) }
                 .name(Self.calcName(plan)).uid(uid("aggregate"))
-        case .rowNumber(_, let rank, let schema):
-            throw SQLError(
-                "ROW_NUMBER() OVER (...) needs an upper bound on the row number in the WHERE of the query around it (such as \(schema.columns.last?.name ?? "rn") <= 10): Top-N; other OVER aggregations are not supported yet",
-                at: rank.position)
+        case .rowNumber(_, let rank, _): throw rank.unbounded
         case .rank(let input, let rank, let schema):
             let stream = try translate(input)
             let types = schema.types
             let ttl = try stateTTL()
             let keyed = rowsByKey(stream, keys: rank.partitionKeys)
-            if case .topN = rank.strategy {
+            guard case .deduplicate(let deduplication) = rank.strategy else {
                 return keyed.process { TopNFunction(rank: rank, outputTypes: types, ttl: ttl) }.name(Self.calcName(plan)).uid(uid("rank"))
             }
             let rowtime = rank.orderKeys[0].column
-            return keyed.process { DeduplicateFunction(strategy: rank.strategy, rowtime: rowtime, outputTypes: types, ttl: ttl) }
+            return keyed.process { DeduplicateFunction(deduplication, rowtime: rowtime, outputTypes: types, ttl: ttl) }
                 .name(Self.calcName(plan)).uid(uid("deduplicate"))
         }
     }
@@ -106,20 +103,20 @@ struct StreamTranslator {
         let types = schema.types
         let name = Self.calcName(plan)
         let aggregates = WindowAggregates(calls: calls), emitter = WindowRowEmitter(types: types)
+        /// The engine's window operator with `assigner` over the keyed rows.
+        func aggregated<A: WindowAssigner>(_ keyed: KeyedStream<SQLRow, SQLKey>, _ assigner: A, uid: String) -> DataStream<RowBatch>
+        where A.W == TimeWindow {
+            keyed.window(assigner).aggregate(aggregates, emitter).name(name).uid(uid)
+        }
         if window.processingTime {
             let keyed = rowsByKey(stream, keys: Array(0..<groupCount))
             switch window.kind {
-            case .tumble:
-                return keyed.window(try TumblingProcessingTimeWindows(sizeMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name)
-                    .uid(uid("window"))
+            case .tumble: return aggregated(keyed, try TumblingProcessingTimeWindows(sizeMillis: window.sizeMillis), uid: uid("window"))
             case .hop:
-                return keyed.window(try SlidingProcessingTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis))
-                    .aggregate(aggregates, emitter).name(name).uid(uid("window"))
-            case .session:
-                return keyed.window(try ProcessingTimeSessionWindows(gapMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name)
-                    .uid(uid("window"))
-            case .cumulate:
-                throw SQLError("CUMULATE over processing time is not supported yet", at: SourcePosition(line: 1, column: 1))
+                return aggregated(
+                    keyed, try SlidingProcessingTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis), uid: uid("window"))
+            case .session: return aggregated(keyed, try ProcessingTimeSessionWindows(gapMillis: window.sizeMillis), uid: uid("window"))
+            case .cumulate: throw SQLError("CUMULATE over processing time is not supported yet", at: SourcePosition(line: 1, column: 1))
             }
         }
         let rows: DataStream<SQLRow> = stream.transform(
@@ -129,22 +126,13 @@ struct StreamTranslator {
         ).uid(uid("rows"))
         let keyed = rows.keyBy { SQLKey(Array($0.values.prefix(groupCount))) }
         switch window.kind {
-        case .tumble:
-            return keyed.window(try TumblingEventTimeWindows(sizeMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name).uid(
-                uid("window"))
+        case .tumble: return aggregated(keyed, try TumblingEventTimeWindows(sizeMillis: window.sizeMillis), uid: uid("window"))
         case .hop:
-            return keyed.window(try SlidingEventTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis)).aggregate(
-                aggregates, emitter
-            )
-            .name(name).uid(uid("window"))
-        case .session:
-            return keyed.window(try EventTimeSessionWindows(gapMillis: window.sizeMillis)).aggregate(aggregates, emitter).name(name).uid(
-                uid("window"))
+            return aggregated(keyed, try SlidingEventTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis), uid: uid("window"))
+        case .session: return aggregated(keyed, try EventTimeSessionWindows(gapMillis: window.sizeMillis), uid: uid("window"))
         case .cumulate:
-            return keyed.window(try CumulativeEventTimeWindows(stepMillis: window.slideMillis, maxSizeMillis: window.sizeMillis)).aggregate(
-                aggregates, emitter
-            )
-            .name(name).uid(uid("window"))
+            return aggregated(
+                keyed, try CumulativeEventTimeWindows(stepMillis: window.slideMillis, maxSizeMillis: window.sizeMillis), uid: uid("window"))
         }
     }
 
@@ -152,17 +140,15 @@ struct StreamTranslator {
     /// window_start, window_end and window_time after its columns (Flink's
     /// WindowTableFunction: stateless, no row dropped as late).
     mutating func windowRows(_ stream: DataStream<RowBatch>, window: WindowSpec) throws -> DataStream<RowBatch> {
+        /// The windows of a row's time, by `assigner` (specialised per assigner type).
+        func assignment<A: WindowAssigner>(_ assigner: A) -> @Sendable (Int64, (TimeWindow) -> Void) -> Void where A.W == TimeWindow {
+            { assigner.assignWindows(timestamp: $0, currentProcessingTime: 0, $1) }
+        }
         let assign: @Sendable (Int64, (TimeWindow) -> Void) -> Void
         switch window.kind {
-        case .tumble:
-            let a = try TumblingEventTimeWindows(sizeMillis: window.sizeMillis)
-            assign = { a.assignWindows(timestamp: $0, currentProcessingTime: 0, $1) }
-        case .hop:
-            let a = try SlidingEventTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis)
-            assign = { a.assignWindows(timestamp: $0, currentProcessingTime: 0, $1) }
-        case .cumulate:
-            let a = try CumulativeEventTimeWindows(stepMillis: window.slideMillis, maxSizeMillis: window.sizeMillis)
-            assign = { a.assignWindows(timestamp: $0, currentProcessingTime: 0, $1) }
+        case .tumble: assign = assignment(try TumblingEventTimeWindows(sizeMillis: window.sizeMillis))
+        case .hop: assign = assignment(try SlidingEventTimeWindows(sizeMillis: window.sizeMillis, slideMillis: window.slideMillis))
+        case .cumulate: assign = assignment(try CumulativeEventTimeWindows(stepMillis: window.slideMillis, maxSizeMillis: window.sizeMillis))
         case .session:
             throw SQLError(
                 "the rows of SESSION(...) can only be aggregated yet: GROUP BY window_start, window_end", at: SourcePosition(line: 1, column: 1))

@@ -88,8 +88,7 @@ public struct MonitoredFileSource<Output: Sendable>: Source {
         mutating func scan() throws {
             let names: [String]
             do {
-                names = try FileManager.default.contentsOfDirectory(atPath: source.directory).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }
-                    .sorted()
+                names = try DirectoryFiles.visibleNames(in: source.directory)
             } catch {
                 throw ConnectorError("cannot list the monitored directory '\(source.directory)': \(error)")
             }
@@ -99,9 +98,7 @@ public struct MonitoredFileSource<Output: Sendable>: Source {
                 guard let bucket = buckets[b], !bucket.done.contains(path), file?.path != path, !queue.contains(where: { $0.path == path }) else {
                     continue
                 }
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                queue.append((b, path, nil))
+                if DirectoryFiles.isFile(path) { queue.append((b, path, nil)) }
             }
         }
 
